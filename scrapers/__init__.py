@@ -1,0 +1,1 @@
+"""The Scrapy project: source registry, discovery, polite fetching and WARC capture."""

@@ -1,0 +1,1 @@
+"""Turn captured responses into clean, normalized articles and load them into the warehouse."""
