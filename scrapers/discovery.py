@@ -1,0 +1,159 @@
+"""Finding article URLs in feeds and sitemaps, and keeping those inside a run's window.
+
+XML is parsed with entities and network access off (FAULTS.md 28): a feed or sitemap cannot make
+us read a file, fetch a URL or expand a billion laughs.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from email.utils import parsedate_to_datetime
+from io import BytesIO
+
+import feedparser
+from lxml import etree
+
+from scrapers.sources import Source
+from scrapers.window import Window
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Discovered:
+    """A URL a feed or sitemap listed, with the date it gave (if any)."""
+
+    url: str
+    published: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SitemapDocument:
+    """A parsed sitemap: either child sitemaps (an index) or page URLs."""
+
+    child_sitemaps: list[Discovered]
+    urls: list[Discovered]
+
+
+def parse_feed(body: bytes) -> list[Discovered]:
+    """Items of an RSS 0.9x/1.0/2.0 or Atom feed."""
+    feed = feedparser.parse(BytesIO(body), resolve_relative_uris=False, sanitize_html=False)
+    found = []
+    for entry in feed.entries:
+        link = entry.get("link")
+        if not link:
+            continue
+        found.append(Discovered(link.strip(), _entry_date(entry)))
+    return found
+
+
+def _entry_date(entry: feedparser.FeedParserDict) -> datetime | None:
+    for key in ("published", "updated", "dc_date"):
+        raw = entry.get(key)
+        if raw:
+            moment = parse_date(raw)
+            if moment:
+                return moment
+    return None
+
+
+def parse_date(text: str) -> datetime | None:
+    """An RFC 822 or ISO-8601 date as UTC; a date without zone is taken as UTC."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+_SAFE_XML = etree.XMLParser(
+    resolve_entities=False, no_network=True, huge_tree=False, recover=True, remove_comments=True
+)
+
+
+def parse_sitemap(body: bytes) -> SitemapDocument:
+    """A sitemap index or urlset, Google News extensions included."""
+    try:
+        root = etree.fromstring(body, parser=_SAFE_XML)
+    except etree.XMLSyntaxError as exc:
+        raise ValueError(f"not a sitemap: {exc}") from exc
+    if root is None:
+        raise ValueError("not a sitemap: empty document")
+    kind = etree.QName(root).localname
+    entries = [_sitemap_entry(el) for el in root if isinstance(el.tag, str)]
+    found = [e for e in entries if e is not None]
+    if kind == "sitemapindex":
+        return SitemapDocument(child_sitemaps=found, urls=[])
+    if kind == "urlset":
+        return SitemapDocument(child_sitemaps=[], urls=found)
+    raise ValueError(f"not a sitemap: root element <{kind}>")
+
+
+def _sitemap_entry(element: etree._Element) -> Discovered | None:
+    loc: str | None = None
+    dates: dict[str, str] = {}
+    for node in element.iter():
+        if not isinstance(node.tag, str) or node is element:
+            continue
+        name = etree.QName(node).localname
+        text = (node.text or "").strip()
+        if name == "loc" and loc is None:
+            loc = text
+        elif name in ("publication_date", "lastmod") and text:
+            dates.setdefault(name, text)
+    if not loc:
+        return None
+    # A news sitemap's publication date says when the article appeared; lastmod may be a later edit.
+    raw_date = dates.get("publication_date") or dates.get("lastmod")
+    return Discovered(loc, parse_date(raw_date) if raw_date else None)
+
+
+def expand_dated_sitemaps(templates: tuple[str, ...], window: Window) -> list[str]:
+    """Each date-templated sitemap URL for each UTC day the window touches."""
+    urls = []
+    for day in window.days():
+        for template in templates:
+            urls.append(
+                template.replace("{yyyy}", f"{day.year:04d}")
+                .replace("{mm}", f"{day.month:02d}")
+                .replace("{dd}", f"{day.day:02d}")
+                .replace("{m}", str(day.month))
+                .replace("{d}", str(day.day))
+            )
+    return urls
+
+
+def in_window(item: Discovered, source: Source, window: Window) -> bool:
+    """Whether an article belongs to the run: by its listed date, else by the date in its URL.
+
+    A URL with neither is kept (the extractor dates it); dropping it would lose news.
+    """
+    if item.published is not None:
+        return window.contains(item.published)
+    url_day = url_date(item.url, source)
+    if url_day is not None:
+        return window.overlaps_day(url_day)
+    return True
+
+
+def url_date(url: str, source: Source) -> date | None:
+    """The publication day written in an article URL, where the source has a date pattern."""
+    if source.url_date is None:
+        return None
+    match = source.url_date.search(url)
+    if not match:
+        return None
+    try:
+        return date(int(match["year"]), int(match["month"]), int(match["day"]))
+    except ValueError:
+        return None
