@@ -1,0 +1,165 @@
+"""Publishing a finished crawl: WARC into the archive, run stats and capture index into the warehouse.
+
+Nothing is published before the crawl finishes. A crawl killed or shut down midway publishes
+nothing and removes its work file, so the retry starts clean (FAULTS.md 10).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from psycopg2.extras import Json, execute_values
+from scrapy import signals
+
+from scrapers.sources import Source
+from scrapers.warc_capture import Capture, WarcCaptureMiddleware
+from scrapers.window import Window
+from transforms.warehouse import transaction
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+
+log = logging.getLogger(__name__)
+
+# Finish reasons after which what was captured is kept: a normal end, or our own time limit
+# (the URLs not reached are simply fetched by the next run).
+PUBLISHABLE_REASONS = {"finished", "closespider_timeout"}
+
+
+@dataclass(frozen=True)
+class CrawlOutcome:
+    """What the crawl did, decided from its stats (Scrapy's exit code says nothing)."""
+
+    status: str  # captured | failed
+    failure: str | None
+    pages_fetched: int
+    requests: int
+
+
+def decide_outcome(stats: dict[str, Any], source: Source) -> CrawlOutcome:
+    """Failed when no feed or sitemap answered, or too many article pages failed."""
+    discovery_ok = stats.get("news/discovery_ok", 0)
+    discovery_failed = stats.get("news/discovery_failed", 0)
+    pages_ok = stats.get("news/pages_ok", 0)
+    pages_failed = stats.get("news/pages_failed", 0)
+    requests = stats.get("downloader/request_count", 0)
+    failure = None
+    if discovery_ok == 0:
+        failure = f"no feed or sitemap was reachable ({discovery_failed} tried)"
+    elif pages_ok + pages_failed and pages_failed / (pages_ok + pages_failed) > source.politeness.max_error_rate:
+        failure = (f"{pages_failed} of {pages_ok + pages_failed} article pages failed, over the "
+                   f"source's max_error_rate {source.politeness.max_error_rate:.0%}")
+    return CrawlOutcome("failed" if failure else "captured", failure, pages_ok, requests)
+
+
+def archive_root() -> Path:
+    return Path(os.environ.get("ARCHIVE_ROOT") or Path.cwd() / ".data" / "archive")
+
+
+def archive_path(source: str, window: Window, run_id: str) -> Path:
+    day = window.start.astimezone(timezone.utc)
+    return archive_root() / source / f"{day:%Y}" / f"{day:%m}" / f"{day:%d}" / f"{run_id}.warc.gz"
+
+
+def move_into_archive(work_file: Path, destination: Path) -> None:
+    """Move atomically: readers of the archive never see half a file."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    staging = destination.with_name(destination.name + ".incoming")
+    shutil.move(str(work_file), staging)
+    os.replace(staging, destination)
+
+
+def record_run(
+    *, run_id: str, source: Source, window: Window, dag_run_id: str | None, started_at: datetime,
+    finished_at: datetime, finish_reason: str, outcome: CrawlOutcome, warc_uri: str,
+    stats: dict[str, Any], captures: list[Capture],
+) -> None:
+    """The run's row and its capture index, in one transaction."""
+    with transaction() as cur:
+        cur.execute(
+            """insert into ops.sources (source, name, domains, language, enabled)
+               values (%s, %s, %s, %s, %s)
+               on conflict (source) do update set name = excluded.name, domains = excluded.domains,
+                 language = excluded.language, enabled = excluded.enabled, updated_at = now()""",
+            (source.slug, source.name, list(source.domains), source.language, source.enabled),
+        )
+        cur.execute(
+            """insert into ops.crawl_runs (crawl_run_id, source, dag_run_id, window_start, window_end,
+                 started_at, finished_at, finish_reason, status, failure, warc_uri, pages_fetched,
+                 requests, stats)
+               values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
+            (run_id, source.slug, dag_run_id, window.start, window.end, started_at, finished_at,
+             finish_reason, outcome.status, outcome.failure, warc_uri, outcome.pages_fetched,
+             outcome.requests, Json(stats)),
+        )
+        execute_values(
+            cur,
+            """insert into raw.captures (crawl_run_id, url, normalized_url, kind, status, content_type,
+                 fetched_at, warc_uri, warc_offset, warc_length, payload_digest) values %s""",
+            [(run_id, c.url, c.normalized_url, c.kind, c.status, c.content_type, c.fetched_at,
+              warc_uri, c.offset, c.length, c.payload_digest) for c in captures],
+            page_size=1000,
+        )
+
+
+class CrawlRunRecorder:
+    """Extension: at spider close, publish the run or discard it."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.started_at = datetime.now(timezone.utc)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlRunRecorder:
+        recorder = cls(crawler)
+        crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
+        return recorder
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        capture: WarcCaptureMiddleware | None = getattr(self.crawler, "warc_capture", None)
+        if capture is None or capture.path is None:
+            log.error("no WARC capture was running; nothing to publish")
+            return
+        capture.close()
+        if reason not in PUBLISHABLE_REASONS:
+            capture.discard()
+            log.warning("crawl ended with %r: nothing published, work file removed", reason)
+            return
+        self._publish(spider, reason, capture)
+
+    def _publish(self, spider: Spider, reason: str, capture: WarcCaptureMiddleware) -> None:
+        source: Source = spider.source  # type: ignore[attr-defined]
+        window: Window = spider.window  # type: ignore[attr-defined]
+        stats = _json_safe(self.crawler.stats.get_stats())  # type: ignore[union-attr]
+        outcome = decide_outcome(stats, source)
+        finished_at = datetime.now(timezone.utc)
+        destination = archive_path(source.slug, window, capture.run_id)
+        assert capture.path is not None
+        move_into_archive(capture.path, destination)
+        stats_path = destination.with_name(destination.name.replace(".warc.gz", ".stats.json"))
+        stats_path.write_text(json.dumps(stats, indent=2, sort_keys=True), encoding="utf-8")
+        record_run(
+            run_id=capture.run_id, source=source, window=window,
+            dag_run_id=getattr(spider, "dag_run_id", None), started_at=self.started_at,
+            finished_at=finished_at, finish_reason=reason, outcome=outcome,
+            warc_uri=str(destination), stats=stats, captures=capture.captures,
+        )
+        summary = (f"crawl {capture.run_id} [{source.slug}, {window}]: {outcome.status}; "
+                   f"{outcome.pages_fetched} pages, {outcome.requests} requests; "
+                   f"WARC {destination}; stats {stats_path}")
+        if outcome.failure:
+            summary += f"; FAILED: {outcome.failure}"
+        log.info("%s", summary)
+        print(summary, flush=True)
+
+
+def _json_safe(stats: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in stats.items()}

@@ -1,0 +1,129 @@
+"""Extract and load one crawl run: the run's WARC in, articles in the warehouse out.
+
+Safe to repeat: re-running a loaded run re-extracts the same pages and finds them unchanged
+(FAULTS.md 18). The load, the captures' extraction status and the run's counts commit together.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import psycopg2.extensions
+from psycopg2.extras import execute_values
+
+from scrapers.sources import Source, load_sources
+from transforms.article import Article, Rejected
+from transforms.extract import ExtractionHints
+from transforms.extract_pool import ExtractionPool, PageJob
+from transforms.load import LoadCounts, load_articles
+from transforms.warc_reader import read_responses
+from transforms.warehouse import transaction
+
+log = logging.getLogger(__name__)
+
+
+class RunNotLoadable(RuntimeError):
+    """The run does not exist, failed, or its WARC is missing."""
+
+
+@dataclass(frozen=True)
+class RunResult:
+    crawl_run_id: str
+    source: str
+    pages: int
+    counts: LoadCounts
+    rejected: dict[str, int]  # reason -> pages
+
+    def summary(self) -> str:
+        rejected = ", ".join(f"{n} {reason}" for reason, n in sorted(self.rejected.items())) or "none"
+        return (f"run {self.crawl_run_id} [{self.source}]: {self.pages} pages -> "
+                f"{self.counts.new} new, {self.counts.updated} updated, {self.counts.unchanged} unchanged; "
+                f"not loaded: {rejected}")
+
+
+@dataclass(frozen=True)
+class _Capture:
+    capture_id: int
+    fetched_at: datetime
+
+
+def hints_for(source: Source) -> ExtractionHints:
+    return ExtractionHints(prune_xpaths=source.prune_xpaths, naive_timezone=source.timezone,
+                           language=source.language)
+
+
+def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int | None = None) -> RunResult:
+    """Extract every captured article page of the run and load it in one transaction."""
+    source_slug, warc_path, captures = _run_inputs(crawl_run_id, dsn)
+    source = load_sources().get(source_slug)
+    if source is None:
+        raise RunNotLoadable(f"run {crawl_run_id}: source {source_slug!r} is no longer configured")
+    jobs = _jobs(warc_path, captures, source)
+    articles: list[Article] = []
+    outcomes: list[tuple[int, str, str | None]] = []  # capture_id, status, reason
+    rejected: dict[str, int] = {}
+    with ExtractionPool(workers) as pool:
+        for job, result in pool.map(jobs):
+            capture_id = captures[job.key].capture_id
+            if isinstance(result, Rejected):
+                rejected[result.reason] = rejected.get(result.reason, 0) + 1
+                outcomes.append((capture_id, "rejected", f"{result.reason}: {result.detail}".rstrip(": ")))
+            else:
+                articles.append(result)
+                outcomes.append((capture_id, "article", None))
+    with transaction(dsn) as cur:
+        counts = load_articles(cur, articles, crawl_run_id)
+        _record_outcomes(cur, crawl_run_id, outcomes, counts, sum(rejected.values()))
+    result = RunResult(crawl_run_id, source_slug, len(captures), counts, rejected)
+    log.info("%s", result.summary())
+    return result
+
+
+def _run_inputs(crawl_run_id: str, dsn: str | None) -> tuple[str, Path, dict[int, _Capture]]:
+    with transaction(dsn) as cur:
+        cur.execute("select source, status, failure, warc_uri from ops.crawl_runs where crawl_run_id = %s",
+                    (crawl_run_id,))
+        row = cur.fetchone()
+        if row is None:
+            raise RunNotLoadable(f"run {crawl_run_id} is not in ops.crawl_runs (did the crawl finish?)")
+        source_slug, status, failure, warc_uri = row
+        if status == "failed":
+            raise RunNotLoadable(f"run {crawl_run_id} failed and is not loaded: {failure}")
+        cur.execute(
+            """select warc_offset, capture_id, fetched_at from raw.captures
+               where crawl_run_id = %s and kind = 'page' and status = 200""",
+            (crawl_run_id,),
+        )
+        captures = {offset: _Capture(cid, fetched) for offset, cid, fetched in cur.fetchall()}
+    warc_path = Path(warc_uri)
+    if not warc_path.is_file():
+        raise RunNotLoadable(f"run {crawl_run_id}: WARC file {warc_uri} is missing from the archive")
+    return source_slug, warc_path, captures
+
+
+def _jobs(warc_path: Path, captures: dict[int, _Capture], source: Source) -> Iterator[PageJob]:
+    hints = hints_for(source)
+    for record in read_responses(warc_path, set(captures)):
+        yield PageJob(key=record.offset, url=record.url, body=record.body,
+                      content_type=record.content_type, source=source.slug,
+                      fetched_at=captures[record.offset].fetched_at, hints=hints)
+
+
+def _record_outcomes(cur: psycopg2.extensions.cursor, crawl_run_id: str,
+                     outcomes: list[tuple[int, str, str | None]], counts: LoadCounts, rejected: int) -> None:
+    execute_values(
+        cur,
+        """update raw.captures c set extraction_status = v.status, extraction_reason = v.reason
+           from (values %s) as v (capture_id, status, reason) where c.capture_id = v.capture_id""",
+        outcomes, template="(%s::bigint, %s, %s)", page_size=1000,
+    )
+    cur.execute(
+        """update ops.crawl_runs set status = 'loaded', loaded_at = now(), articles_new = %s,
+             articles_updated = %s, articles_unchanged = %s, pages_rejected = %s
+           where crawl_run_id = %s""",
+        (counts.new, counts.updated, counts.unchanged, rejected, crawl_run_id),
+    )

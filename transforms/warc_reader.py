@@ -1,0 +1,41 @@
+"""Reading response records back out of a WARC file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+
+
+@dataclass(frozen=True)
+class ResponseRecord:
+    offset: int
+    url: str
+    status: int
+    content_type: str | None
+    body: bytes  # decoded from transfer and content encodings
+
+
+def read_responses(path: Path, offsets: set[int] | None = None) -> Iterator[ResponseRecord]:
+    """Response records in file order; only those starting at ``offsets`` when given.
+
+    One sequential pass: cheaper than a seek per record on large archives.
+    """
+    with path.open("rb") as stream:
+        records = ArchiveIterator(stream)
+        for record in records:
+            if record.rec_type != "response":
+                continue
+            offset = records.get_record_offset()
+            if offsets is not None and offset not in offsets:
+                continue
+            http = record.http_headers
+            yield ResponseRecord(
+                offset=offset,
+                url=record.rec_headers.get_header("WARC-Target-URI") or "",
+                status=int(http.get_statuscode()) if http else 0,
+                content_type=http.get_header("Content-Type") if http else None,
+                body=record.content_stream().read(),
+            )
