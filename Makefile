@@ -1,0 +1,57 @@
+# The project's commands. Every target is safe to repeat. See README.md.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+ENV := set -a; . tools/env.sh; set +a;
+
+# The demo's run: the daily window ending at DEMO_DATE (the replay archive holds that day's news).
+DEMO_DATE ?= 2026-11-20
+DEMO_ARCHIVE ?= demo/replay/news-sample.warc.gz
+
+.PHONY: help setup venv db migrate airflow-db demo test psql down clean lock archive
+
+help:
+	@echo "make demo   set up everything, run news_daily once offline on the bundled archive, print a summary"
+	@echo "make test   set up everything and run the whole test suite"
+	@echo "make psql   psql on the warehouse (SQL=\"...\" runs one statement)"
+	@echo "make down   stop what the project started;  make clean  also remove .data/"
+
+venv:
+	@tools/bootstrap.sh
+
+# The local PostgreSQL cluster, unless both connections are configured elsewhere.
+db: venv
+	@if [ -n "$${NEWS_WAREHOUSE_DSN:-}$${AIRFLOW_CONN_NEWS_WAREHOUSE:-}" ] && [ -n "$${AIRFLOW__DATABASE__SQL_ALCHEMY_CONN:-}" ]; then \
+	  echo "[pg] using the configured connections; no local cluster"; else tools/pg.sh up; fi
+
+migrate: db
+	@$(ENV) python -m transforms.migrate
+
+airflow-db: db
+	@$(ENV) tools/airflow_db.sh
+
+setup: migrate airflow-db
+
+demo: setup
+	@$(ENV) tools/demo.sh "$(DEMO_DATE)" "$(DEMO_ARCHIVE)"
+
+test: setup
+	@$(ENV) python -m pytest $(PYTEST_ARGS)
+
+psql: db
+	@$(ENV) tools/psql.sh
+
+# Rebuild the demo's replay archive from demo/site/.
+archive: venv
+	@$(ENV) python demo/build_archive.py
+
+lock: venv
+	.venv/bin/uv pip compile requirements.txt -p 3.11 --no-header -o requirements.lock.new -q
+	{ echo '# Lock file generated from requirements.txt by `make lock` (uv pip compile). Do not edit by hand.'; cat requirements.lock.new; } > requirements.lock
+	rm requirements.lock.new
+
+down:
+	@tools/pg.sh down
+
+clean: down
+	@tools/pg.sh clean
+	rm -rf .data

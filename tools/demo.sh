@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Run news_daily once, offline: the spiders replay the bundled WARC archive instead of the network.
+# Usage: tools/demo.sh LOGICAL_DATE ARCHIVE
+set -euo pipefail
+logical_date=$1
+archive=$(readlink -f "$2")
+[ -f "$archive" ] || { echo "[demo] error: replay archive $2 not found (make archive builds it)" >&2; exit 1; }
+
+export REPLAY_WARC="$archive"
+# The demo's second site (a WordPress reposter) is configured outside the production registry.
+export NEWS_SOURCES_EXTRA_DIRS="$NEWS_ROOT/demo/sources"
+log_dir="$NEWS_ROOT/.data/logs"
+mkdir -p "$log_dir"
+log="$log_dir/demo-$(date -u +%Y%m%dT%H%M%SZ).log"
+
+echo "[demo] running news_daily for the day before $logical_date on $(basename "$archive") (log: ${log#$NEWS_ROOT/})" >&2
+if ! airflow dags test news_daily "$logical_date" >"$log" 2>&1; then
+  echo "[demo] news_daily failed; the end of its log:" >&2
+  tail -40 "$log" >&2
+  exit 1
+fi
+if grep -q "state=failed\|DagRunState.FAILED\|Marking run .* failed" "$log"; then
+  echo "[demo] news_daily finished with failed tasks; the end of its log:" >&2
+  grep -n "ERROR\|Traceback\|failed" "$log" | tail -40 >&2
+  exit 1
+fi
+python -m transforms.report
