@@ -137,7 +137,10 @@ create_databases() {
   local pw
   pw=$(secret news_password)
   psql_super -d postgres -c "SELECT 1 FROM pg_roles WHERE rolname = '$DB_USER'" | grep -q 1 \
-    || psql_super -d postgres -c "CREATE ROLE $DB_USER LOGIN CREATEROLE PASSWORD '$pw'"
+    || psql_super -d postgres -c "CREATE ROLE $DB_USER LOGIN PASSWORD '$pw'"
+  # CREATEDB: the tests make throwaway databases; CREATEROLE: migrations create the loader and
+  # analyst roles.
+  psql_super -d postgres -c "ALTER ROLE $DB_USER CREATEDB CREATEROLE"
   for db in news airflow; do
     psql_super -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1 \
       || psql_super -d postgres -c "CREATE DATABASE $db OWNER $DB_USER"

@@ -1,0 +1,95 @@
+"""Shared fixtures: a real, throwaway PostgreSQL database per test session."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg2
+import pytest
+
+from transforms.migrate import apply_migrations
+from transforms.warehouse import DSN_ENV, warehouse_dsn
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SHARED = PROJECT_ROOT.parent / "shared"
+DEMO_ARCHIVE = PROJECT_ROOT / "demo" / "replay" / "news-sample.warc.gz"
+
+
+def _with_database(dsn: str, database: str) -> str:
+    parts = urlsplit(dsn)
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+def _admin(dsn: str, statement: str) -> None:
+    """Run a statement outside a transaction (CREATE/DROP DATABASE need that)."""
+    conn = psycopg2.connect(dsn)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(statement)
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="session")
+def server_dsn() -> str:
+    """The configured warehouse server (make test starts a local one)."""
+    return warehouse_dsn()
+
+
+@pytest.fixture(scope="session")
+def empty_database(server_dsn: str) -> Iterator[str]:
+    """A new, empty database on the warehouse server, dropped at the end of the session."""
+    name = f"news_test_{uuid.uuid4().hex[:10]}"
+    _admin(server_dsn, f"create database {name}")
+    try:
+        yield _with_database(server_dsn, name)
+    finally:
+        _admin(server_dsn, f"drop database if exists {name} with (force)")
+
+
+@pytest.fixture(scope="session")
+def warehouse(empty_database: str) -> Iterator[str]:
+    """A migrated test warehouse; NEWS_WAREHOUSE_DSN points at it for the whole session."""
+    apply_migrations(empty_database)
+    previous = os.environ.get(DSN_ENV)
+    os.environ[DSN_ENV] = empty_database
+    try:
+        yield empty_database
+    finally:
+        if previous is None:
+            os.environ.pop(DSN_ENV, None)
+        else:
+            os.environ[DSN_ENV] = previous
+
+
+@pytest.fixture()
+def archive_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "archive"
+    monkeypatch.setenv("ARCHIVE_ROOT", str(root))
+    return root
+
+
+@pytest.fixture()
+def fresh_database(server_dsn: str) -> Iterator[str]:
+    """An empty database for one test."""
+    name = f"news_test_{uuid.uuid4().hex[:10]}"
+    _admin(server_dsn, f"create database {name}")
+    try:
+        yield _with_database(server_dsn, name)
+    finally:
+        _admin(server_dsn, f"drop database if exists {name} with (force)")
+
+
+@pytest.fixture()
+def clean_warehouse(warehouse: str) -> str:
+    """The session's warehouse with every table emptied."""
+    with psycopg2.connect(warehouse) as conn, conn.cursor() as cur:
+        cur.execute("truncate core.article_versions, core.articles, raw.captures, ops.crawl_runs, "
+                    "ops.sources cascade")
+    conn.close()
+    return warehouse
