@@ -157,8 +157,7 @@ class CrawlRunRecorder:
                    f"WARC {destination}; stats {stats_path}")
         if outcome.failure:
             summary += f"; FAILED: {outcome.failure}"
-        log.info("%s", summary)
-        print(summary, flush=True)
+        print(summary, flush=True)  # stdout: the one line a person running the crawl reads
 
 
 def _json_safe(stats: dict[str, Any]) -> dict[str, Any]:

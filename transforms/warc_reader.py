@@ -28,6 +28,9 @@ def read_responses(path: Path, offsets: set[int] | None = None) -> Iterator[Resp
         for record in records:
             if record.rec_type != "response":
                 continue
+            # Read the payload before asking for the offset: warcio's get_record_offset() reads
+            # the record to its end, after which the payload stream is empty.
+            body = record.content_stream().read()
             offset = records.get_record_offset()
             if offsets is not None and offset not in offsets:
                 continue
@@ -37,5 +40,5 @@ def read_responses(path: Path, offsets: set[int] | None = None) -> Iterator[Resp
                 url=record.rec_headers.get_header("WARC-Target-URI") or "",
                 status=int(http.get_statuscode()) if http else 0,
                 content_type=http.get_header("Content-Type") if http else None,
-                body=record.content_stream().read(),
+                body=body,
             )
