@@ -14,14 +14,11 @@ mkdir -p "$log_dir"
 log="$log_dir/demo-$(date -u +%Y%m%dT%H%M%SZ).log"
 
 echo "[demo] running news_daily for the day before $logical_date on $(basename "$archive") (log: ${log#$NEWS_ROOT/})" >&2
-if ! airflow dags test news_daily "$logical_date" >"$log" 2>&1; then
-  echo "[demo] news_daily failed; the end of its log:" >&2
-  tail -40 "$log" >&2
-  exit 1
-fi
-if grep -q "state=failed\|DagRunState.FAILED\|Marking run .* failed" "$log"; then
-  echo "[demo] news_daily finished with failed tasks; the end of its log:" >&2
-  grep -n "ERROR\|Traceback\|failed" "$log" | tail -40 >&2
+if ! python "$NEWS_ROOT/tools/run_dag.py" news_daily --logical-date "$logical_date" >"$log" 2>&1; then
+  echo "[demo] news_daily failed. What failed, then the end of its log:" >&2
+  grep -E "^dag run |^  task |CrawlFailed|QualityCheckFailed|RunNotLoadable|Error:" "$log" | tail -20 >&2 || true
+  echo "--- last lines of $log ---" >&2
+  tail -15 "$log" >&2
   exit 1
 fi
 python -m transforms.report
