@@ -361,7 +361,7 @@ def _node_types(node: Mapping[str, Any]) -> frozenset[str]:
 
 def _reject_by_markup(page: PageData) -> Rejected | None:
     """Rejections that markup alone decides: liveblogs and video pages."""
-    if page.types & LIVEBLOG_TYPES or LIVEBLOG_URL_RE.search(urlsplit(page.url).path):
+    if page.types & LIVEBLOG_TYPES or LIVEBLOG_URL_RE.search(_url_part(page.url, "path")):
         return Rejected(page.url, "not_article:liveblog", detail="LiveBlogPosting or liveblog URL")
     if not _has_article_markup(page) and (page.types & VIDEO_TYPES or _og_type(page).startswith("video")):
         return Rejected(page.url, "not_article:video", detail="video is the main entity")
@@ -593,7 +593,7 @@ def _site_names(page: PageData) -> set[str]:
     publisher = (page.article or {}).get("publisher")
     if isinstance(publisher, dict):
         names.add(_compact(str(publisher.get("name") or "")))
-    host = (urlsplit(page.url).hostname or "").removeprefix("www.")
+    host = _url_part(page.url, "hostname").removeprefix("www.")
     names.add(_compact(host.split(".")[0]))
     names.add(_compact(host))
     names.discard("")
@@ -844,6 +844,14 @@ def _canonical_url(page: PageData) -> str | None:
     return None
 
 
+def _url_part(url: str, part: str) -> str:
+    """One component of a URL ("path", "hostname"), or "" if the URL does not parse."""
+    try:
+        return getattr(urlsplit(url), part) or ""
+    except ValueError:
+        return ""
+
+
 def _absolute_http_url(base: str, href: str | None) -> str | None:
     """``href`` resolved against ``base`` if it is an http(s) URL, else None."""
     if not href or not href.strip():
@@ -852,4 +860,4 @@ def _absolute_http_url(base: str, href: str | None) -> str | None:
         absolute = urljoin(base, remove_control_chars(href.strip()))
     except ValueError:
         return None
-    return absolute if urlsplit(absolute).scheme in {"http", "https"} else None
+    return absolute if _url_part(absolute, "scheme") in {"http", "https"} else None
