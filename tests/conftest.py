@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -41,15 +42,22 @@ def server_dsn() -> str:
     return warehouse_dsn()
 
 
-@pytest.fixture(scope="session")
-def empty_database(server_dsn: str) -> Iterator[str]:
-    """A new, empty database on the warehouse server, dropped at the end of the session."""
+@contextmanager
+def throwaway_database(server_dsn: str) -> Iterator[str]:
+    """A new, empty database on the warehouse server, dropped afterwards."""
     name = f"news_test_{uuid.uuid4().hex[:10]}"
     _admin(server_dsn, f"create database {name}")
     try:
         yield _with_database(server_dsn, name)
     finally:
         _admin(server_dsn, f"drop database if exists {name} with (force)")
+
+
+@pytest.fixture(scope="session")
+def empty_database(server_dsn: str) -> Iterator[str]:
+    """An empty database for the whole test session."""
+    with throwaway_database(server_dsn) as dsn:
+        yield dsn
 
 
 @pytest.fixture(scope="session")
@@ -77,12 +85,8 @@ def archive_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture()
 def fresh_database(server_dsn: str) -> Iterator[str]:
     """An empty database for one test."""
-    name = f"news_test_{uuid.uuid4().hex[:10]}"
-    _admin(server_dsn, f"create database {name}")
-    try:
-        yield _with_database(server_dsn, name)
-    finally:
-        _admin(server_dsn, f"drop database if exists {name} with (force)")
+    with throwaway_database(server_dsn) as dsn:
+        yield dsn
 
 
 @pytest.fixture()
