@@ -7,7 +7,7 @@ ENV := set -a; . tools/env.sh; set +a;
 DEMO_DATE ?= 2026-11-20
 DEMO_ARCHIVE ?= demo/replay/news-sample.warc.gz
 
-.PHONY: help setup venv db migrate airflow-db demo test psql down clean lock archive
+.PHONY: help setup venv db migrate airflow-db demo test psql down clean lock archive eval
 
 help:
 	@echo "make demo   set up everything, run news_daily once offline on the bundled archive, print a summary"
@@ -39,6 +39,12 @@ test: setup
 
 psql: db
 	@$(ENV) tools/psql.sh
+
+# Score extraction against a corpus of saved pages (default: each set in ../shared/corpus); fails below
+# the floors in transforms/eval_floors.toml.
+CORPUS ?=
+eval: venv
+	@$(ENV) python -m transforms.evaluate $(if $(CORPUS),--corpus "$(CORPUS)")
 
 # Rebuild the demo's replay archive from demo/site/.
 archive: venv

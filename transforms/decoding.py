@@ -59,6 +59,13 @@ def decode_html(body: bytes, content_type: str | None) -> str:
     bom_encoding, bom = read_bom(body)
     if bom_encoding is not None:
         return body[len(bom) :].decode(bom_encoding, errors="replace")
+    utf8 = None if body.isascii() else _strict_decode(body, "utf-8")
+    if utf8 is not None:
+        # Non-ASCII bytes that form valid UTF-8 are UTF-8 whatever the page declares: text in
+        # a legacy code page almost never validates (its accented letters are not followed by
+        # continuation bytes), while CMS templates keep "charset=iso-8859-1" long after the
+        # content moved to UTF-8, which would turn every "für" into "fÃ¼r".
+        return utf8
     for encoding in _declared_encodings(body, content_type):
         text = _strict_decode(body, encoding)
         if text is not None and not _looks_misdeclared(text, encoding):
