@@ -62,6 +62,9 @@ class Source:
     politeness: Politeness = field(default_factory=Politeness)
     prune_xpaths: tuple[str, ...] = ()
     config_path: Path | None = None
+    # A cron expression (UTC): the source gets its own DAG news_source_<slug> on that schedule
+    # instead of riding news_daily's. None: crawled by news_daily.
+    schedule: str | None = None
 
     def is_article_url(self, url: str) -> bool:
         """True when the URL is on the source's domains, matches an allow pattern and no deny pattern."""
@@ -137,6 +140,7 @@ def _build_source(data: dict[str, Any], path: Path) -> Source:
         ),
         prune_xpaths=tuple(extraction.optional_list("prune_xpaths")),
         config_path=path,
+        schedule=reader.optional("schedule", str, None) or None,
     )
     if not (discovery.feeds or discovery.sitemaps or discovery.dated_sitemaps):
         raise SourceConfigError(f"{path}: [discovery] needs at least one feed or sitemap")
