@@ -1,0 +1,1 @@
+"""The pipeline's benchmark: `make bench` (see bench/run.py)."""
