@@ -7,7 +7,7 @@ ENV := set -a; . tools/env.sh; set +a;
 DEMO_DATE ?= 2026-11-20
 DEMO_ARCHIVE ?= demo/replay/news-sample.warc.gz
 
-.PHONY: help setup venv db migrate airflow-db demo test psql down clean lock archive eval
+.PHONY: help setup venv db migrate airflow-db demo test psql down clean lock archive eval bench
 
 help:
 	@echo "make demo   set up everything, run news_daily once offline on the bundled archive, print a summary"
@@ -45,6 +45,11 @@ psql: db
 CORPUS ?=
 eval: venv
 	@$(ENV) python -m transforms.evaluate $(if $(CORPUS),--corpus "$(CORPUS)")
+
+# Benchmark: N article pages (shared/corpus, else the demo's) through each stage and end to end.
+N ?= 5000
+bench: setup
+	@$(ENV) python -m bench.run --n $(N)
 
 # Rebuild the demo's replay archive from demo/site/.
 archive: venv
