@@ -1,0 +1,71 @@
+"""Authors: from JSON-LD, meta and visible bylines, split into single names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from html import unescape
+from typing import Any
+
+from transforms.page import ORGANIZATION_TYPES, META_AUTHOR, PageData, node_types, single_line, unique
+
+
+# "By", "Written by", "Reporting by" (and German "Von", "Autor:") in front of a byline.
+BYLINE_PREFIX_RE = re.compile(
+    r"^(?:(?:written|reported|reporting|words|text|story|posted|published|compiled)\s+)?by\b\s*:?\s*"
+    r"|^(?:authors?|byline|autor(?:in)?)\b\s*:?\s*|^von\s+",
+    re.IGNORECASE,
+)
+# Separators between several names in one byline: "A, B and C", "A & B", "A; B", and
+# "and" in the languages of our sources (und, og, och, et, y, e, ve, и).
+AUTHOR_SPLIT_RE = re.compile(r"\s*(?:[,;&]|\s(?:and|und|og|och|et|y|e|ve|и)\s)\s*", re.IGNORECASE)
+# Newsroom initials after a name ("Elena Oberholzer (obe)"): not part of the name.
+AUTHOR_INITIALS_RE = re.compile(r"\s*\([^)]{1,12}\)$")
+# Profile slugs ("emma-mackenzie") and photo credits that CMSs put in author fields.
+NOT_A_NAME_RE = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)+|\(.*|[Ii]mage:.*|[Pp]hoto:.*)$")
+# Longest plausible person or desk name; longer "authors" are sentences that leaked in.
+MAX_AUTHOR_CHARS = 80
+
+def find_authors(page: PageData, document: Any) -> tuple[str, ...]:
+    """Author names in byline order: JSON-LD, then meta, then trafilatura's guess."""
+    names = _jsonld_authors(page.article)
+    if not names:
+        names = [n for raw in page.all_meta(META_AUTHOR) if not _looks_like_url(raw) for n in _split_byline(raw)]
+    if not names and getattr(document, "author", None):
+        names = [n for raw in document.author.split(";") for n in _split_byline(raw)]
+    return unique(names)
+
+
+def _jsonld_authors(article: Mapping[str, Any] | None) -> list[str]:
+    """Names of the article's JSON-LD authors; Person names may hold several people."""
+    raw = (article or {}).get("author")
+    entries = raw if isinstance(raw, list) else [raw]
+    names: list[str] = []
+    for entry in entries:
+        if isinstance(entry, str):
+            names.extend(_split_byline(entry))
+        elif isinstance(entry, dict) and isinstance(entry.get("name"), str):
+            name = unescape(entry["name"])
+            names.extend(_split_byline(name, split=not node_types(entry) & ORGANIZATION_TYPES))
+    return names
+
+
+def _split_byline(byline: str, *, split: bool = True) -> list[str]:
+    """Individual names from a byline: "By A, B and C" -> ["A", "B", "C"]."""
+    text = BYLINE_PREFIX_RE.sub("", single_line(byline) or "")
+    parts = AUTHOR_SPLIT_RE.split(text) if split else [text]
+    names = [AUTHOR_INITIALS_RE.sub("", BYLINE_PREFIX_RE.sub("", p)).strip(" .-|") for p in parts]
+    return [n for n in names if _is_plausible_name(n)]
+
+
+def _is_plausible_name(name: str) -> bool:
+    """False for empty strings, sentences, URLs, emails, slugs and photo credits."""
+    if not name or len(name) > MAX_AUTHOR_CHARS or _looks_like_url(name):
+        return False
+    if NOT_A_NAME_RE.match(name) and (" " not in name or name.startswith("(")):
+        return False
+    return any(c.isalpha() for c in name)
+
+
+def _looks_like_url(text: str) -> bool:
+    return bool(re.match(r"^\s*(?:https?:|www\.|/)", text)) or "@" in text

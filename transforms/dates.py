@@ -1,0 +1,76 @@
+"""Published and modified times: structured data first, UTC always, never after the fetch."""
+
+from __future__ import annotations
+
+import email.utils
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from transforms.page import META_MODIFIED, META_PUBLISHED, PageData, jsonld_text
+
+
+# Dates before the web news era are parse errors (0001-01-01, epoch zero), not facts.
+MIN_PLAUSIBLE_YEAR = 1990
+
+def find_dates(
+    page: PageData, document: Any, fetched_at: datetime, naive_zone: ZoneInfo
+) -> tuple[datetime | None, datetime | None, tuple[str, ...]]:
+    """Published and modified times in UTC, never after fetch time, with flags saying why not."""
+    flags: list[str] = []
+    published = _first_datetime(
+        [jsonld_text(page.article, "datePublished"), *page.all_meta(META_PUBLISHED)], naive_zone
+    )
+    modified = _first_datetime(
+        [jsonld_text(page.article, "dateModified"), *page.all_meta(META_MODIFIED)], naive_zone
+    )
+    if published is None and modified is None and getattr(document, "date", None):
+        # htmldate's guess from the text: day precision only, and only when the page has
+        # no structured dates at all (an "updated" date alone must not pass as published).
+        published = _parse_datetime(document.date, naive_zone)
+        if published is not None:
+            flags.append("published_at_day_only")
+    if published is not None and published > fetched_at:
+        published = None
+        flags.append("published_at_in_future")
+    if modified is not None and modified > fetched_at:
+        modified = None
+        flags.append("modified_at_in_future")
+    if published is None:
+        flags.append("published_at_missing")
+    return published, modified, tuple(flags)
+
+
+def _first_datetime(raws: Iterable[str | None], naive_zone: ZoneInfo) -> datetime | None:
+    """The first value that parses as a plausible date-time."""
+    for raw in raws:
+        parsed = _parse_datetime(raw, naive_zone) if raw else None
+        if parsed is not None:
+            return parsed
+    return None
+
+
+def _parse_datetime(raw: str, naive_zone: ZoneInfo) -> datetime | None:
+    """An aware UTC datetime from ISO 8601 or RFC 822 text; naive values are in naive_zone."""
+    text = raw.strip()
+    parsed: datetime | None = None
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            parsed = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if parsed.year < MIN_PLAUSIBLE_YEAR:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=naive_zone)
+    return parsed.astimezone(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """``moment`` as aware UTC; a naive fetch time is taken to be UTC already."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)

@@ -1,0 +1,133 @@
+"""Title, standfirst, section, tags, image and canonical URL from the page's structured data."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from transforms.normalize import normalize_url
+from transforms.page import (
+    META_DESCRIPTION,
+    META_IMAGE,
+    META_SECTION,
+    META_TAGS,
+    META_TITLE,
+    PageData,
+    absolute_http_url,
+    compact,
+    jsonld_text,
+    node_types,
+    single_line,
+    site_names,
+    unique,
+)
+
+
+# Separators between a headline and the site name in <title> / og:title.
+TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " : ")
+
+def _strip_site_name(title: str, site_names: set[str]) -> str:
+    """The title without a leading or trailing " | Site Name" part."""
+    changed = True
+    while changed:
+        changed = False
+        for separator in TITLE_SEPARATORS:
+            head, found, tail = title.rpartition(separator)
+            if found and head and compact(tail) in site_names:
+                title, changed = head.strip(), True
+            head, found, tail = title.partition(separator)
+            if found and tail and compact(head) in site_names:
+                title, changed = tail.strip(), True
+    return title
+
+
+def find_title(page: PageData, document: Any) -> str:
+    """Headline: JSON-LD, then og:/twitter:/meta title, then trafilatura, then <title>."""
+    candidates = [
+        jsonld_text(page.article, "headline"),
+        jsonld_text(page.article, "name"),
+        *(single_line(v) for v in page.all_meta(META_TITLE)),
+        single_line(getattr(document, "title", None)),
+    ]
+    names = site_names(page)
+    for candidate in candidates:
+        if candidate:
+            return _strip_site_name(candidate, names)
+    return ""
+
+
+def find_description(page: PageData, document: Any) -> str | None:
+    """Standfirst: JSON-LD description, then og:/twitter:/meta description, then trafilatura."""
+    candidates = [
+        jsonld_text(page.article, "description"),
+        *(single_line(v) for v in page.all_meta(META_DESCRIPTION)),
+        single_line(getattr(document, "description", None)),
+    ]
+    return next((c for c in candidates if c), None)
+
+def find_section(page: PageData) -> str | None:
+    """articleSection, then article:section meta, then the first breadcrumb below home."""
+    section = jsonld_text(page.article, "articleSection") or single_line(page.first_meta(META_SECTION))
+    return section or _breadcrumb_section(page)
+
+
+def _breadcrumb_section(page: PageData) -> str | None:
+    """The top breadcrumb entry that is not the home page."""
+    for node in page.jsonld:
+        if "BreadcrumbList" not in node_types(node):
+            continue
+        items = [i for i in node.get("itemListElement") or [] if isinstance(i, dict)]
+        items.sort(key=lambda i: _position(i.get("position")))
+        for item in items:
+            name = item.get("name")
+            if name is None and isinstance(item.get("item"), dict):
+                name = item["item"].get("name")
+            name = single_line(name) if isinstance(name, str) else None
+            if name and compact(name) not in {"home", "homepage", "start"}:
+                return name
+    return None
+
+
+def _position(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 1_000_000  # unpositioned items sort last, in page order
+
+
+def find_tags(page: PageData) -> tuple[str, ...]:
+    """Tags from meta (primaryTag first) and JSON-LD keywords, de-duplicated, order kept."""
+    raws = page.all_meta(META_TAGS)
+    keywords = (page.article or {}).get("keywords")
+    raws += keywords if isinstance(keywords, list) else [keywords]
+    tags = [t.strip() for raw in raws if isinstance(raw, str) for t in re.split(r"[,;]", raw)]
+    return unique(t for t in (single_line(t) for t in tags) if t)
+
+
+def find_image_url(page: PageData, document: Any) -> str | None:
+    """Lead image: og:/twitter: image, then JSON-LD image, then trafilatura's, absolute."""
+    candidates = [*page.all_meta(META_IMAGE), _jsonld_image((page.article or {}).get("image"))]
+    candidates.append(getattr(document, "image", None))
+    for candidate in candidates:
+        absolute = absolute_http_url(page.url, candidate)
+        if absolute:
+            return absolute
+    return None
+
+
+def _jsonld_image(value: Any) -> str | None:
+    """The URL of a JSON-LD image property: a string, an ImageObject, or a list of them."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("url") or value.get("contentUrl")
+    return value if isinstance(value, str) else None
+
+
+def find_canonical_url(page: PageData) -> str | None:
+    """<link rel=canonical>, else og:url, absolute and normalized."""
+    for candidate in (page.canonical_href, page.first_meta(("og:url",))):
+        absolute = absolute_http_url(page.url, candidate)
+        if absolute:
+            return normalize_url(absolute)
+    return None

@@ -1,0 +1,277 @@
+"""What a page says about itself in markup: the parsed tree, JSON-LD, meta, lang, links.
+
+Shared by every extraction step; pure helpers, no text extraction here.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from html import unescape
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import lxml.etree
+import lxml.html
+
+from transforms.normalize import clean_text, remove_control_chars
+
+logger = logging.getLogger(__name__)
+
+
+ARTICLE_TYPES = frozenset(
+    {
+        "Article", "NewsArticle", "ReportageNewsArticle", "OpinionNewsArticle",
+        "AnalysisNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle",
+        "AskPublicNewsArticle", "SatiricalArticle", "ScholarlyArticle", "TechArticle",
+        "Report", "BlogPosting", "SocialMediaPosting", "Review",
+    }
+)
+LIVEBLOG_TYPES = frozenset({"LiveBlogPosting"})
+VIDEO_TYPES = frozenset({"VideoObject", "VideoGallery"})
+# Organization names ("Al Jazeera and news agencies") are one author, never split.
+ORGANIZATION_TYPES = frozenset({"Organization", "NewsMediaOrganization", "Corporation", "NGO"})
+COLLECTION_TYPES = frozenset({"CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage"})
+# Liveblog URLs as Al Jazeera (/news/liveblog/...), the Guardian (/live/...) and others
+# spell them; liveblogs render only their first batch of updates server-side.
+LIVEBLOG_URL_RE = re.compile(r"/(?:live-?blogs?|live-updates?|live)/", re.IGNORECASE)
+
+# Meta keys (name/property/itemprop, lower-cased) in order of trust, per field.
+META_TITLE = ("og:title", "twitter:title", "title", "headline")
+META_DESCRIPTION = ("og:description", "twitter:description", "description")
+META_AUTHOR = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl")
+META_PUBLISHED = (
+    "article:published_time", "og:article:published_time", "datepublished", "publisheddate",
+    "publishdate", "publish-date", "pubdate", "parsely-pub-date", "sailthru.date",
+    "dc.date.issued", "dcterms.created", "date",
+)
+META_MODIFIED = (
+    "article:modified_time", "og:article:modified_time", "og:updated_time", "datemodified",
+    "lastdate", "last-modified", "dcterms.modified",
+)
+META_TAGS = ("primarytag", "article:tag", "tags", "news_keywords", "keywords")
+META_SECTION = ("article:section", "og:article:section")
+META_IMAGE = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")
+META_LANGUAGE = ("og:locale", "content-language", "dc.language", "language")
+META_SITE_NAME = ("og:site_name", "application-name", "twitter:site")
+
+_XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_VIDEO_PLAYER_XPATH = (
+    "//video | //iframe[contains(@src, 'youtube') or contains(@src, 'brightcove')"
+    " or contains(@src, 'vimeo') or contains(@src, 'jwplayer') or contains(@src, 'dailymotion')]"
+)
+
+
+@dataclass(frozen=True)
+class PageData:
+    """What the page says about itself in markup, before any text extraction."""
+
+    url: str
+    jsonld: tuple[dict[str, Any], ...]  # every JSON-LD node, @graph flattened
+    meta: Mapping[str, tuple[str, ...]]  # lower-cased name/property/itemprop -> contents
+    html_lang: str | None
+    canonical_href: str | None
+    link_count: int
+    has_video_player: bool
+
+    @functools.cached_property
+    def types(self) -> frozenset[str]:
+        """Every schema.org @type declared on the page."""
+        return frozenset(t for node in self.jsonld for t in node_types(node))
+
+    @functools.cached_property
+    def article(self) -> dict[str, Any] | None:
+        """The first JSON-LD node typed as an article, if any."""
+        return next((n for n in self.jsonld if node_types(n) & ARTICLE_TYPES), None)
+
+    def first_meta(self, keys: Iterable[str]) -> str | None:
+        """The first non-empty meta content among ``keys``, in the given order."""
+        return next(iter(self.all_meta(keys)), None)
+
+    def all_meta(self, keys: Iterable[str]) -> list[str]:
+        """Every non-empty meta content among ``keys``, in key order then page order."""
+        return [v for k in keys for v in self.meta.get(k, ()) if v.strip()]
+
+# --- parsing ---------------------------------------------------------------------------
+
+
+def parse_html(html: str) -> lxml.html.HtmlElement | None:
+    """An lxml tree of the page, or None when there is no document to parse."""
+    text = _XML_DECLARATION_RE.sub("", remove_control_chars(html), count=1)
+    if not text.strip():
+        return None
+    parser = lxml.html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
+    try:
+        return lxml.html.document_fromstring(text, parser=parser)
+    except (lxml.etree.ParserError, ValueError):
+        logger.debug("lxml could not parse the page", exc_info=True)
+        return None
+
+
+def tree_depth(tree: lxml.html.HtmlElement) -> int:
+    """Deepest element nesting in the tree, without recursion."""
+    deepest = 0
+    stack = [(tree, 0)]
+    while stack:
+        element, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in element)
+    return deepest
+
+
+def read_page(tree: lxml.html.HtmlElement, url: str) -> PageData:
+    """Collect the page's structured data: JSON-LD, meta, lang, canonical link."""
+    canonical = tree.xpath('//link[contains(concat(" ", normalize-space(@rel), " "), " canonical ")]/@href')
+    return PageData(
+        url=url,
+        jsonld=tuple(_jsonld_nodes(tree)),
+        meta=_meta_map(tree),
+        html_lang=tree.get("lang") or tree.get("xml:lang"),
+        canonical_href=str(canonical[0]) if canonical else None,
+        link_count=int(tree.xpath("count(//body//a[@href])")),
+        has_video_player=bool(tree.xpath(_VIDEO_PLAYER_XPATH)),
+    )
+
+
+def _meta_map(tree: lxml.html.HtmlElement) -> dict[str, tuple[str, ...]]:
+    """Meta contents keyed by lower-cased name/property/itemprop/http-equiv, page order."""
+    found: dict[str, list[str]] = {}
+    for element in tree.iter("meta"):
+        key = element.get("name") or element.get("property") or element.get("itemprop") or element.get("http-equiv")
+        content = element.get("content")
+        if key and content is not None:
+            found.setdefault(key.strip().lower(), []).append(content)
+    for element in tree.xpath("//time[@itemprop][@datetime]"):
+        found.setdefault(element.get("itemprop").strip().lower(), []).append(element.get("datetime"))
+    return {key: tuple(values) for key, values in found.items()}
+
+
+def _jsonld_nodes(tree: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
+    """Every JSON-LD object on the page, with @graph members and mainEntity flattened."""
+    scripts = tree.xpath(
+        "//script[translate(normalize-space(@type), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
+        "'abcdefghijklmnopqrstuvwxyz') = 'application/ld+json']"
+    )
+    for script in scripts:
+        data = _load_json(script.text or "")
+        if data is not None:
+            yield from _flatten_jsonld(data, depth=0)
+
+
+def _load_json(text: str) -> Any:
+    """Parsed JSON, tolerating the CDATA wrappers and trailing semicolons sites add."""
+    cleaned = text.strip().removeprefix("<![CDATA[").removesuffix("]]>").strip().rstrip(";")
+    try:
+        return json.loads(cleaned, strict=False)
+    except (ValueError, RecursionError):
+        logger.debug("unreadable JSON-LD block skipped")
+        return None
+
+
+# JSON-LD nests publishers in authors in pages; four levels reach every node we read.
+_JSONLD_MAX_DEPTH = 4
+
+
+def _flatten_jsonld(data: Any, depth: int) -> Iterator[dict[str, Any]]:
+    """Yield the dict nodes of a JSON-LD document that can be the page's main entity."""
+    if depth > _JSONLD_MAX_DEPTH:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _flatten_jsonld(item, depth + 1)
+    elif isinstance(data, dict):
+        if "@type" in data:
+            yield data
+        for key in ("@graph", "mainEntity"):
+            if key in data:
+                yield from _flatten_jsonld(data[key], depth + 1)
+
+
+def node_types(node: Mapping[str, Any]) -> frozenset[str]:
+    """A node's @type values without schema.org prefixes ("schema:NewsArticle")."""
+    raw = node.get("@type")
+    values = raw if isinstance(raw, list) else [raw]
+    return frozenset(re.split(r"[/:#]", v)[-1] for v in values if isinstance(v, str) and v)
+
+def jsonld_text(node: Mapping[str, Any] | None, key: str) -> str | None:
+    """A JSON-LD string property (first item if a list), cleaned; None if absent."""
+    value = node.get(key) if node else None
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str) and v.strip()), None)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    # Some CMSs HTML-escape JSON-LD strings ("zerst&ouml;ren", "&#039;"); JSON needs no escaping.
+    return single_line(unescape(value)) if isinstance(value, str) else None
+
+
+def single_line(text: str | None) -> str | None:
+    """Cleaned text on one line, or None when nothing is left."""
+    if text is None:
+        return None
+    cleaned = " ".join(clean_text(text).split())
+    return cleaned or None
+
+
+def site_names(page: PageData) -> set[str]:
+    """Names the site goes by: og:site_name, the JSON-LD publisher, the domain label."""
+    names = {compact(n) for n in page.all_meta(META_SITE_NAME)}
+    for node in page.jsonld:
+        if node_types(node) & (ORGANIZATION_TYPES | {"WebSite"}):
+            names.add(compact(str(node.get("name") or "")))
+    publisher = (page.article or {}).get("publisher")
+    if isinstance(publisher, dict):
+        names.add(compact(str(publisher.get("name") or "")))
+    host = url_part(page.url, "hostname").removeprefix("www.")
+    names.add(compact(host.split(".")[0]))
+    names.add(compact(host))
+    names.discard("")
+    return names
+
+
+def compact(text: str) -> str:
+    return re.sub(r"\W+", "", text.casefold().removeprefix("@"))
+
+def unique(values: Iterable[str]) -> tuple[str, ...]:
+    """Values without case-insensitive repeats, first spelling and order kept."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for value in values:
+        key = value.casefold()
+        if key not in seen:
+            seen.add(key)
+            kept.append(value)
+    return tuple(kept)
+
+def fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+def url_part(url: str, part: str) -> str:
+    """One component of a URL ("path", "hostname"), or "" if the URL does not parse."""
+    try:
+        return getattr(urlsplit(url), part) or ""
+    except ValueError:
+        return ""
+
+
+def absolute_http_url(base: str, href: str | None) -> str | None:
+    """``href`` resolved against ``base`` if it is an http(s) URL, else None."""
+    if not href or not href.strip():
+        return None
+    try:
+        absolute = urljoin(base, remove_control_chars(href.strip()))
+    except ValueError:
+        return None
+    return absolute if url_part(absolute, "scheme") in {"http", "https"} else None
+
+
+def og_type(page: PageData) -> str:
+    return (page.first_meta(("og:type",)) or "").strip().lower()
+
+
+def has_article_markup(page: PageData) -> bool:
+    """True when the page declares itself an article in JSON-LD or Open Graph."""
+    return page.article is not None or og_type(page) == "article" or bool(page.meta.get("article:published_time"))
