@@ -82,28 +82,152 @@ def pruned_copy(tree: lxml.html.HtmlElement, xpaths: Iterable[str]) -> lxml.html
 def run_trafilatura(
     tree: lxml.html.HtmlElement, page: PageData, prune_xpaths: tuple[str, ...], fetched_at: datetime
 ) -> Any:
-    """trafilatura's Document for the pruned page: precision mode, recall if that is thin."""
-    precise = _trafilatura_document(tree, page, prune_xpaths, fetched_at, favor_precision=True)
+    """trafilatura's Document for the pruned page, made whole where the body is split in chunks."""
+    pruned = pruned_copy(tree, (*DEFAULT_PRUNE_XPATHS, *prune_xpaths))
+    document = _best_document(pruned, page, fetched_at)
+    if document is None or not document.text:
+        return document
+    merged = merged_chunks(pruned, document.text)
+    if merged is None:
+        return document
+    whole = _best_document(merged, page, fetched_at)
+    if whole is not None and _keeps_lines(document.text, whole.text or "") and (
+        word_count(whole.text or "") > word_count(document.text)
+    ):
+        return whole
+    return document
+
+
+def _best_document(tree: lxml.html.HtmlElement, page: PageData, fetched_at: datetime) -> Any:
+    """Precision mode, and recall mode where that comes back thin."""
+    precise = _trafilatura_document(tree, page, fetched_at, favor_precision=True)
     precise_words = word_count(precise.text or "") if precise is not None else 0
     if precise_words >= RECALL_RETRY_BELOW_WORDS:
         return precise
-    recalled = _trafilatura_document(tree, page, prune_xpaths, fetched_at, favor_precision=False)
+    recalled = _trafilatura_document(tree, page, fetched_at, favor_precision=False)
     if recalled is not None and word_count(recalled.text or "") >= RECALL_PREFERRED_RATIO * max(precise_words, 1):
         return recalled
     return precise or recalled
 
 
+# --- bodies split in chunks -------------------------------------------------------------------
+#
+# trafilatura reads the first element that matches its body expressions. Sites that cut the
+# story into same-class chunks between ad slots (Condé Nast's "body__inner-container", many
+# "article__chunk" layouts) lose every chunk after the first. The chunks are found from the
+# text trafilatura did return: an ancestor of its paragraphs whose tag and classes recur
+# nearby, in the same <article>, holding more prose. They are moved into the first chunk and
+# trafilatura runs again.
+
+# Paragraphs shorter than this (in normalized characters) are too common to locate by text.
+CHUNK_MATCH_MIN_CHARS = 30
+# How far above a matched paragraph the chunk container may be.
+CHUNK_MAX_LEVELS = 4
+# Chunks are neighbours: their common ancestor is at most this far above the first chunk.
+CHUNK_MAX_COMMON_ANCESTOR_LEVELS = 3
+# The first chunk must hold at least this many of the returned paragraphs (one is a quote).
+CHUNK_MIN_MATCHED = 2
+# A further chunk must add this many words of new paragraph text, with links under this share.
+CHUNK_MIN_NEW_WORDS = 30
+CHUNK_MAX_LINK_SHARE = 0.3
+# The rerun must keep this share of the lines the first run returned, or it is not trusted.
+CHUNK_KEEP_LINES = 0.95
+_NOT_BODY_TAGS = frozenset({"aside", "footer", "nav", "header"})
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text)).casefold()
+
+
+def _signature(element: lxml.html.HtmlElement) -> tuple[str, tuple[str, ...]]:
+    return element.tag, tuple(sorted((element.get("class") or "").split()))
+
+
+def _is_inside(element: lxml.html.HtmlElement, container: lxml.html.HtmlElement) -> bool:
+    return any(ancestor is container for ancestor in element.iterancestors())
+
+
+def _levels_to_common_ancestor(first: lxml.html.HtmlElement, other: lxml.html.HtmlElement) -> int:
+    other_line = {id(e) for e in (other, *other.iterancestors())}
+    for level, element in enumerate((first, *first.iterancestors())):
+        if id(element) in other_line:
+            return level
+    return 1_000_000
+
+
+def _enclosing_article(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    return next((a for a in element.iterancestors() if a.tag == "article"), None)
+
+
+def _link_share(element: lxml.html.HtmlElement) -> float:
+    text = len(_norm(element.text_content())) or 1
+    return sum(len(_norm(a.text_content())) for a in element.iter("a")) / text
+
+
+def merged_chunks(pruned: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement | None:
+    """A copy of the page with the article's further chunks moved into its first, or None."""
+    work = copy.deepcopy(pruned)
+    returned = {n for n in (_norm(line) for line in text.split("\n")) if len(n) >= CHUNK_MATCH_MIN_CHARS}
+    matched = [p for p in work.iter("p") if _norm(p.text_content()) in returned]
+    for first in _chunk_candidates(matched):
+        further = _further_chunks(work, first, returned)
+        if further:
+            for chunk in further:
+                first.extend(list(chunk))
+                chunk.drop_tree()
+            return work
+    return None
+
+
+def _chunk_candidates(matched: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElement]:
+    """Classed ancestors of the matched paragraphs holding several of them, nearest first."""
+    seen: dict[int, lxml.html.HtmlElement] = {}
+    for paragraph in matched:
+        for level, ancestor in enumerate(paragraph.iterancestors()):
+            if level >= CHUNK_MAX_LEVELS or ancestor.tag in {"body", "html", "article"}:
+                break
+            if ancestor.get("class") and id(ancestor) not in seen:
+                seen[id(ancestor)] = ancestor
+    return [c for c in seen.values() if sum(_is_inside(p, c) for p in matched) >= CHUNK_MIN_MATCHED]
+
+
+def _further_chunks(
+    work: lxml.html.HtmlElement, first: lxml.html.HtmlElement, returned: set[str]
+) -> list[lxml.html.HtmlElement]:
+    """Elements shaped like ``first``, near it in the same <article>, that add prose."""
+    signature = _signature(first)
+    article = _enclosing_article(first)
+    further = []
+    for other in work.iter(first.tag):
+        if other is first or _signature(other) != signature:
+            continue
+        if _is_inside(other, first) or _is_inside(first, other) or _enclosing_article(other) is not article:
+            continue
+        if any(a.tag in _NOT_BODY_TAGS for a in other.iterancestors()):
+            continue
+        if _levels_to_common_ancestor(first, other) > CHUNK_MAX_COMMON_ANCESTOR_LEVELS:
+            continue
+        new_words = sum(
+            len(n.split()) for n in (_norm(p.text_content()) for p in other.iter("p")) if n not in returned
+        )
+        if new_words >= CHUNK_MIN_NEW_WORDS and _link_share(other) < CHUNK_MAX_LINK_SHARE:
+            further.append(other)
+    return further
+
+
+def _keeps_lines(before: str, after: str) -> bool:
+    """True when ``after`` still holds nearly every line of ``before``."""
+    lines = [n for n in (_norm(line) for line in before.split("\n")) if n]
+    kept_text = _norm(after)
+    return sum(line in kept_text for line in lines) >= CHUNK_KEEP_LINES * len(lines)
+
+
 def _trafilatura_document(
-    tree: lxml.html.HtmlElement,
-    page: PageData,
-    prune_xpaths: tuple[str, ...],
-    fetched_at: datetime,
-    *,
-    favor_precision: bool,
+    tree: lxml.html.HtmlElement, page: PageData, fetched_at: datetime, *, favor_precision: bool
 ) -> Any:
-    """One trafilatura run on a freshly pruned copy; dates judged against the fetch day."""
+    """One trafilatura run on a copy (it edits the tree); dates judged against the fetch day."""
     return bare_extraction(
-        pruned_copy(tree, (*DEFAULT_PRUNE_XPATHS, *prune_xpaths)),
+        copy.deepcopy(tree),
         url=page.url,
         include_comments=False,
         with_metadata=True,
@@ -118,15 +242,19 @@ def _trafilatura_document(
 
 
 def body_lines(
-    text: str, repeats: Iterable[str | None], site_names: set[str]
+    text: str, repeats: Iterable[str | None], site_names: set[str], lede: str | None = None
 ) -> tuple[list[str], str | None]:
     """Clean body paragraphs, and the original source a repost's last line names.
 
+    ``repeats`` (the headline) are dropped from the top, where extractors repeat them from
+    the page header; ``lede``, the standfirst shown above the body, leads it when missing.
     A source line naming the site itself ("Source: Al Jazeera and news agencies" on Al
     Jazeera) is attribution, not syndication: it leaves the body but names no original.
     """
     lines = [line for line in (clean_text(raw) for raw in text.split("\n")) if line]
     lines = _drop_leading_repeats(lines, repeats)
+    if lede and _norm(lede) not in _norm("\n".join(lines[:3])):
+        lines.insert(0, lede)
     lines = _drop_comment_form(lines)
     original_source = None
     if lines and (match := ORIGINAL_SOURCE_RE.match(lines[-1])):
@@ -160,3 +288,52 @@ def _drop_comment_form(lines: list[str]) -> list[str]:
         if not COMMENT_FORM_LINE_RE.match(line):
             kept.append(line)
     return kept
+
+
+# A standfirst shorter than this (in normalized characters) is too generic to look for.
+LEDE_MIN_CHARS = 40
+# The element showing the standfirst may hold a little more than the meta description.
+LEDE_MAX_GROWTH = 1.5
+_HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template", "a", "nav", "footer", "aside", "button", "option"})
+# Headline furniture, not text: a "dek", "subhead" or "strapline" restates the headline in a
+# sentence; a "lead", "intro", "teaser", "preamble" or "standfirst" opens the text. Class
+# names say which (typographic vocabulary, not any one site's); captions are neither.
+DEK_CLASS_RE = re.compile(r"(?:^|[\W_])(?:dek|subhead(?:ing|line)?|strapline)(?:$|[\W_])", re.IGNORECASE)
+DEK_CLASS_LEVELS = 2
+
+
+def visible_lede(tree: lxml.html.HtmlElement, description: str | None, text: str) -> str | None:
+    """The standfirst as the page shows it above the body, when the extracted text lacks it.
+
+    Publishers repeat it in meta description; readers see it between headline and body,
+    outside the container trafilatura reads. Only a visible element whose text is the
+    description, placed before the body's first paragraph, counts.
+    """
+    wanted = _norm(description or "")
+    if len(wanted) < LEDE_MIN_CHARS or wanted in _norm(text):
+        return None
+    stem = wanted.rsplit(" ", 1)[0]  # meta descriptions are often cut mid-word
+    first_line = next((n for n in (_norm(line) for line in text.split("\n")) if len(n) >= LEDE_MIN_CHARS), None)
+    body = tree.find("body")
+    if body is None or first_line is None:
+        return None
+    found: lxml.html.HtmlElement | None = None
+    for element in body.iter(lxml.etree.Element):
+        if not isinstance(element.tag, str) or element.tag in _HIDDEN_TAGS:
+            continue
+        own = _norm(element.text_content())
+        if found is None and own.startswith(stem) and len(own) <= LEDE_MAX_GROWTH * len(wanted):
+            if not any(a.tag in _HIDDEN_TAGS for a in element.iterancestors()):
+                found = element
+        elif found is not None and first_line in own and not _is_inside(element, found):
+            if len(own) < 2 * len(first_line) or element.tag == "p":
+                return None if _is_dek_or_caption(found) else clean_text(" ".join(found.text_content().split()))
+    return None
+
+
+def _is_dek_or_caption(element: lxml.html.HtmlElement) -> bool:
+    """True for headline furniture (dek, subhead) and for image captions."""
+    near = [element, *list(element.iterancestors())[:DEK_CLASS_LEVELS]]
+    if any(DEK_CLASS_RE.search(e.get("class") or "") for e in near):
+        return True
+    return any(a.tag in {"figure", "figcaption"} for a in element.iterancestors())

@@ -22,10 +22,11 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import lxml.etree
+import lxml.html
 import trafilatura
 
 from transforms.article import Article, Rejected
-from transforms.body import body_lines, compiled_xpath, run_trafilatura
+from transforms.body import body_lines, compiled_xpath, run_trafilatura, visible_lede
 from transforms.bylines import find_authors
 from transforms.dates import as_utc, find_dates
 from transforms.language import find_language
@@ -113,16 +114,24 @@ def _extract(
     document = run_trafilatura(tree, page, hints.prune_xpaths, fetched_at)
     if document is None:
         return Rejected(url, "unparseable", detail="trafilatura found no content")
-    return _build_article(page, document, source=source, fetched_at=fetched_at, hints=hints)
+    return _build_article(tree, page, document, source=source, fetched_at=fetched_at, hints=hints)
 
 
 def _build_article(
-    page: PageData, document: Any, *, source: str, fetched_at: datetime, hints: ExtractionHints
+    tree: lxml.html.HtmlElement,
+    page: PageData,
+    document: Any,
+    *,
+    source: str,
+    fetched_at: datetime,
+    hints: ExtractionHints,
 ) -> Article | Rejected:
     """Merge structured metadata with trafilatura's body into an Article, or reject it."""
     title = find_title(page, document)
     description = find_description(page, document)
-    lines, original_source = body_lines(document.text or "", (title, description), site_names(page))
+    text = document.text or ""
+    lede = visible_lede(tree, description, text)
+    lines, original_source = body_lines(text, (title,), site_names(page), lede=lede)
     body = "\n".join(lines)
     words = word_count(body)
     rejection = reject_by_content(page, words)
