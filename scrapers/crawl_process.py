@@ -15,7 +15,8 @@ import subprocess
 import sys
 import tempfile
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from scrapers.window import Window
@@ -37,6 +38,8 @@ class CrawlRequest:
     source: str
     window: Window
     dag_run_id: str | None = None
+    # Scrapy settings for this crawl only (``-s NAME=VALUE``), e.g. shorter timeouts in tests.
+    settings: Mapping[str, str] = field(default_factory=dict)
 
 
 def crawl_command(request: CrawlRequest, crawl_run_id: str) -> list[str]:
@@ -46,6 +49,8 @@ def crawl_command(request: CrawlRequest, crawl_run_id: str) -> list[str]:
                "-a", f"crawl_run_id={crawl_run_id}"]
     if request.dag_run_id:
         command += ["-a", f"dag_run_id={request.dag_run_id}"]
+    for name, value in sorted(request.settings.items()):
+        command += ["-s", f"{name}={value}"]
     return command
 
 
@@ -92,14 +97,17 @@ def _stop(process: subprocess.Popen[str]) -> None:
 
 def _verdict(crawl_run_id: str, request: CrawlRequest, exit_code: int) -> str:
     with transaction() as cur:
-        cur.execute("select status, failure, pages_fetched from ops.crawl_runs where crawl_run_id = %s",
-                    (crawl_run_id,))
+        cur.execute("select status, failure, pages_fetched, urls_failed, failed_by_reason from ops.crawl_runs "
+                    "where crawl_run_id = %s", (crawl_run_id,))
         row = cur.fetchone()
     if row is None:
         raise CrawlFailed(f"crawl of {request.source} for {request.window} recorded no run "
                           f"(exit code {exit_code}); see the [scrapy] lines above")
-    status, failure, pages = row
+    status, failure, pages, urls_failed, by_reason = row
     if status == "failed":
-        raise CrawlFailed(f"crawl of {request.source} for {request.window} failed: {failure}")
-    log.info("crawl %s captured %d pages", crawl_run_id, pages)
+        raise CrawlFailed(f"crawl of {request.source} for {request.window} failed: {failure}; "
+                          f"{urls_failed or 0} URL(s) in ops.failed_urls {by_reason or {}} "
+                          f"(crawl run {crawl_run_id})")
+    log.info("crawl %s captured %d pages; %d URL(s) in the failed-URL ledger", crawl_run_id, pages,
+             urls_failed or 0)
     return crawl_run_id

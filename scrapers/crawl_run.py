@@ -10,7 +10,7 @@ import json
 import logging
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from psycopg2.extras import Json, execute_values
 from scrapy import signals
 
+from scrapers.ledger import FailedUrl, FeedFetch, summarize_failures, write_feed_state, write_ledger
 from scrapers.sources import Source
 from scrapers.warc_capture import Capture, WarcCaptureMiddleware
 from scrapers.window import Window
@@ -45,7 +46,10 @@ class CrawlOutcome:
 
 
 def decide_outcome(stats: dict[str, Any], source: Source) -> CrawlOutcome:
-    """Failed when no feed or sitemap answered, or too many article pages failed."""
+    """Failed when no feed or sitemap answered, or too many article pages failed.
+
+    Scrapy exits 0 even when every request failed (scrapy#1231): this is where a run is judged.
+    """
     discovery_ok = stats.get("news/discovery_ok", 0)
     discovery_failed = stats.get("news/discovery_failed", 0)
     pages_ok = stats.get("news/pages_ok", 0)
@@ -53,11 +57,35 @@ def decide_outcome(stats: dict[str, Any], source: Source) -> CrawlOutcome:
     requests = stats.get("downloader/request_count", 0)
     failure = None
     if discovery_ok == 0:
-        failure = f"no feed or sitemap was reachable ({discovery_failed} tried)"
+        why = _reasons(stats, "news/discovery_failed/")
+        failure = (f"no feed or sitemap was reachable ({discovery_failed} tried"
+                   + (f": {why}" if why else "") + ")")
     elif pages_ok + pages_failed and pages_failed / (pages_ok + pages_failed) > source.politeness.max_error_rate:
-        failure = (f"{pages_failed} of {pages_ok + pages_failed} article pages failed, over the "
+        why = _reasons(stats, "news/pages_failed/")
+        failure = (f"{pages_failed} of {pages_ok + pages_failed} article pages failed ({why}), over the "
                    f"source's max_error_rate {source.politeness.max_error_rate:.0%}")
     return CrawlOutcome("failed" if failure else "captured", failure, pages_ok, requests)
+
+
+def _reasons(stats: dict[str, Any], prefix: str) -> str:
+    counts = {k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix)}
+    return ", ".join(f"{n} {reason}" for reason, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
+def stats_columns(stats: dict[str, Any], failed: list[FailedUrl], duration: float) -> dict[str, Any]:
+    """The crawl stats ops.crawl_runs keeps as columns (all of them stay in its stats jsonb)."""
+    prefix = "downloader/response_status_count/"
+    return {
+        "duration_seconds": round(duration, 3),
+        "responses_by_status": {k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix)},
+        "bytes_received": stats.get("downloader/response_bytes", 0),
+        "pages_captured": stats.get("news/pages_ok", 0),
+        "skipped_seen": stats.get("news/skipped_seen", 0),
+        "robots_denied": stats.get("news/robots_denied", 0),
+        "retries": stats.get("retry/count", 0),
+        "urls_failed": len(failed),
+        "failed_by_reason": summarize_failures(failed),
+    }
 
 
 def archive_root() -> Path:
@@ -80,9 +108,11 @@ def move_into_archive(work_file: Path, destination: Path) -> None:
 def record_run(
     *, run_id: str, source: Source, window: Window, dag_run_id: str | None, started_at: datetime,
     finished_at: datetime, finish_reason: str, outcome: CrawlOutcome, warc_uri: str,
-    stats: dict[str, Any], captures: list[Capture],
+    stats: dict[str, Any], captures: list[Capture], ledger: RunLedger | None = None,
 ) -> None:
-    """The run's row and its capture index, in one transaction."""
+    """The run's row, its capture index, its ledger entries and feed state, in one transaction."""
+    ledger = ledger or RunLedger()
+    columns = stats_columns(stats, ledger.failed, (finished_at - started_at).total_seconds())
     with transaction() as cur:
         cur.execute(
             """insert into ops.sources (source, name, domains, language, enabled)
@@ -94,11 +124,16 @@ def record_run(
         cur.execute(
             """insert into ops.crawl_runs (crawl_run_id, source, dag_run_id, window_start, window_end,
                  started_at, finished_at, finish_reason, status, failure, warc_uri, pages_fetched,
-                 requests, stats)
-               values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
+                 requests, stats, duration_seconds, responses_by_status, bytes_received, pages_captured,
+                 skipped_seen, robots_denied, retries, urls_failed, failed_by_reason)
+               values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,
+                       %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
             (run_id, source.slug, dag_run_id, window.start, window.end, started_at, finished_at,
              finish_reason, outcome.status, outcome.failure, warc_uri, outcome.pages_fetched,
-             outcome.requests, Json(stats)),
+             outcome.requests, Json(stats), columns["duration_seconds"], Json(columns["responses_by_status"]),
+             columns["bytes_received"], columns["pages_captured"], columns["skipped_seen"],
+             columns["robots_denied"], columns["retries"], columns["urls_failed"],
+             Json(columns["failed_by_reason"])),
         )
         execute_values(
             cur,
@@ -108,6 +143,22 @@ def record_run(
               warc_uri, c.offset, c.length, c.payload_digest) for c in captures],
             page_size=1000,
         )
+        write_ledger(cur, source=source.slug, run_id=run_id, failed=ledger.failed, captured=ledger.resolved,
+                     base_seconds=ledger.retry_base_seconds,
+                     give_up_days=source.incremental.give_up_days or ledger.give_up_days)
+        write_feed_state(cur, source=source.slug, fetches=ledger.feed_fetches,
+                         window_start=window.start, window_end=window.end)
+
+
+@dataclass
+class RunLedger:
+    """What the spider accounted for: failures, resolved URLs, feed fetches."""
+
+    failed: list[FailedUrl] = field(default_factory=list)
+    resolved: list[str] = field(default_factory=list)
+    feed_fetches: list[FeedFetch] = field(default_factory=list)
+    retry_base_seconds: float = 3600.0
+    give_up_days: float = 7.0
 
 
 class CrawlRunRecorder:
@@ -140,6 +191,16 @@ class CrawlRunRecorder:
         window: Window = spider.window  # type: ignore[attr-defined]
         stats = _json_safe(self.crawler.stats.get_stats())  # type: ignore[union-attr]
         outcome = decide_outcome(stats, source)
+        settings = self.crawler.settings
+        ledger = RunLedger(
+            failed=spider.ledger_entries(),  # type: ignore[attr-defined]
+            resolved=spider.resolved_urls(),  # type: ignore[attr-defined]
+            feed_fetches=spider.feed_fetches,  # type: ignore[attr-defined]
+            retry_base_seconds=settings.getfloat("FAILED_URL_RETRY_BASE_SECONDS"),
+            give_up_days=settings.getfloat("FAILED_URL_GIVE_UP_DAYS"),
+        )
+        for entry in ledger.failed:
+            stats[f"news/ledger/{entry.reason}"] = stats.get(f"news/ledger/{entry.reason}", 0) + 1
         finished_at = datetime.now(timezone.utc)
         destination = archive_path(source.slug, window, capture.run_id)
         assert capture.path is not None
@@ -150,10 +211,11 @@ class CrawlRunRecorder:
             run_id=capture.run_id, source=source, window=window,
             dag_run_id=getattr(spider, "dag_run_id", None), started_at=self.started_at,
             finished_at=finished_at, finish_reason=reason, outcome=outcome,
-            warc_uri=str(destination), stats=stats, captures=capture.captures,
+            warc_uri=str(destination), stats=stats, captures=capture.captures, ledger=ledger,
         )
         summary = (f"crawl {capture.run_id} [{source.slug}, {window}]: {outcome.status}; "
-                   f"{outcome.pages_fetched} pages, {outcome.requests} requests; "
+                   f"{outcome.pages_fetched} pages, {stats.get('news/skipped_seen', 0)} skipped as seen, "
+                   f"{len(ledger.failed)} in the failed-URL ledger, {outcome.requests} requests; "
                    f"WARC {destination}; stats {stats_path}")
         if outcome.failure:
             summary += f"; FAILED: {outcome.failure}"

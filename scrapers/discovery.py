@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
 from io import BytesIO
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import feedparser
 from lxml import etree
 
 from scrapers.sources import Source
 from scrapers.window import Window
+from transforms.normalize import normalize_url
 
 log = logging.getLogger(__name__)
 
@@ -119,18 +121,21 @@ def _sitemap_entry(element: etree._Element) -> Discovered | None:
 
 
 def expand_dated_sitemaps(templates: tuple[str, ...], window: Window) -> list[str]:
-    """Each date-templated sitemap URL for each UTC day the window touches."""
-    urls = []
+    """Each date-templated sitemap URL for each UTC day (or month) the window touches, once.
+
+    A template without a day placeholder is a monthly sitemap: one URL per month touched.
+    """
+    urls: dict[str, None] = {}
     for day in window.days():
         for template in templates:
-            urls.append(
+            urls.setdefault(
                 template.replace("{yyyy}", f"{day.year:04d}")
                 .replace("{mm}", f"{day.month:02d}")
                 .replace("{dd}", f"{day.day:02d}")
                 .replace("{m}", str(day.month))
                 .replace("{d}", str(day.day))
             )
-    return urls
+    return list(urls)
 
 
 def in_window(item: Discovered, source: Source, window: Window) -> bool:
@@ -153,7 +158,35 @@ def url_date(url: str, source: Source) -> date | None:
     match = source.url_date.search(url)
     if not match:
         return None
+    month_text = match["month"].lower()
+    # The Guardian writes the month as a name: /world/2024/feb/24/slug.
+    month = MONTH_NAMES.get(month_text[:3]) if not month_text.isdigit() else int(month_text)
     try:
-        return date(int(match["year"]), int(match["month"]), int(match["day"]))
+        return date(int(match["year"]), month or 0, int(match["day"]))
     except ValueError:
         return None
+
+
+MONTH_NAMES = {name: i for i, name in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+
+
+def article_url(url: str, source: Source) -> str:
+    """The key an article URL is fetched and stored under.
+
+    The site's canonical-page rewrites (AMP variants) first, then the common normalization
+    (tracking parameters, fragments, default ports), then the source's own tracking parameters.
+    """
+    url = url.strip()
+    for pattern, replacement in source.canonical_rewrites:
+        rewritten = pattern.sub(replacement, url, count=1)
+        if rewritten != url:
+            url = rewritten
+            break
+    url = normalize_url(url)
+    if source.strip_params and "?" in url:
+        parts = urlsplit(url)
+        kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                if k.lower() not in source.strip_params]
+        url = urlunsplit(parts._replace(query=urlencode(kept)))
+    return url

@@ -39,9 +39,40 @@ TELNETCONSOLE_ENABLED = False
 COOKIES_ENABLED = False
 HTTPCACHE_ENABLED = False
 
+# Only http(s) is ever fetched: no handlers for file:, data:, ftp:, s3: (FAULTS.md 27).
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+# The resolver the downloader connects with refuses non-public answers (DNS rebinding).
+DNS_RESOLVER = "scrapers.safety.PublicOnlyResolver"
+# Loopback (127.0.0.0/8, ::1) is refused like any private address; the test servers set this.
+SSRF_ALLOW_LOOPBACK = False
+
+# robots.txt groups are matched on this product token.
+ROBOTSTXT_USER_AGENT = "news-pipeline"
+ROBOTSTXT_MAX_CRAWL_DELAY = 60.0
+# Retry-After longer than this is not waited for: the URL goes to the ledger, due at that time.
+RETRY_AFTER_MAX = 120.0
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+# The failed-URL ledger (ops.failed_urls): first retry after this many seconds, doubling per
+# failed run up to a day; given up this many days after the first failure (a source may override
+# with [incremental] give_up_days); at most this many due entries retried per run.
+FAILED_URL_RETRY_BASE_SECONDS = float(os.environ.get("NEWS_FAILED_URL_RETRY_BASE_SECONDS", "3600"))
+FAILED_URL_GIVE_UP_DAYS = float(os.environ.get("NEWS_FAILED_URL_GIVE_UP_DAYS", "7"))
+FAILED_URL_RETRY_LIMIT = 1000
+
 DOWNLOADER_MIDDLEWARES = {
+    # First of all: http(s) only, public addresses only, redirects stay on the source's hosts.
+    "scrapers.safety.UrlGuardMiddleware": 40,
+    # robots.txt failing closed on 5xx/timeouts (RFC 9309) with Crawl-delay, in Scrapy's place.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scrapers.robots.StrictRobotsTxtMiddleware": 100,
+    # Retries that honour Retry-After on 429/503, in place of Scrapy's RetryMiddleware.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "scrapers.politeness.RetryAfterMiddleware": 550,
     # Nearest the network: serves from WARC when REPLAY_WARC is set, else switched off.
     "scrapers.replay.ReplayMiddleware": 990,
+    # Decompression bombs are dropped before the capture below could archive them.
+    "scrapers.size_guard.DecodedSizeGuard": 985,
     # Sees every response as it came off the wire (before decompression and redirects).
     "scrapers.warc_capture.WarcCaptureMiddleware": 980,
 }

@@ -45,6 +45,18 @@ class Discovery:
 
 
 @dataclass(frozen=True)
+class Incremental:
+    """What a run may skip because earlier runs did it."""
+
+    # An article already captured is fetched again while its first capture is younger than this
+    # (counted back from the run's window end), to pick up updates; 0 never re-fetches.
+    revisit_hours: float = 0.0
+    # A URL that keeps failing is given up this many days after its first failure (None: the
+    # crawl's FAILED_URL_GIVE_UP_DAYS setting).
+    give_up_days: float | None = None
+
+
+@dataclass(frozen=True)
 class Source:
     """One news source, as its TOML file describes it."""
 
@@ -62,6 +74,11 @@ class Source:
     politeness: Politeness = field(default_factory=Politeness)
     prune_xpaths: tuple[str, ...] = ()
     config_path: Path | None = None
+    incremental: Incremental = field(default_factory=Incremental)
+    # Query parameters the site adds for tracking beyond the common ones (DW's ``maca``).
+    strip_params: tuple[str, ...] = ()
+    # (pattern, replacement) pairs mapping variants (AMP) to the page the site marks canonical.
+    canonical_rewrites: tuple[tuple[re.Pattern[str], str], ...] = ()
     # A cron expression (UTC): the source gets its own DAG news_source_<slug> on that schedule
     # instead of riding news_daily's. None: crawled by news_daily.
     schedule: str | None = None
@@ -140,6 +157,9 @@ def _build_source(data: dict[str, Any], path: Path) -> Source:
         ),
         prune_xpaths=tuple(extraction.optional_list("prune_xpaths")),
         config_path=path,
+        incremental=_build_incremental(reader.table("incremental"), path),
+        strip_params=tuple(p.lower() for p in urls.optional_list("strip_params")),
+        canonical_rewrites=_canonical_rewrites(urls),
         schedule=reader.optional("schedule", str, None) or None,
     )
     if not (discovery.feeds or discovery.sitemaps or discovery.dated_sitemaps):
@@ -164,6 +184,29 @@ def _build_discovery(table: dict[str, Any], path: Path) -> Discovery:
         sitemaps=tuple(reader.optional_list("sitemaps")),
         dated_sitemaps=dated,
     )
+
+
+def _build_incremental(table: dict[str, Any], path: Path) -> Incremental:
+    reader = _FieldReader(table, path, "incremental")
+    revisit = reader.optional("revisit_hours", float, 0.0)
+    give_up = reader.optional("give_up_days", float, None) if "give_up_days" in table else None
+    if revisit < 0 or (give_up is not None and give_up <= 0):
+        raise SourceConfigError(f"{path}: [incremental] revisit_hours must be >= 0 and give_up_days > 0")
+    return Incremental(revisit_hours=revisit, give_up_days=give_up)
+
+
+def _canonical_rewrites(reader: _FieldReader) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """``canonical_rewrites = [["^https://amp\\.site/(.*)$", "https://www.site/\\1"]]``."""
+    raw = reader.data.get("canonical_rewrites", [])
+    pairs = []
+    if not isinstance(raw, list):
+        raise SourceConfigError(f"{reader.where('canonical_rewrites')} must be a list of [pattern, replacement]")
+    for entry in raw:
+        if not (isinstance(entry, list) and len(entry) == 2 and all(isinstance(e, str) for e in entry)):
+            raise SourceConfigError(
+                f"{reader.where('canonical_rewrites')}: each entry is [pattern, replacement], got {entry!r}")
+        pairs.append((reader.compile("canonical_rewrites", entry[0]), entry[1]))
+    return tuple(pairs)
 
 
 def _optional_pattern(reader: _FieldReader, name: str) -> re.Pattern[str] | None:

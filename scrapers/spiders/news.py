@@ -1,22 +1,37 @@
-"""The generic news spider: discover from feeds and sitemaps, fetch the window's article pages.
+"""The generic news spider: discover from feeds and sitemaps, fetch the window's new article pages.
 
-Parsing happens later (transforms/): this spider only decides what to fetch. Every response is
-captured to WARC by WarcCaptureMiddleware; the stats it keeps (news/*) decide whether the crawl
-succeeded (scrapers/crawl_run.py).
+Parsing happens later (transforms/): this spider only decides what to fetch, and accounts for
+every URL it meant to fetch: each ends captured or as a ``FailedUrl`` for the ledger
+(scrapers/ledger.py), written when the run is published (scrapers/crawl_run.py). Every response
+is captured to WARC by WarcCaptureMiddleware; the stats it keeps (news/*) decide whether the
+crawl succeeded.
 """
 
 from __future__ import annotations
 
 import gzip
+import io
 import logging
 from collections.abc import AsyncIterator, Iterable
+from datetime import datetime, timedelta, timezone
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from scrapers.discovery import Discovered, expand_dated_sitemaps, in_window, parse_feed, parse_sitemap
+from scrapers.discovery import (
+    Discovered,
+    article_url,
+    expand_dated_sitemaps,
+    in_window,
+    parse_feed,
+    parse_sitemap,
+)
+from scrapers.ledger import FailedUrl, FeedFetch, FeedState, classify_failure, due_entries, feed_states, seen_pages
+from scrapers.politeness import RetryAfterTooLong
+from scrapers.safety import ALLOWED_SCHEMES
 from scrapers.sources import Source
 from scrapers.window import Window, window_from_args
 from transforms.normalize import normalize_url
@@ -26,6 +41,8 @@ log = logging.getLogger(__name__)
 GZIP_MAGIC = b"\x1f\x8b"
 # Sitemap indexes can nest; real sites use one or two levels. Deeper is a loop or a trap.
 MAX_SITEMAP_DEPTH = 3
+# Statuses a discovery callback handles itself: 304 is a conditional GET's "nothing new".
+DISCOVERY_STATUSES = [304]
 
 
 class NewsSpider(scrapy.Spider):
@@ -40,62 +57,154 @@ class NewsSpider(scrapy.Spider):
         self.crawl_run_id = crawl_run_id
         self.dag_run_id = dag_run_id
         self.allowed_domains = list(self.source.domains)
-        self._queued: set[str] = set()
+        self._queued: dict[str, str] = {}  # normalized URL -> kind, for everything this run asked for
+        self.captured: set[str] = set()  # normalized page URLs captured with 200
+        self._resolved_discovery: set[str] = set()  # feeds and sitemaps read this run
+        self.failed: dict[str, FailedUrl] = {}
+        self.feed_fetches: list[FeedFetch] = []
+        self._feed_state: dict[str, FeedState] = {}
+
+    # --- start: discovery documents and due ledger entries -------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
         log.info("crawling %s for %s", self.source.slug, self.window)
-        for url in self.source.discovery.feeds:
-            yield self._discovery_request(url, self.parse_feed, "feed")
+        self._feed_state = feed_states(self.source.slug)
         sitemaps = [*self.source.discovery.sitemaps,
                     *expand_dated_sitemaps(self.source.discovery.dated_sitemaps, self.window)]
-        for url in sitemaps:
-            yield self._discovery_request(url, self.parse_sitemap, "sitemap")
+        documents = [(url, self.parse_feed, "feed") for url in self.source.discovery.feeds]
+        documents += [(url, self.parse_sitemap, "sitemap") for url in sitemaps]
+        for url, callback, kind in documents:
+            request = self._discovery_request(url, callback, kind)
+            if request is not None:
+                yield request
+        limit = self.crawler.settings.getint("FAILED_URL_RETRY_LIMIT", 1000)
+        due = due_entries(self.source.slug, limit)
+        self.crawler.stats.set_value("news/ledger_due", len(due))
+        for url, _kind in due:
+            # Due entries belong to earlier windows: fetched whatever this run's window is.
+            request = self._page_request(article_url(url, self.source), ledger_retry=True)
+            if request is not None:
+                yield request
 
-    def _discovery_request(self, url: str, callback: Any, kind: str, depth: int = 0) -> Request:
-        return Request(url, callback=callback, errback=self.discovery_failed, priority=10,
-                       meta={"capture_kind": kind, "sitemap_depth": depth}, dont_filter=True)
+    def _discovery_request(self, url: str, callback: Any, kind: str, depth: int = 0) -> Request | None:
+        key = normalize_url(url)
+        if key in self._queued:
+            return None
+        self._queued[key] = kind
+        headers = self._conditional_headers(url)
+        if headers:
+            self.crawler.stats.inc_value("news/conditional_get")
+        return Request(url, callback=callback, errback=self.discovery_failed, priority=10, headers=headers,
+                       meta={"capture_kind": kind, "sitemap_depth": depth, "news_url": key,
+                             "handle_httpstatus_list": DISCOVERY_STATUSES},
+                       dont_filter=True)
+
+    def _conditional_headers(self, url: str) -> dict[str, str]:
+        """If-None-Match / If-Modified-Since, only when this run's window lies inside the window of
+        the run that stored them: a 304 must not hide items that run skipped as outside its window."""
+        state = self._feed_state.get(url)
+        if state is None or not (state.etag or state.last_modified):
+            return {}
+        if state.window_start is None or state.window_end is None:
+            return {}
+        if not (state.window_start <= self.window.start and self.window.end <= state.window_end):
+            return {}
+        headers = {}
+        if state.etag:
+            headers["If-None-Match"] = state.etag
+        if state.last_modified:
+            headers["If-Modified-Since"] = state.last_modified
+        return headers
+
+    # --- discovery callbacks --------------------------------------------------------------------
 
     def parse_feed(self, response: Response) -> Iterable[Request]:
-        self.crawler.stats.inc_value("news/discovery_ok")
+        if response.status == 304:
+            yield from self._not_modified(response)
+            return
         items = parse_feed(response.body)
+        self._discovered(response, len(items))
         self.crawler.stats.inc_value("news/feed_items", len(items))
         yield from self._follow(items)
 
     def parse_sitemap(self, response: Response) -> Iterable[Request]:
+        if response.status == 304:
+            yield from self._not_modified(response)
+            return
         body = response.body
-        if body.startswith(GZIP_MAGIC):
-            body = self._gunzip(body)
         try:
+            if body.startswith(GZIP_MAGIC):
+                body = self._gunzip(body)
             document = parse_sitemap(body)
         except ValueError as exc:
-            self.crawler.stats.inc_value("news/discovery_failed")
+            reason = "too_large" if "DOWNLOAD_MAXSIZE" in str(exc) else "unparseable"
+            self._discovery_failure(response.request, response.url, reason, response.status)  # type: ignore[arg-type]
             log.warning("sitemap %s unusable: %s", response.url, exc)
             return
-        self.crawler.stats.inc_value("news/discovery_ok")
+        self._discovered(response, len(document.urls) + len(document.child_sitemaps))
         depth = response.meta.get("sitemap_depth", 0)
         for child in document.child_sitemaps:
             if depth >= MAX_SITEMAP_DEPTH:
                 log.warning("sitemap %s nests deeper than %d; not followed", child.url, MAX_SITEMAP_DEPTH)
                 break
+            if not self._is_own_http_url(child.url):
+                self.crawler.stats.inc_value("news/skipped_foreign_sitemap")
+                continue
             # An index's lastmod is when the child last changed: older than the window means
             # nothing of the window can be in it.
             if child.published is None or child.published >= self.window.start:
-                yield self._discovery_request(child.url, self.parse_sitemap, "sitemap", depth + 1)
+                request = self._discovery_request(child.url, self.parse_sitemap, "sitemap", depth + 1)
+                if request is not None:
+                    yield request
         self.crawler.stats.inc_value("news/sitemap_urls", len(document.urls))
         yield from self._follow(document.urls)
 
+    def _not_modified(self, response: Response) -> Iterable[Request]:
+        self.crawler.stats.inc_value("news/discovery_ok")
+        self.crawler.stats.inc_value("news/discovery_not_modified")
+        self._record_fetch(response, items=None)
+        return iter(())
+
+    def _discovered(self, response: Response, items: int) -> None:
+        self.crawler.stats.inc_value("news/discovery_ok")
+        self._record_fetch(response, items=items)
+
+    def _record_fetch(self, response: Response, items: int | None) -> None:
+        headers = response.headers
+        etag = headers.get(b"ETag")
+        modified = headers.get(b"Last-Modified")
+        key = response.meta.get("news_url") or normalize_url(response.url)
+        self.failed.pop(key, None)
+        self.feed_fetches.append(FeedFetch(
+            url=response.request.url if response.request else response.url,
+            status=response.status, items=items, failure=None,
+            etag=etag.decode("latin-1") if etag else None,
+            last_modified=modified.decode("latin-1") if modified else None,
+        ))
+        self._resolved_discovery.add(key)
+
     def _gunzip(self, body: bytes) -> bytes:
+        """A gzipped sitemap, read no further than DOWNLOAD_MAXSIZE (gzip bombs: FAULTS.md 6)."""
         limit = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
-        with gzip.GzipFile(fileobj=__import__("io").BytesIO(body)) as stream:
-            data = stream.read(limit + 1 if limit else -1)
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
+                data = stream.read(limit + 1 if limit else -1)
+        except (OSError, EOFError) as exc:
+            raise ValueError(f"gzipped sitemap does not decompress: {exc}") from exc
         if limit and len(data) > limit:
             raise ValueError(f"gzipped sitemap expands past DOWNLOAD_MAXSIZE ({limit} bytes)")
         return data
 
+    # --- article pages --------------------------------------------------------------------------
+
     def _follow(self, items: list[Discovered]) -> Iterable[Request]:
+        candidates: dict[str, Discovered] = {}
         for item in items:
-            url = normalize_url(item.url)
-            if url in self._queued:
+            if not self._is_own_http_url(item.url):
+                self.crawler.stats.inc_value("news/skipped_not_article_url")
+                continue
+            url = article_url(item.url, self.source)
+            if url in self._queued or url in candidates:
                 continue
             if not self.source.is_article_url(url):
                 self.crawler.stats.inc_value("news/skipped_not_article_url")
@@ -103,19 +212,99 @@ class NewsSpider(scrapy.Spider):
             if not in_window(item, self.source, self.window):
                 self.crawler.stats.inc_value("news/skipped_outside_window")
                 continue
-            self._queued.add(url)
-            self.crawler.stats.inc_value("news/pages_queued")
-            yield Request(url, callback=self.parse_page, errback=self.page_failed,
-                          meta={"capture_kind": "page"})
+            candidates[url] = item
+        seen = seen_pages(list(candidates))
+        for url in candidates:
+            if url in seen and not self._revisit(seen[url]):
+                self.crawler.stats.inc_value("news/skipped_seen")
+                continue
+            if url in seen:
+                self.crawler.stats.inc_value("news/revisited")
+            request = self._page_request(url)
+            if request is not None:
+                yield request
+
+    def _revisit(self, first_captured: Any) -> bool:
+        """Whether an article captured before is young enough to fetch again for updates."""
+        hours = self.source.incremental.revisit_hours
+        return hours > 0 and first_captured >= self.window.end - timedelta(hours=hours)
+
+    def _page_request(self, url: str, ledger_retry: bool = False) -> Request | None:
+        if url in self._queued:
+            return None
+        self._queued[url] = "page"
+        self.crawler.stats.inc_value("news/pages_queued")
+        if ledger_retry:
+            self.crawler.stats.inc_value("news/ledger_retried")
+        return Request(url, callback=self.parse_page, errback=self.page_failed,
+                       meta={"capture_kind": "page", "news_url": url, "ledger_retry": ledger_retry})
+
+    def _is_own_http_url(self, url: str) -> bool:
+        """http(s) on one of the source's hosts: never file:, data:, ftp:, s3: (FAULTS.md 27)."""
+        try:
+            parts = urlsplit(url.strip())
+        except ValueError:
+            return False
+        return parts.scheme.lower() in ALLOWED_SCHEMES and (parts.hostname or "").lower() in self.source.domains
 
     def parse_page(self, response: Response) -> None:
+        key = response.meta.get("news_url") or normalize_url(response.url)
+        if response.status != 200:
+            self._page_failure(response.request, key, f"http_{response.status}", response.status)  # type: ignore[arg-type]
+            return
         self.crawler.stats.inc_value("news/pages_ok")
+        self.captured.add(key)
+        self.failed.pop(key, None)
 
     def page_failed(self, failure: Failure) -> None:
-        self.crawler.stats.inc_value("news/pages_failed")
-        self.crawler.stats.inc_value(f"news/pages_failed/{failure.type.__name__}")
-        log.warning("page failed: %s: %s", failure.request.url, failure.getErrorMessage())  # type: ignore[attr-defined]
+        request: Request = failure.request  # type: ignore[attr-defined]
+        reason, status = classify_failure(failure)
+        key = request.meta.get("news_url") or normalize_url(request.url)
+        retry_at = None
+        if isinstance(failure.value, RetryAfterTooLong):
+            retry_at = datetime.now(timezone.utc) + timedelta(seconds=failure.value.seconds)
+            status = failure.value.status
+        self._page_failure(request, key, reason, status, retry_at)
+        log.warning("page failed (%s): %s: %s", reason, request.url, failure.getErrorMessage())
+
+    def _page_failure(self, request: Request, key: str, reason: str, status: int | None,
+                      retry_at: Any = None) -> None:
+        if reason == "robots_denied":
+            self.crawler.stats.inc_value("news/robots_denied")
+        else:
+            self.crawler.stats.inc_value("news/pages_failed")
+        self.crawler.stats.inc_value(f"news/pages_failed/{reason}")
+        url = (request.meta.get("redirect_urls") or [request.url])[0]
+        self.failed[key] = FailedUrl(url=url, normalized_url=key, kind="page", reason=reason,
+                                     http_status=status, retry_at=retry_at)
 
     def discovery_failed(self, failure: Failure) -> None:
+        request: Request = failure.request  # type: ignore[attr-defined]
+        reason, status = classify_failure(failure)
+        self._discovery_failure(request, request.url, reason, status)
+        log.warning("discovery failed (%s): %s: %s", reason, request.url, failure.getErrorMessage())
+
+    def _discovery_failure(self, request: Request, url: str, reason: str, status: int | None) -> None:
         self.crawler.stats.inc_value("news/discovery_failed")
-        log.warning("discovery failed: %s: %s", failure.request.url, failure.getErrorMessage())  # type: ignore[attr-defined]
+        self.crawler.stats.inc_value(f"news/discovery_failed/{reason}")
+        original = (request.meta.get("redirect_urls") or [request.url])[0]
+        key = request.meta.get("news_url") or normalize_url(original)
+        kind = request.meta.get("capture_kind", "sitemap")
+        self.failed[key] = FailedUrl(url=original, normalized_url=key, kind=kind, reason=reason, http_status=status)
+        self.feed_fetches.append(FeedFetch(url=original, status=status, etag=None, last_modified=None,
+                                           items=None, failure=reason))
+
+    # --- the run's account, read by CrawlRunRecorder at close -----------------------------------
+
+    def ledger_entries(self) -> list[FailedUrl]:
+        """Every URL this run meant to fetch and did not capture; unreached ones included."""
+        entries = dict(self.failed)
+        for url, kind in self._queued.items():
+            if url in self.captured or url in entries or url in self._resolved_discovery:
+                continue
+            entries[url] = FailedUrl(url=url, normalized_url=url, kind=kind, reason="not_reached")
+        return list(entries.values())
+
+    def resolved_urls(self) -> list[str]:
+        """URLs this run captured (pages) or read (feeds, sitemaps): their ledger entries close."""
+        return sorted(self.captured | self._resolved_discovery)

@@ -1,0 +1,258 @@
+"""What a crawl remembers between runs: captured URLs, the failed-URL ledger, feed state.
+
+- ``seen_pages``: which article URLs earlier runs captured (one indexed probe per URL, so the
+  cost follows the batch, not the history: raw.captures's partial index captures_seen_pages).
+- ``ops.failed_urls``: every URL a run meant to fetch and did not capture, with the reason, the
+  HTTP status and when to try again; runs retry due entries and give up after give_up_days.
+- ``ops.feed_state``: ETag/Last-Modified per feed or sitemap for conditional GET, and its health.
+
+Reading happens when a crawl starts; writing happens only at its close, in the transaction that
+publishes the run (scrapers/crawl_run.py), so a killed crawl changes nothing here either.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import error as net_error
+from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+
+from transforms.warehouse import transaction
+
+if TYPE_CHECKING:
+    from psycopg2.extensions import cursor
+    from twisted.python.failure import Failure
+
+log = logging.getLogger(__name__)
+
+# HTTP statuses worth trying again later; other 4xx answers are final.
+TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
+# Reasons that will not change by asking again (robots rules change, but slowly: re-discovery
+# queues the URL again if the site lists it again).
+PERMANENT_REASONS = frozenset({"robots_denied", "blocked_address", "blocked_scheme", "offsite_redirect",
+                               "redirect_limit", "too_large", "unsupported_encoding"})
+
+
+@dataclass(frozen=True)
+class FailedUrl:
+    """One URL this run did not capture, as the ledger records it."""
+
+    url: str
+    normalized_url: str
+    kind: str  # feed | sitemap | page
+    reason: str
+    http_status: int | None = None
+    retry_at: datetime | None = None  # the server said when (Retry-After); else the backoff decides
+
+    @property
+    def permanent(self) -> bool:
+        if self.reason in PERMANENT_REASONS:
+            return True
+        return self.http_status is not None and self.reason.startswith("http_") and \
+            self.http_status not in TRANSIENT_STATUSES
+
+
+def classify_failure(failure: Failure) -> tuple[str, int | None]:
+    """The ledger reason and HTTP status for a failed request's errback failure."""
+    exc = failure.value
+    if isinstance(exc, HttpError):
+        return f"http_{exc.response.status}", exc.response.status
+    reason = getattr(exc, "reason", None)
+    if isinstance(reason, str) and isinstance(exc, IgnoreRequest):
+        return reason, getattr(exc, "status", None)
+    if isinstance(exc, IgnoreRequest):
+        message = str(exc)
+        if "max redirections" in message:
+            return "redirect_limit", None
+        if "offsite" in message.lower():
+            return "offsite_redirect", None
+        if "max size" in message.lower() or "DOWNLOAD_MAXSIZE" in message:
+            return "too_large", None
+        return "ignored", None
+    return _network_reason(exc), None
+
+
+def _network_reason(exc: BaseException) -> str:
+    if isinstance(exc, (net_error.TimeoutError, net_error.TCPTimedOutError)):
+        return "timeout"
+    if isinstance(exc, net_error.DNSLookupError):
+        return "dns_error"
+    if isinstance(exc, net_error.ConnectionRefusedError):
+        return "connection_refused"
+    if isinstance(exc, ResponseFailed):
+        text = " ".join(str(r.value) for r in getattr(exc, "reasons", []))
+        if "DataLoss" in text or "data loss" in text.lower() or "_DataLoss" in repr(exc.reasons):
+            return "truncated"
+        return "connection_lost"
+    if isinstance(exc, (ResponseNeverReceived, net_error.ConnectionLost, net_error.ConnectionDone)):
+        return "connection_lost"
+    if "maxsize" in type(exc).__name__.lower() or "max size" in str(exc).lower():
+        return "too_large"
+    if isinstance(exc, net_error.ConnectError):
+        return "connect_error"
+    return "other"
+
+
+def next_retry(entry: FailedUrl, attempts: int, first_failed_at: datetime, now: datetime,
+               base_seconds: float, give_up_days: float) -> tuple[datetime | None, datetime | None]:
+    """(next_retry_at, gave_up_at) for an entry after its ``attempts``-th failed run."""
+    if entry.permanent:
+        return None, now
+    if now - first_failed_at >= timedelta(days=give_up_days):
+        return None, now
+    # Exponential backoff between runs, capped at a day so a daily schedule always retries.
+    wait = min(base_seconds * 2 ** max(attempts - 1, 0), 86400.0)
+    due = now + timedelta(seconds=wait)
+    if entry.retry_at is not None:
+        due = max(due, entry.retry_at)
+    return due, None
+
+
+# --- reading, when the crawl starts -------------------------------------------------------------
+
+SEEN_SQL = """
+select c.normalized_url, min(c.fetched_at)
+from raw.captures c
+join ops.crawl_runs r on r.crawl_run_id = c.crawl_run_id
+where c.normalized_url = any(%s) and c.kind = 'page' and c.status = 200 and r.status <> 'failed'
+group by c.normalized_url
+"""
+
+
+def seen_pages(urls: list[str]) -> dict[str, datetime]:
+    """Normalized URL -> first successful capture, for those of ``urls`` captured before.
+
+    Captures of failed runs do not count: a failed run is never loaded, so its pages must be
+    fetched again.
+    """
+    if not urls:
+        return {}
+    with transaction() as cur:
+        cur.execute(SEEN_SQL, (list(urls),))
+        return {url: first for url, first in cur.fetchall()}
+
+
+def due_entries(source: str, limit: int) -> list[tuple[str, str]]:
+    """(url, kind) of the source's ledger pages due for a retry, oldest first."""
+    with transaction() as cur:
+        cur.execute(
+            """select url, kind from ops.failed_urls
+               where source = %s and resolved_at is null and gave_up_at is null
+                 and next_retry_at <= now() and kind = 'page'
+               order by next_retry_at limit %s""",
+            (source, limit),
+        )
+        return [(url, kind) for url, kind in cur.fetchall()]
+
+
+@dataclass(frozen=True)
+class FeedState:
+    etag: str | None
+    last_modified: str | None
+    window_start: datetime | None
+    window_end: datetime | None
+
+
+def feed_states(source: str) -> dict[str, FeedState]:
+    with transaction() as cur:
+        cur.execute(
+            """select url, etag, last_modified, validators_window_start, validators_window_end
+               from ops.feed_state where source = %s""",
+            (source,),
+        )
+        return {url: FeedState(*rest) for url, *rest in cur.fetchall()}
+
+
+# --- writing, at the crawl's close (inside crawl_run.record_run's transaction) ------------------
+
+@dataclass(frozen=True)
+class FeedFetch:
+    """How one feed or sitemap fetch went in this run."""
+
+    url: str
+    status: int | None
+    etag: str | None
+    last_modified: str | None
+    items: int | None
+    failure: str | None  # ledger reason when it failed
+
+
+def write_ledger(cur: cursor, *, source: str, run_id: str, failed: list[FailedUrl], captured: list[str],
+                 base_seconds: float, give_up_days: float) -> None:
+    """Upsert this run's failures; resolve entries this run captured."""
+    now = datetime.now(timezone.utc)
+    if captured:
+        cur.execute(
+            """update ops.failed_urls set resolved_at = %s, next_retry_at = null, last_crawl_run_id = %s
+               where source = %s and normalized_url = any(%s) and resolved_at is null""",
+            (now, run_id, source, captured),
+        )
+    if not failed:
+        return
+    cur.execute("select normalized_url, attempts, first_failed_at, resolved_at from ops.failed_urls "
+                "where source = %s and normalized_url = any(%s)",
+                (source, [f.normalized_url for f in failed]))
+    previous = {url: (attempts, first, resolved) for url, attempts, first, resolved in cur.fetchall()}
+    for entry in failed:
+        attempts, first, resolved = previous.get(entry.normalized_url, (0, now, None))
+        if resolved is not None:  # failing again after a success: a new story of failures
+            attempts, first = 0, now
+        attempts += 1
+        due, gave_up = next_retry(entry, attempts, first, now, base_seconds, give_up_days)
+        cur.execute(
+            """insert into ops.failed_urls (source, normalized_url, url, kind, reason, http_status, attempts,
+                 first_failed_at, last_failed_at, next_retry_at, gave_up_at, resolved_at, last_crawl_run_id)
+               values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, null, %s)
+               on conflict (source, normalized_url) do update set
+                 url = excluded.url, kind = excluded.kind, reason = excluded.reason,
+                 http_status = excluded.http_status, attempts = excluded.attempts,
+                 first_failed_at = excluded.first_failed_at, last_failed_at = excluded.last_failed_at,
+                 next_retry_at = excluded.next_retry_at, gave_up_at = excluded.gave_up_at,
+                 resolved_at = null, last_crawl_run_id = excluded.last_crawl_run_id""",
+            (source, entry.normalized_url, entry.url, entry.kind, entry.reason, entry.http_status, attempts,
+             first, now, due, gave_up, run_id),
+        )
+
+
+def write_feed_state(cur: cursor, *, source: str, fetches: list[FeedFetch], window_start: datetime,
+                     window_end: datetime) -> None:
+    """Validators and health per feed/sitemap URL fetched this run."""
+    now = datetime.now(timezone.utc)
+    for fetch in fetches:
+        ok = fetch.failure is None
+        cur.execute(
+            """insert into ops.feed_state as f (source, url, etag, last_modified, validators_window_start,
+                 validators_window_end, last_status, last_attempt_at, last_success_at, consecutive_failures,
+                 last_failure, items_last)
+               values (%(source)s, %(url)s, %(etag)s, %(lm)s, %(ws)s, %(we)s, %(status)s, %(now)s,
+                       case when %(ok)s then %(now)s end, case when %(ok)s then 0 else 1 end, %(failure)s, %(items)s)
+               on conflict (source, url) do update set
+                 etag = case when %(fresh)s then excluded.etag else f.etag end,
+                 last_modified = case when %(fresh)s then excluded.last_modified else f.last_modified end,
+                 validators_window_start = case when %(fresh)s then excluded.validators_window_start
+                                                else f.validators_window_start end,
+                 validators_window_end = case when %(fresh)s then excluded.validators_window_end
+                                              else f.validators_window_end end,
+                 last_status = excluded.last_status, last_attempt_at = excluded.last_attempt_at,
+                 last_success_at = coalesce(excluded.last_success_at, f.last_success_at),
+                 consecutive_failures = case when %(ok)s then 0 else f.consecutive_failures + 1 end,
+                 last_failure = excluded.last_failure,
+                 items_last = coalesce(excluded.items_last, f.items_last)""",
+            {"source": source, "url": fetch.url, "etag": fetch.etag, "lm": fetch.last_modified,
+             "ws": window_start, "we": window_end, "status": fetch.status, "now": now, "ok": ok,
+             "failure": fetch.failure, "items": fetch.items,
+             # Only a full 200 answer brings new validators; a 304 keeps the stored ones.
+             "fresh": ok and fetch.status == 200},
+        )
+
+
+def summarize_failures(failed: list[FailedUrl]) -> dict[str, Any]:
+    counts: dict[str, int] = {}
+    for entry in failed:
+        counts[entry.reason] = counts.get(entry.reason, 0) + 1
+    return dict(sorted(counts.items()))
