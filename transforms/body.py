@@ -17,6 +17,7 @@ import lxml.etree
 import lxml.html
 from trafilatura import bare_extraction
 
+from transforms.boilerplate import drop_furniture
 from transforms.normalize import clean_text, word_count
 from transforms.page import PageData, compact, fold
 
@@ -55,7 +56,7 @@ COMMENT_HEADING_RE = re.compile(
 )
 # A repost's attribution line, moved out of the body into ``original_source``.
 ORIGINAL_SOURCE_RE = re.compile(
-    r"^(?:original(?:ly)?\s+(?:source|published\s+(?:on|at|by|in))|source|via)\s*[:：]\s*"
+    r"^(?:original(?:ly)?\s+(?:source|published\s+(?:on|at|by|in))|source|via|quelle|fuente|fonte|źródło)\s*[:：]\s*"
     r"(?P<source>\S.{0,150}?)\.?$",
     re.IGNORECASE,
 )
@@ -242,7 +243,11 @@ def _trafilatura_document(
 
 
 def body_lines(
-    text: str, repeats: Iterable[str | None], site_names: set[str], lede: str | None = None
+    text: str,
+    repeats: Iterable[str | None],
+    site_names: set[str],
+    lede: str | None = None,
+    authors: Iterable[str] = (),
 ) -> tuple[list[str], str | None]:
     """Clean body paragraphs, and the original source a repost's last line names.
 
@@ -255,6 +260,8 @@ def body_lines(
     lines = _drop_leading_repeats(lines, repeats)
     if lede and _norm(lede) not in _norm("\n".join(lines[:3])):
         lines.insert(0, lede)
+    title = next((r for r in repeats if r), "")
+    lines = drop_furniture(lines, title, authors)
     lines = _drop_comment_form(lines)
     original_source = None
     if lines and (match := ORIGINAL_SOURCE_RE.match(lines[-1])):

@@ -131,13 +131,13 @@ def _build_article(
     description = find_description(page, document)
     text = document.text or ""
     lede = visible_lede(tree, description, text)
-    lines, original_source = body_lines(text, (title,), site_names(page), lede=lede)
+    authors = find_authors(page, document)
+    lines, original_source = body_lines(text, (title,), site_names(page), lede=lede, authors=authors)
     body = "\n".join(lines)
     words = word_count(body)
     rejection = reject_by_content(page, words)
     if rejection is not None:
         return rejection
-    authors = find_authors(page, document)
     published_at, modified_at, flags = find_dates(page, document, fetched_at, ZoneInfo(hints.naive_timezone))
     if not title:
         flags = (*flags, "title_missing")

@@ -1,0 +1,157 @@
+"""Lines of page furniture that survive text extraction, and the rules that drop them.
+
+trafilatura keeps whatever sits inside the article container: "Read more:" links to other
+stories, photo credits, the byline and dateline repeated above the text, newsletter and
+"follow us" boxes and agency credits below it. Each rule here is about the *shape* of such
+a line (a label vocabulary in the languages we crawl, a date alone on a line, the page's
+own headline or author names), never about one site, and each is limited to where that
+furniture sits: labels anywhere, bylines and datelines at the top, sign-offs at the end.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# A line that is only a label of page furniture ("Advertisement", "Read more", "Comments").
+FURNITURE_LINE_RE = re.compile(
+    r"^(?:advertisement|anzeige|werbung|publicité|passer la publicité|publicidad|pubblicità|reklame|reklama"
+    r"|read more|read next|see more|more on this story|most read\b.{0,40}|don'?t miss|related(?: articles| stories)?"
+    r"|comments?|\d+ comments?|tell us what you think\W*|article content|share(?: this)?(?: article)?"
+    r"|lesen sie auch|mehr zum thema|auch interessant|czytaj (?:więcej|też|także)|à lire aussi|lire aussi"
+    r"|leia também|lee también|leggi anche|les også|läs också|lees ook|читайте также)\W*$",
+    re.IGNORECASE,
+)
+# A label then a link to another story: "Read more: ...", "ALSO READ: ...", "Related: ...".
+RELATED_LINK_RE = re.compile(
+    r"^(?:read (?:more|also|next)|also read|see (?:more|also)|related|recommended|more|watch|listen|mehr"
+    r"|lesen sie (?:auch|mehr)|mehr zum thema|auch interessant|czytaj (?:więcej|też|także)|à lire aussi|lire aussi"
+    r"|voir aussi|leia também|lee también|leer más|leggi anche|les også|läs också|lees ook|читайте также"
+    r"|funda olunye udaba lapha)\s*[:|›»>]",
+    re.IGNORECASE,
+)
+# Longest related-link line: a label and one headline.
+RELATED_LINK_MAX_WORDS = 30
+# Photo and image credits: "Photo: Jane Doe/Reuters", "Bild: dpa", "Фото: ...", "© dpa-infocom".
+CREDIT_LINE_RE = re.compile(
+    r"^(?:(?:photo|photograph|image|picture|pictures|credit|foto|fotos|bild|bilder|фото|zdjęcie|kuva)\s*(?:credit)?\s*:"
+    r"|©|\(c\)\s)",
+    re.IGNORECASE,
+)
+CREDIT_MAX_WORDS = 20
+# A newsroom's initials or agency alone on a line: "(dpa)", "(dmk)", "(AFP)".
+INITIALS_LINE_RE = re.compile(r"^\(\s*[\w./ -]{1,15}\s*\)\W*$")
+# A caption above a credit has no closing punctuation and is short.
+CAPTION_MAX_WORDS = 30
+_SENTENCE_END = (".", "!", "?", "…", '"', "»", "”", "“", "'", ")")
+
+# Bylines above the text: "By A and B", "Von A", "Par A", and the same names alone.
+BYLINE_LEAD_RE = re.compile(
+    r"^(?:(?:written|reported|text|story)\s+)?(?:by|von|par|por|di|door|av|af|od|от|autor(?:in)?:|author:)\s+",
+    re.IGNORECASE,
+)
+# A dateline alone on a line: a numeric date or a time, with at most a few words around it
+# ("Stand: 22.04.2024, 06:00 Uhr", "05.08.2024, 20:59 Uhr", "2025年1月14日 01時28分").
+DATE_TOKEN_RE = re.compile(
+    r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}|\d{4}年\d{1,2}月\d{1,2}日|\b\d{1,2}:\d{2}\b"
+    r"|\b\d{1,2}\.? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w* \d{4}\b",
+    re.IGNORECASE,
+)
+DATELINE_MAX_OTHER_WORDS = 6
+# Furniture above the text sits in its first few lines.
+TOP_LINES = 4
+# Sign-offs below the text: newsletter and "follow us" boxes, contact lines, agency credits.
+SIGNOFF_RE = re.compile(
+    r"^(?:sign up\b|subscribe\b|get the latest\b|follow (?:us|him|her|them|\w+(?: \w+){0,3}) on\b"
+    r"|(?:email|write to|contact|reach)\b.{0,60}(?:@|\bat\b)|have a tip\b|do you have a story\b"
+    r"|copyright\b|all rights reserved|this copy is for your personal|our standards:"
+    r"|(?:\(?reporting|additional reporting|writing|editing|compiled) by\b|.{0,80}\bcontributed to this report"
+    r"|with (?:files|reporting|reports) from\b|mit agenturmaterial|if you enjoyed this article"
+    r"|hat ihnen dieser artikel gefallen|unabhängiger journalismus braucht|(?:\w+ )?newsletter\b)",
+    re.IGNORECASE,
+)
+SIGNOFF_MAX_WORDS = 60
+_WORD_RE = re.compile(r"\w+")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD_RE.findall(text)
+
+
+def _norm(text: str) -> str:
+    return " ".join(_words(text)).casefold()
+
+
+def drop_furniture(lines: list[str], title: str, authors: Iterable[str]) -> list[str]:
+    """The body lines without page furniture (see the module docstring for the rules)."""
+    lines = _drop_labels_and_credits(lines)
+    lines = _drop_top_furniture(lines, title, tuple(authors))
+    return _drop_signoffs(lines)
+
+
+def _drop_labels_and_credits(lines: list[str]) -> list[str]:
+    """Furniture labels, related-story links and credits anywhere; a caption above a credit."""
+    kept: list[str] = []
+    for line in lines:
+        words = len(_words(line))
+        if FURNITURE_LINE_RE.match(line) or INITIALS_LINE_RE.match(line):
+            continue
+        if RELATED_LINK_RE.match(line) and words <= RELATED_LINK_MAX_WORDS:
+            continue
+        if CREDIT_LINE_RE.match(line) and words <= CREDIT_MAX_WORDS:
+            if kept and _is_caption(kept[-1]):
+                kept.pop()
+            continue
+        kept.append(line)
+    return kept
+
+
+def _is_caption(line: str) -> bool:
+    return len(_words(line)) <= CAPTION_MAX_WORDS and not line.rstrip().endswith(_SENTENCE_END)
+
+
+def _drop_top_furniture(lines: list[str], title: str, authors: tuple[str, ...]) -> list[str]:
+    """The headline (with a kicker or site suffix), bylines and datelines among the first lines."""
+    top, rest = lines[:TOP_LINES], lines[TOP_LINES:]
+    return [line for line in top if not _is_top_furniture(line, title, authors)] + rest
+
+
+def _is_top_furniture(line: str, title: str, authors: tuple[str, ...]) -> bool:
+    normalized, headline = _norm(line), _norm(title)
+    if headline and (normalized == headline or (
+        headline in normalized and len(normalized) <= len(headline) + 40 and not line.endswith(_SENTENCE_END)
+    )):
+        return True  # the headline again, or with a kicker before or a site name after it
+    if _is_byline(line, authors):
+        return True
+    return _is_dateline(line)
+
+
+def _is_byline(line: str, authors: tuple[str, ...]) -> bool:
+    """The line names only the article's authors (with "By"/"Von" and "and" between)."""
+    if not authors:
+        return False
+    rest = f" {_norm(BYLINE_LEAD_RE.sub('', line))} "
+    named = False
+    for name in sorted((_norm(a) for a in authors), key=len, reverse=True):
+        if name and f" {name} " in rest:
+            rest, named = rest.replace(f" {name} ", "  "), True
+    if not named:
+        return False
+    leftover = [w for w in rest.split() if w not in {"and", "und", "et", "y", "e", "og", "och", "en", "i"}]
+    return len(leftover) <= 1 and len(_words(line)) <= 4 * len(authors) + 4
+
+
+def _is_dateline(line: str) -> bool:
+    if not DATE_TOKEN_RE.search(line):
+        return False
+    other = _words(DATE_TOKEN_RE.sub(" ", line))
+    return len([w for w in other if not w.isdigit()]) <= DATELINE_MAX_OTHER_WORDS
+
+
+def _drop_signoffs(lines: list[str]) -> list[str]:
+    """Lines at the end that are sign-offs, up to the last line of text."""
+    end = len(lines)
+    while end > 1 and SIGNOFF_RE.match(lines[end - 1]) and len(_words(lines[end - 1])) <= SIGNOFF_MAX_WORDS:
+        end -= 1
+    return lines[:end]
