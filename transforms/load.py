@@ -1,7 +1,10 @@
-"""Loading articles: COPY into a temporary table, dedupe the batch, upsert and version.
+"""Loading articles: COPY into a temporary table, dedupe the batch, upsert and version, then keep
+the derived tables current: authors, tags, fingerprints, and the story each article belongs to.
 
 All of it runs inside the caller's transaction, so a batch is visible whole or not at all
-(FAULTS.md 20). Values travel as bound data (COPY), never as SQL text (FAULTS.md 30).
+(FAULTS.md 20). Values travel as bound data (COPY), never as SQL text (FAULTS.md 30). An article
+that breaks a limit of the schema is refused before anything is written, with its URL and the
+field named (FAULTS.md 22); ``check_article`` lets the caller quarantine it instead.
 """
 
 from __future__ import annotations
@@ -9,16 +12,45 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import psycopg2.extensions
+from psycopg2.extras import execute_values
 
 from transforms.article import Article
+from transforms.fingerprint import FINGERPRINT_VERSION, NEAR_DUPLICATE_JACCARD, BINS, article_text, fingerprint
+
+log = logging.getLogger(__name__)
+
+# The schema's limits (sql/migrations/0200_*.sql), checked here first so that a bad page is named.
+MAX_CHARS = {
+    "url": 2048, "canonical_url": 2048, "image_url": 2048, "original_source": 2048,
+    "title": 1000, "description": 10_000, "body": 1_000_000, "section": 200,
+}
+MAX_NAME_CHARS = 300  # one author or tag
+_LANGUAGE_RE = re.compile(r"^[a-z]{2}$")
+_HASH_RE = re.compile(r"^[0-9a-f]{64}$")
+_HTTP_RE = re.compile(r"^https?://")
+
+# A repost names its original's site; the original is that site's article published between 7
+# days before and 1 day after the repost (clocks and time zones of small blogs are loose) whose
+# lexemes overlap most, at least this much. On the demo the repost scores 0.48 against its
+# original and at most 0.07 against the other articles of the day.
+ORIGINAL_SOURCE_JACCARD = 0.25
+CLUSTER_LOCK_KEY = 7_150_002  # serializes story assignment between concurrent loads (FAULTS.md 21)
 
 STAGE_DDL = """
-create temporary table article_stage (doc jsonb not null) on commit drop
+create temporary table article_stage (doc jsonb not null) on commit drop;
+create temporary table changed_articles (
+    article_id bigint primary key, url text not null, content_hash text not null,
+    minhash bigint[], bands bigint[], shingles integer
+) on commit drop;
 """
 
 # One row per URL: the batch may hold the same article twice (an AMP page and the canonical one,
@@ -26,7 +58,9 @@ create temporary table article_stage (doc jsonb not null) on commit drop
 # The latest capture wins.
 UPSERT_SQL = """
 with staged as (
-    select (jsonb_populate_record(null::core.articles, doc)).*, (doc ->> 'ordinal')::int as ordinal
+    select (jsonb_populate_record(null::core.articles, doc)).*, (doc ->> 'ordinal')::int as ordinal,
+           (doc ->> 'minhash')::bigint[] as minhash, (doc ->> 'bands')::bigint[] as bands,
+           (doc ->> 'shingles')::int as shingles
     from article_stage
 ),
 batch as (
@@ -59,15 +93,26 @@ upserted as (
     -- Only a real change, and never an older capture over a newer one (a backfill beside the
     -- daily run must not roll an article back: FAULTS.md 21).
     where a.content_hash <> excluded.content_hash and excluded.last_fetched_at >= a.last_fetched_at
-    returning a.article_id, a.version, a.content_hash, a.title, a.description, a.body, a.authors,
+    returning a.article_id, a.url, a.version, a.content_hash, a.title, a.description, a.body, a.authors,
               a.modified_at, a.last_fetched_at, a.crawl_run_id, (a.xmax = 0) as inserted
 ),
 versions as (
     insert into core.article_versions (article_id, version, content_hash, title, description, body,
-                                       authors, modified_at, observed_at, crawl_run_id)
-    select article_id, version, content_hash, title, description, body, authors, modified_at,
-           last_fetched_at, crawl_run_id
-    from upserted
+                                       authors, modified_at, observed_at, crawl_run_id, changed_fields)
+    select u.article_id, u.version, u.content_hash, u.title, u.description, u.body, u.authors,
+           u.modified_at, u.last_fetched_at, u.crawl_run_id,
+           case when p.article_id is null then '{}'::text[] else array_remove(array[
+               case when u.title is distinct from p.title then 'title' end,
+               case when u.description is distinct from p.description then 'description' end,
+               case when u.body is distinct from p.body then 'body' end,
+               case when u.authors is distinct from p.authors then 'authors' end], null) end
+    from upserted u
+    left join core.article_versions p on p.article_id = u.article_id and p.version = u.version - 1
+),
+changed as (
+    insert into changed_articles (article_id, url, content_hash, minhash, bands, shingles)
+    select u.article_id, u.url, u.content_hash, b.minhash, b.bands, b.shingles
+    from upserted u join batch b on b.url = u.url
 )
 select
     (select count(*) from batch) as batch_size,
@@ -85,6 +130,160 @@ from (select doc ->> 'url' as url, max((doc ->> 'last_fetched_at')::timestamptz)
 where a.url = s.url and a.last_seen_at < s.fetched_at
 """
 
+# Unchanged articles whose fingerprint is missing or from an older recipe (loaded before the
+# fingerprints existed) get their derived rows computed now, from the same content.
+STALE_FINGERPRINTS_SQL = """
+insert into changed_articles (article_id, url, content_hash, minhash, bands, shingles)
+select distinct on (a.article_id) a.article_id, a.url, a.content_hash,
+       (s.doc ->> 'minhash')::bigint[], (s.doc ->> 'bands')::bigint[], (s.doc ->> 'shingles')::int
+from article_stage s
+join core.articles a on a.url = s.doc ->> 'url' and a.content_hash = s.doc ->> 'content_hash'
+left join core.article_fingerprints f on f.article_id = a.article_id
+left join core.article_clusters c on c.article_id = a.article_id
+where c.article_id is null  -- never given a story
+   or (s.doc ->> 'minhash' is not null
+       and (f.fingerprint_version is distinct from %(version)s or f.content_hash is distinct from a.content_hash))
+on conflict (article_id) do nothing
+"""
+
+AUTHORS_TAGS_SQL = """
+insert into core.authors (name, first_seen_at)
+select n.name, min(a.first_seen_at)
+from changed_articles c
+join core.articles a on a.article_id = c.article_id
+cross join lateral unnest(a.authors) as n (name)
+group by n.name
+order by n.name  -- a stable lock order between concurrent loads
+on conflict (name) do nothing;
+
+delete from core.article_authors where article_id in (select article_id from changed_articles);
+insert into core.article_authors (article_id, author_id, position)
+select article_id, author_id, row_number() over (partition by article_id order by first_position)
+from (
+    select c.article_id, w.author_id, min(n.position) as first_position
+    from changed_articles c
+    join core.articles a on a.article_id = c.article_id
+    cross join lateral unnest(a.authors) with ordinality as n (name, position)
+    join core.authors w on w.name = n.name
+    group by c.article_id, w.author_id
+) distinct_authors;
+
+insert into core.tags (name, first_seen_at)
+select n.name, min(a.first_seen_at)
+from changed_articles c
+join core.articles a on a.article_id = c.article_id
+cross join lateral unnest(a.tags) as n (name)
+group by n.name
+order by n.name
+on conflict (name) do nothing;
+
+delete from core.article_tags where article_id in (select article_id from changed_articles);
+insert into core.article_tags (article_id, tag_id, position)
+select article_id, tag_id, row_number() over (partition by article_id order by first_position)
+from (
+    select c.article_id, t.tag_id, min(n.position) as first_position
+    from changed_articles c
+    join core.articles a on a.article_id = c.article_id
+    cross join lateral unnest(a.tags) with ordinality as n (name, position)
+    join core.tags t on t.name = n.name
+    group by c.article_id, t.tag_id
+) distinct_tags;
+"""
+
+FINGERPRINTS_SQL = """
+delete from core.article_fingerprints where article_id in (select article_id from changed_articles);
+insert into core.article_fingerprints (article_id, content_hash, fingerprint_version, minhash, shingles, computed_at)
+select article_id, content_hash, %(version)s, minhash, shingles, now()
+from changed_articles where minhash is not null;
+insert into core.article_fingerprint_bands (band, band_key, article_id)
+select (b.position - 1)::smallint, b.band_key, c.article_id
+from changed_articles c cross join lateral unnest(c.bands) with ordinality as b (band_key, position)
+where c.bands is not null;
+"""
+
+# Matches of the changed articles are recomputed from scratch: drop the old ones first. A
+# repost's link to its original goes with the repost; an original that changes keeps its reposts.
+DROP_STALE_MATCHES_SQL = """
+delete from core.article_matches m using changed_articles c
+where m.method = 'near_duplicate' and m.article_id = c.article_id;
+delete from core.article_matches m using changed_articles c
+where m.method = 'near_duplicate' and m.matched_article_id = c.article_id;
+delete from core.article_matches m using changed_articles c
+where m.method = 'original_source' and m.article_id = c.article_id;
+"""
+
+# Candidates share a whole LSH band; the estimate compares the full signatures.
+NEAR_DUPLICATES_SQL = """
+insert into core.article_matches (article_id, matched_article_id, method, similarity, matched_at)
+select p.newer, p.older, 'near_duplicate', s.similarity, now()
+from (
+    select distinct greatest(c.article_id, o.article_id) as newer, least(c.article_id, o.article_id) as older
+    from changed_articles c
+    join core.article_fingerprint_bands b on b.article_id = c.article_id
+    join core.article_fingerprint_bands o on o.band = b.band and o.band_key = b.band_key
+                                         and o.article_id <> c.article_id
+) p
+join core.article_fingerprints f1 on f1.article_id = p.newer
+join core.article_fingerprints f2 on f2.article_id = p.older
+cross join lateral (
+    select (count(*) filter (where x = y))::real / %(bins)s as similarity
+    from unnest(f1.minhash, f2.minhash) as t (x, y)
+) s
+where s.similarity >= %(threshold)s
+order by p.newer, p.older
+on conflict (article_id, matched_article_id) do nothing
+returning article_id, matched_article_id
+"""
+
+# Reposts to (re)resolve: the changed ones that name an original, and the reposts not yet linked
+# that name the site of a changed article published near it (the original may load after the
+# repost: both crawls of a day run side by side).
+REPOSTS_TO_RESOLVE_SQL = """
+create temporary table reposts_to_resolve on commit drop as
+select c.article_id
+from changed_articles c
+join core.articles a on a.article_id = c.article_id
+where a.original_source is not null
+union
+select r.article_id
+from changed_articles c
+join core.articles o on o.article_id = c.article_id and o.original_source is null
+join ops.sources s on s.source = o.source
+cross join lateral unnest(s.domains) as d (domain)
+join core.articles r on r.original_source is not null
+                    and core.url_host(r.original_source) = core.url_host(d.domain)
+                    and r.source <> o.source
+                    and coalesce(r.published_at, r.first_seen_at)
+                        between o.published_at - interval '1 day' and o.published_at + interval '7 days'
+where not exists (select from core.article_matches m
+                  where m.article_id = r.article_id and m.method = 'original_source')
+"""
+
+ORIGINAL_SOURCE_SQL = """
+insert into core.article_matches (article_id, matched_article_id, method, similarity, matched_at)
+select distinct on (candidate.repost_id) candidate.repost_id, candidate.original_id, 'original_source',
+       candidate.similarity, now()
+from (
+    select r.article_id as repost_id, o.article_id as original_id,
+           core.lexeme_jaccard(r.search_document, o.search_document) as similarity
+    from reposts_to_resolve t
+    join core.articles r on r.article_id = t.article_id
+    join ops.sources s on core.url_host(r.original_source) in (select core.url_host(d) from unnest(s.domains) as d)
+    join core.articles o on o.source = s.source and o.source <> r.source and o.original_source is null
+                        and o.published_at between coalesce(r.published_at, r.first_seen_at) - interval '7 days'
+                                               and coalesce(r.published_at, r.first_seen_at) + interval '1 day'
+) candidate
+where candidate.similarity >= %(threshold)s
+order by candidate.repost_id, candidate.similarity desc, candidate.original_id
+on conflict (article_id, matched_article_id) do update
+    set method = 'original_source', similarity = excluded.similarity, matched_at = excluded.matched_at
+returning article_id, matched_article_id
+"""
+
+
+class ArticleInvalid(ValueError):
+    """An article breaks a limit of the schema; the message names the page and the field."""
+
 
 @dataclass(frozen=True)
 class LoadCounts:
@@ -97,17 +296,167 @@ class LoadCounts:
                           self.unchanged + other.unchanged)
 
 
+def check_article(article: Article) -> str | None:
+    """Why the warehouse would refuse this article (e.g. "title_too_long: ..."), or None."""
+    if not _HTTP_RE.match(article.url):
+        return "url_not_http: the URL must start with http:// or https://"
+    if article.canonical_url is not None and not _HTTP_RE.match(article.canonical_url):
+        return "canonical_url_not_http: the canonical URL must start with http:// or https://"
+    if not article.title.strip():
+        return "title_empty"
+    for field, limit in MAX_CHARS.items():
+        value = getattr(article, field)
+        if value is not None and len(value) > limit:
+            return f"{field}_too_long: {len(value)} characters, at most {limit}"
+    for field in ("title", "description", "body", "section"):
+        problem = _text_problem(field, getattr(article, field))
+        if problem:
+            return problem
+    for field, names in (("authors", article.authors), ("tags", article.tags)):
+        for name in names:
+            if not name or len(name) > MAX_NAME_CHARS:
+                return f"{field}_invalid: each name needs 1 to {MAX_NAME_CHARS} characters (got {len(name)})"
+            problem = _text_problem(field, name)
+            if problem:
+                return problem
+    if article.language is not None and not _LANGUAGE_RE.match(article.language):
+        return f"language_invalid: {article.language[:20]!r} is not an ISO 639-1 code"
+    if not _HASH_RE.match(article.content_hash):
+        return "content_hash_invalid: expected 64 lower-case hex digits"
+    if article.word_count < 0:
+        return "word_count_negative"
+    return _time_problem(article)
+
+
+def _text_problem(field: str, value: str | None) -> str | None:
+    if value is None:
+        return None
+    if "\x00" in value:
+        return f"{field}_has_nul"
+    if not unicodedata.is_normalized("NFC", value):
+        return f"{field}_not_nfc"
+    return None
+
+
+def _time_problem(article: Article) -> str | None:
+    if article.fetched_at.tzinfo is None:
+        return "fetched_at_naive: times must carry a time zone"
+    for field in ("published_at", "modified_at"):
+        value: datetime | None = getattr(article, field)
+        if value is None:
+            continue
+        if value.tzinfo is None:
+            return f"{field}_naive: times must carry a time zone"
+        if value > article.fetched_at:
+            return f"{field}_after_fetch: {value.isoformat()} is after the fetch at {article.fetched_at.isoformat()}"
+    return None
+
+
 def load_articles(cur: psycopg2.extensions.cursor, articles: list[Article], crawl_run_id: str) -> LoadCounts:
-    """Upsert a batch in the current transaction; counts new, updated and unchanged articles."""
+    """Upsert a batch in the current transaction; counts new, updated and unchanged articles.
+
+    Raises ArticleInvalid, before writing anything, if an article breaks a limit of the schema.
+    """
     if not articles:
         return LoadCounts()
+    for article in articles:
+        problem = check_article(article)
+        if problem:
+            raise ArticleInvalid(f"{article.url[:300]}: {problem} (quarantine it with check_article, "
+                                 "or fix the extraction)")
     cur.execute(STAGE_DDL)
     cur.copy_expert("copy article_stage (doc) from stdin with (format csv)", _csv_documents(articles))
     cur.execute(UPSERT_SQL, {"crawl_run_id": crawl_run_id})
     batch_size, new, updated = cur.fetchone()
     cur.execute(TOUCH_UNCHANGED_SQL)
-    cur.execute("drop table article_stage")
+    cur.execute(STALE_FINGERPRINTS_SQL, {"version": FINGERPRINT_VERSION})
+    refresh_derived(cur)
+    cur.execute("drop table article_stage, changed_articles")
     return LoadCounts(new=new, updated=updated, unchanged=batch_size - new - updated)
+
+
+def refresh_derived(cur: psycopg2.extensions.cursor) -> None:
+    """Authors, tags, fingerprints, matches and stories of the articles in ``changed_articles``."""
+    cur.execute(AUTHORS_TAGS_SQL)
+    cur.execute(FINGERPRINTS_SQL, {"version": FINGERPRINT_VERSION})
+    # From here on, what one load decides depends on what another is deciding: one at a time.
+    cur.execute("select pg_advisory_xact_lock(%s)", (CLUSTER_LOCK_KEY,))
+    cur.execute(DROP_STALE_MATCHES_SQL)
+    cur.execute(NEAR_DUPLICATES_SQL, {"bins": BINS, "threshold": NEAR_DUPLICATE_JACCARD})
+    near = cur.fetchall()
+    cur.execute(REPOSTS_TO_RESOLVE_SQL)
+    cur.execute(ORIGINAL_SOURCE_SQL, {"threshold": ORIGINAL_SOURCE_JACCARD})
+    linked = cur.fetchall()
+    cur.execute("select article_id from changed_articles union select article_id from reposts_to_resolve")
+    touched = {row[0] for row in cur.fetchall()}
+    cur.execute("drop table reposts_to_resolve")
+    _assign_stories(cur, touched)
+    if near or linked:
+        log.info("matched %d near-duplicate pair(s) and %d repost(s) to their original", len(near), len(linked))
+
+
+def _assign_stories(cur: psycopg2.extensions.cursor, touched: set[int]) -> None:
+    """Recompute the stories (connected components of core.article_matches) around ``touched``."""
+    members, edges = _component_closure(cur, touched)
+    parent = {m: m for m in members}
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        parent[root(a)] = root(b)
+    groups: dict[int, list[int]] = {}
+    for m in members:
+        groups.setdefault(root(m), []).append(m)
+    rank = _original_rank(cur, members)
+    assignment = [(m, min(group, key=rank.__getitem__)) for group in groups.values() for m in group]
+    execute_values(
+        cur,
+        """insert into core.article_clusters as c (article_id, story_id, updated_at) values %s
+           on conflict (article_id) do update set story_id = excluded.story_id, updated_at = excluded.updated_at
+           where c.story_id <> excluded.story_id""",
+        sorted(assignment), template="(%s, %s, now())", page_size=5000,
+    )
+
+
+def _component_closure(cur: psycopg2.extensions.cursor, start: set[int]) -> tuple[set[int], set[tuple[int, int]]]:
+    """Every article connected to ``start`` by a match or by a current story, and the matches."""
+    members: set[int] = set()
+    edges: set[tuple[int, int]] = set()
+    frontier = set(start)
+    while frontier:
+        members |= frontier
+        ids = sorted(frontier)
+        cur.execute(
+            """select article_id, matched_article_id from core.article_matches where article_id = any(%(ids)s)
+               union select article_id, matched_article_id from core.article_matches where matched_article_id = any(%(ids)s)""",
+            {"ids": ids},
+        )
+        found = set(cur.fetchall())
+        edges |= found
+        cur.execute(
+            """select m.article_id from core.article_clusters c
+               join core.article_clusters m on m.story_id = c.story_id
+               where c.article_id = any(%(ids)s) and m.article_id <> c.article_id""",
+            {"ids": ids},
+        )
+        mates = {row[0] for row in cur.fetchall()}
+        frontier = ({a for a, _ in found} | {b for _, b in found} | mates) - members
+    return members, edges
+
+
+def _original_rank(cur: psycopg2.extensions.cursor, members: Iterable[int]) -> dict[int, tuple[Any, ...]]:
+    """Sort key choosing a story's original: names no other source, published first, seen first."""
+    cur.execute(
+        """select article_id, original_source is not null, published_at is null,
+                  coalesce(published_at, first_seen_at), first_seen_at
+           from core.articles where article_id = any(%s)""",
+        (sorted(members),),
+    )
+    return {row[0]: (row[1], row[2], row[3], row[4], row[0]) for row in cur.fetchall()}
 
 
 def _csv_documents(articles: list[Article]) -> io.StringIO:
@@ -120,6 +469,7 @@ def _csv_documents(articles: list[Article]) -> io.StringIO:
 
 
 def _document(article: Article, ordinal: int) -> dict[str, Any]:
+    print_ = fingerprint(article_text(article.title, article.body))
     return {
         "ordinal": ordinal,
         "url": article.url,
@@ -141,7 +491,14 @@ def _document(article: Article, ordinal: int) -> dict[str, Any]:
         "extractor": article.extractor,
         "flags": list(article.flags),
         "last_fetched_at": _iso(article.fetched_at),
+        "minhash": _pg_array(print_.signature) if print_ else None,
+        "bands": _pg_array(print_.bands) if print_ else None,
+        "shingles": print_.shingles if print_ else None,
     }
+
+
+def _pg_array(values: Iterable[int]) -> str:
+    return "{" + ",".join(str(v) for v in values) + "}"
 
 
 def _iso(moment: datetime | None) -> str | None:

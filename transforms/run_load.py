@@ -19,7 +19,7 @@ from scrapers.sources import Source, load_sources
 from transforms.article import Article, Rejected
 from transforms.extract import ExtractionHints
 from transforms.extract_pool import ExtractionPool, PageJob
-from transforms.load import LoadCounts, load_articles
+from transforms.load import LoadCounts, check_article, load_articles
 from transforms.warc_reader import read_responses
 from transforms.warehouse import transaction
 
@@ -69,6 +69,9 @@ def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int 
     with ExtractionPool(workers) as pool:
         for job, result in pool.map(jobs):
             capture_id = captures[job.key].capture_id
+            if isinstance(result, Article) and (problem := check_article(result)):
+                # The warehouse would refuse it: quarantine the page, with why (FAULTS.md 22).
+                result = Rejected(result.url, "load_rejected", problem)
             if isinstance(result, Rejected):
                 rejected[result.reason] = rejected.get(result.reason, 0) + 1
                 outcomes.append((capture_id, "rejected", f"{result.reason}: {result.detail}".rstrip(": ")))
