@@ -24,7 +24,9 @@ from transforms.page import (
 
 
 # Separators between a headline and the site name in <title> / og:title.
-TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " : ")
+TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " : ", "｜", "：")
+# A dateline some sites append to titles ("... | DW | 28.04.2023").
+_DATE_SEGMENT_RE = re.compile(r"^\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\s*$")
 
 def _strip_site_name(title: str, site_names: set[str]) -> str:
     """The title without a leading or trailing " | Site Name" part."""
@@ -33,7 +35,7 @@ def _strip_site_name(title: str, site_names: set[str]) -> str:
         changed = False
         for separator in TITLE_SEPARATORS:
             head, found, tail = title.rpartition(separator)
-            if found and head and compact(tail) in site_names:
+            if found and head and (compact(tail) in site_names or _DATE_SEGMENT_RE.match(tail)):
                 title, changed = head.strip(), True
             head, found, tail = title.partition(separator)
             if found and tail and compact(head) in site_names:
@@ -42,7 +44,11 @@ def _strip_site_name(title: str, site_names: set[str]) -> str:
 
 
 def find_title(page: PageData, document: Any) -> str:
-    """Headline: JSON-LD, then og:/twitter:/meta title, then trafilatura, then <title>."""
+    """Headline: JSON-LD, then og:/twitter:/meta title, then trafilatura, then <title>.
+
+    Without its site name; and without any other trailing " | Section" part that the other
+    headlines on the page (og:title, the single <h1>) show it is not part of.
+    """
     candidates = [
         jsonld_text(page.article, "headline"),
         jsonld_text(page.article, "name"),
@@ -50,10 +56,22 @@ def find_title(page: PageData, document: Any) -> str:
         single_line(getattr(document, "title", None)),
     ]
     names = site_names(page)
-    for candidate in candidates:
-        if candidate:
-            return _strip_site_name(candidate, names)
-    return ""
+    title = next((_strip_site_name(c, names) for c in candidates if c), "")
+    others = {_fold(_strip_site_name(c, names)) for c in (*candidates, *page.headings[:1]) if c}
+    return _without_unconfirmed_suffix(title, others)
+
+
+def _without_unconfirmed_suffix(title: str, others: set[str]) -> str:
+    """``title`` cut before a trailing " | X" when another headline on the page is that cut."""
+    for separator in TITLE_SEPARATORS:
+        head, found, _ = title.rpartition(separator)
+        if found and _fold(head) in others:
+            return head.strip()
+    return title
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def find_description(page: PageData, document: Any) -> str | None:

@@ -9,6 +9,7 @@ import functools
 import json
 import logging
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from html import unescape
@@ -77,6 +78,7 @@ class PageData:
     canonical_href: str | None
     link_count: int
     has_video_player: bool
+    headings: tuple[str, ...] = ()  # the page's <h1> texts, in page order
 
     @functools.cached_property
     def types(self) -> frozenset[str]:
@@ -134,6 +136,7 @@ def read_page(tree: lxml.html.HtmlElement, url: str) -> PageData:
         canonical_href=str(canonical[0]) if canonical else None,
         link_count=int(tree.xpath("count(//body//a[@href])")),
         has_video_player=bool(tree.xpath(_VIDEO_PLAYER_XPATH)),
+        headings=tuple(h for h in (single_line(e.text_content()) for e in tree.iter("h1")) if h),
     )
 
 
@@ -232,8 +235,16 @@ def site_names(page: PageData) -> set[str]:
     return names
 
 
+# German letters as domain names spell them ("Börsen-Zeitung" on boersen-zeitung.de).
+_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
 def compact(text: str) -> str:
-    return re.sub(r"\W+", "", text.casefold().removeprefix("@"))
+    """Letters and digits only, case-folded and unaccented: names compared this way match
+    whether spelled as a brand, a handle or a host name."""
+    folded = text.casefold().removeprefix("@").translate(_TRANSLITERATION)
+    plain = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
+    return re.sub(r"\W+", "", plain)
 
 def unique(values: Iterable[str]) -> tuple[str, ...]:
     """Values without case-insensitive repeats, first spelling and order kept."""
