@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from html import unescape
 from typing import Any
 
-from transforms.page import ORGANIZATION_TYPES, META_AUTHOR, PageData, node_types, single_line, unique
+from transforms.page import (
+    META_AUTHOR,
+    ORGANIZATION_TYPES,
+    PageData,
+    compact,
+    node_types,
+    single_line,
+    site_names,
+    unique,
+)
 
 
 # "By", "Written by", "Reporting by" (and German "Von", "Autor:") in front of a byline.
@@ -27,33 +36,56 @@ NOT_A_NAME_RE = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)+|\(.*|[Ii]mage:.*|[Pp]h
 MAX_AUTHOR_CHARS = 80
 
 def find_authors(page: PageData, document: Any) -> tuple[str, ...]:
-    """Author names in byline order: JSON-LD, then meta, then trafilatura's guess."""
-    names = _jsonld_authors(page.article)
-    if not names:
-        names = [n for raw in page.all_meta(META_AUTHOR) if not _looks_like_url(raw) for n in _split_byline(raw)]
-    if not names and getattr(document, "author", None):
-        names = [n for raw in document.author.split(";") for n in _split_byline(raw)]
-    return unique(names)
+    """Author names in byline order: JSON-LD, then meta, then trafilatura's guess.
+
+    The site's own name as "author" (CMSs fill it when no byline is set) is a fallback only:
+    a source further down that names someone else wins.
+    """
+    own_names = site_names(page)
+    found: list[str] = []
+    for names in _author_sources(page, document, own_names):
+        names = list(unique(names))
+        if not names:
+            continue
+        if not all(compact(n) in own_names for n in names):
+            return tuple(names)
+        found = found or names
+    return tuple(found)
 
 
-def _jsonld_authors(article: Mapping[str, Any] | None) -> list[str]:
+def _author_sources(page: PageData, document: Any, own_names: set[str]) -> Iterator[list[str]]:
+    """Candidate author lists, most trusted first."""
+    yield _jsonld_authors(page.article, own_names)
+    metas = [raw for raw in page.all_meta(META_AUTHOR) if not _looks_like_url(raw)]
+    yield [n for raw in metas for n in _split_byline(raw, own_names)]
+    yield [n for raw in (getattr(document, "author", None) or "").split(";") for n in _split_byline(raw, own_names)]
+    yield [n for raw in page.visible_bylines[:1] for n in _split_byline(raw, own_names)]
+
+
+def _jsonld_authors(article: Mapping[str, Any] | None, own_names: set[str]) -> list[str]:
     """Names of the article's JSON-LD authors; Person names may hold several people."""
     raw = (article or {}).get("author")
     entries = raw if isinstance(raw, list) else [raw]
     names: list[str] = []
     for entry in entries:
         if isinstance(entry, str):
-            names.extend(_split_byline(entry))
+            names.extend(_split_byline(entry, own_names))
         elif isinstance(entry, dict) and isinstance(entry.get("name"), str):
             name = unescape(entry["name"])
-            names.extend(_split_byline(name, split=not node_types(entry) & ORGANIZATION_TYPES))
+            names.extend(_split_byline(name, own_names, split=not node_types(entry) & ORGANIZATION_TYPES))
     return names
 
 
-def _split_byline(byline: str, *, split: bool = True) -> list[str]:
-    """Individual names from a byline: "By A, B and C" -> ["A", "B", "C"]."""
+def _split_byline(byline: str, own_names: set[str] = frozenset(), *, split: bool = True) -> list[str]:
+    """Individual names from a byline: "By A, B and C" -> ["A", "B", "C"].
+
+    A credit that names the publisher itself ("Le Figaro et AFP", "Al Jazeera and news
+    agencies") is a desk line, one author, and is not split.
+    """
     text = BYLINE_PREFIX_RE.sub("", single_line(byline) or "")
     parts = AUTHOR_SPLIT_RE.split(text) if split else [text]
+    if len(parts) > 1 and any(compact(p) in own_names for p in parts):
+        parts = [text]
     names = [AUTHOR_INITIALS_RE.sub("", BYLINE_PREFIX_RE.sub("", p)).strip(" .-|") for p in parts]
     return [n for n in names if _is_plausible_name(n)]
 

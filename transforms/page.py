@@ -79,6 +79,7 @@ class PageData:
     link_count: int
     has_video_player: bool
     headings: tuple[str, ...] = ()  # the page's <h1> texts, in page order
+    visible_bylines: tuple[str, ...] = ()  # short texts of elements marked as author/byline
 
     @functools.cached_property
     def types(self) -> frozenset[str]:
@@ -137,7 +138,52 @@ def read_page(tree: lxml.html.HtmlElement, url: str) -> PageData:
         link_count=int(tree.xpath("count(//body//a[@href])")),
         has_video_player=bool(tree.xpath(_VIDEO_PLAYER_XPATH)),
         headings=tuple(h for h in (single_line(e.text_content()) for e in tree.iter("h1")) if h),
+        visible_bylines=_visible_bylines(tree),
     )
+
+
+# Elements that mark a byline: rel/itemprop author, an "author"/"byline" class, a link to an
+# author page (/author/..., German /autor/, /autoren/).
+_BYLINE_XPATH = lxml.etree.XPath(
+    "//body//a[contains(@href, '/author/') or contains(@href, '/autor')]"
+    " | //body//*[@rel='author' or @itemprop='author' or contains(translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',"
+    " 'abcdefghijklmnopqrstuvwxyz'), 'author') or contains(translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',"
+    " 'abcdefghijklmnopqrstuvwxyz'), 'byline')]"
+)
+# A byline is a few names; longer texts are author bios or teasers.
+BYLINE_MAX_WORDS = 12
+# Only the first few such elements are the article's byline; later ones are related stories.
+MAX_VISIBLE_BYLINES = 3
+_SOURCE_CREDIT_RE = re.compile(r"^(?:source|quelle|fuente|fonte|źródło|kilde|källa)\s*:", re.IGNORECASE)
+_OUTSIDE_ARTICLE_TAGS = frozenset({"nav", "footer", "aside", "script", "style", "noscript", "template"})
+
+
+def _visible_bylines(tree: lxml.html.HtmlElement) -> tuple[str, ...]:
+    """Texts of the first byline elements (the innermost of nested ones), in page order."""
+    found: list[str] = []
+    for element in _BYLINE_XPATH(tree):
+        if any(a.tag in _OUTSIDE_ARTICLE_TAGS for a in element.iterancestors()):
+            continue
+        if any(_marks_byline(child) for child in element.iterdescendants()):
+            continue  # a wrapper; its innermost byline element is read on its own
+        text = single_line(element.text_content())
+        if text and _SOURCE_CREDIT_RE.match(text):
+            continue  # "Quelle: dpa" credits an agency for the text; it names no author
+        if text and len(text.split()) <= BYLINE_MAX_WORDS and text not in found:
+            found.append(text)
+        if len(found) >= MAX_VISIBLE_BYLINES:
+            break
+    return tuple(found)
+
+
+def _marks_byline(element: lxml.html.HtmlElement) -> bool:
+    if not isinstance(element.tag, str):
+        return False
+    classes = (element.get("class") or "").lower()
+    href = (element.get("href") or "") if element.tag == "a" else ""
+    if "/author/" in href or "/autor" in href:
+        return True
+    return element.get("rel") == "author" or element.get("itemprop") == "author" or "author" in classes or "byline" in classes
 
 
 def _meta_map(tree: lxml.html.HtmlElement) -> dict[str, tuple[str, ...]]:
