@@ -8,7 +8,7 @@ import psycopg2
 import pytest
 
 from tests.conftest import PROJECT_ROOT
-from tests.demo_warehouse import DEMO_DAG_RUN_ID, demo_database
+from transforms.demo_warehouse import DEMO_DAG_RUN_ID, demo_database
 from transforms import report
 from transforms.run_load import extract_and_load
 from transforms.warehouse import DSN_ENV
