@@ -7,12 +7,13 @@ ENV := set -a; . tools/env.sh; set +a;
 DEMO_DATE ?= 2026-11-20
 DEMO_ARCHIVE ?= demo/replay/news-sample.warc.gz
 
-.PHONY: help setup venv db migrate airflow-db demo test psql down clean lock archive eval bench
+.PHONY: help setup venv db migrate airflow-db demo test psql up down clean lock archive eval bench
 
 help:
 	@echo "make demo   set up everything, run news_daily once offline on the bundled archive, print a summary"
 	@echo "make test   set up everything and run the whole test suite"
 	@echo "make psql   psql on the warehouse (SQL=\"...\" runs one statement)"
+	@echo "make up     start PostgreSQL and Airflow (UI on http://localhost:8080, login printed once)"
 	@echo "make down   stop what the project started;  make clean  also remove .data/"
 
 venv:
@@ -60,8 +61,15 @@ lock: venv
 	{ echo '# Lock file generated from requirements.txt by `make lock` (uv pip compile). Do not edit by hand.'; cat requirements.lock.new; } > requirements.lock
 	rm requirements.lock.new
 
+# The local stack: PostgreSQL and Airflow (api-server/UI, scheduler, dag-processor, triggerer).
+up: setup
+	@$(ENV) tools/stack.sh up
+
+# Airflow first (its tasks write to PostgreSQL), then PostgreSQL unless it is configured elsewhere.
 down:
-	@tools/pg.sh down
+	@tools/stack.sh down
+	@if [ -n "$${NEWS_WAREHOUSE_DSN:-}$${AIRFLOW_CONN_NEWS_WAREHOUSE:-}" ] && [ -n "$${AIRFLOW__DATABASE__SQL_ALCHEMY_CONN:-}" ]; then \
+	  echo "[pg] using the configured connections; no local cluster to stop"; else tools/pg.sh down; fi
 
 clean: down
 	@tools/pg.sh clean

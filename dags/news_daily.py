@@ -1,72 +1,167 @@
-"""news_daily: crawl every enabled source for yesterday's news, extract, load, check.
+"""news_daily: crawl every enabled source for yesterday's news, extract, load, check, publish.
 
-One mapped task group per source: crawl (Scrapy in a child process) -> extract_load (process
-pool + one-transaction upsert) -> check (quality gates). The window comes from the run's data
-interval, never from the clock, so retries and backfills load the same articles.
+One task group per source, built from scrapers/sources/*.toml: crawl (Scrapy in a child process,
+in the source's domain pool) -> extract_load (process pool + one-transaction upsert) -> check
+(quality gates). Then `publish` refreshes materialized marts and emits the `news_warehouse`
+Asset when anything was loaded, and `outcome` fails the run if any source failed.
+
+Per source, in its TOML file: `enabled = false` takes it out of every DAG; `schedule = "<cron>"`
+moves it to its own DAG `news_source_<slug>` on that schedule (same tasks, own pause switch and
+backfills). The window comes from the run's data interval (or params since/until), never from
+the clock, so retries and backfills load the same articles.
+
 This file only wires tasks: the work lives in scrapers/ and transforms/, imported inside tasks.
+Reading the source registry here is a few small TOML files, cheap enough for every parse.
 """
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from airflow.sdk import Param, dag, get_current_context, task, task_group
+from airflow.sdk import Asset, Param, dag, get_current_context, task, task_group
+
+from scrapers.sources import Source, load_sources
+from transforms.alerts import notify_failure
+
+DEFAULT_SCHEDULE = "0 4 * * *"  # 04:00 UTC: the day's late articles and sitemaps have landed
+START_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)
+# Emitted when a run loaded articles; downstream DAGs schedule on it (schedule=[WAREHOUSE_ASSET]).
+WAREHOUSE_ASSET = Asset(name="news_warehouse", uri="news://warehouse/core/articles", group="news")
+CRAWL_TIMEOUT = timedelta(minutes=60)
+LOAD_TIMEOUT = timedelta(minutes=60)
+SHORT_TIMEOUT = timedelta(minutes=10)
 
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": "news",
-    "retries": 2,
-    "retry_delay": timedelta(minutes=5),
+    # Environment overrides exist for tests and drills; production keeps the defaults.
+    "retries": int(os.environ.get("NEWS_TASK_RETRIES", "2")),
+    "retry_delay": timedelta(seconds=int(os.environ.get("NEWS_RETRY_DELAY_SECONDS", "300"))),
     "retry_exponential_backoff": True,
+    "max_retry_delay": timedelta(hours=1),
+    "execution_timeout": SHORT_TIMEOUT,
+    "on_failure_callback": notify_failure,
 }
 
 
-@dag(
-    dag_id="news_daily",
-    schedule="0 4 * * *",
-    start_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
-    catchup=False,
-    max_active_runs=3,
-    default_args=DEFAULT_ARGS,
-    tags=["news"],
-    doc_md=__doc__,
-    params={
-        "sources": Param([], type="array", description="Source slugs to crawl; empty means every enabled source."),
-        "since": Param(None, type=["null", "string"], description="Window start (YYYY-MM-DD or ISO-8601, UTC); default: the data interval."),
-        "until": Param(None, type=["null", "string"], description="Window end, exclusive (YYYY-MM-DD or ISO-8601, UTC)."),
-    },
-)
-def news_daily() -> None:
-    @task
-    def plan() -> list[dict[str, str]]:
-        """One entry per source to crawl, each with the run's window."""
-        from transforms.tasks import plan_run
-
-        return plan_run(get_current_context())
-
-    @task_group(group_id="source")
-    def per_source(job: dict[str, str]) -> None:
-        @task(execution_timeout=timedelta(minutes=60))
-        def crawl(job: dict[str, str]) -> str:
-            from transforms.tasks import run_crawl
-
-            return run_crawl(job, get_current_context())
-
-        @task(execution_timeout=timedelta(minutes=60))
-        def extract_load(crawl_run_id: str) -> dict[str, Any]:
-            from transforms.tasks import run_extract_load
-
-            return run_extract_load(crawl_run_id)
-
-        @task(execution_timeout=timedelta(minutes=5), retries=0)
-        def check(result: dict[str, Any]) -> None:
-            from transforms.tasks import run_quality_check
-
-            run_quality_check(result)
-
-        check(extract_load(crawl(job)))
-
-    per_source.expand(job=plan())
+def crawl_pool(source: Source) -> str:
+    """One pool per home domain: at most its slots crawl that site at once, across every DAG
+    run (daily, backfill, per-source DAGs). tools/airflow_pools.py creates them."""
+    return "crawl_" + source.domains[0].replace(".", "_").replace("-", "_")
 
 
-news_daily()
+def build_news_dag(dag_id: str, schedule: str, sources: list[Source], description: str) -> Any:
+    slugs = [s.slug for s in sources]
+
+    @dag(
+        dag_id=dag_id,
+        schedule=schedule,
+        start_date=START_DATE,
+        catchup=False,
+        max_active_runs=3,
+        default_args=DEFAULT_ARGS,
+        tags=["news"],
+        description=description,
+        doc_md=__doc__,
+        params={
+            "sources": Param([], type="array", items={"type": "string", "enum": slugs} if slugs else {},
+                             description=f"Sources to crawl; empty means all of {slugs}."),
+            "since": Param(None, type=["null", "string"],
+                           description="Window start (YYYY-MM-DD or ISO-8601, UTC); default: the data interval."),
+            "until": Param(None, type=["null", "string"],
+                           description="Window end, exclusive (YYYY-MM-DD or ISO-8601, UTC)."),
+        },
+    )
+    def news_dag() -> None:
+        @task(execution_timeout=SHORT_TIMEOUT)
+        def plan() -> dict[str, Any]:
+            """The window and the sources this run crawls."""
+            from transforms.tasks import plan_run
+
+            return plan_run(get_current_context(), slugs)
+
+        planned = plan()
+        loads = []
+        checks = []
+        for source in sources:
+            @task_group(group_id=source.slug)
+            def per_source(slug: str = source.slug, pool: str = crawl_pool(source)) -> Any:
+                @task(pool=pool, execution_timeout=CRAWL_TIMEOUT)
+                def crawl(plan: dict[str, Any]) -> str:
+                    from airflow.exceptions import AirflowSkipException
+
+                    from transforms.tasks import SourceNotSelected, run_crawl
+
+                    try:
+                        return run_crawl(slug, plan, get_current_context())
+                    except SourceNotSelected as exc:
+                        raise AirflowSkipException(str(exc)) from None
+
+                @task(execution_timeout=LOAD_TIMEOUT)
+                def extract_load(crawl_run_id: str) -> dict[str, Any]:
+                    from transforms.tasks import run_extract_load
+
+                    return run_extract_load(crawl_run_id)
+
+                @task(execution_timeout=SHORT_TIMEOUT, retries=0)
+                def check(result: dict[str, Any]) -> None:
+                    from transforms.tasks import run_quality_check
+
+                    run_quality_check(result)
+
+                loaded = extract_load(crawl(planned))
+                loads.append(loaded)
+                checks.append(check(loaded))
+
+            per_source()
+
+        @task(outlets=[WAREHOUSE_ASSET], trigger_rule="all_done", execution_timeout=SHORT_TIMEOUT)
+        def publish() -> dict[str, Any]:
+            """Refresh materialized marts, then emit the Asset if anything was loaded."""
+            from airflow.exceptions import AirflowSkipException
+
+            from transforms.tasks import refresh_marts, summarize_loads
+
+            context = get_current_context()
+            results = [context["ti"].xcom_pull(task_ids=f"{slug}.extract_load") for slug in slugs]
+            summary = summarize_loads(results)
+            if summary is None:
+                raise AirflowSkipException("nothing was loaded: no Asset event")
+            summary["marts_refreshed"] = refresh_marts()
+            context["outlet_events"][WAREHOUSE_ASSET].extra = summary
+            return summary
+
+        # No alert of its own: the failed source task has sent one already.
+        @task(trigger_rule="one_failed", retries=0, execution_timeout=SHORT_TIMEOUT, on_failure_callback=None)
+        def outcome() -> None:
+            """Runs only when a source failed, and fails, so the run is marked failed.
+
+            Without it the run's state would follow `publish`, which succeeds on partial loads."""
+            raise RuntimeError("at least one source failed: see the failed tasks of this run")
+
+        published = publish()
+        for loaded, checked in zip(loads, checks):
+            loaded >> published
+            checked >> published
+        checks_and_loads = [*loads, *checks]
+        if checks_and_loads:
+            checks_and_loads >> outcome()
+        else:
+            planned >> outcome()
+
+    return news_dag()
+
+
+def _dags() -> None:
+    enabled = [s for _, s in sorted(load_sources().items()) if s.enabled]
+    daily = [s for s in enabled if not s.schedule]
+    build_news_dag("news_daily", DEFAULT_SCHEDULE, daily,
+                   "Daily crawl of every enabled source without a schedule of its own")
+    for source in enabled:
+        if source.schedule:
+            build_news_dag(f"news_source_{source.slug}", source.schedule, [source],
+                           f"{source.name}, on its own schedule {source.schedule}")
+
+
+_dags()

@@ -1,24 +1,37 @@
-"""What news_daily's tasks do, kept out of the DAG file so it parses fast and tests can call it."""
+"""What the DAGs' tasks do, kept out of the DAG files so they parse fast and tests can call them."""
 
 from __future__ import annotations
 
 import logging
+import os
+from datetime import timedelta
 from typing import Any
 
 from scrapers.crawl_process import CrawlFailed, CrawlRequest, run_crawl as run_crawl_child
-from scrapers.sources import enabled_sources, load_sources
+from scrapers.sources import load_sources
 from scrapers.window import Window, parse_bound, window_for_run
 from transforms.run_load import extract_and_load
+from transforms.warehouse import transaction
 
 log = logging.getLogger(__name__)
 
 # Quality gate: below this share of captured pages loading as articles, something is wrong
 # (a site redesign, a block page served to us). Liveblogs and videos are normal rejects.
 MIN_ARTICLE_YIELD = 0.5
+# The crawl must end on its own terms before the task's execution_timeout fires (FAULTS.md 4):
+# it gets the timeout minus this margin (for publishing its WARC and capture index)...
+CRAWL_PUBLISH_MARGIN = timedelta(minutes=5)
+# ...but never less than this share of the timeout, for short timeouts.
+CRAWL_MIN_SHARE = 0.75
+TIME_LIMIT_ENV = "NEWS_CRAWL_TIME_LIMIT"
 
 
 class QualityCheckFailed(RuntimeError):
     """A run loaded, but what it loaded looks wrong."""
+
+
+class SourceNotSelected(Exception):
+    """This run does not crawl the source (params.sources names others); the task skips."""
 
 
 def run_window(context: Any) -> Window:
@@ -32,37 +45,62 @@ def run_window(context: Any) -> Window:
                           context.get("logical_date"))
 
 
-def plan_run(context: Any) -> list[dict[str, str]]:
-    """The sources this run crawls, each with the window as ISO strings (small XCom values)."""
+def plan_run(context: Any, dag_sources: list[str]) -> dict[str, Any]:
+    """The run's window (ISO strings, small XCom) and which of the DAG's sources it crawls."""
     window = run_window(context)
     wanted = list((context.get("params") or {}).get("sources") or [])
     if wanted:
-        known = load_sources()
-        unknown = sorted(set(wanted) - set(known))
-        if unknown:
-            raise ValueError(f"unknown sources {unknown}; configured: {sorted(known)}")
-        slugs = wanted
+        outside = sorted(set(wanted) - set(dag_sources))
+        if outside:
+            known = sorted(load_sources())
+            raise ValueError(f"sources {outside} are not crawled by this DAG (its sources: {dag_sources}; "
+                             f"configured: {known}; a disabled source or one with its own schedule "
+                             f"is not in news_daily)")
+        selected = [s for s in dag_sources if s in wanted]
     else:
-        slugs = [s.slug for s in enabled_sources()]
-    if not slugs:
-        raise ValueError("no source enabled: set enabled = true in a scrapers/sources/*.toml file")
-    log.info("run window %s, sources %s", window, slugs)
-    return [{"source": slug, "since": window.start.isoformat(), "until": window.end.isoformat()}
-            for slug in slugs]
+        selected = list(dag_sources)
+    if not selected:
+        raise ValueError("no source to crawl: set enabled = true in a scrapers/sources/*.toml file")
+    log.info("run window %s, sources %s", window, selected)
+    return {"since": window.start.isoformat(), "until": window.end.isoformat(), "sources": selected}
 
 
-def run_crawl(job: dict[str, str], context: Any) -> str:
+def crawl_time_limit(execution_timeout: timedelta | None) -> int | None:
+    """Seconds the crawl child may run so it finishes before the task's execution_timeout."""
+    if execution_timeout is None:
+        return None
+    total = execution_timeout.total_seconds()
+    return int(max(total - CRAWL_PUBLISH_MARGIN.total_seconds(), total * CRAWL_MIN_SHARE))
+
+
+def run_crawl(source: str, plan: dict[str, Any], context: Any) -> str:
+    """Crawl one source for the planned window; the crawl run id, or SourceNotSelected."""
+    if source not in plan["sources"]:
+        raise SourceNotSelected(f"{source} is not in this run's sources {plan['sources']}")
     dag_run = context.get("dag_run")
-    request = CrawlRequest(job["source"], Window(parse_bound(job["since"]), parse_bound(job["until"])),
+    request = CrawlRequest(source, Window(parse_bound(plan["since"]), parse_bound(plan["until"])),
                            dag_run_id=getattr(dag_run, "run_id", None))
+    extra_env: dict[str, str] = {}
+    task = getattr(context.get("ti"), "task", None) or context.get("task")
+    limit = crawl_time_limit(getattr(task, "execution_timeout", None))
+    if limit and not os.environ.get(TIME_LIMIT_ENV):  # an explicit setting wins
+        extra_env[TIME_LIMIT_ENV] = str(limit)
     try:
-        return run_crawl_child(request)
+        return run_crawl_child(request, extra_env=extra_env)
     except CrawlFailed:
         log.error("crawl failed; the failed-URL ledger and stats are in ops.crawl_runs")
         raise
 
 
+# The extraction pool's forkserver children re-import the parent's __main__, which in an Airflow
+# worker is the `airflow` script: its import initialises Airflow's ORM with the connection string
+# the task supervisor deliberately scrubbed ("airflow-db-not-allowed:///"), and every child dies,
+# so every page would end as extraction_timeout. Airflow's own switch skips that initialisation.
+AIRFLOW_AS_LIBRARY_ENV = "_AIRFLOW__AS_LIBRARY"
+
+
 def run_extract_load(crawl_run_id: str) -> dict[str, Any]:
+    os.environ.setdefault(AIRFLOW_AS_LIBRARY_ENV, "1")
     result = extract_and_load(crawl_run_id)
     return {"crawl_run_id": result.crawl_run_id, "source": result.source, "pages": result.pages,
             "new": result.counts.new, "updated": result.counts.updated,
@@ -81,3 +119,62 @@ def run_quality_check(result: dict[str, Any]) -> None:
     if problems:
         raise QualityCheckFailed(f"{result['source']} run {result['crawl_run_id']}: " + "; ".join(problems))
     log.info("%s: %d pages, %d articles, checks passed", result["source"], pages, articles)
+
+
+def summarize_loads(results: list[dict[str, Any] | None]) -> dict[str, Any] | None:
+    """What the run's loads did, for the Asset event's extra; None when nothing was loaded."""
+    loaded = [r for r in results if r]
+    if not loaded:
+        return None
+    return {"sources": sorted({r["source"] for r in loaded}),
+            "crawl_run_ids": [r["crawl_run_id"] for r in loaded],
+            "new": sum(r["new"] for r in loaded), "updated": sum(r["updated"] for r in loaded),
+            "unchanged": sum(r["unchanged"] for r in loaded)}
+
+
+def refresh_marts() -> list[str]:
+    from transforms.maintenance import refresh_materialized_marts
+
+    return refresh_materialized_marts()
+
+
+# --- news_reprocess -------------------------------------------------------------------------
+
+def reprocess_window(params: dict[str, Any]) -> Window:
+    since, until = params.get("since"), params.get("until")
+    if not (since and until):
+        raise ValueError("news_reprocess needs params 'since' and 'until' (YYYY-MM-DD, until exclusive)")
+    return Window(parse_bound(since), parse_bound(until))
+
+
+def runs_to_reprocess(source: str, window: Window) -> list[str]:
+    """The source's crawl runs whose window overlaps, oldest first, WARC still archived.
+
+    Oldest first, so where two runs captured the same article the newest capture is applied
+    last (the loader never lets an older capture replace a newer one anyway).
+    """
+    if source not in load_sources():
+        raise ValueError(f"unknown source {source!r}; configured: {sorted(load_sources())}")
+    with transaction() as cur:
+        cur.execute(
+            """select crawl_run_id::text from ops.crawl_runs
+               where source = %s and status in ('captured', 'loaded') and warc_uri is not null
+                 and window_start < %s and window_end > %s
+               order by finished_at, crawl_run_id""",
+            (source, window.end, window.start),
+        )
+        runs = [row[0] for row in cur.fetchall()]
+    log.info("%s, %s: %d crawl runs to re-extract", source, window, len(runs))
+    return runs
+
+
+def reprocess_runs(crawl_run_ids: list[str]) -> dict[str, Any]:
+    """Re-extract and reload each run from its archived WARC; no network. Safe to repeat."""
+    totals = {"runs": 0, "pages": 0, "new": 0, "updated": 0, "unchanged": 0}
+    for crawl_run_id in crawl_run_ids:
+        result = run_extract_load(crawl_run_id)
+        totals["runs"] += 1
+        for key in ("pages", "new", "updated", "unchanged"):
+            totals[key] += result[key]
+    log.info("reprocessed %s", totals)
+    return totals

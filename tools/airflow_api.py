@@ -1,0 +1,144 @@
+"""A small client of Airflow 3's REST API (v2, JWT), for ops scripts and the stack's tests.
+
+    python tools/airflow_api.py trigger news_daily --logical-date 2026-11-20 --wait
+    python tools/airflow_api.py trigger news_reprocess --conf '{"source": "aljazeera", "since": "2026-11-19", "until": "2026-11-20"}'
+
+The login comes from the stack's passwords file (tools/stack.sh writes it), or AIRFLOW_API_USER /
+AIRFLOW_API_PASSWORD; the address from AIRFLOW_API_URL (default http://localhost:8080).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+FINISHED = {"success", "failed"}
+
+
+class AirflowAPIError(RuntimeError):
+    """The API answered with an error; the message has the status and Airflow's detail."""
+
+
+class AirflowAPI:
+    def __init__(self, base_url: str, user: str, password: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.user = user
+        self.password = password
+        self._token: str | None = None
+
+    @classmethod
+    def for_stack(cls, base_url: str | None = None, state_dir: Path | None = None) -> AirflowAPI:
+        url = base_url or os.environ.get("AIRFLOW_API_URL") or \
+            f"http://localhost:{os.environ.get('NEWS_AIRFLOW_PORT', '8080')}"
+        user = os.environ.get("AIRFLOW_API_USER")
+        password = os.environ.get("AIRFLOW_API_PASSWORD")
+        if not (user and password):
+            state = state_dir or Path(os.environ.get("NEWS_STACK_DIR") or ROOT / ".data" / "stack")
+            passwords = json.loads((state / "simple_auth_manager_passwords.json").read_text())
+            user, password = next(iter(passwords.items()))
+        return cls(url, user, password)
+
+    def token(self) -> str:
+        if self._token is None:
+            answer = self._call("POST", "/auth/token", {"username": self.user, "password": self.password},
+                                auth=False)
+            self._token = answer["access_token"]
+        return self._token
+
+    def get(self, path: str, **query: Any) -> Any:
+        suffix = f"?{urllib.parse.urlencode(query, doseq=True)}" if query else ""
+        return self._call("GET", f"/api/v2{path}{suffix}")
+
+    def post(self, path: str, body: dict[str, Any]) -> Any:
+        return self._call("POST", f"/api/v2{path}", body)
+
+    def patch(self, path: str, body: dict[str, Any]) -> Any:
+        return self._call("PATCH", f"/api/v2{path}", body)
+
+    def wait_for_dag(self, dag_id: str, timeout: float = 120) -> None:
+        """Until the DAG processor has parsed the DAG into the database."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.get(f"/dags/{dag_id}")
+                return
+            except AirflowAPIError as exc:
+                if "404" not in str(exc) or time.monotonic() > deadline:
+                    raise
+            time.sleep(2)
+
+    def unpause(self, dag_id: str) -> None:
+        self.patch(f"/dags/{dag_id}", {"is_paused": False})
+
+    def trigger(self, dag_id: str, logical_date: str | None = None, conf: dict[str, Any] | None = None,
+                run_id: str | None = None) -> str:
+        body: dict[str, Any] = {"logical_date": _iso(logical_date) if logical_date else None, "conf": conf or {}}
+        if run_id:
+            body["dag_run_id"] = run_id
+        return self.post(f"/dags/{dag_id}/dagRuns", body)["dag_run_id"]
+
+    def wait_for_run(self, dag_id: str, run_id: str, timeout: float = 600) -> str:
+        """The run's final state (success or failed), or TimeoutError."""
+        deadline = time.monotonic() + timeout
+        quoted = urllib.parse.quote(run_id, safe="")
+        while time.monotonic() < deadline:
+            state = self.get(f"/dags/{dag_id}/dagRuns/{quoted}")["state"]
+            if state in FINISHED:
+                return state
+            time.sleep(3)
+        raise TimeoutError(f"{dag_id} run {run_id} not finished after {timeout:.0f}s")
+
+    def task_instances(self, dag_id: str, run_id: str) -> list[dict[str, Any]]:
+        quoted = urllib.parse.quote(run_id, safe="")
+        return self.get(f"/dags/{dag_id}/dagRuns/{quoted}/taskInstances", limit=100)["task_instances"]
+
+    def _call(self, method: str, path: str, body: dict[str, Any] | None = None, auth: bool = True) -> Any:
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if auth:
+            headers["Authorization"] = f"Bearer {self.token()}"
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base_url + path, data=data, headers=headers, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace")[:500]
+            raise AirflowAPIError(f"{method} {path}: HTTP {exc.code}: {detail}") from None
+
+
+def _iso(day: str) -> str:
+    return day if "T" in day else f"{day}T00:00:00Z"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    trigger = sub.add_parser("trigger", help="trigger a DAG run (and unpause the DAG)")
+    trigger.add_argument("dag_id")
+    trigger.add_argument("--logical-date", help="YYYY-MM-DD or ISO-8601 (UTC)")
+    trigger.add_argument("--conf", type=json.loads, default=None, help="params as JSON")
+    trigger.add_argument("--wait", action="store_true", help="wait for the run to finish")
+    args = parser.parse_args()
+
+    api = AirflowAPI.for_stack()
+    api.unpause(args.dag_id)
+    run_id = api.trigger(args.dag_id, args.logical_date, args.conf)
+    print(f"{args.dag_id}: triggered run {run_id}")
+    if not args.wait:
+        return 0
+    state = api.wait_for_run(args.dag_id, run_id)
+    print(f"{args.dag_id} run {run_id}: {state}")
+    return 0 if state == "success" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
