@@ -17,7 +17,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as net_error
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
@@ -74,16 +82,22 @@ def classify_failure(failure: Failure) -> tuple[str, int | None]:
         if "max size" in message.lower() or "DOWNLOAD_MAXSIZE" in message:
             return "too_large", None
         return "ignored", None
-    return _network_reason(exc), None
+    return network_reason(exc), None
 
 
-def _network_reason(exc: BaseException) -> str:
-    if isinstance(exc, (net_error.TimeoutError, net_error.TCPTimedOutError)):
+def network_reason(exc: BaseException) -> str:
+    """Scrapy's own download errors (2.13+) first, then the Twisted ones they may wrap."""
+    if isinstance(exc, (DownloadTimeoutError, net_error.TimeoutError, net_error.TCPTimedOutError)):
         return "timeout"
-    if isinstance(exc, net_error.DNSLookupError):
+    if isinstance(exc, (CannotResolveHostError, net_error.DNSLookupError)):
         return "dns_error"
-    if isinstance(exc, net_error.ConnectionRefusedError):
+    if isinstance(exc, (DownloadConnectionRefusedError, net_error.ConnectionRefusedError)):
         return "connection_refused"
+    if isinstance(exc, ResponseDataLossError):
+        return "truncated"
+    if isinstance(exc, (DownloadFailedError, DownloadCancelledError)):
+        cause = exc.__cause__ or exc.__context__
+        return network_reason(cause) if cause is not None and cause is not exc else "connection_lost"
     if isinstance(exc, ResponseFailed):
         text = " ".join(str(r.value) for r in getattr(exc, "reasons", []))
         if "DataLoss" in text or "data loss" in text.lower() or "_DataLoss" in repr(exc.reasons):

@@ -17,6 +17,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.robotstxt import RobotParser
 from scrapy.utils.httpobj import urlparse_cached
 
+from scrapers.ledger import network_reason
 from scrapers.safety import BlockedRequest
 
 if TYPE_CHECKING:
@@ -26,12 +27,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Failures of the robots.txt fetch that say the whole host is unreachable, kept as the reason.
+HOST_DOWN_REASONS = frozenset({"connection_refused", "dns_error", "blocked_address"})
+
 
 class RobotsUnreachable(RobotParser):
     """Stands in for the rules of a host whose robots.txt could not be had: nothing is allowed."""
 
-    def __init__(self, why: str) -> None:
+    def __init__(self, why: str, reason: str = "robots_unavailable") -> None:
         self.why = why
+        self.reason = reason
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, robotstxt_body: bytes) -> RobotsUnreachable:
@@ -55,7 +60,7 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
         netloc = urlparse_cached(request).netloc
         if isinstance(parser, RobotsUnreachable):
             self._stats.inc_value("news/robots_unreachable_blocked")
-            raise BlockedRequest("robots_unavailable",
+            raise BlockedRequest(parser.reason,
                                  f"robots.txt of {netloc} {parser.why}: nothing fetched from it this run (RFC 9309)")
         try:
             self.process_request_2(parser, request)
@@ -91,7 +96,11 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
         key = f"robotstxt/exception_count/{type(exc).__name__}"
         self._stats.inc_value(key)
         log.warning("robots.txt of %s unreachable (%s): treating the host as disallowed", netloc, exc)
-        self._settle(netloc, RobotsUnreachable(f"unreachable ({type(exc).__name__})"))
+        # A host that refuses connections or has no address is down, not shy: the ledger says so.
+        reason = getattr(exc, "reason", None) or network_reason(exc)
+        if reason not in HOST_DOWN_REASONS:
+            reason = "robots_unavailable"
+        self._settle(netloc, RobotsUnreachable(f"unreachable ({type(exc).__name__})", reason))
 
     def _settle(self, netloc: str, parser: RobotParser | None) -> None:
         waiting = self._parsers[netloc]

@@ -236,7 +236,9 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("news/pages_queued")
         if ledger_retry:
             self.crawler.stats.inc_value("news/ledger_retried")
-        return Request(url, callback=self.parse_page, errback=self.page_failed,
+        # dont_filter: _queued already dedupes; Scrapy's dupe filter would silently drop the hop
+        # of a redirect loop that comes back to this URL, leaving it unaccounted for.
+        return Request(url, callback=self.parse_page, errback=self.page_failed, dont_filter=True,
                        meta={"capture_kind": "page", "news_url": url, "ledger_retry": ledger_retry})
 
     def _is_own_http_url(self, url: str) -> bool:
