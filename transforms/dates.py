@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -25,10 +26,13 @@ def find_dates(
     modified = _first_datetime(
         [jsonld_text(page.article, "dateModified"), *page.all_meta(META_MODIFIED)], naive_zone
     )
-    if published is None and modified is None and getattr(document, "date", None):
-        # htmldate's guess from the text: day precision only, and only when the page has
-        # no structured dates at all (an "updated" date alone must not pass as published).
-        published = _parse_datetime(document.date, naive_zone)
+    if published is None and modified is None:
+        # A dateline in the title ("... | DW | 28.04.2023"), else htmldate's guess from the
+        # text: day precision only, and only when the page has no structured dates at all
+        # (an "updated" date alone must not pass as published: FAULTS 16).
+        published = _title_date(page, naive_zone)
+        if published is None and getattr(document, "date", None):
+            published = _parse_datetime(document.date, naive_zone)
         if published is not None:
             flags.append("published_at_day_only")
     if published is not None and published > fetched_at:
@@ -40,6 +44,30 @@ def find_dates(
     if published is None:
         flags.append("published_at_missing")
     return published, modified, tuple(flags)
+
+
+# A date closing a title after a separator: "28.04.2023" (day first) or ISO "2023-04-28".
+# Slashed dates are left alone: 04/05/2023 is April or May depending on the country.
+_TITLE_DATE_RE = re.compile(
+    r"(?:\||-|–|—|·)\s*(?:(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})|(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2}))\s*$"
+)
+_TITLE_KEYS = ("og:title", "twitter:title", "title")
+
+
+def _title_date(page: PageData, naive_zone: ZoneInfo) -> datetime | None:
+    """The date a title ends with, at midnight in the site's zone, if any title does."""
+    for title in page.all_meta(_TITLE_KEYS):
+        match = _TITLE_DATE_RE.search(title)
+        if match is None:
+            continue
+        year, month, day = (match["y"], match["m"], match["d"]) if match["y"] else (match["iy"], match["im"], match["id"])
+        try:
+            moment = datetime(int(year), int(month), int(day), tzinfo=naive_zone)
+        except ValueError:
+            continue
+        if moment.year >= MIN_PLAUSIBLE_YEAR:
+            return moment.astimezone(UTC)
+    return None
 
 
 def _first_datetime(raws: Iterable[str | None], naive_zone: ZoneInfo) -> datetime | None:

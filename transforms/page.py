@@ -28,7 +28,7 @@ ARTICLE_TYPES = frozenset(
     {
         "Article", "NewsArticle", "ReportageNewsArticle", "OpinionNewsArticle",
         "AnalysisNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle",
-        "AskPublicNewsArticle", "SatiricalArticle", "ScholarlyArticle", "TechArticle",
+        "AskPublicNewsArticle", "SatiricalArticle", "ScholarlyArticle", "TechArticle", "ClaimReview",
         "Report", "BlogPosting", "SocialMediaPosting", "Review",
     }
 )
