@@ -154,7 +154,7 @@ def _build_article(
         authors=authors,
         published_at=published_at,
         modified_at=modified_at,
-        language=find_language(page, hints.language),
+        language=find_language(page, hints.language, body),
         section=find_section(page),
         tags=find_tags(page),
         image_url=find_image_url(page, document),
