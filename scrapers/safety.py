@@ -44,13 +44,14 @@ class BlockedRequest(IgnoreRequest):
 
 
 def address_is_public(address: IpAddress, allow_loopback: bool = False) -> bool:
-    """False for loopback, link-local, private, multicast, reserved and unspecified addresses."""
+    """False for loopback, link-local, private, shared, multicast, reserved and unspecified addresses."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
     if address.is_loopback:
         return allow_loopback
-    return not (address.is_private or address.is_link_local or address.is_multicast
-                or address.is_reserved or address.is_unspecified)
+    # is_global is False for every special-purpose block (RFC 6890): private, link-local (cloud
+    # metadata), shared 100.64/10, documentation, benchmarking, reserved, unspecified.
+    return address.is_global and not address.is_multicast
 
 
 def check_scheme(url: str) -> None:
