@@ -20,7 +20,9 @@ from transforms.extract import (
     ExtractionHints,
     extract_article,
 )
+from transforms.language import find_language
 from transforms.normalize import content_hash, word_count
+from transforms.page import parse_html, read_page
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -333,8 +335,10 @@ def test_html_lang_region_reduced_and_source_default_used_last() -> None:
     body = f"<article>{paragraphs()}</article>"
     assert article(page(body=body, lang="pt-BR")).language == "pt"
     no_lang = page(body=body).replace(' lang="en"', "")
-    assert article(no_lang).language is None
-    assert article(no_lang, hints=ExtractionHints(language="de")).language == "de"
+    assert article(no_lang).language == "en"  # no markup: from the text
+    assert article(no_lang, hints=ExtractionHints(language="de")).language == "en"  # the text outranks the source default
+    short = page(body=f"<article><p>{PARAGRAPH[:60]}</p></article>").replace(' lang="en"', "")
+    assert find_language(read_page(parse_html(short), "https://x.example/"), "de", "Too short to tell.") == "de"
 
 
 def test_title_site_suffix_stripped_from_title_tag() -> None:

@@ -35,6 +35,10 @@ NOT_A_NAME_RE = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)+|\(.*|[Ii]mage:.*|[Pp]h
 # Longest plausible person or desk name; longer "authors" are sentences that leaked in.
 MAX_AUTHOR_CHARS = 80
 
+# "Source: ...", "Quelle: ..." before agency names: a credit line, not a byline.
+SOURCE_CREDIT_RE = re.compile(r"^(?:source|quelle|fuente|fonte|źródło|kilde|källa)\b", re.IGNORECASE)
+
+
 def find_authors(page: PageData, document: Any) -> tuple[str, ...]:
     """Author names in byline order: JSON-LD, then meta, then trafilatura's guess.
 
@@ -58,7 +62,9 @@ def _author_sources(page: PageData, document: Any, own_names: set[str]) -> Itera
     yield _jsonld_authors(page.article, own_names)
     metas = [raw for raw in page.all_meta(META_AUTHOR) if not _looks_like_url(raw)]
     yield [n for raw in metas for n in _split_byline(raw, own_names)]
-    yield [n for raw in (getattr(document, "author", None) or "").split(";") for n in _split_byline(raw, own_names)]
+    guessed = getattr(document, "author", None) or ""
+    if not SOURCE_CREDIT_RE.match(guessed.strip()):  # trafilatura's "Quelle sid; Dpa" from "Quelle: sid/dpa"
+        yield [n for raw in guessed.split(";") for n in _split_byline(raw, own_names)]
     yield [n for raw in page.visible_bylines[:1] for n in _split_byline(raw, own_names)]
 
 
@@ -83,6 +89,8 @@ def _split_byline(byline: str, own_names: set[str] = frozenset(), *, split: bool
     agencies") is a desk line, one author, and is not split.
     """
     text = BYLINE_PREFIX_RE.sub("", single_line(byline) or "")
+    if SOURCE_CREDIT_RE.match(text):
+        return []  # "Quelle: dpa" credits an agency for the text; it names no author
     parts = AUTHOR_SPLIT_RE.split(text) if split else [text]
     if len(parts) > 1 and any(compact(p) in own_names for p in parts):
         parts = [text]
