@@ -44,8 +44,12 @@ class PageJob:
     hints: ExtractionHints
 
 
-class _SoftTimeout(Exception):
-    pass
+class _SoftTimeout(BaseException):
+    """Raised in a worker when its page is past the soft limit.
+
+    A BaseException, like KeyboardInterrupt: extraction code catches Exception to turn bad
+    pages into rejections, and must not turn a timeout into an "extraction_error".
+    """
 
 
 def _on_alarm(signum: int, frame: FrameType | None) -> None:
