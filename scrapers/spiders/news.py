@@ -60,6 +60,7 @@ class NewsSpider(scrapy.Spider):
         self._queued: dict[str, str] = {}  # normalized URL -> kind, for everything this run asked for
         self.captured: set[str] = set()  # normalized page URLs captured with 200
         self._resolved_discovery: set[str] = set()  # feeds and sitemaps read this run
+        self._skipped_seen: set[str] = set()  # captured by earlier runs, not fetched again
         self.failed: dict[str, FailedUrl] = {}
         self.feed_fetches: list[FeedFetch] = []
         self._feed_state: dict[str, FeedState] = {}
@@ -101,9 +102,13 @@ class NewsSpider(scrapy.Spider):
 
     def _conditional_headers(self, url: str) -> dict[str, str]:
         """If-None-Match / If-Modified-Since, only when this run's window lies inside the window of
-        the run that stored them: a 304 must not hide items that run skipped as outside its window."""
+        the run that stored them (a 304 must not hide items that run skipped as outside its
+        window) and the source revisits nothing."""
         state = self._feed_state.get(url)
         if state is None or not (state.etag or state.last_modified):
+            return {}
+        if self.source.incremental.revisit_hours > 0:
+            # A revisit re-reads pages the feed lists again, which a 304 would not list.
             return {}
         if state.window_start is None or state.window_end is None:
             return {}
@@ -213,9 +218,12 @@ class NewsSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("news/skipped_outside_window")
                 continue
             candidates[url] = item
-        seen = seen_pages(list(candidates))
+        seen = seen_pages([u for u in candidates if u not in self._skipped_seen])
         for url in candidates:
+            if url in self._skipped_seen:
+                continue
             if url in seen and not self._revisit(seen[url]):
+                self._skipped_seen.add(url)
                 self.crawler.stats.inc_value("news/skipped_seen")
                 continue
             if url in seen:
