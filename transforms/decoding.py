@@ -1,6 +1,7 @@
 """Turn a captured HTML payload (bytes) into text, whatever its declared charset says.
 
-Order of evidence: byte-order mark, then the HTTP ``Content-Type`` charset, then the
+Order of evidence: byte-order mark; then bytes that are valid UTF-8 (with non-ASCII in
+them) are UTF-8, whatever is declared; then the HTTP ``Content-Type`` charset, then the
 page's own ``<meta charset>`` / ``http-equiv`` / XML declaration. A declared charset is
 only believed if the bytes actually decode with it; otherwise (or when nothing is
 declared) the encoding is detected from the bytes. Labels are resolved the WHATWG way
