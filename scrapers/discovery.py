@@ -190,3 +190,36 @@ def article_url(url: str, source: Source) -> str:
                 if k.lower() not in source.strip_params]
         url = urlunsplit(parts._replace(query=urlencode(kept)))
     return url
+
+
+ALLOWED_SCHEMES = ("http", "https")
+
+
+def candidate(item: Discovered, source: Source, window: Window) -> tuple[str | None, str]:
+    """(article URL, "") when a listed item is an article of the window, else (None, why not).
+
+    The scheme is checked before any rewrite (never file:, data:, ftp:, s3:: FAULTS.md 27); the
+    host and patterns after the canonical rewrite, so an AMP host maps onto the article's.
+    """
+    try:
+        scheme = urlsplit(item.url.strip()).scheme.lower()
+    except ValueError:
+        return None, "not_article_url"
+    if scheme not in ALLOWED_SCHEMES:
+        return None, "not_article_url"
+    url = article_url(item.url, source)
+    if not source.is_article_url(url):
+        return None, "not_article_url"
+    if not in_window(item, source, window):
+        return None, "outside_window"
+    return url, ""
+
+
+def select_articles(items: list[Discovered], source: Source, window: Window) -> list[str]:
+    """The article URLs of the window among a feed's or sitemap's items, first listing kept."""
+    kept: dict[str, None] = {}
+    for item in items:
+        url, _ = candidate(item, source, window)
+        if url is not None:
+            kept.setdefault(url)
+    return list(kept)

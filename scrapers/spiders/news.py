@@ -24,8 +24,8 @@ from twisted.python.failure import Failure
 from scrapers.discovery import (
     Discovered,
     article_url,
+    candidate,
     expand_dated_sitemaps,
-    in_window,
     parse_feed,
     parse_sitemap,
 )
@@ -205,19 +205,12 @@ class NewsSpider(scrapy.Spider):
     def _follow(self, items: list[Discovered]) -> Iterable[Request]:
         candidates: dict[str, Discovered] = {}
         for item in items:
-            if not self._is_own_http_url(item.url):
-                self.crawler.stats.inc_value("news/skipped_not_article_url")
+            url, why_not = candidate(item, self.source, self.window)
+            if url is None:
+                self.crawler.stats.inc_value(f"news/skipped_{why_not}")
                 continue
-            url = article_url(item.url, self.source)
-            if url in self._queued or url in candidates:
-                continue
-            if not self.source.is_article_url(url):
-                self.crawler.stats.inc_value("news/skipped_not_article_url")
-                continue
-            if not in_window(item, self.source, self.window):
-                self.crawler.stats.inc_value("news/skipped_outside_window")
-                continue
-            candidates[url] = item
+            if url not in self._queued:
+                candidates.setdefault(url, item)
         seen = seen_pages([u for u in candidates if u not in self._skipped_seen])
         for url in candidates:
             if url in self._skipped_seen:
