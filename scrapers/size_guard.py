@@ -103,7 +103,7 @@ class DecodedSizeGuard:
         except UnsupportedEncoding:
             self.crawler.stats.inc_value("news/dropped/unsupported_encoding")  # type: ignore[union-attr]
             raise
-        except (zlib.error, Exception) as exc:  # brotli.error is not importable without brotli
+        except Exception as exc:  # zlib.error, brotli.error: a body that does not decode at all
             self.crawler.stats.inc_value("news/dropped/undecodable")  # type: ignore[union-attr]
             raise UnsupportedEncoding(f"{request.url}: body does not decode as {header!r}: {exc}") from exc
         if not fits:
