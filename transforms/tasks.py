@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -92,16 +95,32 @@ def run_crawl(source: str, plan: dict[str, Any], context: Any) -> str:
         raise
 
 
-# The extraction pool's forkserver children re-import the parent's __main__, which in an Airflow
-# worker is the `airflow` script: its import initialises Airflow's ORM with the connection string
-# the task supervisor deliberately scrubbed ("airflow-db-not-allowed:///"), and every child dies,
-# so every page would end as extraction_timeout. Airflow's own switch skips that initialisation.
+# The extraction pool's forkserver children re-import the parent's __main__. In an Airflow worker
+# that is the `airflow` script: importing it costs seconds of CPU per child (on a busy machine
+# enough to pass the pool's hard limit: pages end as extraction_timeout), and it initialises
+# Airflow's ORM with the connection string the task supervisor deliberately scrubbed
+# ("airflow-db-not-allowed:///"), which kills the child. The children need none of it.
 AIRFLOW_AS_LIBRARY_ENV = "_AIRFLOW__AS_LIBRARY"
 
 
+@contextmanager
+def _pool_children_skip_airflow_main() -> Iterator[None]:
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or path is None or not os.path.basename(path).startswith("airflow"):
+        yield  # pytest, dag.test, a plain script: nothing to skip
+        return
+    os.environ.setdefault(AIRFLOW_AS_LIBRARY_ENV, "1")  # should anything still import airflow
+    del main.__file__  # multiprocessing then has no main path to re-run in the children
+    try:
+        yield
+    finally:
+        main.__file__ = path
+
+
 def run_extract_load(crawl_run_id: str) -> dict[str, Any]:
-    os.environ.setdefault(AIRFLOW_AS_LIBRARY_ENV, "1")
-    result = extract_and_load(crawl_run_id)
+    with _pool_children_skip_airflow_main():
+        result = extract_and_load(crawl_run_id)
     return {"crawl_run_id": result.crawl_run_id, "source": result.source, "pages": result.pages,
             "new": result.counts.new, "updated": result.counts.updated,
             "unchanged": result.counts.unchanged, "rejected": result.rejected}
