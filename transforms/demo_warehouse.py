@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -71,7 +72,7 @@ def scratch_database(server_dsn: str | None = None, prefix: str = "news_scratch"
         apply_migrations(dsn)
         yield dsn
     finally:
-        _admin(server_dsn, sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+        _drop(server_dsn, name)
 
 
 @contextmanager
@@ -81,6 +82,19 @@ def demo_database(server_dsn: str | None = None) -> Iterator[str]:
         with tempfile.TemporaryDirectory(prefix="news-demo-archive-") as archive:
             load_demo(dsn, Path(archive))
             yield dsn
+
+
+def _drop(server_dsn: str, name: str, attempts: int = 5) -> None:
+    # WITH (FORCE) ends our own sessions; a session of another role (a superuser's monitoring
+    # query) cannot be ended by us, so wait for it to go rather than leak the database.
+    for attempt in range(attempts):
+        try:
+            _admin(server_dsn, sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+            return
+        except psycopg2.errors.InsufficientPrivilege:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(1 + attempt)
 
 
 def _admin(dsn: str, statement: sql.Composable) -> None:

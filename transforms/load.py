@@ -58,15 +58,20 @@ create temporary table changed_articles (
 # The latest capture wins.
 UPSERT_SQL = """
 with staged as (
-    select (jsonb_populate_record(null::core.articles, doc)).*, (doc ->> 'ordinal')::int as ordinal,
-           (doc ->> 'minhash')::bigint[] as minhash, (doc ->> 'bands')::bigint[] as bands,
-           (doc ->> 'shingles')::int as shingles
+    select (jsonb_populate_record(null::core.articles, doc)).*, (doc ->> 'ordinal')::int as ordinal
     from article_stage
 ),
 batch as (
     select distinct on (url) *
     from staged
     order by url, last_fetched_at desc, ordinal desc
+),
+-- What would not change the article is left out before the insert: an insert computes the
+-- search vector of every row it proposes, even one ON CONFLICT then skips.
+changes as (
+    select b.* from batch b
+    where not exists (select from core.articles a where a.url = b.url
+                      and (a.content_hash = b.content_hash or a.last_fetched_at > b.last_fetched_at))
 ),
 upserted as (
     insert into core.articles as a (
@@ -78,7 +83,7 @@ upserted as (
         url, source, canonical_url, title, description, body, authors, published_at, modified_at,
         language, section, tags, image_url, original_source, word_count, content_hash, extractor,
         flags, 1, last_fetched_at, last_fetched_at, last_fetched_at, %(crawl_run_id)s
-    from batch
+    from changes
     order by url  -- a stable lock order, so concurrent loads cannot deadlock
     on conflict (url) do update set
         canonical_url = excluded.canonical_url, title = excluded.title,
@@ -110,9 +115,8 @@ versions as (
     left join core.article_versions p on p.article_id = u.article_id and p.version = u.version - 1
 ),
 changed as (
-    insert into changed_articles (article_id, url, content_hash, minhash, bands, shingles)
-    select u.article_id, u.url, u.content_hash, b.minhash, b.bands, b.shingles
-    from upserted u join batch b on b.url = u.url
+    insert into changed_articles (article_id, url, content_hash)
+    select article_id, url, content_hash from upserted
 )
 select
     (select count(*) from batch) as batch_size,
@@ -130,19 +134,18 @@ from (select doc ->> 'url' as url, max((doc ->> 'last_fetched_at')::timestamptz)
 where a.url = s.url and a.last_seen_at < s.fetched_at
 """
 
-# Unchanged articles whose fingerprint is missing or from an older recipe (loaded before the
-# fingerprints existed) get their derived rows computed now, from the same content.
+# Unchanged articles without a story, or whose fingerprint is missing or from an older recipe
+# (loaded before the fingerprints existed), get their derived rows computed now.
 STALE_FINGERPRINTS_SQL = """
-insert into changed_articles (article_id, url, content_hash, minhash, bands, shingles)
-select distinct on (a.article_id) a.article_id, a.url, a.content_hash,
-       (s.doc ->> 'minhash')::bigint[], (s.doc ->> 'bands')::bigint[], (s.doc ->> 'shingles')::int
+insert into changed_articles (article_id, url, content_hash)
+select distinct a.article_id, a.url, a.content_hash
 from article_stage s
 join core.articles a on a.url = s.doc ->> 'url' and a.content_hash = s.doc ->> 'content_hash'
 left join core.article_fingerprints f on f.article_id = a.article_id
 left join core.article_clusters c on c.article_id = a.article_id
-where c.article_id is null  -- never given a story
-   or (s.doc ->> 'minhash' is not null
-       and (f.fingerprint_version is distinct from %(version)s or f.content_hash is distinct from a.content_hash))
+where c.article_id is null
+   or f.fingerprint_version is distinct from %(version)s
+   or f.content_hash is distinct from a.content_hash
 on conflict (article_id) do nothing
 """
 
@@ -220,8 +223,11 @@ from (
     select distinct greatest(c.article_id, o.article_id) as newer, least(c.article_id, o.article_id) as older
     from changed_articles c
     join core.article_fingerprint_bands b on b.article_id = c.article_id
-    join core.article_fingerprint_bands o on o.band = b.band and o.band_key = b.band_key
-                                         and o.article_id <> c.article_id
+    cross join lateral (
+        select o.article_id from core.article_fingerprint_bands o
+        where o.band = b.band and o.band_key = b.band_key and o.article_id <> c.article_id
+        offset 0  -- keeps this a probe of the (band, band_key) index per band, whatever the statistics say
+    ) o
 ) p
 join core.article_fingerprints f1 on f1.article_id = p.newer
 join core.article_fingerprints f2 on f2.article_id = p.older
@@ -269,9 +275,19 @@ from (
     from reposts_to_resolve t
     join core.articles r on r.article_id = t.article_id
     join ops.sources s on core.url_host(r.original_source) in (select core.url_host(d) from unnest(s.domains) as d)
-    join core.articles o on o.source = s.source and o.source <> r.source and o.original_source is null
-                        and o.published_at between coalesce(r.published_at, r.first_seen_at) - interval '7 days'
-                                               and coalesce(r.published_at, r.first_seen_at) + interval '1 day'
+    -- Per repost, only the named source's articles of its fortnight whose headline or standfirst
+    -- shares a word with the repost's headline are compared in full: rewrites keep the names and
+    -- key nouns, and the full comparison is the costly part.
+    cross join lateral (
+        select o.article_id, o.search_document
+        from core.articles o
+        where o.source = s.source and o.source <> r.source and o.original_source is null
+          and o.published_at between coalesce(r.published_at, r.first_seen_at) - interval '7 days'
+                                 and coalesce(r.published_at, r.first_seen_at) + interval '1 day'
+          and tsvector_to_array(ts_filter(o.search_document, '{a,b}'))
+              && tsvector_to_array(ts_filter(r.search_document, '{a}'))
+        offset 0  -- one index probe per repost, whatever the statistics say
+    ) o
 ) candidate
 where candidate.similarity >= %(threshold)s
 order by candidate.repost_id, candidate.similarity desc, candidate.original_id
@@ -364,15 +380,41 @@ def load_articles(cur: psycopg2.extensions.cursor, articles: list[Article], craw
         if problem:
             raise ArticleInvalid(f"{article.url[:300]}: {problem} (quarantine it with check_article, "
                                  "or fix the extraction)")
+    # JIT compiling these plans costs more than running them (they touch a batch, not a table).
+    cur.execute("set local jit = off")
     cur.execute(STAGE_DDL)
     cur.copy_expert("copy article_stage (doc) from stdin with (format csv)", _csv_documents(articles))
     cur.execute(UPSERT_SQL, {"crawl_run_id": crawl_run_id})
     batch_size, new, updated = cur.fetchone()
     cur.execute(TOUCH_UNCHANGED_SQL)
     cur.execute(STALE_FINGERPRINTS_SQL, {"version": FINGERPRINT_VERSION})
+    _fingerprint_changed(cur, articles)
+    cur.execute("analyze changed_articles")  # temporary tables have no statistics until asked
     refresh_derived(cur)
     cur.execute("drop table article_stage, changed_articles")
     return LoadCounts(new=new, updated=updated, unchanged=batch_size - new - updated)
+
+
+def _fingerprint_changed(cur: psycopg2.extensions.cursor, articles: list[Article]) -> None:
+    """Fingerprint only what changed (the costly Python step), into ``changed_articles``."""
+    cur.execute("select url, content_hash from changed_articles")
+    wanted = set(cur.fetchall())
+    if not wanted:
+        return
+    rows = []
+    for article in articles:
+        key = (article.url, article.content_hash)
+        if key in wanted:
+            wanted.discard(key)
+            found = fingerprint(article_text(article.title, article.body))
+            if found is not None:
+                rows.append((article.url, list(found.signature), list(found.bands), found.shingles))
+    execute_values(
+        cur,
+        """update changed_articles c set minhash = v.minhash, bands = v.bands, shingles = v.shingles
+           from (values %s) as v (url, minhash, bands, shingles) where c.url = v.url""",
+        rows, template="(%s, %s::bigint[], %s::bigint[], %s::integer)", page_size=1000,
+    )
 
 
 def refresh_derived(cur: psycopg2.extensions.cursor) -> None:
@@ -385,6 +427,7 @@ def refresh_derived(cur: psycopg2.extensions.cursor) -> None:
     cur.execute(NEAR_DUPLICATES_SQL, {"bins": BINS, "threshold": NEAR_DUPLICATE_JACCARD})
     near = cur.fetchall()
     cur.execute(REPOSTS_TO_RESOLVE_SQL)
+    cur.execute("analyze reposts_to_resolve")
     cur.execute(ORIGINAL_SOURCE_SQL, {"threshold": ORIGINAL_SOURCE_JACCARD})
     linked = cur.fetchall()
     cur.execute("select article_id from changed_articles union select article_id from reposts_to_resolve")
@@ -469,7 +512,6 @@ def _csv_documents(articles: list[Article]) -> io.StringIO:
 
 
 def _document(article: Article, ordinal: int) -> dict[str, Any]:
-    print_ = fingerprint(article_text(article.title, article.body))
     return {
         "ordinal": ordinal,
         "url": article.url,
@@ -491,14 +533,7 @@ def _document(article: Article, ordinal: int) -> dict[str, Any]:
         "extractor": article.extractor,
         "flags": list(article.flags),
         "last_fetched_at": _iso(article.fetched_at),
-        "minhash": _pg_array(print_.signature) if print_ else None,
-        "bands": _pg_array(print_.bands) if print_ else None,
-        "shingles": print_.shingles if print_ else None,
     }
-
-
-def _pg_array(values: Iterable[int]) -> str:
-    return "{" + ",".join(str(v) for v in values) + "}"
 
 
 def _iso(moment: datetime | None) -> str | None:
