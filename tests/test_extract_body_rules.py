@@ -1,0 +1,98 @@
+"""Body rules on hand-written pages: paragraphs precision mode drops inside the article.
+
+Pages are written here in the shapes news sites use; none is copied from a real site.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from transforms.article import Article
+from transforms.body import interior_lines, is_sentence
+from transforms.extract import extract_article
+
+FETCHED_AT = datetime(2026, 3, 6, 12, 0, tzinfo=UTC)
+URL = "https://news.example/2026/03/04/harbour-story"
+SENTENCES = [
+    "The harbour authority said on Monday that the old breakwater would be rebuilt before the winter storms arrive.",
+    "Engineers found that the foundations had shifted by almost a metre since the last survey was carried out.",
+    "Fishing crews have been asked to moor their boats in the northern basin while the work goes on.",
+    "The council expects the repairs to cost more than four million euros, most of it from a regional fund.",
+    "Residents who live along the seafront will be able to follow the progress at a public meeting every month.",
+    "Local shops said they feared a quiet summer, but the mayor promised that the promenade would stay open.",
+]
+
+
+def article(html: str) -> Article:
+    result = extract_article(html, URL, source="test", fetched_at=FETCHED_AT)
+    assert isinstance(result, Article), result
+    return result
+
+
+# --- interior lines ----------------------------------------------------------------------------
+
+
+def test_interior_sentences_come_back_between_kept_lines_only() -> None:
+    precise = "\n".join([SENTENCES[0], SENTENCES[1], SENTENCES[3]])
+    recalled = "\n".join([
+        "Sign up for our morning newsletter and never miss a story from the harbour again.",  # before: stays out
+        SENTENCES[0],
+        SENTENCES[1],
+        "It also asked the navy to survey the channel again before the ferries return.",  # between: back
+        "Harbour works to start in May",  # between but a related-story headline: stays out
+        "- The breakwater was built in 1911",  # a list item: stays out
+        SENTENCES[3],
+        "The reporter has covered the coast for twenty years and lives in the old town.",  # after: stays out
+    ])
+    assert interior_lines(precise, recalled).split("\n") == [
+        SENTENCES[0],
+        SENTENCES[1],
+        "It also asked the navy to survey the channel again before the ferries return.",
+        SENTENCES[3],
+    ]
+
+
+def test_interior_lines_untouched_when_the_wider_run_disagrees() -> None:
+    precise = "\n".join(SENTENCES[:4])
+    recalled = "\n".join([SENTENCES[0], "Something else entirely was written on this page today, it said."])
+    assert interior_lines(precise, recalled) == precise
+
+
+def test_sentence_shape() -> None:
+    assert is_sentence("In 2008, the alliance said that the country could eventually join.")
+    assert is_sentence('He said: "We will rebuild the whole breakwater before winter."')
+    assert not is_sentence("CLICK HERE TO GET THE NEWS APP ON YOUR PHONE TODAY.")
+    assert not is_sentence("Harbour works to start in May")
+    assert not is_sentence("Short one.")
+
+
+def test_link_heavy_paragraph_inside_the_story_is_kept_end_to_end() -> None:
+    # Each paragraph in its own text-block wrapper; one is mostly a reference link, and
+    # precision mode drops it for link density though it is a sentence of the story.
+    def block(paragraph: str) -> str:
+        return f'<div class="text-block"><div class="text-block__inner">{paragraph}</div></div>'
+
+    linked = (
+        '<p>The board also <a href="https://harbour-board.example/reports/2026">co-ordinates repair plans '
+        "and carries out joint safety exercises</a> along the northern basin every spring.</p>"
+    )
+    # Long enough that trafilatura's own extraction wins over its fallback extractors.
+    before = "".join(block(f"<p>{s}</p>") for s in SENTENCES * 2)
+    after = "".join(block(f"<p>{s}</p>") for s in reversed(SENTENCES * 2))
+    body = before + block(linked) + after
+    html = (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Breakwater to be rebuilt</title>'
+        '<meta property="og:type" content="article"></head><body>'
+        '<nav><a href="/">Home</a> <a href="/news">News</a></nav>'
+        f"<main><article><h1>Breakwater to be rebuilt</h1>{body}"
+        "</article></main>"
+        '<aside><a href="/other">Harbour works to start in May</a></aside></body></html>'
+    )
+    lines = article(html).body.split("\n")
+    KEPT = (
+        "The board also co-ordinates repair plans and carries out joint safety exercises"
+        " along the northern basin every spring."
+    )
+    assert KEPT in lines
+    assert lines.index(KEPT) == 2 * len(SENTENCES)
+    assert "Harbour works to start in May" not in lines
