@@ -17,6 +17,7 @@ import argparse
 import gzip
 import hashlib
 import logging
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -33,7 +34,8 @@ from warcio.warcwriter import WARCWriter
 log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-CORPUS_DIR = PROJECT_ROOT.parent / "shared" / "corpus"
+# NEWS_BENCH_CORPUS points elsewhere (a checkout outside the usual layout, another page set).
+CORPUS_DIR = Path(os.environ.get("NEWS_BENCH_CORPUS") or PROJECT_ROOT.parent / "shared" / "corpus")
 DEMO_MANIFEST = PROJECT_ROOT / "demo" / "site" / "manifest.toml"
 BENCH_DATA = PROJECT_ROOT / ".data" / "bench"
 SOURCES_DIR = Path(__file__).resolve().parent / "sources"

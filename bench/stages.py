@@ -150,7 +150,7 @@ def stage_limit(args: argparse.Namespace) -> dict[str, Any]:
         return bare_extraction(html, url=url, include_comments=False, with_metadata=True)
 
     jobs = _jobs(args.run_id, args.limit_pages)
-    timed = 0.0
+    timed = cpu = 0.0
     pages = 0
     warmed = False
     for job in tqdm(jobs, total=args.limit_pages or args.pages, desc="limit", unit="page", leave=False,
@@ -159,11 +159,12 @@ def stage_limit(args: argparse.Namespace) -> dict[str, Any]:
         if not warmed:  # first call pays for imports and compiled XPaths: not part of the rate
             extract(html, job.url)
             warmed = True
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         extract(html, job.url)
         timed += time.perf_counter() - started
+        cpu += time.process_time() - cpu_started
         pages += 1
-    return {"pages": pages, "seconds": timed}
+    return {"pages": pages, "seconds": timed, "cpu_seconds_timed": cpu}
 
 
 def stage_load(args: argparse.Namespace) -> dict[str, Any]:
@@ -261,8 +262,12 @@ def indexed_lookup(urls: list[str]) -> set[str]:
 
 
 def seen_url_decider() -> tuple[str, Callable[[list[str]], set[str]]]:
-    """The project's own seen-URL lookup where scrapers/ has one, else the indexed query."""
-    return "indexed query on raw.captures(normalized_url) (no seen-URL lookup in scrapers/ yet)", indexed_lookup
+    """The crawl's own seen-URL lookup (scrapers.ledger.seen_pages), else the indexed query."""
+    try:
+        from scrapers.ledger import seen_pages
+    except ImportError:  # a checkout from before the seen-URL skip
+        return "indexed query on raw.captures(normalized_url) (no seen-URL lookup in scrapers/)", indexed_lookup
+    return "scrapers.ledger.seen_pages (the spider's own lookup)", lambda urls: set(seen_pages(urls))
 
 
 def stage_seen(args: argparse.Namespace) -> dict[str, Any]:
@@ -288,9 +293,12 @@ def stage_seen(args: argparse.Namespace) -> dict[str, Any]:
         if len(fresh) != len(set(normalize_url(u) for u in new)):
             raise AssertionError(f"seen-URL decision wrong: {len(fresh)} new of {len(discovered)}, expected "
                                  f"{len(new)}")
+    try:
+        from scrapers.ledger import SEEN_SQL as query
+    except ImportError:
+        query = "select distinct normalized_url from raw.captures where normalized_url = any(%s)"
     with transaction() as cur:
-        cur.execute("explain select distinct normalized_url from raw.captures where normalized_url = any(%s)",
-                    ([_synthetic_url(1)],))
+        cur.execute(f"explain {query}", ([_synthetic_url(i) for i in range(args.discovered)],))
         plan = " / ".join(row[0].strip() for row in cur.fetchall())
     return {"known": args.known, "discovered": args.discovered, "method": method, "seed_seconds": seed_seconds,
             "first_seconds": timings[0], "median_seconds": statistics.median(timings), "max_seconds": max(timings),

@@ -73,6 +73,7 @@ def test_a_small_bench_writes_every_figure(tmp_path: Path) -> None:
                 "e2e_pages_per_s", "airflow_seconds", "seen_url_seconds", "peak_process_mb"):
         assert figures[key] > 0, key
     assert figures["seen_url_known"] == 20000 and figures["seen_url_discovered"] == 1000
+    assert "scrapers.ledger.seen_pages" in figures["seen_url_method"]  # the spider's own lookup
     assert {"crawl: scrapy child", "extraction: worker", "airflow: dag.test (tasks run here)"} <= set(
         report["peak_memory_mb"])
     assert set(report["verdicts"]) >= {"extract_vs_limit", "crawl_pages_per_s", "seen_url_seconds"}
