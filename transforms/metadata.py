@@ -57,8 +57,52 @@ def find_title(page: PageData, document: Any) -> str:
     ]
     names = site_names(page)
     title = next((_strip_site_name(c, names) for c in candidates if c), "")
-    others = {_fold(_strip_site_name(c, names)) for c in (*candidates, *page.headings[:1]) if c}
-    return _without_unconfirmed_suffix(title, others)
+    stripped = [_strip_site_name(c, names) for c in (*candidates, *page.headings[:1]) if c]
+    title = _without_unconfirmed_suffix(title, {_fold(c) for c in stripped})
+    shared = [_strip_site_name(c, names) for c in (single_line(v) for v in page.all_meta(META_TITLE)) if c]
+    return _without_kicker(title, shared, stripped)
+
+
+# A kicker (German "Dachzeile", Scandinavian "stikktittel") is the short topic label set above
+# or before a headline: "Olympische Spiele: ...", "«Evnukkmakeren»: ...". CMSs glue it onto the
+# headline in some fields and not in others. It is not part of the headline where the title the
+# publisher gives for sharing (og:/twitter: title, an editor's explicit field) is the headline
+# without it, or where two headlines on the page share their text after different kickers.
+# A visible <h1> without it alone proves nothing: layouts set the kicker in its own element.
+KICKER_SEPARATORS = (": ", " - ", " – ", " — ", " | ", " / ")
+KICKER_MAX_WORDS = 4
+# The headline left after the label must still be a headline, not a fragment.
+KICKER_MIN_REST_WORDS = 3
+
+
+def _without_kicker(title: str, shared: list[str], others: list[str]) -> str:
+    """``title`` without a leading kicker that the page's other headlines show is one."""
+    rest = _after_kicker(title)
+    if rest is not None and any(_fold(rest) == _fold(s) for s in shared):
+        return rest
+    mine = _kicker_split(title)
+    for other in others:
+        theirs = _kicker_split(other)
+        if mine and theirs and _fold(mine[0]) != _fold(theirs[0]) and _fold(mine[1]) == _fold(theirs[1]):
+            return mine[1]
+    return title
+
+
+def _kicker_split(title: str) -> tuple[str, str] | None:
+    """(kicker, headline) at the first kicker separator, if the kicker is short enough."""
+    cuts = [(title.find(sep), sep) for sep in KICKER_SEPARATORS if title.find(sep) > 0]
+    if not cuts:
+        return None
+    position, separator = min(cuts)
+    head, rest = title[:position].strip(), title[position + len(separator) :].strip(" -–—")
+    if len(head.split()) > KICKER_MAX_WORDS or len(rest.split()) < KICKER_MIN_REST_WORDS:
+        return None
+    return head, rest
+
+
+def _after_kicker(title: str) -> str | None:
+    split = _kicker_split(title)
+    return split[1] if split else None
 
 
 def _without_unconfirmed_suffix(title: str, others: set[str]) -> str:
