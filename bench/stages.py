@@ -17,6 +17,7 @@ import logging
 import os
 import pickle
 import random
+import re
 import statistics
 import sys
 import time
@@ -300,6 +301,7 @@ def stage_seen(args: argparse.Namespace) -> dict[str, Any]:
     with transaction() as cur:
         cur.execute(f"explain {query}", ([_synthetic_url(i) for i in range(args.discovered)],))
         plan = " / ".join(row[0].strip() for row in cur.fetchall())
+    plan = re.sub(r"'\{[^']*\}'", f"'{{{args.discovered} URLs}}'", plan)  # not the URLs themselves
     return {"known": args.known, "discovered": args.discovered, "method": method, "seed_seconds": seed_seconds,
             "first_seconds": timings[0], "median_seconds": statistics.median(timings), "max_seconds": max(timings),
             "plan": plan}
