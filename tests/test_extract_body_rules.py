@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from transforms.article import Article
-from transforms.body import interior_lines, is_sentence
+from transforms.body import drop_link_lists, interior_lines, is_sentence
 from transforms.extract import extract_article
 
 FETCHED_AT = datetime(2026, 3, 6, 12, 0, tzinfo=UTC)
@@ -96,3 +96,46 @@ def test_link_heavy_paragraph_inside_the_story_is_kept_end_to_end() -> None:
     assert KEPT in lines
     assert lines.index(KEPT) == 2 * len(SENTENCES)
     assert "Harbour works to start in May" not in lines
+
+
+# --- lists of links to other pages ---------------------------------------------------------------
+
+
+def test_link_list_dropped_fact_list_kept() -> None:
+    lines = [
+        SENTENCES[0],
+        "- The breakwater is 400 metres long",
+        "- It was built in 1911",
+        SENTENCES[1],
+        "- Storm closes the ferry port for a week",
+        "- Fishing quotas cut for a third year",
+    ]
+    linked = frozenset({"storm closes the ferry port for a week", "fishing quotas cut for a third year"})
+    assert drop_link_lists(lines, linked) == lines[:4]
+
+
+def test_a_single_linked_item_is_kept() -> None:
+    lines = [SENTENCES[0], "- Read the full survey report", SENTENCES[1]]
+    assert drop_link_lists(lines, frozenset({"read the full survey report"})) == lines
+
+
+def test_related_stories_list_leaves_the_body_end_to_end() -> None:
+    story = "".join(f"<p>{s}</p>" for s in SENTENCES * 2)
+    facts = "<ul><li>The breakwater is 400 metres long and protects the inner basin.</li>" \
+            "<li>It was built in 1911 and last repaired in 1987.</li></ul>"
+    related = (
+        "<ul><li>Storm <a href='/2026/03/01/storm-port'>closes the ferry port for a week</a></li>"
+        "<li>Fishing quotas <a href='/2026/02/20/quotas'>cut for a third year</a></li>"
+        "<li>Why the <a href='/2026/02/11/seafront'>seafront keeps flooding</a></li></ul>"
+    )
+    html = (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Breakwater to be rebuilt</title>'
+        '<meta property="og:type" content="article"></head><body>'
+        f"<main><article><h1>Breakwater to be rebuilt</h1>{story}{facts}"
+        f"<p>The council will decide on the contract in April, the mayor said.</p>{related}</article></main>"
+        "</body></html>"
+    )
+    body = article(html).body
+    assert "The breakwater is 400 metres long and protects the inner basin." in body
+    assert "Storm closes the ferry port for a week" not in body
+    assert "seafront keeps flooding" not in body

@@ -19,7 +19,7 @@ from trafilatura import bare_extraction
 
 from transforms.boilerplate import drop_furniture
 from transforms.normalize import clean_text, word_count
-from transforms.page import PageData, compact, fold
+from transforms.page import PageData, compact, fold, word_key
 
 logger = logging.getLogger(__name__)
 
@@ -312,6 +312,7 @@ def body_lines(
     site_names: set[str],
     lede: str | None = None,
     authors: Iterable[str] = (),
+    linked_items: frozenset[str] = frozenset(),
 ) -> tuple[list[str], str | None]:
     """Clean body paragraphs, and the original source a repost's last line names.
 
@@ -321,6 +322,7 @@ def body_lines(
     Jazeera) is attribution, not syndication: it leaves the body but names no original.
     """
     lines = [line for line in (clean_text(raw) for raw in text.split("\n")) if line]
+    lines = drop_link_lists(lines, linked_items)
     lines = _drop_leading_repeats(lines, repeats)
     if lede and _norm(lede) not in _norm("\n".join(lines[:3])):
         lines.insert(0, lede)
@@ -333,6 +335,35 @@ def body_lines(
         original_source = None if _names_site(named, site_names) else named
         lines = _drop_comment_form(lines[:-1])
     return lines, original_source
+
+
+# A list whose every item is mostly a link is a list of other pages ("More stories", topic
+# lists, "Read next" boxes), not article text; article lists (facts, steps, quotes) are text
+# with an occasional link. One item alone may be a single recommended source: two at least.
+LINK_LIST_MIN_ITEMS = 2
+_LIST_ITEM_PREFIX = "- "
+
+
+def drop_link_lists(lines: list[str], linked_items: frozenset[str]) -> list[str]:
+    """``lines`` without runs of list items that are all links to other pages in the markup."""
+    kept: list[str] = []
+    index = 0
+    while index < len(lines):
+        end = index
+        while end < len(lines) and lines[end].startswith(_LIST_ITEM_PREFIX):
+            end += 1
+        if end == index:
+            kept.append(lines[index])
+            index += 1
+            continue
+        run = lines[index:end]
+        is_link_list = len(run) >= LINK_LIST_MIN_ITEMS and all(
+            word_key(line[len(_LIST_ITEM_PREFIX) :]) in linked_items for line in run
+        )
+        if not is_link_list:
+            kept.extend(run)
+        index = end
+    return kept
 
 
 def _names_site(text: str, site_names: set[str]) -> bool:

@@ -48,7 +48,7 @@ __all__ = ["EXTRACTOR", "EXTRACTOR_VERSION", "MIN_BODY_WORDS", "ExtractionHints"
 
 # Bump when a change here can change the output for the same page: stored articles
 # record it, so re-extraction from the WARC archive can target older versions.
-EXTRACTOR_VERSION = "4"
+EXTRACTOR_VERSION = "5"
 EXTRACTOR = f"trafilatura {trafilatura.__version__} + news {EXTRACTOR_VERSION}"
 
 # libxml2 (lxml with huge_tree) stops nesting at this depth and silently drops what is
@@ -132,7 +132,9 @@ def _build_article(
     text = document.text or ""
     lede = visible_lede(tree, description, text)
     authors = find_authors(page, document)
-    lines, original_source = body_lines(text, (title,), site_names(page), lede=lede, authors=authors)
+    lines, original_source = body_lines(
+        text, (title,), site_names(page), lede=lede, authors=authors, linked_items=page.linked_list_items
+    )
     body = "\n".join(lines)
     words = word_count(body)
     rejection = reject_by_content(page, words)

@@ -80,6 +80,7 @@ class PageData:
     has_video_player: bool
     headings: tuple[str, ...] = ()  # the page's <h1> texts, in page order
     visible_bylines: tuple[str, ...] = ()  # short texts of elements marked as author/byline
+    linked_list_items: frozenset[str] = frozenset()  # word_key() of <li> items that are mostly a link
 
     @functools.cached_property
     def types(self) -> frozenset[str]:
@@ -139,7 +140,31 @@ def read_page(tree: lxml.html.HtmlElement, url: str) -> PageData:
         has_video_player=bool(tree.xpath(_VIDEO_PLAYER_XPATH)),
         headings=tuple(h for h in (single_line(e.text_content()) for e in tree.iter("h1")) if h),
         visible_bylines=_visible_bylines(tree),
+        linked_list_items=_linked_list_items(tree),
     )
+
+
+# A list item whose link text is at least this share of its text points to another page:
+# "The strange life and <a>mysterious death of a coder</a>" is a related-story teaser.
+LINKED_ITEM_MIN_LINK_SHARE = 0.3
+
+
+def word_key(text: str) -> str:
+    """A text's \\w+ words, case-folded and space-joined: how lines are matched to markup."""
+    return " ".join(re.findall(r"\w+", text)).casefold()
+
+
+def _linked_list_items(tree: lxml.html.HtmlElement) -> frozenset[str]:
+    """word_key() of every <li> whose links make up a large part of its text."""
+    found: set[str] = set()
+    for item in tree.iter("li"):
+        text = word_key(item.text_content())
+        if not text:
+            continue
+        linked = sum(len(word_key(a.text_content()).replace(" ", "")) for a in item.iter("a"))
+        if linked >= LINKED_ITEM_MIN_LINK_SHARE * len(text.replace(" ", "")):
+            found.add(text)
+    return frozenset(found)
 
 
 # Elements that mark a byline: rel/itemprop author, an "author"/"byline" class, a link to an
