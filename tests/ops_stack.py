@@ -145,3 +145,9 @@ class Stack:
                     marker = line.find("exc_value")
                     lines.append(f"{log.parent.parent.name}/{log.parent.name}: {line[marker:marker + 300]}")
         return "\n".join(lines)
+
+
+def worker_hostname() -> str:
+    """[core] hostname_callable for the Celery test: each worker names itself (NEWS_WORKER_NAME),
+    so task instances show which of two workers on one machine ran them."""
+    return os.environ.get("NEWS_WORKER_NAME") or socket.getfqdn()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import sys
 from collections.abc import Iterator
@@ -95,31 +96,58 @@ def run_crawl(source: str, plan: dict[str, Any], context: Any) -> str:
         raise
 
 
-# The extraction pool's forkserver children re-import the parent's __main__. In an Airflow worker
-# that is the `airflow` script: importing it costs seconds of CPU per child (on a busy machine
-# enough to pass the pool's hard limit: pages end as extraction_timeout), and it initialises
-# Airflow's ORM with the connection string the task supervisor deliberately scrubbed
-# ("airflow-db-not-allowed:///"), which kills the child. The children need none of it.
+# The extraction pool (a multiprocessing pool) inside an Airflow task process needs two things
+# a plain script gets for free:
+# - Under CeleryExecutor the task process is forked from a Celery (billiard) pool worker, and
+#   billiard installs its own process object as multiprocessing's current process: daemonic
+#   ("daemonic processes are not allowed to have children") with an authkey the forkserver
+#   cannot pickle. The task process is ours for the task's life and joins the pool before it
+#   returns, so for the pool's lifetime it takes a main process identity of its own.
+# - The forkserver children re-import the parent's __main__, in a worker the `airflow` script:
+#   seconds of CPU per child (on a busy machine past the pool's hard limit: pages end as
+#   extraction_timeout), and it initialises Airflow's ORM with the connection string the task
+#   supervisor deliberately scrubbed ("airflow-db-not-allowed:///"), which kills the child.
 AIRFLOW_AS_LIBRARY_ENV = "_AIRFLOW__AS_LIBRARY"
 
 
+class _TaskMainProcess(multiprocessing.process.BaseProcess):
+    """multiprocessing's main-process identity (as CPython builds it), for a task process."""
+
+    def __init__(self) -> None:  # no super().__init__: like CPython's own main process object
+        self._identity = ()
+        self._name = "MainProcess"
+        self._parent_pid = None
+        self._popen = None
+        self._closed = False
+        self._config = {"authkey": multiprocessing.process.AuthenticationString(os.urandom(32)),
+                        "semprefix": "/mp"}
+
+
 @contextmanager
-def _pool_children_skip_airflow_main() -> Iterator[None]:
+def _extraction_pool_allowed() -> Iterator[None]:
+    mp_process = multiprocessing.process
+    inherited = mp_process.current_process()
+    authkey = getattr(inherited, "_config", {}).get("authkey")
+    foreign = inherited.daemon or not isinstance(authkey, mp_process.AuthenticationString)
     main = sys.modules.get("__main__")
     path = getattr(main, "__file__", None)
-    if main is None or path is None or not os.path.basename(path).startswith("airflow"):
-        yield  # pytest, dag.test, a plain script: nothing to skip
-        return
-    os.environ.setdefault(AIRFLOW_AS_LIBRARY_ENV, "1")  # should anything still import airflow
-    del main.__file__  # multiprocessing then has no main path to re-run in the children
+    skip_main = main is not None and path is not None and os.path.basename(path).startswith("airflow")
+    if foreign:
+        mp_process._current_process = _TaskMainProcess()  # type: ignore[attr-defined]
+    if skip_main:
+        os.environ.setdefault(AIRFLOW_AS_LIBRARY_ENV, "1")  # should anything still import airflow
+        del main.__file__  # multiprocessing then has no main path to re-run in the children
     try:
         yield
     finally:
-        main.__file__ = path
+        if skip_main:
+            main.__file__ = path
+        if foreign:
+            mp_process._current_process = inherited  # type: ignore[attr-defined]
 
 
 def run_extract_load(crawl_run_id: str) -> dict[str, Any]:
-    with _pool_children_skip_airflow_main():
+    with _extraction_pool_allowed():
         result = extract_and_load(crawl_run_id)
     return {"crawl_run_id": result.crawl_run_id, "source": result.source, "pages": result.pages,
             "new": result.counts.new, "updated": result.counts.updated,
