@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from transforms.article import Article
-from transforms.body import drop_link_lists, interior_lines, is_sentence
+from transforms.body import drop_link_lists, interior_lines, is_sentence, merged_chunks
 from transforms.extract import extract_article
+from transforms.page import parse_html
 
 FETCHED_AT = datetime(2026, 3, 6, 12, 0, tzinfo=UTC)
 URL = "https://news.example/2026/03/04/harbour-story"
@@ -139,3 +140,48 @@ def test_related_stories_list_leaves_the_body_end_to_end() -> None:
     assert "The breakwater is 400 metres long and protects the inner basin." in body
     assert "Storm closes the ferry port for a week" not in body
     assert "seafront keeps flooding" not in body
+
+
+# --- chunks wrapped twice ---------------------------------------------------------------------------
+
+
+def wrapped_chunks_page() -> str:
+    # Each chunk is a body container ("articleBody", which trafilatura reads) inside layout
+    # wrappers that repeat between ad slots and a paywall boundary; the body containers are
+    # too far apart to be matched as chunks themselves, their wrappers are not.
+    def chunk(prefix: str) -> str:
+        paragraphs = "".join(f"<p>{prefix} {s}</p>" for s in SENTENCES * 2)
+        return (
+            '<div class="row"><div class="col"><div class="article--content">'
+            f'<div class="body articleBody">{paragraphs}</div></div></div></div>'
+        )
+
+    ad = '<div class="ad-slot"><span>Advertisement</span></div>'
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Breakwater to be rebuilt</title>'
+        '<meta property="og:type" content="article"></head><body><div class="page"><div class="paywall-wrapper">'
+        f"<h1>Breakwater to be rebuilt</h1>{chunk('First part.')}{ad}{chunk('Second part.')}{ad}"
+        f"{chunk('Third part.')}</div></div></body></html>"
+    )
+
+
+def test_wrapped_chunks_are_merged_into_the_body_container() -> None:
+    tree = parse_html(wrapped_chunks_page())
+    first_run = "\n".join(f"First part. {s}" for s in SENTENCES * 2)  # what trafilatura returns
+    merged = merged_chunks(tree, first_run)
+    assert merged is not None
+    bodies = merged.xpath("//div[@class='body articleBody']")
+    # One body container holds every chunk's paragraphs, in order; trafilatura reads only the
+    # first container of a run of siblings, so a sibling left beside it would be lost.
+    assert len(bodies) == 1
+    text = bodies[0].text_content()
+    assert text.index("First part.") < text.index("Second part.") < text.index("Third part.")
+    assert "Advertisement" not in text
+
+
+def test_wrapped_chunks_are_read_whole_end_to_end() -> None:
+    body = article(wrapped_chunks_page()).body
+    for part in ("First part.", "Second part.", "Third part."):
+        assert part in body
+    assert body.index("First part.") < body.index("Second part.") < body.index("Third part.")
+    assert "Advertisement" not in body

@@ -234,11 +234,18 @@ def merged_chunks(pruned: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlEle
     work = copy.deepcopy(pruned)
     returned = {n for n in (_norm(line) for line in text.split("\n")) if len(n) >= CHUNK_MATCH_MIN_CHARS}
     matched = [p for p in work.iter("p") if _norm(p.text_content()) in returned]
-    for first in _chunk_candidates(matched):
+    candidates = _chunk_candidates(matched)
+    for first in candidates:
         further = _further_chunks(work, first, returned)
         if further:
+            # The text goes into the innermost container holding the returned paragraphs: that
+            # is the element trafilatura reads, and a chunk wrapper may hold its own copy of
+            # it ("article--content" around "articleBody"), which would be read no further.
+            inner = next((c for c in candidates if c is first or _is_inside(c, first)), first)
             for chunk in further:
-                first.extend(list(chunk))
+                sources = [e for e in chunk.iter(inner.tag) if _signature(e) == _signature(inner)] or [chunk]
+                for source in sources:
+                    inner.extend(list(source))
                 chunk.drop_tree()
             return work
     return None
