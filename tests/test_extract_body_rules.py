@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from transforms.article import Article
+from transforms.boilerplate import drop_furniture
 from transforms.body import drop_link_lists, interior_lines, is_sentence, merged_chunks
 from transforms.extract import extract_article
 from transforms.page import parse_html
@@ -185,3 +186,28 @@ def test_wrapped_chunks_are_read_whole_end_to_end() -> None:
         assert part in body
     assert body.index("First part.") < body.index("Second part.") < body.index("Third part.")
     assert "Advertisement" not in body
+
+
+# --- bylines at the top --------------------------------------------------------------------------
+
+
+def test_byline_below_top_furniture_is_dropped() -> None:
+    lines = [
+        "Breakwater to be rebuilt | Harbour News",  # the headline again
+        "Breakwater to be rebuilt",
+        "Updated: 04.03.2026, 06:00",  # a dateline
+        "Video 02:57 min. Available until 06.05.2026.",  # a video teaser's dateline
+        SENTENCES[0],
+        "By Nina Muster and Jon Roe",  # names the metadata does not give
+        SENTENCES[1],
+    ]
+    assert drop_furniture(lines, "Breakwater to be rebuilt", ()) == [SENTENCES[0], SENTENCES[1]]
+
+
+def test_sentences_opening_with_by_are_not_bylines() -> None:
+    lines = [
+        "By Monday the crews had moved their boats to the northern basin.",
+        "Von Anfang an war klar: Der Hafen braucht eine neue Mole",
+        SENTENCES[0],
+    ]
+    assert drop_furniture(lines, "Breakwater to be rebuilt", ()) == lines

@@ -111,9 +111,18 @@ def _is_caption(line: str) -> bool:
 
 
 def _drop_top_furniture(lines: list[str], title: str, authors: tuple[str, ...]) -> list[str]:
-    """The headline (with a kicker or site suffix), bylines and datelines among the first lines."""
-    top, rest = lines[:TOP_LINES], lines[TOP_LINES:]
-    return [line for line in top if not _is_top_furniture(line, title, authors)] + rest
+    """The headline (with a kicker or site suffix), bylines and datelines among the first lines.
+
+    The window counts lines of text kept, not furniture dropped: a video teaser, its duration
+    and a "Stand:" dateline above the standfirst leave the byline below it still at the top.
+    """
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        if len(kept) >= TOP_LINES:
+            return kept + lines[index:]
+        if not _is_top_furniture(line, title, authors):
+            kept.append(line)
+    return kept
 
 
 def _is_top_furniture(line: str, title: str, authors: tuple[str, ...]) -> bool:
@@ -122,9 +131,28 @@ def _is_top_furniture(line: str, title: str, authors: tuple[str, ...]) -> bool:
         headline in normalized and len(normalized) <= len(headline) + 40 and not line.endswith(_SENTENCE_END)
     )):
         return True  # the headline again, or with a kicker before or a site name after it
-    if _is_byline(line, authors):
+    if _is_byline(line, authors) or _is_named_byline(line):
         return True
     return _is_dateline(line)
+
+
+# A byline whose names the metadata does not list: "Von Nina Muster", "By Jane Doe and John
+# Roe", "Par Jean Dupont" - the lead word, then only capitalised name words and "and".
+BYLINE_MAX_NAME_WORDS = 8
+_NAME_WORD_RE = re.compile(r"^[^\W\d_][\w'’.-]*$")
+_NAME_JOINERS = frozenset({"and", "und", "et", "y", "e", "og", "och", "en", "i", "&", ","})
+
+
+def _is_named_byline(line: str) -> bool:
+    """The line is a byline lead ("By", "Von") followed by names only."""
+    lead = BYLINE_LEAD_RE.match(line)
+    if not lead or line.rstrip().endswith((".", "!", "?", ":")):
+        return False
+    words = line[lead.end() :].replace(",", " , ").split()
+    names = [w for w in words if w.casefold() not in _NAME_JOINERS]
+    if not names or len(names) > BYLINE_MAX_NAME_WORDS:
+        return False
+    return all(_NAME_WORD_RE.match(w) and w[0].isupper() for w in names)
 
 
 def _is_byline(line: str, authors: tuple[str, ...]) -> bool:
