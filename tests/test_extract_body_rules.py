@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from transforms.article import Article
 from transforms.boilerplate import drop_furniture
-from transforms.body import drop_link_lists, interior_lines, is_sentence, merged_chunks
+from transforms.body import body_lines, drop_link_lists, interior_lines, is_sentence, merged_chunks
 from transforms.extract import extract_article
 from transforms.page import parse_html
 
@@ -211,3 +211,34 @@ def test_sentences_opening_with_by_are_not_bylines() -> None:
         SENTENCES[0],
     ]
     assert drop_furniture(lines, "Breakwater to be rebuilt", ()) == lines
+
+
+# --- consent placeholders and comment-widget prompts ------------------------------------------------
+
+
+def test_consent_placeholder_lines_are_dropped() -> None:
+    lines = [
+        SENTENCES[0],
+        "Empfohlener redaktioneller Inhalt",
+        "An dieser Stelle finden Sie einen externen Inhalt, der den Artikel ergänzt. Sie können ihn sich anzeigen lassen.",
+        "Ich bin damit einverstanden, dass mir der externe Inhalt angezeigt wird. Daten können übermittelt werden.",
+        "Link zum YouTube-Inhalt",
+        SENTENCES[1],
+    ]
+    assert drop_furniture(lines, "Breakwater to be rebuilt", ()) == [SENTENCES[0], SENTENCES[1]]
+
+
+def test_a_sentence_about_consent_is_kept() -> None:
+    line = "Die Anwohner sind damit einverstanden, dass der externe Gutachter die Mole prüft."
+    assert drop_furniture([SENTENCES[0], line], "Breakwater to be rebuilt", ()) == [SENTENCES[0], line]
+
+
+def test_comment_widget_prompts_leave_the_body() -> None:
+    text = "\n".join([
+        SENTENCES[0],
+        SENTENCES[1],
+        "You must confirm your public display name before commenting",
+        "Please logout and then login again, you will then be prompted to enter your display name.",
+    ])
+    lines, _ = body_lines(text, ("Breakwater to be rebuilt",), set())
+    assert lines == [SENTENCES[0], SENTENCES[1]]

@@ -48,7 +48,10 @@ COMMENT_FORM_LINE_RE = re.compile(
     r"|required fields are marked\b.*"
     r"|save my name, email,? and website\b.*"
     r"|cancel reply|post comment|submit comment"
-    r"|you must be logged in to post a comment\.?)$",
+    r"|you must be logged in to post a comment\.?"
+    # comment-system prompts (hosted comment widgets render them inside the article container)
+    r"|you must confirm your public display name before commenting"
+    r"|please logout and then login again, you will then be prompted to enter your display name\.?)$",
     re.IGNORECASE,
 )
 # A comment-section heading: it and everything after it is not article text.

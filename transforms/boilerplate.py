@@ -30,6 +30,16 @@ RELATED_LINK_RE = re.compile(
     r"|funda olunye udaba lapha)\s*[:|›»>]",
     re.IGNORECASE,
 )
+# The consent placeholder shown instead of an embedded post or video until the reader agrees
+# to load it (GDPR): a label, an explanation and the consent sentence, never article text.
+CONSENT_LINE_RE = re.compile(
+    r"^(?:empfohlener (?:redaktioneller|externer) inhalt|link zum [\w-]+[- ]inhalt|externer inhalt"
+    r"|an dieser stelle finden sie (?:einen|einen von unseren redakteuren ausgewählten,?) externen inhalt\b.*"
+    r"|ich bin damit einverstanden, dass mir (?:der )?externe[rn]? inhalte? angezeigt (?:wird|werden)\b.*"
+    r"|(?:this|the) (?:embedded )?content (?:is not available|cannot be displayed) (?:due to|because of) your (?:privacy|cookie) (?:preferences|settings)\b.*"
+    r"|to (?:view|display|see) this (?:content|embed|video|post),? (?:you need to|please) (?:consent|accept|enable)\b.*)$",
+    re.IGNORECASE,
+)
 # Longest related-link line: a label and one headline.
 RELATED_LINK_MAX_WORDS = 30
 # Photo and image credits: "Photo: Jane Doe/Reuters", "Bild: dpa", "Фото: ...", "© dpa-infocom".
@@ -94,7 +104,7 @@ def _drop_labels_and_credits(lines: list[str]) -> list[str]:
     kept: list[str] = []
     for line in lines:
         words = len(_words(line))
-        if FURNITURE_LINE_RE.match(line) or INITIALS_LINE_RE.match(line):
+        if FURNITURE_LINE_RE.match(line) or INITIALS_LINE_RE.match(line) or CONSENT_LINE_RE.match(line):
             continue
         if RELATED_LINK_RE.match(line) and words <= RELATED_LINK_MAX_WORDS:
             continue
