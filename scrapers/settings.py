@@ -81,6 +81,8 @@ EXTENSIONS = {
 }
 REPLAY_WARC = os.environ.get("REPLAY_WARC", "")
 WARC_WORK_DIR = os.environ.get("WARC_WORK_DIR", "")
+# zlib level of each WARC record's gzip member: 6 is as small as 9 on news pages at under half the CPU.
+WARC_GZIP_LEVEL = 6
 
 LOG_LEVEL = os.environ.get("NEWS_CRAWL_LOG_LEVEL", "INFO")
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

