@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import psycopg2
@@ -15,6 +15,7 @@ import pytest
 from tests.conftest import _admin
 
 FORBIDDEN = psycopg2.errors.InsufficientPrivilege
+Connect = Callable[[str], psycopg2.extensions.connection]
 
 
 def _as_user(dsn: str, user: str, password: str) -> str:
@@ -25,7 +26,7 @@ def _as_user(dsn: str, user: str, password: str) -> str:
 
 
 @pytest.fixture()
-def login_as(warehouse: str) -> Iterator[callable]:  # type: ignore[valid-type]
+def login_as(warehouse: str) -> Iterator[Connect]:
     """Make a throwaway login role in a group role; connect as it; drop it afterwards."""
     made: list[str] = []
     connections: list[psycopg2.extensions.connection] = []
@@ -72,7 +73,7 @@ def later_tables(warehouse: str) -> Iterator[dict[str, str]]:
         _admin(warehouse, f"drop table if exists {name}")
 
 
-def test_the_analyst_reads_marts_and_core_only(warehouse: str, login_as, later_tables: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+def test_the_analyst_reads_marts_and_core_only(warehouse: str, login_as: Connect, later_tables: dict[str, str]) -> None:
     analyst = login_as("news_analyst")
     for sql in ("select count(*) from marts.articles", "select count(*) from marts.crawl_health",
                 "select count(*) from marts.daily_source_counts", "select count(*) from marts.article_versions",
@@ -86,7 +87,7 @@ def test_the_analyst_reads_marts_and_core_only(warehouse: str, login_as, later_t
         assert refused(analyst, sql), sql
 
 
-def test_the_analyst_cannot_write_or_create_anything(warehouse: str, login_as, later_tables: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+def test_the_analyst_cannot_write_or_create_anything(warehouse: str, login_as: Connect, later_tables: dict[str, str]) -> None:
     analyst = login_as("news_analyst")
     for sql in (
         "insert into core.authors (name) values ('Mallory')",
@@ -113,7 +114,7 @@ def test_the_analyst_cannot_write_or_create_anything(warehouse: str, login_as, l
         run(analyst, "update marts.sources set enabled = false")
 
 
-def test_the_loader_writes_ops_raw_core_but_runs_no_ddl(warehouse: str, login_as, later_tables: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+def test_the_loader_writes_ops_raw_core_but_runs_no_ddl(warehouse: str, login_as: Connect, later_tables: dict[str, str]) -> None:
     loader = login_as("news_loader")
     name = f"Loader Test {uuid.uuid4().hex[:6]}"
     run(loader, f"insert into core.authors (name) values ('{name}')")  # identity sequence usable

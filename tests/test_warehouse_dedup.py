@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
@@ -57,8 +58,6 @@ def load_as(source: str, articles: list[Article]) -> None:
 
 
 def _run(cur: psycopg2.extensions.cursor, source: str) -> str:
-    import uuid
-
     run_id = str(uuid.uuid4())
     cur.execute("""insert into ops.crawl_runs (crawl_run_id, source, window_start, window_end, started_at,
                      finished_at, finish_reason, status)
