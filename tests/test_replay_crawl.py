@@ -64,3 +64,21 @@ def _empty_warc(folder: Path) -> Path:
         writer = WARCWriter(stream, gzip=True)
         writer.write_record(writer.create_warcinfo_record("empty.warc.gz", {"software": "test"}))
     return path
+
+
+def test_a_run_loaded_in_small_batches_loads_every_article_once(
+    clean_warehouse: str, replay: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from transforms import run_load
+
+    monkeypatch.setattr(run_load, "LOAD_BATCH_SIZE", 3)
+    run_id = run_crawl(CrawlRequest("aljazeera", window_from_args("2026-11-19", "2026-11-19")))
+    first = run_load.extract_and_load(run_id, workers=1)
+    again = run_load.extract_and_load(run_id, workers=1)
+    assert (first.counts.new, first.counts.updated, first.counts.unchanged) == (11, 0, 0)
+    assert (again.counts.new, again.counts.updated, again.counts.unchanged) == (0, 0, 11)
+    with transaction() as cur:
+        cur.execute("select count(*), count(distinct url) from core.articles")
+        assert cur.fetchone() == (11, 11)
+        cur.execute("select status, articles_unchanged from ops.crawl_runs where crawl_run_id = %s", (run_id,))
+        assert cur.fetchone() == ("loaded", 11)

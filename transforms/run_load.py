@@ -25,6 +25,11 @@ from transforms.warehouse import transaction
 
 log = logging.getLogger(__name__)
 
+# Articles per COPY + upsert. Bounds the loader's memory; large enough that per-statement
+# overhead is small. (An article listed twice in one run, in two batches, loads as new then
+# unchanged or updated: still one row.)
+LOAD_BATCH_SIZE = 1000
+
 
 class RunNotLoadable(RuntimeError):
     """The run does not exist, failed, or its WARC is missing."""
@@ -57,16 +62,22 @@ def hints_for(source: Source) -> ExtractionHints:
 
 
 def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int | None = None) -> RunResult:
-    """Extract every captured article page of the run and load it in one transaction."""
+    """Extract every captured article page of the run and load it in one transaction.
+
+    Articles go to the database in batches of LOAD_BATCH_SIZE as they come out of the pool, all
+    inside the one transaction: memory stays flat however large the run, and a failure still
+    leaves nothing of the run visible (FAULTS.md 20).
+    """
     source_slug, warc_path, captures = _run_inputs(crawl_run_id, dsn)
     source = load_sources().get(source_slug)
     if source is None:
         raise RunNotLoadable(f"run {crawl_run_id}: source {source_slug!r} is no longer configured")
     jobs = _jobs(warc_path, captures, source)
-    articles: list[Article] = []
+    batch: list[Article] = []
     outcomes: list[tuple[int, str, str | None]] = []  # capture_id, status, reason
     rejected: dict[str, int] = {}
-    with ExtractionPool(workers) as pool:
+    counts = LoadCounts()
+    with transaction(dsn) as cur, ExtractionPool(workers) as pool:
         for job, result in pool.map(jobs):
             capture_id = captures[job.key].capture_id
             if isinstance(result, Article) and (problem := check_article(result)):
@@ -75,11 +86,13 @@ def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int 
             if isinstance(result, Rejected):
                 rejected[result.reason] = rejected.get(result.reason, 0) + 1
                 outcomes.append((capture_id, "rejected", f"{result.reason}: {result.detail}".rstrip(": ")))
-            else:
-                articles.append(result)
-                outcomes.append((capture_id, "article", None))
-    with transaction(dsn) as cur:
-        counts = load_articles(cur, articles, crawl_run_id)
+                continue
+            batch.append(result)
+            outcomes.append((capture_id, "article", None))
+            if len(batch) >= LOAD_BATCH_SIZE:
+                counts += load_articles(cur, batch, crawl_run_id)
+                batch = []
+        counts += load_articles(cur, batch, crawl_run_id)
         _record_outcomes(cur, crawl_run_id, outcomes, counts, sum(rejected.values()))
     result = RunResult(crawl_run_id, source_slug, len(captures), counts, rejected)
     log.info("%s", result.summary())
