@@ -22,7 +22,8 @@ import psycopg2
 import pytest
 
 from tests.conftest import PROJECT_ROOT
-from tests.ops_stack import Stack, marked_processes, throwaway_database
+from tests.fault_server import TEST_CRAWL_SETTINGS, FaultServer, write_source
+from tests.ops_stack import DEMO_SOURCES, Stack, marked_processes, throwaway_database
 from tests.test_news_daily_e2e import EXPECTED
 
 sys.path.insert(0, str(PROJECT_ROOT / "tools"))
@@ -42,7 +43,20 @@ def stack(server_dsn: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     root = tmp_path_factory.mktemp("stack")
     with throwaway_database(server_dsn, "news_ops") as warehouse, \
             throwaway_database(server_dsn, "airflow_ops") as airflow_db:
-        stack = Stack(root, warehouse, airflow_db, {"NEWS_TASK_RETRIES": "0"})
+        fault_dags, fault_sources, scratch = root / "fault-dags", root / "fault-sources", root / "scratch"
+        for folder in (fault_dags, fault_sources, scratch):
+            folder.mkdir()
+        (fault_dags / "ops_fault_timeout.py").write_text(TIMEOUT_DAG, encoding="utf-8")
+        bundles = [{"name": "dags-folder", "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
+                    "kwargs": {"path": str(PROJECT_ROOT / "dags")}},
+                   {"name": "ops-fault-dags", "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
+                    "kwargs": {"path": str(fault_dags)}}]
+        stack = Stack(root, warehouse, airflow_db, {
+            "NEWS_TASK_RETRIES": "0", "TMPDIR": str(scratch),
+            "NEWS_SOURCES_EXTRA_DIRS": f"{DEMO_SOURCES}:{fault_sources}",
+            "AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST": json.dumps(bundles)})
+        stack.fault_sources = fault_sources  # type: ignore[attr-defined]
+        stack.scratch = scratch  # type: ignore[attr-defined]
         try:
             up = stack.make("up", timeout=400)
             stack.up_output = up.stdout + up.stderr  # type: ignore[attr-defined]
@@ -134,6 +148,80 @@ def test_news_daily_through_the_rest_api_matches_the_backfill(stack: Stack, api:
         assert titles[url] == title
     events = api.get("/assets/events", limit=100)["asset_events"]
     assert any(e["source_run_id"] == run_id for e in events), events
+
+
+TIMEOUT_DAG = '''
+"""FAULTS.md 25 fixture: a crawl task whose crawl outlives the task's execution_timeout."""
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from airflow.sdk import dag, task
+
+
+@dag(dag_id="ops_fault_timeout", schedule=None, start_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
+     catchup=False, tags=["test"])
+def ops_fault_timeout():
+    @task(execution_timeout=timedelta(seconds=10), retries=0)
+    def crawl() -> str:
+        from scrapers.crawl_process import CrawlRequest, run_crawl
+        from scrapers.window import window_from_args
+
+        settings = json.loads((Path(__file__).parent / "crawl-settings.json").read_text())
+        request = CrawlRequest("faultsite", window_from_args("2026-11-19", "2026-11-19"), settings=settings)
+        # The crawl's own limit far beyond the task's: only execution_timeout can stop it. The
+        # stack replays the demo archive; this crawl goes to the live test server instead.
+        return run_crawl(request, extra_env={"NEWS_CRAWL_TIME_LIMIT": "600", "REPLAY_WARC": ""})
+
+    crawl()
+
+
+ops_fault_timeout()
+'''
+
+
+def crawl_children(source: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"scrapy" in cmdline and source.encode() in cmdline:
+                found.append(int(entry.name))
+    return found
+
+
+def test_faults_25_a_crawl_past_execution_timeout_is_killed_and_leaves_nothing(stack: Stack, api: AirflowAPI) -> None:
+    day = datetime(2026, 11, 19, 12, tzinfo=UTC)
+    with FaultServer() as server:
+        for n in range(40):  # 40 pages answering after 3 s each: half a minute of crawling at least
+            server.article("slow", day, f"p{n}")
+        write_source(stack.fault_sources, server)  # type: ignore[attr-defined]
+        fault_dags = Path(json.loads(stack.env["AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST"])[1]["kwargs"]["path"])
+        (fault_dags / "crawl-settings.json").write_text(json.dumps({**TEST_CRAWL_SETTINGS, "DOWNLOAD_TIMEOUT": "30"}))
+        api.wait_for_dag("ops_fault_timeout")
+        api.unpause("ops_fault_timeout")
+        run_id = api.trigger("ops_fault_timeout")
+        started = time.monotonic()
+        state = api.wait_for_run("ops_fault_timeout", run_id, timeout=240)
+        elapsed = time.monotonic() - started
+        page_hits = len(server.hits("/news/"))
+    log = stack.task_log("ops_fault_timeout", "crawl")
+    assert state == "failed"
+    assert page_hits > 0, "the crawl was stopped before fetching anything: " + stack.task_errors()
+    assert "AirflowTaskTimeout" in log or "Timeout" in log, log[-3000:]
+    assert elapsed < 120, elapsed  # the timeout and Scrapy's grace period, not the crawl's own 600 s
+    assert crawl_children("faultsite") == []  # the crawl child did not outlive its task
+    assert list(stack.scratch.glob("news-crawl-faultsite-*")) == []  # type: ignore[attr-defined]
+    assert not list((stack.archive / "faultsite").rglob("*")) if (stack.archive / "faultsite").exists() else True
+    assert warehouse_rows(stack, "select count(*) from ops.crawl_runs where source = 'faultsite'") == [(0,)]
+    assert warehouse_rows(stack, "select count(*) from raw.captures c join ops.crawl_runs r using (crawl_run_id) "
+                                 "where r.source = 'faultsite'") == [(0,)]
 
 
 def test_browser_logs_in_and_sees_news_daily_succeed(stack: Stack, api: AirflowAPI) -> None:
