@@ -57,6 +57,7 @@ archive: venv
 	@$(ENV) python demo/build_archive.py
 
 lock: venv
+	cp requirements.lock requirements.lock.new  # uv keeps the versions already locked unless they must change
 	.venv/bin/uv pip compile requirements.txt -p 3.11 --no-header -o requirements.lock.new -q
 	{ echo '# Lock file generated from requirements.txt by `make lock` (uv pip compile). Do not edit by hand.'; cat requirements.lock.new; } > requirements.lock
 	rm requirements.lock.new
