@@ -43,9 +43,9 @@ def server_dsn() -> str:
 
 
 @contextmanager
-def throwaway_database(server_dsn: str) -> Iterator[str]:
+def throwaway_database(server_dsn: str, prefix: str = "news_test") -> Iterator[str]:
     """A new, empty database on the warehouse server, dropped afterwards."""
-    name = f"news_test_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     _admin(server_dsn, f"create database {name}")
     try:
         yield _with_database(server_dsn, name)

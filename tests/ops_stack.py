@@ -1,4 +1,4 @@
-"""Helpers for the operations tests: throwaway databases, free ports, a stack started with make up.
+"""Helpers for the operations tests: free ports, a stack started with make up.
 
 Every stack lives under the test's tmp folder (its own AIRFLOW_HOME, NEWS_STACK_DIR, ports and
 metadata database), so tests never touch a stack a developer is running.
@@ -9,13 +9,7 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
-
-import psycopg2
 
 from tests.conftest import DEMO_ARCHIVE, PROJECT_ROOT
 
@@ -41,32 +35,8 @@ def free_port_pair() -> int:
     raise RuntimeError("no two consecutive free ports on 127.0.0.1")
 
 
-def with_database(dsn: str, database: str) -> str:
-    return urlunsplit(urlsplit(dsn)._replace(path=f"/{database}"))
-
-
 def sqlalchemy_url(dsn: str) -> str:
     return "postgresql+psycopg2://" + dsn.split("://", 1)[1]
-
-
-@contextmanager
-def throwaway_database(server_dsn: str, prefix: str) -> Iterator[str]:
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    _admin(server_dsn, f"create database {name}")
-    try:
-        yield with_database(server_dsn, name)
-    finally:
-        _admin(server_dsn, f"drop database if exists {name} with (force)")
-
-
-def _admin(dsn: str, statement: str) -> None:
-    conn = psycopg2.connect(dsn)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(statement)
-    finally:
-        conn.close()
 
 
 def marked_processes(state_dir: Path) -> list[int]:

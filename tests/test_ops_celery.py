@@ -19,8 +19,8 @@ import psycopg2
 import pytest
 from cryptography.fernet import Fernet
 
-from tests.conftest import PROJECT_ROOT
-from tests.ops_stack import Stack, free_port, marked_processes, sqlalchemy_url, throwaway_database
+from tests.conftest import PROJECT_ROOT, throwaway_database
+from tests.ops_stack import Stack, free_port, marked_processes, sqlalchemy_url
 from transforms.migrate import apply_migrations
 
 sys.path.insert(0, str(PROJECT_ROOT / "tools"))

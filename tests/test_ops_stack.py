@@ -21,9 +21,9 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, throwaway_database
 from tests.fault_server import TEST_CRAWL_SETTINGS, FaultServer, write_source
-from tests.ops_stack import DEMO_SOURCES, Stack, marked_processes, throwaway_database
+from tests.ops_stack import DEMO_SOURCES, Stack, marked_processes
 from tests.test_news_daily_e2e import EXPECTED
 
 sys.path.insert(0, str(PROJECT_ROOT / "tools"))
