@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 from typing import Any
 
 from transforms.normalize import normalize_url
@@ -46,8 +47,9 @@ def _strip_site_name(title: str, site_names: set[str]) -> str:
 def find_title(page: PageData, document: Any) -> str:
     """Headline: JSON-LD, then og:/twitter:/meta title, then trafilatura, then <title>.
 
-    Without its site name; and without any other trailing " | Section" part that the other
-    headlines on the page (og:title, the single <h1>) show it is not part of.
+    Without its site name; og:title instead of a JSON-LD headline that nothing visible on the
+    page repeats; and without any other trailing " | Section" part or leading kicker that the
+    other headlines on the page (og:title, the single <h1>) show it is not part of.
     """
     candidates = [
         jsonld_text(page.article, "headline"),
@@ -57,10 +59,111 @@ def find_title(page: PageData, document: Any) -> str:
     ]
     names = site_names(page)
     title = next((_strip_site_name(c, names) for c in candidates if c), "")
+    title = _confirmed_headline(title, page, names)
     stripped = [_strip_site_name(c, names) for c in (*candidates, *page.headings[:1]) if c]
-    title = _without_unconfirmed_suffix(title, {_fold(c) for c in stripped})
+    title = _without_unconfirmed_suffix(title, {_fold(c) for c in stripped}, _declared_headline(page, names))
     shared = [_strip_site_name(c, names) for c in (single_line(v) for v in page.all_meta(META_TITLE)) if c]
-    return _without_kicker(title, shared, stripped)
+    title = _without_kicker(title, shared, stripped)
+    title = _with_displayed_kicker(title, _og_title(page, names), page.headings[:1])
+    return _untruncated(title, stripped)
+
+
+def _og_title(page: PageData, names: set[str]) -> str | None:
+    og = single_line(page.first_meta(("og:title",)))
+    return _strip_site_name(og, names) if og else None
+
+
+def _headline(page: PageData, names: set[str]) -> str | None:
+    headline = jsonld_text(page.article, "headline")
+    return _strip_site_name(headline, names) if headline else None
+
+
+# og:title against the JSON-LD headline. Both are the publisher's own statements and they
+# differ on many pages (an SEO headline in one, the printed one in the other; one of them
+# stale after an edit). Readers see neither: they see the <title>, the <h1> and the
+# breadcrumb's entry for the page. The JSON-LD headline is trusted first, unless nothing a
+# reader sees repeats it while something repeats og:title; or unless the JSON-LD's own
+# ``name`` disowns it by giving og:title's text.
+def _confirmed_headline(title: str, page: PageData, names: set[str]) -> str:
+    """``title`` (the JSON-LD headline), or og:title where the page backs og:title instead."""
+    headline, og = _headline(page, names), _og_title(page, names)
+    if not headline or not og or _fold(title) != _fold(headline) or _fold(og) == _fold(headline):
+        return title
+    visible = _visible_titles(page, names)
+    if not any(_confirms(v, og) for v in visible):
+        return title
+    if not any(_confirms(v, headline) for v in visible):
+        return og
+    name = jsonld_text(page.article, "name")
+    if name and _fold(_strip_site_name(name, names)) == _fold(og):
+        return og
+    return title
+
+
+def _visible_titles(page: PageData, names: set[str]) -> list[str]:
+    """What a reader sees as the page's title: <title>, the first <h1>, the breadcrumb's last entry."""
+    found = [page.html_title, *page.headings[:1], *_breadcrumb_page_names(page)]
+    return [_strip_site_name(t, names) for t in found if t]
+
+
+# A <title> is often the headline plus a section ("Headline - Politics"): that still repeats it.
+_SECTION_TAIL_RE = re.compile(r"^\s*[|\-–—:·/｜：]\s")
+
+
+def _confirms(visible: str, candidate: str) -> bool:
+    """True when ``visible`` is ``candidate``, or ``candidate`` followed by a " | Part"."""
+    seen, wanted = _fold(visible), _fold(candidate)
+    return seen == wanted or (seen.startswith(wanted) and bool(_SECTION_TAIL_RE.match(seen[len(wanted) :] + " ")))
+
+
+def _breadcrumb_page_names(page: PageData) -> list[str]:
+    """The last entry of each JSON-LD breadcrumb trail: the name the site gives this page."""
+    found: list[str] = []
+    for node in page.jsonld:
+        if "BreadcrumbList" not in node_types(node):
+            continue
+        items = [i for i in node.get("itemListElement") or [] if isinstance(i, dict)]
+        if not items:
+            continue
+        last = sorted(items, key=lambda i: _position(i.get("position")))[-1]
+        name = last.get("name")
+        if name is None and isinstance(last.get("item"), dict):
+            name = last["item"].get("name")
+        text = single_line(unescape(name)) if isinstance(name, str) else None
+        if text:
+            found.append(text)
+    return found
+
+
+def _declared_headline(page: PageData, names: set[str]) -> str | None:
+    """The headline og:title and the JSON-LD headline agree on, if they do."""
+    headline, og = _headline(page, names), _og_title(page, names)
+    return headline if headline and og and _fold(headline) == _fold(og) else None
+
+
+def _with_displayed_kicker(title: str, og: str | None, headings: tuple[str, ...]) -> str:
+    """og:title where it is ``title`` behind a kicker and the <h1> shows that kicker too.
+
+    The <h1> often holds the kicker in its own element with no space before the headline
+    ("Nationale DemoDer 9. Juli..."), so the comparison is on letters and digits only.
+    """
+    split = _kicker_split(og) if og else None
+    if og and split and headings and _fold(split[1]) == _fold(title) and compact(og) == compact(headings[0]):
+        return og
+    return title
+
+
+# A title cut short for a sharing card ("Google's Search makeover…"); the full one is on the page.
+_ELLIPSIS_RE = re.compile(r"\s*(?:…|\.\.\.)$")
+
+
+def _untruncated(title: str, others: list[str]) -> str:
+    """The full text of a ``title`` that ends in an ellipsis, where another headline has it."""
+    if not _ELLIPSIS_RE.search(title):
+        return title
+    stem = _fold(_ELLIPSIS_RE.sub("", title))
+    longer = [o for o in others if len(_fold(o)) > len(stem) and _fold(o).startswith(stem) and not _ELLIPSIS_RE.search(o)]
+    return max(longer, key=len) if longer else title
 
 
 # A kicker (German "Dachzeile", Scandinavian "stikktittel") is the short topic label set above
@@ -105,8 +208,14 @@ def _after_kicker(title: str) -> str | None:
     return split[1] if split else None
 
 
-def _without_unconfirmed_suffix(title: str, others: set[str]) -> str:
-    """``title`` cut before a trailing " | X" when another headline on the page is that cut."""
+def _without_unconfirmed_suffix(title: str, others: set[str], declared: str | None = None) -> str:
+    """``title`` cut before a trailing " | X" when another headline on the page is that cut.
+
+    Not where og:title and the JSON-LD headline both carry the " | X": two fields the
+    publisher sets for the headline itself outweigh an <h1> or meta title without it.
+    """
+    if declared is not None and _fold(declared) == _fold(title):
+        return title
     for separator in TITLE_SEPARATORS:
         head, found, _ = title.rpartition(separator)
         if found and _fold(head) in others:

@@ -79,6 +79,7 @@ class PageData:
     link_count: int
     has_video_player: bool
     headings: tuple[str, ...] = ()  # the page's <h1> texts, in page order
+    html_title: str | None = None  # the <title> element's text
     visible_bylines: tuple[str, ...] = ()  # short texts of elements marked as author/byline
     linked_list_items: frozenset[str] = frozenset()  # word_key() of <li> items that are mostly a link
 
@@ -139,6 +140,7 @@ def read_page(tree: lxml.html.HtmlElement, url: str) -> PageData:
         link_count=int(tree.xpath("count(//body//a[@href])")),
         has_video_player=bool(tree.xpath(_VIDEO_PLAYER_XPATH)),
         headings=tuple(h for h in (single_line(e.text_content()) for e in tree.iter("h1")) if h),
+        html_title=single_line(tree.findtext("head/title")),
         visible_bylines=_visible_bylines(tree),
         linked_list_items=_linked_list_items(tree),
     )
