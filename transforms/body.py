@@ -75,48 +75,75 @@ def compiled_xpath(expression: str) -> lxml.etree.XPath:
     return lxml.etree.XPath(expression)
 
 
-def pruned_copy(tree: lxml.html.HtmlElement, xpaths: Iterable[str]) -> lxml.html.HtmlElement:
-    """A copy of the tree without the elements the XPaths select (their tail text kept)."""
+def pruned_tree(tree: lxml.html.HtmlElement, xpaths: Iterable[str]) -> lxml.html.HtmlElement:
+    """The tree without the elements the XPaths select (their tail text kept): a copy when
+    there is something to prune, else the tree itself (most pages have no comment form, and
+    copying a page costs as much as reading it)."""
+    expressions = [compiled_xpath(expression) for expression in xpaths]
+    if not any(_prunable(element) for expression in expressions for element in expression(tree)):
+        return tree
     pruned = copy.deepcopy(tree)
-    for expression in xpaths:
-        for element in compiled_xpath(expression)(pruned):
-            if isinstance(element, lxml.html.HtmlElement) and element.getparent() is not None:
+    for expression in expressions:
+        for element in expression(pruned):
+            if _prunable(element):
                 element.drop_tree()
     return pruned
+
+
+def _prunable(element: Any) -> bool:
+    return isinstance(element, lxml.html.HtmlElement) and element.getparent() is not None
 
 
 def run_trafilatura(
     tree: lxml.html.HtmlElement, page: PageData, prune_xpaths: tuple[str, ...], fetched_at: datetime
 ) -> Any:
     """trafilatura's Document for the pruned page, made whole where the body is split in chunks."""
-    pruned = pruned_copy(tree, (*DEFAULT_PRUNE_XPATHS, *prune_xpaths))
-    document = _best_document(pruned, page, fetched_at)
+    pruned = pruned_tree(tree, (*DEFAULT_PRUNE_XPATHS, *prune_xpaths))
+    # Metadata (htmldate's date search, trafilatura's title and author heuristics) is the same
+    # for every run on this page: read once, with the first run, and lent to the others.
+    document = _best_document(pruned, page, fetched_at, with_metadata=True)
     if document is None or not document.text:
         return document
     merged = merged_chunks(pruned, document.text)
     if merged is None:
         return document
-    whole = _best_document(merged, page, fetched_at)
+    whole = _best_document(merged, page, fetched_at, with_metadata=False)
     if whole is not None and _keeps_lines(document.text, whole.text or "") and (
         word_count(whole.text or "") > word_count(document.text)
     ):
-        return whole
+        return _with_metadata_of(whole, document)
     return document
 
 
-def _best_document(tree: lxml.html.HtmlElement, page: PageData, fetched_at: datetime) -> Any:
+def _best_document(
+    tree: lxml.html.HtmlElement, page: PageData, fetched_at: datetime, *, with_metadata: bool
+) -> Any:
     """Precision mode with the paragraphs it dropped between its own put back; recall mode
     where precision comes back thin."""
-    precise = _trafilatura_document(tree, page, fetched_at, favor_precision=True)
+    precise = _trafilatura_document(tree, page, fetched_at, favor_precision=True, with_metadata=with_metadata)
     precise_words = word_count(precise.text or "") if precise is not None else 0
-    recalled = _trafilatura_document(tree, page, fetched_at, favor_precision=False)
-    if precise_words >= RECALL_RETRY_BELOW_WORDS:
+    thin = precise_words < RECALL_RETRY_BELOW_WORDS
+    recalled = _trafilatura_document(tree, page, fetched_at, favor_precision=False, with_metadata=False, fast=not thin)
+    if not thin:
         if recalled is not None and recalled.text:
             precise.text = interior_lines(precise.text or "", recalled.text)
         return precise
     if recalled is not None and word_count(recalled.text or "") >= RECALL_PREFERRED_RATIO * max(precise_words, 1):
-        return recalled
+        return _with_metadata_of(recalled, precise)
     return precise or recalled
+
+
+# What one trafilatura run reads from the page's text; every other Document field is metadata.
+_TEXT_FIELDS = frozenset({"body", "comments", "commentsbody", "raw_text", "text"})
+
+
+def _with_metadata_of(document: Any, source: Any) -> Any:
+    """``document`` with the metadata fields of ``source`` (a run made with metadata)."""
+    if source is not None:
+        for name in type(source).__slots__:
+            if name not in _TEXT_FIELDS:
+                setattr(document, name, getattr(source, name, None))
+    return document
 
 
 # --- paragraphs precision mode drops inside the article -----------------------------------
@@ -233,25 +260,43 @@ def _link_share(element: lxml.html.HtmlElement) -> float:
 
 
 def merged_chunks(pruned: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement | None:
-    """A copy of the page with the article's further chunks moved into its first, or None."""
-    work = copy.deepcopy(pruned)
+    """A copy of the page with the article's further chunks moved into its first, or None.
+
+    The chunks are found on ``pruned`` itself, which is left as it is; only a page that has
+    chunks to merge is copied (most have none).
+    """
     returned = {n for n in (_norm(line) for line in text.split("\n")) if len(n) >= CHUNK_MATCH_MIN_CHARS}
-    matched = [p for p in work.iter("p") if _norm(p.text_content()) in returned]
+    matched = [p for p in pruned.iter("p") if _norm(p.text_content()) in returned]
     candidates = _chunk_candidates(matched)
     for first in candidates:
-        further = _further_chunks(work, first, returned)
+        further = _further_chunks(pruned, first, returned)
         if further:
             # The text goes into the innermost container holding the returned paragraphs: that
             # is the element trafilatura reads, and a chunk wrapper may hold its own copy of
             # it ("article--content" around "articleBody"), which would be read no further.
             inner = next((c for c in candidates if c is first or _is_inside(c, first)), first)
-            for chunk in further:
-                sources = [e for e in chunk.iter(inner.tag) if _signature(e) == _signature(inner)] or [chunk]
-                for source in sources:
-                    inner.extend(list(source))
-                chunk.drop_tree()
-            return work
+            return _merged_copy(pruned, inner, further)
     return None
+
+
+def _merged_copy(
+    pruned: lxml.html.HtmlElement, inner: lxml.html.HtmlElement, further: list[lxml.html.HtmlElement]
+) -> lxml.html.HtmlElement:
+    """A copy of ``pruned`` with the children of ``further`` (their ``inner``-shaped parts
+    where they have some) moved into ``inner``, and the emptied chunks removed."""
+    paths = pruned.getroottree()
+    work = copy.deepcopy(pruned)
+
+    def in_copy(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+        return work.getroottree().xpath(paths.getpath(element))[0]
+
+    target = in_copy(inner)
+    for chunk in [in_copy(c) for c in further]:
+        sources = [e for e in chunk.iter(target.tag) if _signature(e) == _signature(target)] or [chunk]
+        for source in sources:
+            target.extend(list(source))
+        chunk.drop_tree()
+    return work
 
 
 def _chunk_candidates(matched: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElement]:
@@ -263,7 +308,12 @@ def _chunk_candidates(matched: list[lxml.html.HtmlElement]) -> list[lxml.html.Ht
                 break
             if ancestor.get("class") and id(ancestor) not in seen:
                 seen[id(ancestor)] = ancestor
-    return [c for c in seen.values() if sum(_is_inside(p, c) for p in matched) >= CHUNK_MIN_MATCHED]
+    holding: dict[int, int] = dict.fromkeys(seen, 0)
+    for paragraph in matched:
+        for ancestor in paragraph.iterancestors():
+            if id(ancestor) in holding:
+                holding[id(ancestor)] += 1
+    return [c for key, c in seen.items() if holding[key] >= CHUNK_MIN_MATCHED]
 
 
 def _further_chunks(
@@ -298,15 +348,17 @@ def _keeps_lines(before: str, after: str) -> bool:
 
 
 def _trafilatura_document(
-    tree: lxml.html.HtmlElement, page: PageData, fetched_at: datetime, *, favor_precision: bool
+    tree: lxml.html.HtmlElement, page: PageData, fetched_at: datetime, *, favor_precision: bool,
+    with_metadata: bool, fast: bool = False,
 ) -> Any:
-    """One trafilatura run on a copy (it edits the tree); dates judged against the fetch day."""
+    """One trafilatura run (it copies the tree it is given); dates judged against the fetch day."""
     return bare_extraction(
-        copy.deepcopy(tree),
+        tree,
         url=page.url,
         include_comments=False,
-        with_metadata=True,
+        with_metadata=with_metadata,
         favor_precision=favor_precision,
+        fast=fast,
         deduplicate=False,  # its cache makes output depend on earlier pages (trafilatura#778)
         date_extraction_params={
             "original_date": True,
@@ -429,6 +481,8 @@ def visible_lede(tree: lxml.html.HtmlElement, description: str | None, text: str
     body = tree.find("body")
     if body is None or first_line is None:
         return None
+    if stem not in _norm(body.text_content()):
+        return None  # not shown at all: the usual case, settled without visiting each element
     found: lxml.html.HtmlElement | None = None
     for element in body.iter(lxml.etree.Element):
         if not isinstance(element.tag, str) or element.tag in _HIDDEN_TAGS:

@@ -40,7 +40,7 @@ from transforms.metadata import (
 )
 from transforms.normalize import content_hash, normalize_url, remove_control_chars, word_count
 from transforms.not_article import MIN_BODY_WORDS, reject_by_content, reject_by_markup
-from transforms.page import PageData, parse_html, read_page, site_names, tree_depth
+from transforms.page import PageData, nests_deeper_than, parse_html, read_page, site_names
 
 logger = logging.getLogger(__name__)
 
@@ -104,9 +104,10 @@ def _extract(
     tree = parse_html(html)
     if tree is None:
         return Rejected(url, "unparseable", detail="no HTML document in the input")
-    depth = tree_depth(tree)
-    if depth >= PARSER_MAX_DEPTH:
-        return Rejected(url, "unparseable", detail=f"markup nested {depth} deep; the parser truncates it")
+    if nests_deeper_than(tree, PARSER_MAX_DEPTH):
+        return Rejected(
+            url, "unparseable", detail=f"markup nested {PARSER_MAX_DEPTH} or more deep; the parser truncates it"
+        )
     page = read_page(tree, url)
     rejection = reject_by_markup(page)
     if rejection is not None:
