@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import shutil
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from psycopg2.extras import Json, execute_values
 from scrapy import signals
 
+from scrapers import archive_store
 from scrapers.ledger import FailedUrl, FeedFetch, summarize_failures, write_feed_state, write_ledger
 from scrapers.sources import Source
 from scrapers.warc_capture import Capture, WarcCaptureMiddleware
@@ -88,21 +86,11 @@ def stats_columns(stats: dict[str, Any], failed: list[FailedUrl], duration: floa
     }
 
 
-def archive_root() -> Path:
-    return Path(os.environ.get("ARCHIVE_ROOT") or Path.cwd() / ".data" / "archive")
-
-
-def archive_path(source: str, window: Window, run_id: str) -> Path:
+def archive_path(source: str, window: Window, run_id: str) -> str:
+    """The run's WARC location under ARCHIVE_ROOT (a local path, or a URL for object storage)."""
     day = window.start.astimezone(timezone.utc)
-    return archive_root() / source / f"{day:%Y}" / f"{day:%m}" / f"{day:%d}" / f"{run_id}.warc.gz"
-
-
-def move_into_archive(work_file: Path, destination: Path) -> None:
-    """Move atomically: readers of the archive never see half a file."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    staging = destination.with_name(destination.name + ".incoming")
-    shutil.move(str(work_file), staging)
-    os.replace(staging, destination)
+    return archive_store.join(archive_store.archive_root(), source, f"{day:%Y}", f"{day:%m}", f"{day:%d}",
+                              f"{run_id}.warc.gz")
 
 
 def record_run(
@@ -204,14 +192,14 @@ class CrawlRunRecorder:
         finished_at = datetime.now(timezone.utc)
         destination = archive_path(source.slug, window, capture.run_id)
         assert capture.path is not None
-        move_into_archive(capture.path, destination)
-        stats_path = destination.with_name(destination.name.replace(".warc.gz", ".stats.json"))
-        stats_path.write_text(json.dumps(stats, indent=2, sort_keys=True), encoding="utf-8")
+        archive_store.publish(capture.path, destination)
+        stats_path = archive_store.stats_location(destination)
+        archive_store.write_text(stats_path, json.dumps(stats, indent=2, sort_keys=True))
         record_run(
             run_id=capture.run_id, source=source, window=window,
             dag_run_id=getattr(spider, "dag_run_id", None), started_at=self.started_at,
             finished_at=finished_at, finish_reason=reason, outcome=outcome,
-            warc_uri=str(destination), stats=stats, captures=capture.captures, ledger=ledger,
+            warc_uri=destination, stats=stats, captures=capture.captures, ledger=ledger,
         )
         summary = (f"crawl {capture.run_id} [{source.slug}, {window}]: {outcome.status}; "
                    f"{outcome.pages_fetched} pages, {stats.get('news/skipped_seen', 0)} skipped as seen, "

@@ -1,14 +1,21 @@
 """The extraction pool with real pages (FAULTS 14, 17): a pathological page is marked
 ``extraction_timeout`` by the per-page limit and the run goes on; the same page extracted
-twice through the pool gives byte-identical records."""
+twice through the pool gives byte-identical records. The pool also runs where Airflow runs tasks:
+inside a daemonic process, and under a script as __main__ that its workers must not re-import."""
 
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
+import subprocess
+import sys
+import textwrap
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tests.conftest import PROJECT_ROOT
 from transforms.article import Article, Rejected
 from transforms.extract import ExtractionHints
 from transforms.extract_pool import ExtractionPool, PageJob, extract_one
@@ -61,3 +68,63 @@ def test_same_html_twice_through_the_pool_is_byte_identical() -> None:
     first, second = (json.dumps(asdict(r), default=str, ensure_ascii=False) for r in (results[0], results[2]))
     assert isinstance(results[0], Article)
     assert first.encode() == second.encode()
+
+
+def _extract_in_this_process(results: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    try:
+        with ExtractionPool(workers=2) as pool:
+            jobs = [job(n, small_page(n), f"https://x.example/{n}") for n in range(4)]
+            results.put([(j.key, type(r).__name__) for j, r in pool.map(jobs)])
+        results.put(multiprocessing.current_process().daemon)  # its own identity given back
+    except BaseException as exc:  # reported to the test, which would otherwise wait in vain
+        results.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_the_pool_runs_inside_a_daemonic_process() -> None:
+    """As in a task process under LocalExecutor or Celery, which multiprocessing calls daemonic."""
+    # spawn: a forked copy of this process would inherit the forkserver earlier tests started,
+    # which only its parent can wait for.
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    daemon = context.Process(target=_extract_in_this_process, args=(results,), daemon=True)
+    daemon.start()
+    try:
+        assert results.get(timeout=120) == [(n, "Article") for n in range(4)]
+        assert results.get(timeout=30) is True
+    finally:
+        daemon.join(30)
+    assert daemon.exitcode == 0
+
+
+SCRIPT = textwrap.dedent("""
+    import os
+    import sys
+
+    if __name__ != "__main__":  # re-imported by a pool worker or the forkserver: must not happen
+        with open(os.environ["REIMPORTED"], "a") as marker:
+            marker.write(f"{__name__} in process {os.getpid()}; ")
+    else:
+        from tests.test_extract_pool import job, small_page
+        from transforms.extract_pool import ExtractionPool
+
+        with ExtractionPool(workers=2) as pool:
+            kinds = [type(r).__name__ for _, r in pool.map([job(n, small_page(n), f"https://x.example/{n}")
+                                                             for n in range(4)])]
+        assert sys.modules["__main__"].__file__ == __file__, "the script's path was not given back"
+        print(" ".join(kinds))
+""")
+
+
+def test_the_pool_never_reimports_a_main_script(tmp_path: Path) -> None:
+    """As the `airflow` command is __main__ in a task process: importing it again in a worker
+    initialises Airflow there, with a database connection the task supervisor scrubbed."""
+    script = tmp_path / "main_script.py"
+    script.write_text(SCRIPT, encoding="utf-8")
+    marker = tmp_path / "reimported.txt"
+    env = {**os.environ, "REIMPORTED": str(marker),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
+    result = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True,
+                            timeout=180, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split() == ["Article"] * 4
+    assert not marker.exists(), marker.read_text()

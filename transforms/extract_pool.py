@@ -4,17 +4,22 @@ trafilatura runs in processes, not threads (crashes are reported under threads),
 pathological page must not stall or kill the run (FAULTS.md 13-14): a page past its soft limit is
 interrupted inside its worker; a worker stuck past the hard limit (in C code, or dead) is replaced
 with the whole pool, and the page is recorded as ``extraction_timeout``. Every job yields exactly
-one result, in submission order.
+one result, in submission order. The pool can be run from any process, including Airflow task
+processes under Celery or LocalExecutor (see ``_pool_owner`` below).
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.process
 import os
 import signal
+import sys
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from multiprocessing.pool import AsyncResult, Pool
@@ -80,6 +85,98 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
 
+# --- Starting the pool from any process --------------------------------------------------------
+# multiprocessing expects the process that starts a pool to be a plain Python program. The
+# processes Airflow runs tasks in are not, in two ways:
+# - They can be daemonic (a LocalExecutor worker's, or a Celery/billiard pool worker's process
+#   identity, inherited by the forked task process), and multiprocessing refuses to start
+#   children from a daemonic process ("daemonic processes are not allowed to have children"),
+#   lest they be orphaned when it exits. Billiard also installs its own process object as
+#   multiprocessing's current process, with an authkey the forkserver cannot pickle. The pool
+#   terminates and joins every worker before ExtractionPool.__exit__ returns, so for the pool's
+#   lifetime (its workers are replaced in a background thread, see TASKS_PER_WORKER) the process
+#   takes a main-process identity of its own, and gets its own back when the last pool closes.
+# - When __main__ is a script (the `airflow` command in a task process, a tools/ script),
+#   forkserver children re-import it as __mp_main__: seconds of CPU per child, and in an Airflow
+#   task an ORM initialisation with the connection string the task supervisor scrubbed
+#   ("airflow-db-not-allowed:///"), which kills the child. The workers need nothing from
+#   __main__ (extract_one lives here), so its path is hidden from multiprocessing meanwhile.
+# The changes are process-wide: a lock and a count of open pools make them happen once, however
+# many pools are open in however many threads.
+
+class _PoolOwnerProcess(multiprocessing.process.BaseProcess):
+    """multiprocessing's main-process identity (built as CPython builds its own)."""
+
+    def __init__(self) -> None:  # no super().__init__: like CPython's own main process object
+        self._identity = ()
+        self._name = "MainProcess"
+        self._parent_pid = None
+        self._popen = None
+        self._closed = False
+        self._config = {"authkey": multiprocessing.process.AuthenticationString(os.urandom(32)),
+                        "semprefix": "/mp"}
+
+
+_owner_lock = threading.Lock()
+_open_pools = 0
+_restore: ExitStack | None = None
+
+
+def _needs_own_identity() -> bool:
+    current = multiprocessing.process.current_process()
+    authkey = getattr(current, "_config", {}).get("authkey")
+    return current.daemon or not isinstance(authkey, multiprocessing.process.AuthenticationString)
+
+
+@contextmanager
+def _own_identity() -> Iterator[None]:
+    inherited = multiprocessing.process._current_process  # type: ignore[attr-defined]
+    multiprocessing.process._current_process = _PoolOwnerProcess()  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        multiprocessing.process._current_process = inherited  # type: ignore[attr-defined]
+
+
+@contextmanager
+def _main_script_hidden() -> Iterator[None]:
+    main = sys.modules["__main__"]
+    path = main.__dict__.pop("__file__")
+    try:
+        yield
+    finally:
+        main.__file__ = path
+
+
+def _changes_needed() -> ExitStack:
+    stack = ExitStack()
+    if _needs_own_identity():
+        stack.enter_context(_own_identity())
+    main = sys.modules.get("__main__")
+    # A script has a __file__ and no module spec; `python -m x` mains re-import as a module, cheaply.
+    if main is not None and getattr(main, "__spec__", None) is None and "__file__" in main.__dict__:
+        stack.enter_context(_main_script_hidden())
+    return stack
+
+
+@contextmanager
+def _pool_owner() -> Iterator[None]:
+    """While at least one pool is open: this process may start and replace the pool's workers."""
+    global _open_pools, _restore
+    with _owner_lock:
+        if _open_pools == 0:
+            _restore = _changes_needed()
+        _open_pools += 1
+    try:
+        yield
+    finally:
+        with _owner_lock:
+            _open_pools -= 1
+            if _open_pools == 0 and _restore is not None:
+                _restore.close()
+                _restore = None
+
+
 class ExtractionPool:
     """A process pool that survives stuck workers."""
 
@@ -88,15 +185,24 @@ class ExtractionPool:
         self.soft_limit = soft_limit
         self._context = multiprocessing.get_context("forkserver")
         self._pool: Pool | None = None
+        self._owner = ExitStack()
 
     def __enter__(self) -> ExtractionPool:
-        self._pool = self._new_pool()
+        self._owner.enter_context(_pool_owner())
+        try:
+            self._pool = self._new_pool()
+        except BaseException:
+            self._owner.close()
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
+        try:
+            if self._pool is not None:
+                self._pool.terminate()
+                self._pool.join()
+        finally:
+            self._owner.close()  # after the join: no worker of ours is left to start or reap
 
     def _new_pool(self) -> Pool:
         return self._context.Pool(self.workers, initializer=_init_worker, maxtasksperchild=TASKS_PER_WORKER)

@@ -1,9 +1,10 @@
 """Warehouse and archive upkeep: retention of raw captures, VACUUM ANALYZE, mart refresh.
 
 Retention removes what a crawl left behind (its WARC file, its stats file, its raw.captures
-rows) once the crawl is older than the configured age. It never touches core.* (articles and
-their versions stay for good) nor the run's row in ops.crawl_runs, which articles reference:
-the row stays with ``warc_uri`` set to NULL, so news_reprocess knows the WARC is gone.
+rows) once the crawl is older than the configured age; the files are local files or objects in
+object storage, whichever ARCHIVE_ROOT held (scrapers/archive_store.py). It never touches core.*
+(articles and their versions stay for good) nor the run's row in ops.crawl_runs, which articles
+reference: the row stays with ``warc_uri`` set to NULL, so news_reprocess knows the WARC is gone.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ import logging
 import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 from psycopg2 import sql
 
+from scrapers import archive_store
 from transforms.warehouse import connect, transaction
 
 log = logging.getLogger(__name__)
@@ -71,27 +72,11 @@ def apply_retention(days: int, *, now: datetime | None = None, dsn: str | None =
 
 
 def _delete_run_files(warc_uri: str) -> int:
-    """The WARC and its stats file; the archive is a local folder (fsspec URLs: see README)."""
-    warc = Path(warc_uri)
-    deleted = 0
-    for path in (warc, warc.with_name(warc.name.replace(".warc.gz", ".stats.json"))):
-        try:
-            path.unlink()
-            deleted += 1
-        except FileNotFoundError:
-            pass
-    _prune_empty_dirs(warc.parent)
+    """The WARC and its stats file (local files or objects), then emptied local day folders."""
+    deleted = sum(archive_store.delete(location)
+                  for location in (warc_uri, archive_store.stats_location(warc_uri)))
+    archive_store.prune_empty_folders(warc_uri)  # source/YYYY/MM/DD
     return deleted
-
-
-def _prune_empty_dirs(folder: Path, levels: int = 3) -> None:
-    """Remove the emptied day/month/year folders of the archive (source/YYYY/MM/DD)."""
-    for _ in range(levels):
-        try:
-            folder.rmdir()
-        except OSError:
-            return
-        folder = folder.parent
 
 
 def vacuum_analyze(dsn: str | None = None) -> list[str]:

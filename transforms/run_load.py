@@ -10,17 +10,16 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import psycopg2.extensions
 from psycopg2.extras import execute_values
 
+from scrapers import archive_store
 from scrapers.sources import Source, load_sources
 from transforms.article import Article, Rejected
 from transforms.extract import ExtractionHints
 from transforms.extract_pool import ExtractionPool, PageJob
 from transforms.load import LoadCounts, check_article, load_articles
-from transforms.warc_reader import read_responses
 from transforms.warehouse import transaction
 
 log = logging.getLogger(__name__)
@@ -54,6 +53,7 @@ class RunResult:
 class _Capture:
     capture_id: int
     fetched_at: datetime
+    length: int  # of the WARC record: what a ranged read of object storage fetches
 
 
 def hints_for(source: Source) -> ExtractionHints:
@@ -68,11 +68,11 @@ def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int 
     inside the one transaction: memory stays flat however large the run, and a failure still
     leaves nothing of the run visible (FAULTS.md 20).
     """
-    source_slug, warc_path, captures = _run_inputs(crawl_run_id, dsn)
+    source_slug, warc_uri, captures = _run_inputs(crawl_run_id, dsn)
     source = load_sources().get(source_slug)
     if source is None:
         raise RunNotLoadable(f"run {crawl_run_id}: source {source_slug!r} is no longer configured")
-    jobs = _jobs(warc_path, captures, source)
+    jobs = _jobs(warc_uri, captures, source)
     batch: list[Article] = []
     outcomes: list[tuple[int, str, str | None]] = []  # capture_id, status, reason
     rejected: dict[str, int] = {}
@@ -99,7 +99,7 @@ def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int 
     return result
 
 
-def _run_inputs(crawl_run_id: str, dsn: str | None) -> tuple[str, Path, dict[int, _Capture]]:
+def _run_inputs(crawl_run_id: str, dsn: str | None) -> tuple[str, str, dict[int, _Capture]]:
     with transaction(dsn) as cur:
         cur.execute("select source, status, failure, warc_uri from ops.crawl_runs where crawl_run_id = %s",
                     (crawl_run_id,))
@@ -110,20 +110,22 @@ def _run_inputs(crawl_run_id: str, dsn: str | None) -> tuple[str, Path, dict[int
         if status == "failed":
             raise RunNotLoadable(f"run {crawl_run_id} failed and is not loaded: {failure}")
         cur.execute(
-            """select warc_offset, capture_id, fetched_at from raw.captures
+            """select warc_offset, capture_id, fetched_at, warc_length from raw.captures
                where crawl_run_id = %s and kind = 'page' and status = 200""",
             (crawl_run_id,),
         )
-        captures = {offset: _Capture(cid, fetched) for offset, cid, fetched in cur.fetchall()}
-    warc_path = Path(warc_uri)
-    if not warc_path.is_file():
+        captures = {offset: _Capture(cid, fetched, length) for offset, cid, fetched, length in cur.fetchall()}
+    if warc_uri is None:
+        raise RunNotLoadable(f"run {crawl_run_id}: its WARC was removed by archive retention (news_maintenance)")
+    if not archive_store.exists(warc_uri):
         raise RunNotLoadable(f"run {crawl_run_id}: WARC file {warc_uri} is missing from the archive")
-    return source_slug, warc_path, captures
+    return source_slug, warc_uri, captures
 
 
-def _jobs(warc_path: Path, captures: dict[int, _Capture], source: Source) -> Iterator[PageJob]:
+def _jobs(warc_uri: str, captures: dict[int, _Capture], source: Source) -> Iterator[PageJob]:
     hints = hints_for(source)
-    for record in read_responses(warc_path, set(captures)):
+    spans = {offset: capture.length for offset, capture in captures.items()}
+    for record in archive_store.read_records(warc_uri, spans):
         yield PageJob(key=record.offset, url=record.url, body=record.body,
                       content_type=record.content_type, source=source.slug,
                       fetched_at=captures[record.offset].fetched_at, hints=hints)

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
+from scrapers import archive_store
 from scrapers.crawl_process import CrawlFailed, CrawlRequest, run_crawl as run_crawl_child
 from scrapers.sources import load_sources
 from scrapers.window import Window, parse_bound, window_for_run
-from transforms.run_load import extract_and_load
+from transforms.run_load import RunNotLoadable, extract_and_load
 from transforms.warehouse import transaction
 
 log = logging.getLogger(__name__)
@@ -96,59 +93,8 @@ def run_crawl(source: str, plan: dict[str, Any], context: Any) -> str:
         raise
 
 
-# The extraction pool (a multiprocessing pool) inside an Airflow task process needs two things
-# a plain script gets for free:
-# - Under CeleryExecutor the task process is forked from a Celery (billiard) pool worker, and
-#   billiard installs its own process object as multiprocessing's current process: daemonic
-#   ("daemonic processes are not allowed to have children") with an authkey the forkserver
-#   cannot pickle. The task process is ours for the task's life and joins the pool before it
-#   returns, so for the pool's lifetime it takes a main process identity of its own.
-# - The forkserver children re-import the parent's __main__, in a worker the `airflow` script:
-#   seconds of CPU per child (on a busy machine past the pool's hard limit: pages end as
-#   extraction_timeout), and it initialises Airflow's ORM with the connection string the task
-#   supervisor deliberately scrubbed ("airflow-db-not-allowed:///"), which kills the child.
-AIRFLOW_AS_LIBRARY_ENV = "_AIRFLOW__AS_LIBRARY"
-
-
-class _TaskMainProcess(multiprocessing.process.BaseProcess):
-    """multiprocessing's main-process identity (as CPython builds it), for a task process."""
-
-    def __init__(self) -> None:  # no super().__init__: like CPython's own main process object
-        self._identity = ()
-        self._name = "MainProcess"
-        self._parent_pid = None
-        self._popen = None
-        self._closed = False
-        self._config = {"authkey": multiprocessing.process.AuthenticationString(os.urandom(32)),
-                        "semprefix": "/mp"}
-
-
-@contextmanager
-def _extraction_pool_allowed() -> Iterator[None]:
-    mp_process = multiprocessing.process
-    inherited = mp_process.current_process()
-    authkey = getattr(inherited, "_config", {}).get("authkey")
-    foreign = inherited.daemon or not isinstance(authkey, mp_process.AuthenticationString)
-    main = sys.modules.get("__main__")
-    path = getattr(main, "__file__", None)
-    skip_main = main is not None and path is not None and os.path.basename(path).startswith("airflow")
-    if foreign:
-        mp_process._current_process = _TaskMainProcess()  # type: ignore[attr-defined]
-    if skip_main:
-        os.environ.setdefault(AIRFLOW_AS_LIBRARY_ENV, "1")  # should anything still import airflow
-        del main.__file__  # multiprocessing then has no main path to re-run in the children
-    try:
-        yield
-    finally:
-        if skip_main:
-            main.__file__ = path
-        if foreign:
-            mp_process._current_process = inherited  # type: ignore[attr-defined]
-
-
 def run_extract_load(crawl_run_id: str) -> dict[str, Any]:
-    with _extraction_pool_allowed():
-        result = extract_and_load(crawl_run_id)
+    result = extract_and_load(crawl_run_id)  # its pool runs in task processes too (extract_pool.py)
     return {"crawl_run_id": result.crawl_run_id, "source": result.source, "pages": result.pages,
             "new": result.counts.new, "updated": result.counts.updated,
             "unchanged": result.counts.unchanged, "rejected": result.rejected}
@@ -198,19 +144,28 @@ def runs_to_reprocess(source: str, window: Window) -> list[str]:
     """The source's crawl runs whose window overlaps, oldest first, WARC still archived.
 
     Oldest first, so where two runs captured the same article the newest capture is applied
-    last (the loader never lets an older capture replace a newer one anyway).
+    last (the loader never lets an older capture replace a newer one anyway). Runs whose WARC
+    retention removed are left out (warc_uri is NULL); a WARC that should be there and is not
+    fails the selection, before any run is re-extracted.
     """
     if source not in load_sources():
         raise ValueError(f"unknown source {source!r}; configured: {sorted(load_sources())}")
     with transaction() as cur:
         cur.execute(
-            """select crawl_run_id::text from ops.crawl_runs
+            """select crawl_run_id::text, warc_uri from ops.crawl_runs
                where source = %s and status in ('captured', 'loaded') and warc_uri is not null
                  and window_start < %s and window_end > %s
                order by finished_at, crawl_run_id""",
             (source, window.end, window.start),
         )
-        runs = [row[0] for row in cur.fetchall()]
+        rows = cur.fetchall()
+    missing = [uri for _, uri in rows if not archive_store.exists(uri)]
+    if missing:
+        raise RunNotLoadable(
+            f"{len(missing)} of {len(rows)} WARCs to re-extract are missing from the archive, e.g. "
+            f"{missing[:3]}: check that this worker reaches the archive they were written to "
+            f"(its storage, and for s3:// the AWS_* endpoint and credentials), or narrow since/until")
+    runs = [run for run, _ in rows]
     log.info("%s, %s: %d crawl runs to re-extract", source, window, len(runs))
     return runs
 
