@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from transforms.fingerprint import ArticleFingerprint
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,10 @@ class Article:
     canonical_url: str | None = None
     original_source: str | None = None  # where a repost names its original ("www.aljazeera.com")
     flags: tuple[str, ...] = ()  # e.g. "published_at_in_future_dropped"
+    # Near-duplicate fingerprint, attached by the extraction workers (transforms.fingerprint.
+    # with_fingerprint) so it is computed in parallel, not in the load; None: the load computes it.
+    # Derived data: not part of what makes two articles equal.
+    fingerprint: ArticleFingerprint | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

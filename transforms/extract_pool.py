@@ -28,6 +28,7 @@ from types import FrameType
 from transforms.article import Article, Rejected
 from transforms.decoding import decode_html
 from transforms.extract import ExtractionHints, extract_article
+from transforms.fingerprint import with_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,9 @@ def extract_one(job: PageJob, soft_limit: int = SOFT_LIMIT_SECONDS) -> Article |
     signal.alarm(soft_limit)
     try:
         html = decode_html(job.body, job.content_type)
-        return extract_article(html, job.url, source=job.source, fetched_at=job.fetched_at, hints=job.hints)
+        result = extract_article(html, job.url, source=job.source, fetched_at=job.fetched_at, hints=job.hints)
+        # The near-duplicate fingerprint is computed here, in parallel, rather than in the load.
+        return with_fingerprint(result) if isinstance(result, Article) else result
     except _SoftTimeout:
         return Rejected(job.url, "extraction_timeout", f"over {soft_limit}s")
     except Exception as exc:  # a bug or a pathological page; recorded, the run goes on

@@ -19,7 +19,11 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from transforms.article import Article
 
 # Version of the fingerprint recipe; stored with each fingerprint so a change of recipe can be
 # detected and recomputed rather than silently compared with old signatures.
@@ -48,6 +52,33 @@ class Fingerprint:
     def similarity(self, other: Fingerprint) -> float:
         """Estimated Jaccard similarity of the two texts' shingle sets."""
         return estimate_jaccard(self.signature, other.signature)
+
+
+@dataclass(frozen=True)
+class ArticleFingerprint:
+    """An article's fingerprint, computed where the article is made (the extraction workers, in
+    parallel) so the load does not have to. It is only used while it still describes the article:
+    same recipe version, same content hash (which covers the title and the body it was taken from).
+    """
+
+    version: int
+    content_hash: str
+    fingerprint: Fingerprint | None  # None: the article has no words to compare
+
+
+def with_fingerprint(article: Article) -> Article:
+    """The article with its fingerprint attached (what the extraction workers return)."""
+    found = fingerprint(article_text(article.title, article.body))
+    return replace(article, fingerprint=ArticleFingerprint(FINGERPRINT_VERSION, article.content_hash, found))
+
+
+def article_fingerprint(article: Article) -> Fingerprint | None:
+    """The article's fingerprint: the attached one while it is current, else computed now."""
+    attached = article.fingerprint
+    if attached is not None and attached.version == FINGERPRINT_VERSION \
+            and attached.content_hash == article.content_hash:
+        return attached.fingerprint
+    return fingerprint(article_text(article.title, article.body))
 
 
 def words(text: str) -> list[str]:

@@ -24,7 +24,7 @@ import psycopg2.extensions
 from psycopg2.extras import execute_values
 
 from transforms.article import Article
-from transforms.fingerprint import FINGERPRINT_VERSION, NEAR_DUPLICATE_JACCARD, BINS, article_text, fingerprint
+from transforms.fingerprint import BINS, FINGERPRINT_VERSION, NEAR_DUPLICATE_JACCARD, article_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +46,29 @@ ORIGINAL_SOURCE_JACCARD = 0.25
 CLUSTER_LOCK_KEY = 7_150_002  # serializes story assignment between concurrent loads (FAULTS.md 21)
 
 STAGE_DDL = """
+create temporary table article_keys (
+    ordinal integer not null, url text not null, content_hash text not null, fetched_at timestamptz not null
+) on commit drop;
 create temporary table article_stage (doc jsonb not null) on commit drop;
 create temporary table changed_articles (
     article_id bigint primary key, url text not null, content_hash text not null,
     minhash bigint[], bands bigint[], shingles integer
 ) on commit drop;
+create temporary table fingerprint_stage (
+    url text primary key, minhash bigint[] not null, bands bigint[] not null, shingles integer not null
+) on commit drop;
+"""
+
+# The articles worth sending in full: one per URL (the latest capture, as UPSERT_SQL picks it),
+# new or with another content hash, and not older than what is stored. A re-load of unchanged
+# articles sends only their keys (URL, hash, fetch time): no bodies cross the wire or get parsed.
+TO_SEND_SQL = """
+select k.ordinal
+from (select distinct on (url) ordinal, url, content_hash, fetched_at
+      from article_keys order by url, fetched_at desc, ordinal desc) k
+where not exists (select from core.articles a where a.url = k.url
+                  and (a.content_hash = k.content_hash or a.last_fetched_at > k.fetched_at))
+order by k.ordinal
 """
 
 # One row per URL: the batch may hold the same article twice (an AMP page and the canonical one,
@@ -119,7 +137,6 @@ changed as (
     select article_id, url, content_hash from upserted
 )
 select
-    (select count(*) from batch) as batch_size,
     count(*) filter (where inserted) as new,
     count(*) filter (where not inserted) as updated
 from upserted
@@ -129,8 +146,7 @@ from upserted
 TOUCH_UNCHANGED_SQL = """
 update core.articles a
 set last_seen_at = greatest(a.last_seen_at, s.fetched_at)
-from (select doc ->> 'url' as url, max((doc ->> 'last_fetched_at')::timestamptz) as fetched_at
-      from article_stage group by 1) s
+from (select url, max(fetched_at) as fetched_at from article_keys group by 1) s
 where a.url = s.url and a.last_seen_at < s.fetched_at
 """
 
@@ -139,8 +155,8 @@ where a.url = s.url and a.last_seen_at < s.fetched_at
 STALE_FINGERPRINTS_SQL = """
 insert into changed_articles (article_id, url, content_hash)
 select distinct a.article_id, a.url, a.content_hash
-from article_stage s
-join core.articles a on a.url = s.doc ->> 'url' and a.content_hash = s.doc ->> 'content_hash'
+from article_keys k
+join core.articles a on a.url = k.url and a.content_hash = k.content_hash
 left join core.article_fingerprints f on f.article_id = a.article_id
 left join core.article_clusters c on c.article_id = a.article_id
 where c.article_id is null
@@ -383,38 +399,51 @@ def load_articles(cur: psycopg2.extensions.cursor, articles: list[Article], craw
     # JIT compiling these plans costs more than running them (they touch a batch, not a table).
     cur.execute("set local jit = off")
     cur.execute(STAGE_DDL)
-    cur.copy_expert("copy article_stage (doc) from stdin with (format csv)", _csv_documents(articles))
-    cur.execute(UPSERT_SQL, {"crawl_run_id": crawl_run_id})
-    batch_size, new, updated = cur.fetchone()
+    cur.copy_expert("copy article_keys from stdin with (format csv)", _csv_keys(articles))
+    cur.execute("select count(distinct url) from article_keys")
+    batch_size = cur.fetchone()[0]
+    cur.execute(TO_SEND_SQL)
+    to_send = [articles[row[0]] for row in cur.fetchall()]
+    new = updated = 0
+    if to_send:
+        cur.copy_expert("copy article_stage (doc) from stdin with (format csv)", _csv_documents(to_send))
+        cur.execute(UPSERT_SQL, {"crawl_run_id": crawl_run_id})
+        new, updated = cur.fetchone()
     cur.execute(TOUCH_UNCHANGED_SQL)
     cur.execute(STALE_FINGERPRINTS_SQL, {"version": FINGERPRINT_VERSION})
-    _fingerprint_changed(cur, articles)
-    cur.execute("analyze changed_articles")  # temporary tables have no statistics until asked
-    refresh_derived(cur)
-    cur.execute("drop table article_stage, changed_articles")
+    if _fingerprint_changed(cur, articles):
+        cur.execute("analyze changed_articles")  # temporary tables have no statistics until asked
+        refresh_derived(cur)
+    cur.execute("drop table article_keys, article_stage, changed_articles, fingerprint_stage")
     return LoadCounts(new=new, updated=updated, unchanged=batch_size - new - updated)
 
 
-def _fingerprint_changed(cur: psycopg2.extensions.cursor, articles: list[Article]) -> None:
-    """Fingerprint only what changed (the costly Python step), into ``changed_articles``."""
+def _fingerprint_changed(cur: psycopg2.extensions.cursor, articles: list[Article]) -> bool:
+    """Fingerprints of what changed into ``changed_articles``: the ones the extraction workers
+    attached, computed here only where none is (the costly Python step). False: nothing changed."""
     cur.execute("select url, content_hash from changed_articles")
     wanted = set(cur.fetchall())
     if not wanted:
-        return
-    rows = []
+        return False
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
     for article in articles:
         key = (article.url, article.content_hash)
         if key in wanted:
             wanted.discard(key)
-            found = fingerprint(article_text(article.title, article.body))
+            found = article_fingerprint(article)
             if found is not None:
-                rows.append((article.url, list(found.signature), list(found.bands), found.shingles))
-    execute_values(
-        cur,
-        """update changed_articles c set minhash = v.minhash, bands = v.bands, shingles = v.shingles
-           from (values %s) as v (url, minhash, bands, shingles) where c.url = v.url""",
-        rows, template="(%s, %s::bigint[], %s::bigint[], %s::integer)", page_size=1000,
-    )
+                writer.writerow((article.url, _bigint_array(found.signature), _bigint_array(found.bands),
+                                 found.shingles))
+    buffer.seek(0)
+    cur.copy_expert("copy fingerprint_stage from stdin with (format csv)", buffer)
+    cur.execute("""update changed_articles c set minhash = f.minhash, bands = f.bands, shingles = f.shingles
+                   from fingerprint_stage f where c.url = f.url""")
+    return True
+
+
+def _bigint_array(values: Iterable[int]) -> str:
+    return "{" + ",".join(map(str, values)) + "}"
 
 
 def refresh_derived(cur: psycopg2.extensions.cursor) -> None:
@@ -500,6 +529,15 @@ def _original_rank(cur: psycopg2.extensions.cursor, members: Iterable[int]) -> d
         (sorted(members),),
     )
     return {row[0]: (row[1], row[2], row[3], row[4], row[0]) for row in cur.fetchall()}
+
+
+def _csv_keys(articles: list[Article]) -> io.StringIO:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for ordinal, article in enumerate(articles):
+        writer.writerow((ordinal, article.url, article.content_hash, article.fetched_at.isoformat()))
+    buffer.seek(0)
+    return buffer
 
 
 def _csv_documents(articles: list[Article]) -> io.StringIO:
