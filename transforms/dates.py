@@ -5,7 +5,7 @@ from __future__ import annotations
 import email.utils
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -79,22 +79,68 @@ def _first_datetime(raws: Iterable[str | None], naive_zone: ZoneInfo) -> datetim
     return None
 
 
+# Zone abbreviations with one meaning and a fixed offset, as CMSs print them after a time
+# ("Fri Apr 28 19:20:36 CEST 2023"). RFC 822 knows only the North American ones and reads
+# any other as "no zone"; ambiguous ones (IST, CST, BST in some feeds) are left out on purpose
+# except BST, which news sites use only for British Summer Time.
+ZONE_ABBREVIATIONS = {
+    "UTC": 0, "GMT": 0, "WET": 0, "WEST": 1, "BST": 1, "CET": 1, "CEST": 2, "MEZ": 1,
+    "MESZ": 2, "EET": 2, "EEST": 3, "MSK": 3, "TRT": 3, "GST": 4, "PKT": 5, "HKT": 8, "SGT": 8,
+    "AWST": 8, "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13,
+    "EST": -5, "EDT": -4, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+}
+_ZONE_RE = re.compile(r"(?<=[\d\s])(" + "|".join(sorted(ZONE_ABBREVIATIONS, key=len, reverse=True)) + r")\b")
+# Day first with dots ("28.04.2023 19:20"): every locale that writes dates with dots puts the day first.
+_DOTTED_RE = re.compile(
+    r"^(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?:,?\s+(?P<H>\d{1,2})[:.](?P<M>\d{2})(?::(?P<S>\d{2}))?)?(?:\s*Uhr)?$"
+)
+# Unix time in seconds or milliseconds, as some CMSs put it in meta tags.
+_EPOCH_RE = re.compile(r"^\d{10}(?:\d{3})?$")
+
+
 def _parse_datetime(raw: str, naive_zone: ZoneInfo) -> datetime | None:
-    """An aware UTC datetime from ISO 8601 or RFC 822 text; naive values are in naive_zone."""
-    text = raw.strip()
-    parsed: datetime | None = None
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        try:
-            parsed = email.utils.parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if parsed.year < MIN_PLAUSIBLE_YEAR:
+    """An aware UTC datetime from ISO 8601, RFC 822, day-first dotted or Unix-time text.
+
+    Values without an offset are in the zone abbreviation they carry, else in naive_zone.
+    """
+    text, offset = _without_zone_name(raw.strip())
+    parsed = _parse_naive_or_aware(text)
+    if parsed is None or parsed.year < MIN_PLAUSIBLE_YEAR:
         return None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=naive_zone)
+        parsed = parsed.replace(tzinfo=timezone(timedelta(hours=offset)) if offset is not None else naive_zone)
     return parsed.astimezone(UTC)
+
+
+def _without_zone_name(text: str) -> tuple[str, int | None]:
+    """``text`` without a zone abbreviation, and that zone's offset in hours."""
+    match = _ZONE_RE.search(text)
+    if match is None:
+        return text, None
+    return (text[: match.start()] + text[match.end() :]).strip(), ZONE_ABBREVIATIONS[match.group(1)]
+
+
+def _parse_naive_or_aware(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    if _EPOCH_RE.match(text):
+        seconds = int(text) / (1000 if len(text) == 13 else 1)
+        return datetime.fromtimestamp(seconds, UTC)
+    dotted = _DOTTED_RE.match(text)
+    if dotted:
+        try:
+            return datetime(
+                int(dotted["y"]), int(dotted["m"]), int(dotted["d"]),
+                int(dotted["H"] or 0), int(dotted["M"] or 0), int(dotted["S"] or 0),
+            )
+        except ValueError:
+            return None
+    try:
+        return email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def as_utc(moment: datetime) -> datetime:
