@@ -487,14 +487,35 @@ def visible_lede(tree: lxml.html.HtmlElement, description: str | None, text: str
     for element in body.iter(lxml.etree.Element):
         if not isinstance(element.tag, str) or element.tag in _HIDDEN_TAGS:
             continue
-        own = _norm(element.text_content())
-        if found is None and own.startswith(stem) and len(own) <= LEDE_MAX_GROWTH * len(wanted):
-            if not any(a.tag in _HIDDEN_TAGS for a in element.iterancestors()):
-                found = element
-        elif found is not None and first_line in own and not _is_inside(element, found):
+        raw = element.text_content()
+        if found is None:
+            if _norm_starts_with(raw, stem) and len(_norm(raw)) <= LEDE_MAX_GROWTH * len(wanted):
+                if not any(a.tag in _HIDDEN_TAGS for a in element.iterancestors()):
+                    found = element
+        elif (element.tag == "p" or len(raw) <= LEDE_CONTAINER_MAX_RAW * len(first_line)) and (
+            first_line in (own := _norm(raw))
+        ) and not _is_inside(element, found):
             if len(own) < 2 * len(first_line) or element.tag == "p":
                 return None if _is_dek_or_caption(found) else clean_text(" ".join(found.text_content().split()))
     return None
+
+
+# Normalizing every element's whole text made visible_lede quadratic in the page's size (the
+# outer containers hold all of it). A prefix is settled from the text's first characters; a
+# container far longer than the body's first line cannot be the tight element holding it
+# (raw text includes markup whitespace, hence the margin over the 2x the test needs).
+LEDE_CONTAINER_MAX_RAW = 4
+
+
+def _norm_starts_with(raw: str, prefix: str) -> bool:
+    """``_norm(raw).startswith(prefix)``, reading only as much of ``raw`` as it takes."""
+    reach = 2 * len(prefix) + 64
+    if len(raw) <= reach:
+        return _norm(raw).startswith(prefix)
+    head = _norm(raw[:reach]).rpartition(" ")[0]  # the last word may be cut: left out
+    if len(head) >= len(prefix):
+        return head.startswith(prefix)
+    return _norm(raw).startswith(prefix)
 
 
 def _is_dek_or_caption(element: lxml.html.HtmlElement) -> bool:
