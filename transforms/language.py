@@ -1,15 +1,18 @@
 """The article's language as an ISO 639-1 code: from markup, else from the text.
 
 Markup is the publisher's own statement (``<html lang>``, JSON-LD ``inLanguage``,
-``og:locale``); where it says nothing, py3langid identifies the language of the body. It is
+``og:locale``); where it says nothing, or says only the CMS default English that the text
+clearly contradicts, py3langid identifies the language of the body. It is
 a naive Bayes classifier with a fixed model: the same text always gets the same answer
 (no random seed, unlike langdetect), which keeps extraction deterministic (FAULTS 17).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
+from typing import Any
 
 from transforms.normalize import word_count
 from transforms.page import META_LANGUAGE, PageData
@@ -23,9 +26,45 @@ MIN_DETECTION_WORDS = 20
 DETECTION_SAMPLE_CHARS = 3000
 
 
+# English is what the common CMSs declare until someone changes it (WordPress's lang="en-US",
+# og:locale en_US): sites writing in Swahili, Xhosa or German keep it for years. A declared
+# English is therefore checked against the text; any other declared language was chosen.
+INSTALL_DEFAULT_LANGUAGE = "en"
+# The text overrules that default only from this many words and this confidence on.
+OVERRULE_MIN_WORDS = 80
+OVERRULE_MIN_PROBABILITY = 0.99
+
+
 def find_language(page: PageData, default: str | None, text: str = "") -> str | None:
-    """ISO 639-1 code: markup (<html lang>, inLanguage, og:locale/meta), else the text, else ``default``."""
-    return language_from_markup(page) or language_from_text(text) or default
+    """ISO 639-1 code: markup (<html lang>, inLanguage, og:locale/meta), else the text, else ``default``.
+
+    A declared English that the text clearly contradicts gives way to the text's language.
+    """
+    declared = language_from_markup(page)
+    if declared == INSTALL_DEFAULT_LANGUAGE:
+        return _clear_language_of(text) or declared
+    return declared or language_from_text(text) or default
+
+
+def _clear_language_of(text: str) -> str | None:
+    """The text's language where it is long enough and the classifier is near certain."""
+    sample = text[:DETECTION_SAMPLE_CHARS]
+    if word_count(sample) < OVERRULE_MIN_WORDS:
+        return None
+    code, probability = _identifier().classify(sample)
+    return code if probability >= OVERRULE_MIN_PROBABILITY and re.fullmatch(r"[a-z]{2}", code or "") else None
+
+
+@functools.cache
+def _identifier() -> Any:
+    """py3langid's model with normalised probabilities (its default scores are log-odds).
+
+    Loaded on first use, once per process: pages that declare a language other than English
+    never pay for it.
+    """
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def language_from_markup(page: PageData) -> str | None:
@@ -46,7 +85,5 @@ def language_from_text(text: str) -> str | None:
     sample = text[:DETECTION_SAMPLE_CHARS]
     if word_count(sample) < MIN_DETECTION_WORDS:
         return None
-    import py3langid  # loads its model on first use; only pages without markup pay for it
-
-    code, _score = py3langid.classify(sample)
+    code, _probability = _identifier().classify(sample)
     return code if re.fullmatch(r"[a-z]{2}", code or "") else None
