@@ -120,7 +120,12 @@ def _best_document(
 ) -> Any:
     """Precision mode with the paragraphs it dropped between its own put back; recall mode
     where precision comes back thin."""
-    precise = _trafilatura_document(tree, page, fetched_at, favor_precision=True, with_metadata=with_metadata)
+    # Both runs skip trafilatura's second opinions (readability, jusText) unless precision
+    # comes back thin: where it does, the recall run makes them. Body F1 was unchanged
+    # (fundus and aeb, 3 decimals) and a page costs about a third less.
+    precise = _trafilatura_document(
+        tree, page, fetched_at, favor_precision=True, with_metadata=with_metadata, fast=True
+    )
     precise_words = word_count(precise.text or "") if precise is not None else 0
     thin = precise_words < RECALL_RETRY_BELOW_WORDS
     recalled = _trafilatura_document(tree, page, fetched_at, favor_precision=False, with_metadata=False, fast=not thin)
