@@ -74,3 +74,19 @@ def test_name_given_with_the_site_host_is_the_site_itself() -> None:
     byline = '<p class="byline">By Jane Doe</p>'
     assert authors_of(head, before=byline) == ("Jane Doe",)
     assert authors_of(head) == ("Harbour Broadcasting",)
+
+
+def test_bold_author_label_in_a_fact_box_marks_the_byline() -> None:
+    # No class, no author link: a fact box lists "Date" and "Author" as bold labels, and the
+    # author tag names only the site.
+    head = '<meta name="author" content="Harbour Broadcasting (www.harbour-news.example)">'
+    box = (
+        '<ul class="facts"><li><strong>Datum</strong> 28.04.2026</li>'
+        "<li><strong>Autorin/Autor</strong> Jane Doe</li></ul>"
+    )
+    assert authors_of(head, after=box) == ("Jane Doe",)
+
+
+def test_bold_label_other_than_author_is_no_byline() -> None:
+    box = '<ul class="facts"><li><strong>Fotos</strong> Jane Doe</li></ul>'
+    assert authors_of("", after=box) == ()

@@ -207,7 +207,26 @@ def _marks_byline(element: lxml.html.HtmlElement) -> bool:
     href = (element.get("href") or "") if element.tag == "a" else ""
     if "/author/" in href or "/autor" in href:
         return True
-    return element.get("rel") == "author" or element.get("itemprop") == "author" or "author" in classes or "byline" in classes
+    if element.get("rel") == "author" or element.get("itemprop") == "author" or "author" in classes or "byline" in classes:
+        return True
+    return _opens_with_author_label(element)
+
+
+# An element that opens with an author label in bold or a <dt>, the name after it, is a byline
+# without any class ("<li><strong>Autorin/Autor</strong> Jane Doe</li>"); bylines.py drops the label.
+_LABEL_TAGS = frozenset({"strong", "b", "dt"})
+BYLINE_LABELS = frozenset(
+    {"author", "authors", "autor", "autorin", "autoren", "autorin/autor", "autor/autorin", "autor/in"}
+)
+
+
+def _opens_with_author_label(element: lxml.html.HtmlElement) -> bool:
+    if not len(element) or (element.text or "").strip():
+        return False
+    first = element[0]
+    if first.tag not in _LABEL_TAGS:
+        return False
+    return first.text_content().strip().rstrip(":").strip().casefold() in BYLINE_LABELS
 
 
 def _meta_map(tree: lxml.html.HtmlElement) -> dict[str, tuple[str, ...]]:
