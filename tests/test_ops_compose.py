@@ -34,7 +34,7 @@ def test_compose_has_the_celery_deployment(compose: dict[str, Any]) -> None:
         for secret in SHARED_SECRETS:  # from .env, the same for every component, never a literal
             assert env[secret].startswith("${") and ":?" in env[secret], (name, secret)
         assert env["AIRFLOW_CONN_NEWS_WAREHOUSE"].endswith("@warehouse:5432/news")
-        assert "ARCHIVE_ROOT" in env and env["AWS_ENDPOINT_URL"] == "http://minio:9000"
+        assert "ARCHIVE_ROOT" in env and "http://minio:9000" in env["AWS_ENDPOINT_URL"]
     worker = services["airflow-worker"]
     assert worker["command"] == "celery worker"
     assert "AIRFLOW_WORKERS:-2" in str(worker["deploy"]["replicas"])  # several workers by default
@@ -45,6 +45,25 @@ def test_compose_has_the_celery_deployment(compose: dict[str, Any]) -> None:
         assert step in init
     for name in ("postgres", "warehouse", "redis", "minio", *AIRFLOW_SERVICES - {"airflow-init"}):
         assert "healthcheck" in services[name], name
+
+
+def test_workers_archive_into_the_minio_bucket_not_a_shared_volume(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    init = services["minio-init"]
+    script = "\n".join(init["command"])
+    assert "mc mb --ignore-existing" in script and "ARCHIVE_ROOT#s3://" in script  # the bucket it names
+    for name in AIRFLOW_SERVICES:
+        service = services[name]
+        env = service["environment"]
+        default = env["ARCHIVE_ROOT"].removeprefix("${ARCHIVE_ROOT:-").removesuffix("}")
+        assert default.startswith("s3://") and default == init["environment"]["ARCHIVE_ROOT"].split(":-", 1)[1][:-1]
+        assert env["AWS_ENDPOINT_URL"].endswith("http://minio:9000}"), name
+        assert env["AWS_ACCESS_KEY_ID"].startswith("${") and env["AWS_SECRET_ACCESS_KEY"].startswith("${")
+        assert service["depends_on"]["minio-init"]["condition"] == "service_completed_successfully", name
+        mounts = [str(volume).split(":")[1] for volume in service.get("volumes", [])]
+        assert not any("archive" in mount for mount in mounts), (name, mounts)  # nothing shared on disk
+    assert "archive" not in compose["volumes"]
+    assert "ARCHIVE_ROOT=s3://" in (PROJECT_ROOT / ".env.example").read_text()
 
 
 def test_no_secret_is_written_in_the_compose_file(compose: dict[str, Any]) -> None:

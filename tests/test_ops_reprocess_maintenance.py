@@ -23,7 +23,7 @@ AJ = "https://www.aljazeera.com"
 ZAMBIA = f"{AJ}/news/2026/11/19/zambia-rations-electricity-as-kariba-dam-water-falls-to-record-low"
 
 
-def run_dag(dag_id: str, conf: dict[str, object], archive_root: Path) -> subprocess.CompletedProcess[str]:
+def run_dag(dag_id: str, conf: dict[str, object], archive_root: Path | str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ARCHIVE_ROOT": str(archive_root), "NEWS_TASK_RETRIES": "0",
            "NEWS_SOURCES_EXTRA_DIRS": str(PROJECT_ROOT / "demo" / "sources")}
     env.pop("REPLAY_WARC", None)  # no replay archive and no network: a crawl could only fail
