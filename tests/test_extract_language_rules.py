@@ -60,3 +60,15 @@ def test_declared_english_stays_where_the_text_is_too_short_to_overrule() -> Non
 
 def test_a_declared_language_other_than_english_was_chosen_and_stays() -> None:
     assert language_of(ENGLISH, "de") == "de"
+
+
+def test_plainly_english_text_is_not_run_through_the_classifier() -> None:
+    # Its model takes most of a second to load in each worker, inside the first page's time
+    # limit: a page declared English whose words are plainly English must not need it.
+    from transforms.language import _identifier
+
+    _identifier.cache_clear()
+    assert language_of(ENGLISH, "en") == "en"
+    assert _identifier.cache_info().currsize == 0
+    assert language_of(GERMAN, "en") == "de"
+    assert _identifier.cache_info().currsize == 1
