@@ -147,3 +147,8 @@ def test_breadcrumb_names_are_unescaped_before_comparing() -> None:
         h1="Repairs",
         crumb="Harbour chief: &#8216;We will rebuild it&#8217;",
     ) == printed
+
+
+def test_site_wide_og_title_never_replaces_the_headline() -> None:
+    # A template that sets og:title and <title> to the site's name on every page.
+    assert title_of(headline=PRINTED, og="Tidings", html_title="Tidings") == PRINTED

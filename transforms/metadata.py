@@ -89,6 +89,8 @@ def _confirmed_headline(title: str, page: PageData, names: set[str]) -> str:
     headline, og = _headline(page, names), _og_title(page, names)
     if not headline or not og or _fold(title) != _fold(headline) or _fold(og) == _fold(headline):
         return title
+    if compact(og) in names:
+        return title  # a site-wide og:title ("Harbour News") repeated by a site-wide <title>
     visible = _visible_titles(page, names)
     if not any(_confirms(v, og) for v in visible):
         return title
