@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import logging
 import re
 import unicodedata
@@ -45,11 +44,20 @@ _HTTP_RE = re.compile(r"^https?://")
 ORIGINAL_SOURCE_JACCARD = 0.25
 CLUSTER_LOCK_KEY = 7_150_002  # serializes story assignment between concurrent loads (FAULTS.md 21)
 
+LZ4_AVAILABLE_SQL = """
+select coalesce(bool_or('lz4' = any(enumvals)), false) from pg_settings where name = 'default_toast_compression'
+"""
+
 STAGE_DDL = """
 create temporary table article_keys (
     ordinal integer not null, url text not null, content_hash text not null, fetched_at timestamptz not null
 ) on commit drop;
-create temporary table article_stage (doc jsonb not null) on commit drop;
+create temporary table article_stage (
+    ordinal integer not null, url text, source text, canonical_url text, title text, description text,
+    body text, authors text[], published_at timestamptz, modified_at timestamptz, language text,
+    section text, tags text[], image_url text, original_source text, word_count integer,
+    content_hash text, extractor text, flags text[], last_fetched_at timestamptz
+) on commit drop;
 create temporary table changed_articles (
     article_id bigint primary key, url text not null, content_hash text not null,
     minhash bigint[], bands bigint[], shingles integer
@@ -75,13 +83,9 @@ order by k.ordinal
 # or two tracking-parameter variants), and ON CONFLICT cannot touch a row twice (FAULTS.md 19).
 # The latest capture wins.
 UPSERT_SQL = """
-with staged as (
-    select (jsonb_populate_record(null::core.articles, doc)).*, (doc ->> 'ordinal')::int as ordinal
-    from article_stage
-),
-batch as (
+with batch as (
     select distinct on (url) *
-    from staged
+    from article_stage
     order by url, last_fetched_at desc, ordinal desc
 ),
 -- What would not change the article is left out before the insert: an insert computes the
@@ -231,28 +235,39 @@ delete from core.article_matches m using changed_articles c
 where m.method = 'original_source' and m.article_id = c.article_id;
 """
 
-# Candidates share a whole LSH band; the estimate compares the full signatures.
+# Candidates share a whole LSH band; the estimate compares the full signatures. The changed side's
+# bands and signature come from the batch (changed_articles), the other side's by primary-key
+# probes: the work grows with the batch and its matches, never with the size of the tables.
 NEAR_DUPLICATES_SQL = """
-insert into core.article_matches (article_id, matched_article_id, method, similarity, matched_at)
-select p.newer, p.older, 'near_duplicate', s.similarity, now()
-from (
-    select distinct greatest(c.article_id, o.article_id) as newer, least(c.article_id, o.article_id) as older
+with candidates as (
+    select distinct c.article_id, o.article_id as other_id
     from changed_articles c
-    join core.article_fingerprint_bands b on b.article_id = c.article_id
+    cross join lateral unnest(c.bands) with ordinality as b (band_key, position)
     cross join lateral (
         select o.article_id from core.article_fingerprint_bands o
-        where o.band = b.band and o.band_key = b.band_key and o.article_id <> c.article_id
+        where o.band = (b.position - 1)::smallint and o.band_key = b.band_key and o.article_id <> c.article_id
         offset 0  -- keeps this a probe of the (band, band_key) index per band, whatever the statistics say
     ) o
-) p
-join core.article_fingerprints f1 on f1.article_id = p.newer
-join core.article_fingerprints f2 on f2.article_id = p.older
-cross join lateral (
-    select (count(*) filter (where x = y))::real / %(bins)s as similarity
-    from unnest(f1.minhash, f2.minhash) as t (x, y)
-) s
-where s.similarity >= %(threshold)s
-order by p.newer, p.older
+    where c.bands is not null
+),
+scored as (
+    select greatest(k.article_id, k.other_id) as newer, least(k.article_id, k.other_id) as older, s.similarity
+    from candidates k
+    join changed_articles c on c.article_id = k.article_id
+    cross join lateral (
+        select f.minhash from core.article_fingerprints f where f.article_id = k.other_id
+        offset 0  -- one primary-key probe per candidate
+    ) f
+    cross join lateral (
+        select (count(*) filter (where x = y))::real / %(bins)s as similarity
+        from unnest(c.minhash, f.minhash) as t (x, y)
+    ) s
+)
+insert into core.article_matches (article_id, matched_article_id, method, similarity, matched_at)
+select distinct on (newer, older) newer, older, 'near_duplicate', similarity, now()
+from scored
+where similarity >= %(threshold)s
+order by newer, older
 on conflict (article_id, matched_article_id) do nothing
 returning article_id, matched_article_id
 """
@@ -398,6 +413,11 @@ def load_articles(cur: psycopg2.extensions.cursor, articles: list[Article], craw
                                  "or fix the extraction)")
     # JIT compiling these plans costs more than running them (they touch a batch, not a table).
     cur.execute("set local jit = off")
+    # Bodies are compressed as they are staged and stored: lz4, where the server has it, costs a
+    # fraction of the default pglz's CPU (readers see no difference; the method is kept per value).
+    cur.execute(LZ4_AVAILABLE_SQL)
+    if cur.fetchone()[0]:
+        cur.execute("set local default_toast_compression = lz4")
     cur.execute(STAGE_DDL)
     cur.copy_expert("copy article_keys from stdin with (format csv)", _csv_keys(articles))
     cur.execute("select count(distinct url) from article_keys")
@@ -406,7 +426,7 @@ def load_articles(cur: psycopg2.extensions.cursor, articles: list[Article], craw
     to_send = [articles[row[0]] for row in cur.fetchall()]
     new = updated = 0
     if to_send:
-        cur.copy_expert("copy article_stage (doc) from stdin with (format csv)", _csv_documents(to_send))
+        cur.copy_expert("copy article_stage from stdin", _copy_rows(to_send))
         cur.execute(UPSERT_SQL, {"crawl_run_id": crawl_run_id})
         new, updated = cur.fetchone()
     cur.execute(TOUCH_UNCHANGED_SQL)
@@ -540,38 +560,37 @@ def _csv_keys(articles: list[Article]) -> io.StringIO:
     return buffer
 
 
-def _csv_documents(articles: list[Article]) -> io.StringIO:
+def _copy_rows(articles: list[Article]) -> io.StringIO:
+    """The articles as COPY text rows, in article_stage's column order: typed columns, so the
+    server parses no JSON document per article."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for ordinal, article in enumerate(articles):
-        writer.writerow([json.dumps(_document(article, ordinal), ensure_ascii=False)])
+    for ordinal, a in enumerate(articles):
+        fields = (
+            str(ordinal), _text(a.url), _text(a.source), _text(a.canonical_url), _text(a.title),
+            _text(a.description), _text(a.body), _array(a.authors), _text(_iso(a.published_at)),
+            _text(_iso(a.modified_at)), _text(a.language), _text(a.section), _array(a.tags),
+            _text(a.image_url), _text(a.original_source), str(a.word_count), _text(a.content_hash),
+            _text(a.extractor), _array(a.flags), _text(_iso(a.fetched_at)),
+        )
+        buffer.write("\t".join(fields))
+        buffer.write("\n")
     buffer.seek(0)
     return buffer
 
 
-def _document(article: Article, ordinal: int) -> dict[str, Any]:
-    return {
-        "ordinal": ordinal,
-        "url": article.url,
-        "source": article.source,
-        "canonical_url": article.canonical_url,
-        "title": article.title,
-        "description": article.description,
-        "body": article.body,
-        "authors": list(article.authors),
-        "published_at": _iso(article.published_at),
-        "modified_at": _iso(article.modified_at),
-        "language": article.language,
-        "section": article.section,
-        "tags": list(article.tags),
-        "image_url": article.image_url,
-        "original_source": article.original_source,
-        "word_count": article.word_count,
-        "content_hash": article.content_hash,
-        "extractor": article.extractor,
-        "flags": list(article.flags),
-        "last_fetched_at": _iso(article.fetched_at),
-    }
+def _text(value: str | None) -> str:
+    """A field of COPY's text format: backslash, tab, newline and carriage return escaped; \\N is NULL."""
+    if value is None:
+        return "\\N"
+    if "\\" in value:
+        value = value.replace("\\", "\\\\")
+    return value.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _array(items: Iterable[str]) -> str:
+    """A text[] literal ({"a","b"}, each element quoted, quote and backslash escaped) as a COPY field."""
+    elements = ('"' + item.replace("\\", "\\\\").replace('"', '\\"') + '"' for item in items)
+    return _text("{" + ",".join(elements) + "}")
 
 
 def _iso(moment: datetime | None) -> str | None:
