@@ -9,6 +9,7 @@ import copy
 import functools
 import logging
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -273,8 +274,9 @@ def merged_chunks(pruned: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlEle
     returned = {n for n in (_norm(line) for line in text.split("\n")) if len(n) >= CHUNK_MATCH_MIN_CHARS}
     matched = [p for p in pruned.iter("p") if _norm(p.text_content()) in returned]
     candidates = _chunk_candidates(matched)
+    alike = _by_signature(pruned, {c.tag for c in candidates})
     for first in candidates:
-        further = _further_chunks(pruned, first, returned)
+        further = _further_chunks(alike[_signature(first)], first, returned)
         if further:
             # The text goes into the innermost container holding the returned paragraphs: that
             # is the element trafilatura reads, and a chunk wrapper may hold its own copy of
@@ -321,15 +323,26 @@ def _chunk_candidates(matched: list[lxml.html.HtmlElement]) -> list[lxml.html.Ht
     return [c for key, c in seen.items() if holding[key] >= CHUNK_MIN_MATCHED]
 
 
+def _by_signature(
+    tree: lxml.html.HtmlElement, tags: set[str]
+) -> defaultdict[tuple[str, tuple[str, ...]], list[lxml.html.HtmlElement]]:
+    """The tree's elements of these tags grouped by tag and classes, in page order: one walk
+    for all the candidates instead of one each."""
+    groups: defaultdict[tuple[str, tuple[str, ...]], list[lxml.html.HtmlElement]] = defaultdict(list)
+    if tags:
+        for element in tree.iter(*tags):
+            groups[_signature(element)].append(element)
+    return groups
+
+
 def _further_chunks(
-    work: lxml.html.HtmlElement, first: lxml.html.HtmlElement, returned: set[str]
+    alike: list[lxml.html.HtmlElement], first: lxml.html.HtmlElement, returned: set[str]
 ) -> list[lxml.html.HtmlElement]:
-    """Elements shaped like ``first``, near it in the same <article>, that add prose."""
-    signature = _signature(first)
+    """Elements shaped like ``first`` (``alike``), near it in the same <article>, that add prose."""
     article = _enclosing_article(first)
     further = []
-    for other in work.iter(first.tag):
-        if other is first or _signature(other) != signature:
+    for other in alike:
+        if other is first:
             continue
         if _is_inside(other, first) or _is_inside(first, other) or _enclosing_article(other) is not article:
             continue

@@ -161,6 +161,8 @@ def _linked_list_items(tree: lxml.html.HtmlElement) -> frozenset[str]:
     """word_key() of every <li> whose links make up a large part of its text."""
     found: set[str] = set()
     for item in tree.iter("li"):
+        if item.find(".//a") is None:
+            continue  # no link: not a list of other pages (and most list items are skipped cheaply)
         text = word_key(item.text_content())
         if not text:
             continue
