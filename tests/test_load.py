@@ -5,6 +5,7 @@ import threading
 import uuid
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import psycopg2
 import pytest
@@ -231,3 +232,62 @@ def test_concurrent_loads_of_the_same_articles_neither_crash_nor_lose_the_newest
         assert cur.fetchone()[0] == 150
         cur.execute("select count(distinct author_id) from core.article_authors")
         assert cur.fetchone()[0] == 151
+
+
+def test_an_unchanged_article_seen_again_only_moves_last_seen(clean_warehouse: str) -> None:
+    url = "https://test.example/news/seen-again"
+    load([make_article(url)])
+    later = FETCHED + timedelta(hours=6)
+    before = snapshot()
+    assert load([make_article(url, fetched_at=later)]) == LoadCounts(unchanged=1)
+    with transaction() as cur:
+        cur.execute("select version, first_seen_at, last_seen_at, last_fetched_at from core.articles where url = %s", (url,))
+        assert cur.fetchone() == (1, FETCHED, later, FETCHED)
+    assert snapshot() == before  # no new version, no new content
+
+
+class RecordingCursor(psycopg2.extensions.cursor):
+    """A real cursor that also keeps what each COPY sent, by target table."""
+
+    sent: dict[str, list[str]]
+
+    def copy_expert(self, sql: str, file: Any, size: int = 8192) -> None:  # type: ignore[override]
+        text = file.getvalue()
+        self.sent.setdefault(sql.split()[1], []).append(text)
+        super().copy_expert(sql, file, size)
+
+
+def load_recording(dsn: str, articles: list[Article]) -> tuple[LoadCounts, dict[str, list[str]]]:
+    conn = psycopg2.connect(dsn, cursor_factory=RecordingCursor)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.sent = {}
+            return load_articles(cur, articles, new_run(cur)), cur.sent
+    finally:
+        conn.close()
+
+
+def test_a_reload_of_unchanged_articles_sends_only_their_keys(clean_warehouse: str) -> None:
+    """The bodies of unchanged articles never reach the server: only URL, hash and fetch time."""
+    batch = [make_article(f"https://test.example/news/keys-{i}", body=f"Body number {i} of the batch.")
+             for i in range(3)]
+    changed = make_article("https://test.example/news/keys-1", body="A rewritten body.",
+                           fetched_at=FETCHED + timedelta(hours=1))
+    load(batch)
+    counts, sent = load_recording(clean_warehouse, batch)
+    assert counts == LoadCounts(unchanged=3)
+    assert "article_stage" not in sent and not any("Body number" in text for text in sent["article_keys"])
+    counts, sent = load_recording(clean_warehouse, [batch[0], changed, batch[2]])
+    assert counts == LoadCounts(updated=1, unchanged=2)
+    assert len(sent["article_stage"]) == 1 and "A rewritten body." in sent["article_stage"][0]
+    assert "Body number" not in sent["article_stage"][0]
+
+
+def test_authors_tags_and_flags_with_quotes_and_backslashes_are_stored_exactly(clean_warehouse: str) -> None:
+    authors = ('Anna "Nan" O\'Neil', "back\\slash, comma", "{braces}", "NULL", "tab\there")
+    url = "https://test.example/news/names"
+    load([make_article(url, authors=authors, tags=("a,b", '"q"'), flags=("x\\y",), description="",
+                       section=None)])
+    with transaction() as cur:
+        cur.execute("select authors, tags, flags, description, section from core.articles where url = %s", (url,))
+        assert cur.fetchone() == (list(authors), ["a,b", '"q"'], ["x\\y"], "", None)

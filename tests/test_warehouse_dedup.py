@@ -15,7 +15,8 @@ import pytest
 from tests.conftest import PROJECT_ROOT
 from tests.test_load import FETCHED, make_article
 from transforms.article import Article
-from transforms.fingerprint import NEAR_DUPLICATE_JACCARD, estimate_jaccard, fingerprint
+from transforms.fingerprint import (BINS, FINGERPRINT_VERSION, NEAR_DUPLICATE_JACCARD, ArticleFingerprint, Fingerprint,
+                                    article_text, estimate_jaccard, fingerprint, with_fingerprint)
 from transforms.load import load_articles
 from transforms.warehouse import transaction
 
@@ -194,3 +195,39 @@ def test_daily_counts_and_authors_count_copies_apart(sources: str) -> None:
         assert cur.fetchall() == [("origin", PUBLISHED.date(), 1, 1, 0), ("reposter", PUBLISHED.date(), 1, 0, 1)]
         cur.execute("select author, articles, original_articles from marts.authors order by author")
         assert cur.fetchall() == [("Jordan Ellis", 1, 0), ("Rosa Vidal", 1, 1)]
+
+
+def stored_signature(url: str) -> list[int]:
+    with transaction() as cur:
+        cur.execute("""select f.minhash from core.article_fingerprints f join core.articles a using (article_id)
+                       where a.url = %s""", (url,))
+        return cur.fetchone()[0]
+
+
+def test_the_load_uses_the_fingerprint_extraction_attached_while_it_is_current(sources: str) -> None:
+    article = original()
+    own = fingerprint(article_text(article.title, article.body))
+    assert own is not None
+    # Attached for this very content: used as it is (a marker signature shows it was not recomputed).
+    marker = Fingerprint(tuple(range(BINS)), own.bands, own.shingles)
+    load_as("origin", [replace(article, fingerprint=ArticleFingerprint(FINGERPRINT_VERSION, article.content_hash, marker))])
+    assert stored_signature(ORIGINAL_URL) == list(range(BINS))
+    # Attached for another content hash, or by another recipe: stale, so computed again.
+    edited = replace(article, body=ORIGINAL + "\nUpdated.", fetched_at=FETCHED + timedelta(hours=1),
+                     content_hash="e" * 64)
+    stale = [ArticleFingerprint(FINGERPRINT_VERSION, article.content_hash, marker),
+             ArticleFingerprint(FINGERPRINT_VERSION + 1, edited.content_hash, marker)]
+    for n, attached in enumerate(stale, start=1):
+        changed = replace(edited, fetched_at=FETCHED + timedelta(hours=n), content_hash=f"{n:x}" * 64,
+                          fingerprint=replace(attached, content_hash=attached.content_hash if n == 1 else f"{n:x}" * 64))
+        load_as("origin", [changed])
+        expected = fingerprint(article_text(changed.title, changed.body))
+        assert expected is not None and stored_signature(ORIGINAL_URL) == list(expected.signature)
+
+
+def test_with_fingerprint_attaches_what_the_load_would_compute() -> None:
+    article = original()
+    attached = with_fingerprint(article).fingerprint
+    assert attached is not None and attached.content_hash == article.content_hash
+    assert attached.fingerprint == fingerprint(article_text(article.title, article.body))
+    assert with_fingerprint(article) == article  # derived data: equality unchanged
