@@ -1,8 +1,9 @@
 """news_maintenance: weekly upkeep of the archive and the warehouse.
 
 1. retention: crawls finished more than `retention_days` ago (param, or the environment variable
-   NEWS_ARCHIVE_RETENTION_DAYS, default 365) lose their WARC file and raw.captures rows. Articles
-   and their versions are never touched; the crawl's row stays (warc_uri set to NULL).
+   NEWS_ARCHIVE_RETENTION_DAYS, default 365) lose their WARC and stats file (files in a local
+   ARCHIVE_ROOT, objects in an s3:// one) and raw.captures rows. Articles and their versions are
+   never touched; the crawl's row stays (warc_uri set to NULL).
 2. VACUUM (ANALYZE) of the pipeline's tables.
 3. refresh of the materialized marts, if any.
 """

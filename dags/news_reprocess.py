@@ -2,7 +2,8 @@
 
 For after an extractor upgrade or a fix to a source's extraction hints. Trigger it by hand with
 params `source`, `since` and `until` (YYYY-MM-DD, until exclusive): every crawl run of that
-source whose window overlaps is read back from its WARC in ARCHIVE_ROOT, extracted again and
+source whose window overlaps is read back from its WARC in ARCHIVE_ROOT (a folder, or an s3://
+bucket read by ranged requests: only the article pages' records), extracted again and
 upserted, oldest run first. Safe to repeat: a second run finds every article unchanged.
 Runs whose WARC was removed by retention (news_maintenance) are not in the list.
 """
