@@ -15,6 +15,10 @@ USER_AGENT = os.environ.get(
 ROBOTSTXT_OBEY = True
 
 CONCURRENT_REQUESTS = 16
+# The spider yields requests only (no items, no item pipelines). Scrapy starts CONCURRENT_ITEMS
+# asyncio tasks for every callback's output, empty or not: 100 (the default) per article page
+# was a quarter of a replay crawl's reactor time. Requests are scheduled synchronously anyway.
+CONCURRENT_ITEMS = 1
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
 RANDOMIZE_DOWNLOAD_DELAY = True
@@ -69,6 +73,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Retries that honour Retry-After on 429/503, in place of Scrapy's RetryMiddleware.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapers.politeness.RetryAfterMiddleware": 550,
+    # Scrapy's meta-refresh redirects, same place, same decisions, without decoding every page.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "scrapers.meta_refresh.QuickMetaRefreshMiddleware": 580,
     # Nearest the network: serves from WARC when REPLAY_WARC is set, else switched off.
     "scrapers.replay.ReplayMiddleware": 990,
     # Decompression bombs are dropped before the capture below could archive them.
@@ -80,6 +87,8 @@ EXTENSIONS = {
     "scrapers.crawl_run.CrawlRunRecorder": 500,
 }
 REPLAY_WARC = os.environ.get("REPLAY_WARC", "")
+# Where replay keeps each archive's index once built (default .data/replay-index in the project).
+REPLAY_INDEX_DIR = os.environ.get("REPLAY_INDEX_DIR", "")
 WARC_WORK_DIR = os.environ.get("WARC_WORK_DIR", "")
 # zlib level of each WARC record's gzip member: 6 is as small as 9 on news pages at under half the CPU.
 WARC_GZIP_LEVEL = 6
