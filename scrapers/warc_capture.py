@@ -137,6 +137,7 @@ class _Exchange:
     fetched_at: datetime
     kind: str
     content_type: str | None
+    digests: dict[str, str]  # the response record's WARC-Payload-Digest and WARC-Block-Digest
 
 
 class _RecordWriter:
@@ -204,7 +205,7 @@ class _RecordWriter:
         warc_date = exchange.fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ")
         response_record = writer.create_warc_record(
             exchange.url, "response", payload=BytesIO(exchange.body), length=len(exchange.body),
-            http_headers=exchange.http_headers, warc_headers_dict={"WARC-Date": warc_date},
+            http_headers=exchange.http_headers, warc_headers_dict={"WARC-Date": warc_date, **exchange.digests},
         )
         request_record = writer.create_warc_record(
             exchange.request_url, "request", payload=BytesIO(exchange.request_body),
@@ -298,11 +299,20 @@ class WarcCaptureMiddleware:
 
 
 def _exchange(request: Request, response: Response) -> _Exchange:
-    """Everything the records need, copied now: later middlewares may change the response."""
+    """Everything the records need, copied now: later middlewares may change the response.
+
+    The response's digests are taken here, in the reactor thread (hashlib releases the GIL), to
+    even out the work between it and the writer thread, the busier of the two.
+    """
     content_type = response.headers.get(b"Content-Type")
+    http_headers = _status_and_headers(response)
+    http_headers.compute_headers_buffer()
+    block = hashlib.sha1(http_headers.headers_buff)
+    block.update(response.body)
     return _Exchange(
         url=response.url, request_url=request.url, status=response.status,
-        http_headers=_status_and_headers(response), body=response.body,
+        http_headers=http_headers, body=response.body,
+        digests={"WARC-Payload-Digest": _sha1(hashlib.sha1(response.body)), "WARC-Block-Digest": _sha1(block)},
         request_headers=_request_headers(request), request_body=request.body or b"",
         fetched_at=_original_date(response) or datetime.now(timezone.utc),
         kind=request.meta.get("capture_kind", "robots" if response.url.endswith("/robots.txt") else "other"),

@@ -133,6 +133,12 @@ def test_the_writer_thread_keeps_order_and_offsets(tmp_path: Path) -> None:
         record = next(iter(ArchiveIterator(BytesIO(data[found.offset:found.offset + found.length]))))
         assert record.content_stream().read() == _page(f"story {index}")
         assert record.rec_headers.get_header("WARC-Payload-Digest") == found.payload_digest
+    # warcio recomputes every block and payload digest of the file and raises on a mismatch.
+    checked = 0
+    for record in ArchiveIterator(BytesIO(data), check_digests="raise"):
+        record.content_stream().read()
+        checked += record.rec_type in ("response", "request")
+    assert checked == 80
     assert capture.crawler.stats.get_value("warc/records") == 80
 
 
