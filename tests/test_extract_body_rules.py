@@ -9,7 +9,14 @@ from datetime import UTC, datetime
 
 from transforms.article import Article
 from transforms.boilerplate import drop_furniture
-from transforms.body import body_lines, drop_link_lists, interior_lines, is_sentence, merged_chunks
+from transforms.body import (
+    article_container,
+    body_lines,
+    drop_link_lists,
+    interior_lines,
+    is_sentence,
+    merged_chunks,
+)
 from transforms.extract import extract_article
 from transforms.page import parse_html
 
@@ -58,6 +65,30 @@ def test_interior_lines_untouched_when_the_wider_run_disagrees() -> None:
     precise = "\n".join(SENTENCES[:4])
     recalled = "\n".join([SENTENCES[0], "Something else entirely was written on this page today, it said."])
     assert interior_lines(precise, recalled) == precise
+
+
+def test_interior_lines_never_drop_a_line_precision_kept() -> None:
+    # A subheading precision kept that the wider run leaves out still stands in its place.
+    story = [f"Paragraph {n} of the story says the breakwater will be rebuilt before winter." for n in range(24)]
+    precise = "\n".join([*story[:10], "Waves of repairs", *story[10:]])
+    back = "It also asked the navy to survey the channel again before the ferries return."
+    recalled = "\n".join([*story[:12], back, *story[12:]])
+    assert interior_lines(precise, recalled).split("\n") == [*story[:10], "Waves of repairs", *story[10:12], back, *story[12:]]
+
+
+def test_article_container_is_the_innermost_element_holding_the_returned_paragraphs() -> None:
+    paragraphs = "".join(f"<p>{s}</p>" for s in SENTENCES)
+    tree = parse_html(
+        '<html><body><div class="page"><nav><p>Home and all the sections of this news site today</p></nav>'
+        f'<article><div class="story"><h1>Breakwater</h1><div class="text">{paragraphs}</div></div></article>'
+        "</div></body></html>"
+    )
+    container = article_container(tree, "\n".join(SENTENCES[1:5]))
+    assert container is not None and container.get("class") == "text"
+    # Paragraphs that only <body> holds together say nothing about where the article is.
+    split = parse_html(f"<html><body><div><p>{SENTENCES[0]}</p><p>{SENTENCES[1]}</p></div>"
+                       f"<div><p>{SENTENCES[2]}</p></div></body></html>")
+    assert article_container(split, "\n".join(SENTENCES[:3])) is None
 
 
 def test_sentence_shape() -> None:

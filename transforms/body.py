@@ -128,15 +128,54 @@ def _best_document(
         tree, page, fetched_at, favor_precision=True, with_metadata=with_metadata, fast=True
     )
     precise_words = word_count(precise.text or "") if precise is not None else 0
-    thin = precise_words < RECALL_RETRY_BELOW_WORDS
-    recalled = _trafilatura_document(tree, page, fetched_at, favor_precision=False, with_metadata=False, fast=not thin)
-    if not thin:
+    if precise_words >= RECALL_RETRY_BELOW_WORDS:
+        # Only the article's own container is read again in recall mode: the dropped
+        # paragraphs sit between the kept ones, so inside it, and it is a fraction of the page.
+        container = article_container(tree, precise.text or "")
+        recalled = _trafilatura_document(
+            _standalone(container) if container is not None else tree,
+            page, fetched_at, favor_precision=False, with_metadata=False, fast=True,
+        )
         if recalled is not None and recalled.text:
             precise.text = interior_lines(precise.text or "", recalled.text)
         return precise
+    recalled = _trafilatura_document(tree, page, fetched_at, favor_precision=False, with_metadata=False)
     if recalled is not None and word_count(recalled.text or "") >= RECALL_PREFERRED_RATIO * max(precise_words, 1):
         return _with_metadata_of(recalled, precise)
     return precise or recalled
+
+
+# Elements whose text trafilatura returns as one line each; the article container is the
+# nearest element holding every one of them that matched a returned line.
+_LINE_TAGS = ("p", "li", "blockquote", "h2", "h3", "h4")
+CONTAINER_MIN_MATCHED = 3
+
+
+def article_container(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement | None:
+    """The innermost element holding every paragraph of ``text`` found in the page, or None
+    where too few are found, or only <body> holds them all."""
+    lines = {n for n in (_norm(line) for line in text.split("\n")) if len(n) >= CHUNK_MATCH_MIN_CHARS}
+    matched = [e for e in tree.iter(*_LINE_TAGS) if _norm(e.text_content()) in lines]
+    if len(matched) < CONTAINER_MIN_MATCHED:
+        return None
+    holding = list(matched[0].iterancestors())  # innermost first
+    for element in matched[1:]:
+        # The ancestors stay referenced while compared: lxml makes a new proxy object for an
+        # element nobody holds, and a dead proxy's id() can be reused by another.
+        ancestors = list(element.iterancestors())
+        keys = {id(a) for a in ancestors}
+        holding = [a for a in holding if id(a) in keys]
+    container = holding[0] if holding else None
+    if container is None or container.tag in {"body", "html"}:
+        return None
+    return container
+
+
+def _standalone(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """A document whose body holds a copy of ``element`` alone."""
+    document = lxml.html.document_fromstring("<html><body></body></html>")
+    document.find("body").append(copy.deepcopy(element))
+    return document
 
 
 # What one trafilatura run reads from the page's text; every other Document field is metadata.
@@ -175,13 +214,12 @@ def interior_lines(precise: str, recalled: str) -> str:
     pairs = _aligned_pairs([_norm(line) for line in kept], [_norm(line) for line in wider])
     if len(pairs) < 2 or len(pairs) < INTERIOR_MIN_ALIGNED * len(kept):
         return precise
-    aligned = {wider_index for _, wider_index in pairs}
-    (first_kept, first_wider), (last_kept, last_wider) = pairs[0], pairs[-1]
-    between = [
-        line for index, line in enumerate(wider[first_wider : last_wider + 1], start=first_wider)
-        if index in aligned or is_sentence(line)
-    ]
-    return "\n".join([*kept[:first_kept], *between, *kept[last_kept + 1 :]])
+    lines = kept[: pairs[0][0]]
+    for (kept_index, wider_index), (next_kept, next_wider) in zip(pairs, pairs[1:]):
+        lines.extend(kept[kept_index:next_kept])  # precision's own lines are never dropped
+        lines.extend(line for line in wider[wider_index + 1 : next_wider] if is_sentence(line))
+    lines.extend(kept[pairs[-1][0] :])
+    return "\n".join(lines)
 
 
 def is_sentence(line: str) -> bool:
