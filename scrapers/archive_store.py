@@ -118,7 +118,10 @@ def publish(work_file: Path, destination: str) -> None:
         os.replace(staging, target)
         return
     fs, path = _filesystem(destination)
-    fs.put_file(str(work_file), path)
+    try:
+        fs.put_file(str(work_file), path)
+    except Exception as exc:  # s3fs raises OSErrors and botocore's own errors alike
+        raise ArchiveError(_cannot_write(destination, exc)) from exc
     work_file.unlink()
 
 
@@ -127,7 +130,15 @@ def write_text(destination: str, text: str) -> None:
         _local_path(destination).write_text(text, encoding="utf-8")
         return
     fs, path = _filesystem(destination)
-    fs.pipe_file(path, text.encode("utf-8"))
+    try:
+        fs.pipe_file(path, text.encode("utf-8"))
+    except Exception as exc:
+        raise ArchiveError(_cannot_write(destination, exc)) from exc
+
+
+def _cannot_write(destination: str, exc: Exception) -> str:
+    return (f"could not write {destination}: {type(exc).__name__}: {exc}. Check that the bucket in "
+            f"ARCHIVE_ROOT exists and that AWS_ENDPOINT_URL and the AWS_* credentials reach it")
 
 
 def exists(location: str) -> bool:

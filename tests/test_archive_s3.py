@@ -11,6 +11,7 @@ outright), not through the code under test; the requests are counted from the se
 from __future__ import annotations
 
 import json
+import logging
 import re
 import signal
 import subprocess
@@ -29,7 +30,7 @@ import s3fs
 from warcio.archiveiterator import ArchiveIterator
 
 from scrapers import archive_store
-from scrapers.crawl_process import CrawlRequest, run_crawl
+from scrapers.crawl_process import CrawlFailed, CrawlRequest, run_crawl
 from scrapers.window import Window, parse_bound, window_from_args
 from tests.conftest import DEMO_ARCHIVE, PROJECT_ROOT
 from tests.ops_stack import free_port
@@ -212,6 +213,23 @@ def test_crawl_load_reprocess_and_retention_with_the_archive_in_s3(
         runs_to_reprocess("news_repost", window)
     with pytest.raises(RunNotLoadable, match="missing from the archive"):
         extract_and_load(runs["news_repost"], workers=1)
+
+
+def test_a_crawl_that_cannot_upload_its_warc_publishes_nothing_and_says_why(
+    clean_warehouse: str, s3_server: S3Server, s3_archive: str, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("ARCHIVE_ROOT", "s3://no-such-bucket/warcs")
+    monkeypatch.setenv("REPLAY_WARC", str(DEMO_ARCHIVE))
+    monkeypatch.setenv("NEWS_CRAWL_LOG_LEVEL", "WARNING")
+    caplog.set_level(logging.INFO, logger="scrapers.crawl_process")
+    with pytest.raises(CrawlFailed, match="recorded no run"):
+        run_crawl(CrawlRequest("aljazeera", window_from_args("2026-11-19", "2026-11-19")))
+    assert "could not write s3://no-such-bucket/warcs/aljazeera/2026/11/19/" in caplog.text
+    assert "Check that the bucket in ARCHIVE_ROOT exists" in caplog.text
+    with transaction() as cur:
+        cur.execute("select (select count(*) from ops.crawl_runs), (select count(*) from raw.captures)")
+        assert cur.fetchone() == (0, 0)
 
 
 def test_locations_under_a_local_or_an_s3_root(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
