@@ -64,7 +64,7 @@ def _is_local(location: str) -> bool:
 
 
 def _local_path(location: str) -> Path:
-    return Path(location.removeprefix("file://") if location.startswith("file://") else location)
+    return Path(location.removeprefix("file://"))
 
 
 def is_remote(location: str) -> bool:
@@ -122,6 +122,7 @@ def publish(work_file: Path, destination: str) -> None:
         fs.put_file(str(work_file), path)
     except Exception as exc:  # s3fs raises OSErrors and botocore's own errors alike
         raise ArchiveError(_cannot_write(destination, exc)) from exc
+    log.info("uploaded %s (%d bytes)", destination, work_file.stat().st_size)
     work_file.unlink()
 
 
