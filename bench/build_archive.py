@@ -173,14 +173,22 @@ def build_archive(n: int, out: Path | None = None, *, progress: bool = False) ->
         raise ValueError(f"N must be at least 1, got {n}")
     pool = page_pool()
     out = out or archive_path(n, pool)
-    if out.is_file():
-        return out, pool.origin
-    out.parent.mkdir(parents=True, exist_ok=True)
-    part = out.with_name(out.name + ".part")
-    with part.open("wb") as stream:
-        write_archive(stream, n, pool, progress=progress)
-    part.replace(out)  # a half-written archive never sits under the real name
+    if not out.is_file():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        part = out.with_name(out.name + ".part")
+        with part.open("wb") as stream:
+            write_archive(stream, n, pool, progress=progress)
+        part.replace(out)  # a half-written archive never sits under the real name
+    index_for_replay(out)
     return out, pool.origin
+
+
+def index_for_replay(path: Path) -> None:
+    """Index the archive for replay now, once, as a replay server indexes what it serves: the
+    crawl stage then measures crawling, not a scan of the archive (a no-op when indexed)."""
+    from scrapers.replay import DEFAULT_INDEX_DIR, index_archive
+
+    index_archive([path], None, Path(os.environ.get("REPLAY_INDEX_DIR") or DEFAULT_INDEX_DIR))
 
 
 def main(argv: list[str] | None = None) -> None:

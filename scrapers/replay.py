@@ -105,7 +105,7 @@ def _file_responses(path: Path, cache_dir: Path | None) -> list[tuple[str, Recor
         found = list(_index_records(path))
     responses = [(url, location) for record_type, url, location in found if record_type == "response"]
     if cache is not None:
-        _write_cache(cache, responses)
+        _write_cache(cache, path, responses)
     return responses
 
 
@@ -121,7 +121,7 @@ def _read_cache(cache: Path, path: Path) -> list[tuple[str, RecordLocation]] | N
         lines = cache.read_text(encoding="utf-8").splitlines()
     except OSError:
         return None
-    if not lines or lines[0] != INDEX_FORMAT:
+    if not lines or lines[0] != f"{INDEX_FORMAT}\t{path.resolve()}":
         return None
     responses = []
     for line in lines[1:]:
@@ -130,19 +130,32 @@ def _read_cache(cache: Path, path: Path) -> list[tuple[str, RecordLocation]] | N
     return responses
 
 
-def _write_cache(cache: Path, responses: list[tuple[str, RecordLocation]]) -> None:
+def _write_cache(cache: Path, path: Path, responses: list[tuple[str, RecordLocation]]) -> None:
     """Best effort: a cache that cannot be written only means the next crawl scans again."""
     if any(("\t" in url or "\n" in url or "\r" in url) for url, _ in responses):
         return
-    lines = [INDEX_FORMAT, *(f"{loc.offset}\t{'' if loc.length is None else loc.length}\t{url}"
-                            for url, loc in responses)]
+    lines = [f"{INDEX_FORMAT}\t{path.resolve()}",
+             *(f"{loc.offset}\t{'' if loc.length is None else loc.length}\t{url}" for url, loc in responses)]
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
+        _prune_cache(cache.parent, path.name)
         staging = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
         staging.write_text("\n".join(lines) + "\n", encoding="utf-8")
         os.replace(staging, cache)  # readers see a whole index or none
     except OSError as exc:
         log.warning("replay index not cached at %s: %s", cache, exc)
+
+
+def _prune_cache(cache_dir: Path, name: str) -> None:
+    """Drop the indexes of earlier versions of this archive and of archives that are gone."""
+    for old in cache_dir.glob("*.tsv"):
+        try:
+            with old.open(encoding="utf-8") as f:
+                archive = Path(f.readline().rstrip("\n").partition("\t")[2])
+            if not archive.is_file() or old.name.startswith(f"{name}."):
+                old.unlink(missing_ok=True)
+        except OSError:
+            continue
 
 
 def _index_records(path: Path) -> Iterator[tuple[str, str, RecordLocation]]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from scrapy.settings import default_settings
+
 BOT_NAME = "news-pipeline"
 SPIDER_LOADER_CLASS = "scrapers.spider_loader.SourceSpiderLoader"
 
@@ -86,6 +88,14 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS = {
     "scrapers.crawl_run.CrawlRunRecorder": 500,
 }
+# Components switched off above (COOKIES_ENABLED, REMOTE_CONTROL_ENABLED) are still imported by
+# Scrapy to be told they are off; left out of the base lists, they are not: aiohttp and tldextract
+# were a third of a crawl's start-up. Every other default stays as Scrapy ships it.
+_NEVER_LOADED = {"scrapy.downloadermiddlewares.cookies.CookiesMiddleware",
+                 "scrapy.extensions.remote_control.RemoteControl"}
+DOWNLOADER_MIDDLEWARES_BASE = {k: v for k, v in default_settings.DOWNLOADER_MIDDLEWARES_BASE.items()
+                               if k not in _NEVER_LOADED}
+EXTENSIONS_BASE = {k: v for k, v in default_settings.EXTENSIONS_BASE.items() if k not in _NEVER_LOADED}
 REPLAY_WARC = os.environ.get("REPLAY_WARC", "")
 # Where replay keeps each archive's index once built (default .data/replay-index in the project).
 REPLAY_INDEX_DIR = os.environ.get("REPLAY_INDEX_DIR", "")

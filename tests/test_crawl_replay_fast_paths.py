@@ -81,6 +81,12 @@ def test_the_cached_index_equals_a_scan_and_is_not_used_once_the_file_changes(tm
     rebuilt = index_archive(replay_paths(str(pattern)), HOSTS, cache)
     assert f"{AJ}/news/2026/11/19/new" in rebuilt and IN_WINDOW[0] not in rebuilt
     assert rebuilt == index_archive(replay_paths(str(pattern)), HOSTS)
+    assert len(list(cache.iterdir())) == 2  # the stale index went when the new one was written
+    # An archive that is gone takes its index with it at the next write.
+    (folder / "CC-NEWS-20261120010000-00001.warc.gz").unlink()
+    os.utime(second, ns=(2, 2))
+    index_archive(replay_paths(str(second)), HOSTS, cache)
+    assert [p.name.split(".warc.gz")[0] for p in cache.iterdir()] == ["CC-NEWS-20261120020000-00002"]
 
 
 def test_capture_digests_are_warcios_own() -> None:
