@@ -23,12 +23,14 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import psycopg2
+import psycopg2.extensions
 
 from transforms.article import Article
-from transforms.fingerprint import with_fingerprint
 from transforms.demo_warehouse import scratch_database
+from transforms.fingerprint import with_fingerprint
 from transforms.load import LoadCounts, load_articles
 from transforms.normalize import content_hash
 
@@ -47,11 +49,24 @@ class Pass:
     name: str
     seconds: float
     counts: LoadCounts
+    python_cpu_seconds: float  # this process
+    server_cpu_seconds: float | None  # the PostgreSQL backend that ran the load, when it is local
+
+    @property
+    def total(self) -> int:
+        return self.counts.new + self.counts.updated + self.counts.unchanged
 
     @property
     def articles_per_second(self) -> float:
-        total = self.counts.new + self.counts.updated + self.counts.unchanged
-        return total / self.seconds if self.seconds else 0.0
+        return self.total / self.seconds if self.seconds else 0.0
+
+    @property
+    def articles_per_cpu_second(self) -> float | None:
+        """On a shared machine a steadier figure than wall time: what the load costs, not what it waited."""
+        if self.server_cpu_seconds is None:
+            return None
+        cpu = self.python_cpu_seconds + self.server_cpu_seconds
+        return self.total / cpu if cpu else None
 
 
 def synthetic_articles(n: int, seed: int = 20261120) -> list[Article]:
@@ -138,18 +153,36 @@ def _run_id(cur: psycopg2.extensions.cursor) -> str:
     return run_id
 
 
+def _server_cpu_seconds(backend_pid: int) -> float | None:
+    """CPU seconds a local PostgreSQL backend has used so far (None when it is not on this machine)."""
+    try:
+        fields = Path(f"/proc/{backend_pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def timed_pass(dsn: str, name: str, articles: list[Article], batch: int) -> Pass:
     counts = LoadCounts()
     conn = psycopg2.connect(dsn)
     try:
+        with conn, conn.cursor() as cur:
+            cur.execute("select pg_backend_pid()")
+            backend_pid = cur.fetchone()[0]
+        local = psycopg2.extensions.parse_dsn(dsn).get("host", "localhost") in ("localhost", "127.0.0.1", "::1")
+        server_before = _server_cpu_seconds(backend_pid) if local else None
+        python_before = time.process_time()
         started = time.perf_counter()
         for start in range(0, len(articles), batch):
             with conn, conn.cursor() as cur:  # one transaction per batch, as one crawl run's load
                 counts = counts + load_articles(cur, articles[start:start + batch], _run_id(cur))
         seconds = time.perf_counter() - started
+        python_cpu = time.process_time() - python_before
+        server_after = _server_cpu_seconds(backend_pid) if server_before is not None else None
     finally:
         conn.close()
-    return Pass(name, seconds, counts)
+    server_cpu = server_after - server_before if server_before is not None and server_after is not None else None
+    return Pass(name, seconds, counts, python_cpu, server_cpu)
 
 
 def stories(dsn: str) -> tuple[int, int]:
@@ -176,14 +209,18 @@ def main(argv: list[str] | None = None) -> int:
                   timed_pass(dsn, "unchanged re-load", articles, args.batch)]
         story_count, folded = stories(dsn)
     for p in passes:
+        per_cpu = f", {p.articles_per_cpu_second:,.0f} per CPU-second (Python + server)" if p.articles_per_cpu_second else ""
         print(f"{p.name:<18} {args.n} articles in {p.seconds:6.1f} s = {p.articles_per_second:7.0f} articles/s "
-              f"({p.counts.new} new, {p.counts.updated} updated, {p.counts.unchanged} unchanged)")
+              f"({p.counts.new} new, {p.counts.updated} updated, {p.counts.unchanged} unchanged){per_cpu}")
     print(f"stories in marts.articles: {story_count} ({folded} with copies folded in)")
     print(f"fingerprints, computed before the load as the extraction workers do: {fingerprint_us:.0f} us/article (CPU)")
     summary = {
         "n": args.n, "batch": args.batch, "date": datetime.now(UTC).date().isoformat(),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
         **{p.name.replace(" ", "_").replace("-", "") + "_articles_per_s": round(p.articles_per_second) for p in passes},
+        **{p.name.replace(" ", "_").replace("-", "") + "_articles_per_cpu_s": round(p.articles_per_cpu_second)
+           for p in passes if p.articles_per_cpu_second},
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "stories": story_count, "stories_with_copies": folded,
         "extraction_side_fingerprint_us_per_article": round(fingerprint_us),
     }
