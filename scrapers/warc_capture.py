@@ -52,9 +52,10 @@ class LeveledWarcWriter(WARCWriter):
 
     warcio hard-codes stdlib zlib at level 9, which profiled at 60% of a replay crawl's CPU.
     zlib-ng writes the same gzip format, as small at the same level, in half the CPU of stdlib
-    zlib; level 6 is as small as 9 on news pages. A record is serialised whole and compressed in
-    one call (zlib releases the GIL for it), and its digests are taken in one hashlib call each
-    instead of warcio's 16 KB steps. Offsets stay per record.
+    zlib (WARC_GZIP_LEVEL in scrapers/settings.py says which level and why). A record is
+    serialised whole and compressed in one call (zlib-ng releases the GIL for it), and its
+    digests are taken in one hashlib call each instead of warcio's 16 KB steps. Offsets stay
+    per record.
     """
 
     def __init__(self, out: BinaryIO, level: int, **kwargs: object) -> None:
@@ -68,12 +69,18 @@ class LeveledWarcWriter(WARCWriter):
         return f"<urn:uuid:{uuid.UUID(int=self._ids.getrandbits(128), version=4)}>"
 
     def write_record(self, record: Any, params: object = None) -> None:
+        self.write_serialized(self.serialize(record))
+
+    def serialize(self, record: Any) -> bytes:
+        """The record's uncompressed bytes (digests taken, Content-Length set)."""
         plain = BytesIO()
         self._write_warc_record(plain, record)
+        return plain.getvalue()
+
+    def write_serialized(self, data: bytes) -> None:
+        """One gzip member holding ``data``, appended to the file."""
         compressor = zlib_ng.compressobj(self.level, zlib_ng.DEFLATED, zlib_ng.MAX_WBITS + 16)
-        with plain.getbuffer() as view:
-            member = compressor.compress(view) + compressor.flush()
-        self.out.write(member)
+        self.out.write(compressor.compress(data) + compressor.flush())
 
     def ensure_digest(self, record: Any, block: bool = True, payload: bool = True) -> None:
         """warcio's digests (sha1, base32), from an in-memory payload in one call each."""
@@ -125,27 +132,26 @@ class Capture:
 
 @dataclass(frozen=True)
 class _Exchange:
-    """One response and its request, copied out of Scrapy's objects for the writer thread."""
+    """One response and its request as serialised WARC records, for the writer thread."""
 
     url: str
-    request_url: str
     status: int
-    http_headers: StatusAndHeaders
-    body: bytes
-    request_headers: StatusAndHeaders
-    request_body: bytes
-    fetched_at: datetime
     kind: str
     content_type: str | None
-    digests: dict[str, str]  # the response record's WARC-Payload-Digest and WARC-Block-Digest
+    fetched_at: datetime
+    payload_digest: str
+    response_record: bytes  # uncompressed; the writer compresses and places it
+    request_record: bytes
 
 
 class _RecordWriter:
     """Writes exchanges to the WARC file in one background thread, in the order they came.
 
-    Why a thread: digests and compression are most of a crawl's CPU, and hashlib and zlib-ng
-    release the GIL while they work, so the second core does them while the reactor goes on.
-    The crawl waits only when PENDING_BYTES_MAX bytes are queued (a disk slower than the crawl).
+    Why a thread: compression is most of a crawl's CPU, and zlib-ng releases the GIL while it
+    works, so the second core compresses while the reactor goes on. The records are built and
+    digested in the reactor thread (WarcCaptureMiddleware._exchange), which keeps the two
+    threads about equally busy on a replay. The crawl waits only when PENDING_BYTES_MAX bytes
+    are queued (a disk slower than the crawl).
     """
 
     def __init__(self, writer: LeveledWarcWriter, out: BinaryIO) -> None:
@@ -163,7 +169,7 @@ class _RecordWriter:
         self._thread.start()
 
     def submit(self, exchange: _Exchange) -> None:
-        size = len(exchange.body)
+        size = len(exchange.response_record)
         with self._changed:
             while self._pending and self._pending + size > PENDING_BYTES_MAX and self.error is None:
                 self._changed.wait()
@@ -197,32 +203,19 @@ class _RecordWriter:
                 self.error = exc
             finally:
                 with self._changed:
-                    self._pending -= len(exchange.body)
+                    self._pending -= len(exchange.response_record)
                     self._changed.notify_all()
 
     def _write(self, exchange: _Exchange) -> Capture:
-        writer = self.writer
-        warc_date = exchange.fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ")
-        response_record = writer.create_warc_record(
-            exchange.url, "response", payload=BytesIO(exchange.body), length=len(exchange.body),
-            http_headers=exchange.http_headers, warc_headers_dict={"WARC-Date": warc_date, **exchange.digests},
-        )
-        request_record = writer.create_warc_record(
-            exchange.request_url, "request", payload=BytesIO(exchange.request_body),
-            http_headers=exchange.request_headers,
-            warc_headers_dict={"WARC-Date": warc_date,
-                               "WARC-Concurrent-To": response_record.rec_headers["WARC-Record-ID"]},
-        )
         offset = self.out.tell()
-        writer.write_record(response_record)
+        self.writer.write_serialized(exchange.response_record)
         length = self.out.tell() - offset
-        writer.write_record(request_record)
+        self.writer.write_serialized(exchange.request_record)
         self.bytes_written += length
         return Capture(
             url=exchange.url, normalized_url=normalize_url(exchange.url), kind=exchange.kind,
             status=exchange.status, content_type=exchange.content_type, fetched_at=exchange.fetched_at,
-            offset=offset, length=length,
-            payload_digest=response_record.rec_headers.get_header("WARC-Payload-Digest"),
+            offset=offset, length=length, payload_digest=exchange.payload_digest,
         )
 
 
@@ -237,10 +230,11 @@ class WarcCaptureMiddleware:
         self.crawler = crawler
         self.run_id = str(uuid.uuid4())
         self.work_dir = Path(crawler.settings.get("WARC_WORK_DIR") or tempfile.gettempdir())
-        self.gzip_level = crawler.settings.getint("WARC_GZIP_LEVEL", 6)
+        self.gzip_level = crawler.settings.getint("WARC_GZIP_LEVEL", 5)
         self.path: Path | None = None
         self._file: BinaryIO | None = None
         self._records: _RecordWriter | None = None
+        self._serializer: LeveledWarcWriter | None = None
         self._error: BaseException | None = None
         self.captures: list[Capture] = []
 
@@ -261,6 +255,8 @@ class WarcCaptureMiddleware:
         info = {"software": "news-pipeline (Scrapy)", "format": "WARC File Format 1.1",
                 "source": spider.name, "crawl-run-id": self.run_id}
         writer.write_record(writer.create_warcinfo_record(self.path.name[:-5], info))
+        # From here on the reactor thread only builds records, the writer thread only writes.
+        self._serializer = writer
         self._records = _RecordWriter(writer, self._file)
         self.captures = self._records.captures
 
@@ -294,30 +290,34 @@ class WarcCaptureMiddleware:
         if records is not None:
             if records.error is not None:
                 raise WarcWriteFailed(f"{request.url} not captured: the WARC file stopped at {records.error}")
-            records.submit(_exchange(request, response))
+            records.submit(self._exchange(request, response))
         return response
 
-
-def _exchange(request: Request, response: Response) -> _Exchange:
-    """Everything the records need, copied now: later middlewares may change the response.
-
-    The response's digests are taken here, in the reactor thread (hashlib releases the GIL), to
-    even out the work between it and the writer thread, the busier of the two.
-    """
-    content_type = response.headers.get(b"Content-Type")
-    http_headers = _status_and_headers(response)
-    http_headers.compute_headers_buffer()
-    block = hashlib.sha1(http_headers.headers_buff)
-    block.update(response.body)
-    return _Exchange(
-        url=response.url, request_url=request.url, status=response.status,
-        http_headers=http_headers, body=response.body,
-        digests={"WARC-Payload-Digest": _sha1(hashlib.sha1(response.body)), "WARC-Block-Digest": _sha1(block)},
-        request_headers=_request_headers(request), request_body=request.body or b"",
-        fetched_at=_original_date(response) or datetime.now(timezone.utc),
-        kind=request.meta.get("capture_kind", "robots" if response.url.endswith("/robots.txt") else "other"),
-        content_type=content_type.decode("latin-1") if content_type else None,
-    )
+    def _exchange(self, request: Request, response: Response) -> _Exchange:
+        """The two records, built now: later middlewares may change the response."""
+        writer = self._serializer
+        assert writer is not None
+        fetched_at = _original_date(response) or datetime.now(timezone.utc)
+        warc_date = fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        response_record = writer.create_warc_record(
+            response.url, "response", payload=BytesIO(response.body), length=len(response.body),
+            http_headers=_status_and_headers(response), warc_headers_dict={"WARC-Date": warc_date},
+        )
+        request_record = writer.create_warc_record(
+            request.url, "request", payload=BytesIO(request.body or b""), http_headers=_request_headers(request),
+            warc_headers_dict={"WARC-Date": warc_date,
+                               "WARC-Concurrent-To": response_record.rec_headers["WARC-Record-ID"]},
+        )
+        content_type = response.headers.get(b"Content-Type")
+        return _Exchange(
+            url=response.url, status=response.status,
+            kind=request.meta.get("capture_kind", "robots" if response.url.endswith("/robots.txt") else "other"),
+            content_type=content_type.decode("latin-1") if content_type else None,
+            fetched_at=fetched_at,
+            payload_digest=response_record.rec_headers.get_header("WARC-Payload-Digest"),
+            response_record=writer.serialize(response_record),
+            request_record=writer.serialize(request_record),
+        )
 
 
 def _status_and_headers(response: Response) -> StatusAndHeaders:
