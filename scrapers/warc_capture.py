@@ -71,6 +71,16 @@ class LeveledWarcWriter(WARCWriter):
     def write_record(self, record: Any, params: object = None) -> None:
         self.write_serialized(self.serialize(record))
 
+    @staticmethod
+    def _iter_stream(stream: Any) -> Any:
+        """An in-memory payload in one piece, not in warcio's 16 KB steps."""
+        if isinstance(stream, BytesIO):
+            data = stream.read()
+            if data:
+                yield data
+            return
+        yield from WARCWriter._iter_stream(stream)
+
     def serialize(self, record: Any) -> bytes:
         """The record's uncompressed bytes (digests taken, Content-Length set)."""
         plain = BytesIO()
