@@ -49,6 +49,49 @@ CREDIT_LINE_RE = re.compile(
     re.IGNORECASE,
 )
 CREDIT_MAX_WORDS = 20
+# Interface text that only a reader's browser or printer shows, never the story: the print
+# edition's copyright notice, the e-mail/share widget's messages, a reading-time estimate.
+INTERFACE_LINE_RE = re.compile(
+    r"^(?:- )?(?:order reprints?|reprints?(?: (?:&|and) permissions)?|print(?: this)?(?: article| page)?"
+    r"|this copy is for your personal,? non-commercial use only\b.*"
+    r"|(?:an error has occurred|something went wrong)\W*(?:please )?try again(?: later)?"
+    r"|this article has been sent to\b.*"
+    r"|(?:\d+\s*(?:min(?:ute)?s?|minuten?)\.?\s*(?:read|lesezeit|lesedauer|de lecture|de leitura|de lectura|di lettura))"
+    r"|(?:estimated )?(?:reading|read) time|lesezeit|lesedauer|temps de lecture|tempo de leitura|tiempo de lectura"
+    r"|tempo di lettura|czas czytania|leestijd|lästid|lesetid)\W*"
+    r"(?:(?:ca\.?|about|environ|circa)\s*)?(?:\d+\s*(?:min(?:ute)?s?|minuten?|minutos?|minuti|minuty|minutter)\b\.?)?\W*$",
+    re.IGNORECASE,
+)
+# A link to another story or a media item marked by a capitalised tag in brackets at its
+# end ("... [VIDEO]", "... [PICTURES]"): a teaser, never a sentence of the text.
+TAGGED_TEASER_RE = re.compile(r"\S\s*\[[A-Z][A-Z -]{1,20}\]\W*$")
+TAGGED_TEASER_MAX_WORDS = 30
+# A web address after a short label ("Download: https://...", "More: https://... and
+# https://..."): a link box, not a sentence. A bare address may be the text's own reference
+# ("www.theatre.example" under an event), so it goes only right after the print notice,
+# whose source link it is.
+URL_RE = re.compile(r"https?://\S+", re.IGNORECASE)
+URL_LINE_MAX_OTHER_WORDS = 5
+PRINT_NOTICE_RE = re.compile(r"^this copy is for your personal,? non-commercial use only\b", re.IGNORECASE)
+# The timestamp of an update, anywhere ("Updated at 1:23 p.m.", "Aktualisiert: 12.03.2024").
+UPDATED_LINE_RE = re.compile(
+    r"^(?:last |zuletzt )?(?:updated|update|aktualisiert|mis à jour|actualizado|aggiornato|bijgewerkt|oppdatert|uppdaterad)\b",
+    re.IGNORECASE,
+)
+# Subscription and newsletter promotions anywhere in the text: an imperative to sign up or
+# subscribe, a price offer, an order form's "click here". Short, so a paragraph of the story
+# that mentions a newsletter stays.
+PROMO_RE = re.compile(
+    r"^(?:sign up (?:for|to|now|here|today)\b|subscribe (?:now|today|here|to (?:our|the))\b|get (?:unlimited )?access to\b.*\bfor\b"
+    r"|(?:jetzt )?(?:\d+|zwei|vier) wochen (?:lang )?(?:kostenlos|gratis) (?:testen|lesen))",
+    re.IGNORECASE,
+)
+PROMO_OFFER_RE = re.compile(
+    r"\bfor as little as\b|\bclick here (?:for more information|to (?:subscribe|sign up|order|buy))"
+    r"|\bdelivered (?:to|through) your (?:inbox|letterbox|letter box|door)\b",
+    re.IGNORECASE,
+)
+PROMO_MAX_WORDS = 40
 # A newsroom's initials or agency alone on a line: "(dpa)", "(dmk)", "(AFP)".
 INITIALS_LINE_RE = re.compile(r"^\(\s*[\w./ -]{1,15}\s*\)\W*$")
 # A caption above a credit has no closing punctuation and is short.
@@ -77,7 +120,10 @@ SIGNOFF_RE = re.compile(
     r"|copyright\b|all rights reserved|this copy is for your personal|our standards:"
     r"|(?:\(?reporting|additional reporting|writing|editing|compiled) by\b|.{0,80}\bcontributed to this report"
     r"|with (?:files|reporting|reports) from\b|mit agenturmaterial|if you enjoyed this article"
-    r"|hat ihnen dieser artikel gefallen|unabhängiger journalismus braucht|(?:\w+ )?newsletter\b)",
+    r"|(?:wie )?hat ihnen dieser artikel gefallen|unabhängiger journalismus braucht|(?:\w+ )?newsletter\b"
+    r"|thank you\W*$|(?:log|sign) in (?:or (?:create|register)|to (?:continue|read))\b|enjoy(?:ing|ed) (?:this|our)\b"
+    r"|follow (?:[\w'’]+\W+){0,8}(?:on (?:facebook|twitter|instagram|youtube|linkedin|tiktok|threads|bluesky|google news)|coverage\b)"
+    r"|this (?:is a )?(?:breaking|developing) (?:news )?(?:story|news)\b|this story (?:is developing|will be updated|has been updated))",
     re.IGNORECASE,
 )
 SIGNOFF_MAX_WORDS = 60
@@ -96,15 +142,49 @@ def drop_furniture(lines: list[str], title: str, authors: Iterable[str]) -> list
     """The body lines without page furniture (see the module docstring for the rules)."""
     lines = _drop_labels_and_credits(lines)
     lines = _drop_top_furniture(lines, title, tuple(authors))
+    lines = _drop_headline_repeats(lines, title)
     return _drop_signoffs(lines)
+
+
+# A headline is often a kicker and a main line ("Kenya: Nairobi from below", "Nationale
+# Demo / Der Tag naht"); either part alone as the first line is the headline again. Lower
+# down a part may be the text's own subheading ("What does it do?"), so it stays there.
+# Parts shorter than this many words are too generic to be sure of.
+HEADLINE_PART_MIN_WORDS = 3
+_HEADLINE_SPLIT_RE = re.compile(r"\s+[|/–—-]\s+|:\s+")
+
+
+def _drop_headline_repeats(lines: list[str], title: str) -> list[str]:
+    """Lines that are the headline again anywhere, or one part of it first.
+
+    Pages repeat the headline in a sticky header, a share box or the print view's footer;
+    the story itself never has the whole headline alone as a paragraph.
+    """
+    headline = _norm(title)
+    if not headline:
+        return lines
+    parts = {
+        part for part in (_norm(p) for p in _HEADLINE_SPLIT_RE.split(title)) if len(part.split()) >= HEADLINE_PART_MIN_WORDS
+    }
+    return [
+        line
+        for index, line in enumerate(lines)
+        if (normalized := _norm(line)) != headline and not (index == 0 and normalized in parts)
+    ]
 
 
 def _drop_labels_and_credits(lines: list[str]) -> list[str]:
     """Furniture labels, related-story links and credits anywhere; a caption above a credit."""
     kept: list[str] = []
-    for line in lines:
+    for index, line in enumerate(lines):
         words = len(_words(line))
         if FURNITURE_LINE_RE.match(line) or INITIALS_LINE_RE.match(line) or CONSENT_LINE_RE.match(line):
+            continue
+        if INTERFACE_LINE_RE.match(line) or _is_link_line(line, lines[index - 1] if index else "") or _is_update_stamp(line):
+            continue
+        if (TAGGED_TEASER_RE.search(line) and words <= TAGGED_TEASER_MAX_WORDS) or (
+            (PROMO_RE.match(line) or PROMO_OFFER_RE.search(line)) and words <= PROMO_MAX_WORDS
+        ):
             continue
         if RELATED_LINK_RE.match(line) and words <= RELATED_LINK_MAX_WORDS:
             continue
@@ -114,6 +194,21 @@ def _drop_labels_and_credits(lines: list[str]) -> list[str]:
             continue
         kept.append(line)
     return kept
+
+
+def _is_link_line(line: str, previous: str) -> bool:
+    """The line is web addresses with a short label, or a bare one below the print notice."""
+    if "http" not in line:
+        return False  # the common case, without running the pattern
+    stripped = URL_RE.sub(" ", line)
+    if stripped == line:
+        return False
+    label_words = len(_words(stripped))
+    return 0 < label_words <= URL_LINE_MAX_OTHER_WORDS or (label_words == 0 and bool(PRINT_NOTICE_RE.match(previous)))
+
+
+def _is_update_stamp(line: str) -> bool:
+    return bool(UPDATED_LINE_RE.match(line)) and _is_dateline(line)
 
 
 def _is_caption(line: str) -> bool:
