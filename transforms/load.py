@@ -1,6 +1,12 @@
 """Loading articles: COPY into a temporary table, dedupe the batch, upsert and version, then keep
 the derived tables current: authors, tags, fingerprints, and the story each article belongs to.
 
+What it costs goes where something changed: the batch's keys (URL, content hash, fetch time) are
+COPied first, and only the articles that are new or changed are sent in full (typed COPY, no JSON);
+the derived tables are recomputed only for those. Fingerprints arrive computed by the extraction
+workers (``Article.fingerprint``); the load computes one only where none is attached. The search
+vector (a generated column) and its GIN index are most of what a first load costs the server.
+
 All of it runs inside the caller's transaction, so a batch is visible whole or not at all
 (FAULTS.md 20). Values travel as bound data (COPY), never as SQL text (FAULTS.md 30). An article
 that breaks a limit of the schema is refused before anything is written, with its URL and the
