@@ -140,3 +140,60 @@ def test_end_of_story_sign_offs_are_dropped() -> None:
 def test_sign_off_shapes_inside_the_story_are_kept() -> None:
     lines = [STORY[0], "Thank you", "Follow the money, the mayor said on Monday.", *STORY[1:]]
     assert cleaned(lines) == lines
+
+
+def test_taxonomy_lines_are_dropped_anywhere() -> None:
+    lines = [
+        "04/03/2026 - Posted by: Jane Doe - Category: Coast - Tags: harbour",
+        *STORY[:3],
+        "Filed under: Harbour, Council |",
+        "- Etiketler :",
+        *STORY[3:],
+    ]
+    assert cleaned(lines) == STORY
+
+
+def test_a_sentence_naming_a_category_is_kept() -> None:
+    line = "The breakwater falls in the council's highest category: works that cannot wait for another winter."
+    assert cleaned([STORY[0], line, STORY[1]]) == [STORY[0], line, STORY[1]]
+
+
+def test_end_sign_offs_in_a_longer_line_and_credits_are_dropped() -> None:
+    lines = [
+        *STORY,
+        "Jane Doe's book about lighthouses, \u201cThe Last Keepers\u201d, is out now. Follow her on Twitter @janedoe.",
+        "The Gazette publishes letters from readers. We\u2019d like to hear what you think about this story.",
+        "Redaktion: Nina Muster, Faktencheck: Paul Beispiel",
+        "How to listen to the Harbour Podcast",
+    ]
+    assert cleaned(lines) == STORY
+
+
+def test_the_byline_again_below_the_text_is_dropped() -> None:
+    assert drop_furniture([*STORY, "Jane Doe"], TITLE, ("Jane Doe",)) == STORY
+
+
+def test_a_sign_off_box_goes_with_its_short_lines() -> None:
+    lines = [
+        *STORY,
+        "Sources:",
+        "- Harbour authority, survey of 2026",
+        "- Interviews with fishing crews",
+    ]
+    assert cleaned(lines) == STORY
+    # Short lines above the last sign-off only go with a sign-off box; a closing sentence stays.
+    assert cleaned([*STORY, "The work starts in May.", "Harbour Podcast"]) == [*STORY, "The work starts in May.", "Harbour Podcast"]
+
+
+def test_an_old_browser_notice_is_dropped_with_the_lines_it_runs_on_to() -> None:
+    lines = [
+        "Thanks for visiting. You are using a browser version with limited support for CSS. To get",
+        "the best experience, please use a newer browser (or turn off compatibility mode in",
+        "your settings).",
+        *STORY,
+    ]
+    assert cleaned(lines) == STORY
+
+
+def test_share_widget_labels_are_dropped() -> None:
+    assert cleaned([STORY[0], "- Copy link", STORY[1], "Story continues below advertisement", STORY[2]]) == STORY[:3]

@@ -55,7 +55,8 @@ INTERFACE_LINE_RE = re.compile(
     r"^(?:- )?(?:order reprints?|reprints?(?: (?:&|and) permissions)?|print(?: this)?(?: article| page)?"
     r"|this copy is for your personal,? non-commercial use only\b.*"
     r"|(?:an error has occurred|something went wrong)\W*(?:please )?try again(?: later)?"
-    r"|this article has been sent to\b.*"
+    r"|this article has been sent to\b.*|.{0,40}\bstory continues below(?: advertisement)?"
+    r"|copy link|link kopieren|copier le lien|copiar (?:el )?enlace|kopiuj link|कॉपी लिंक|分享让更多人看到|分享到"
     r"|(?:\d+\s*(?:min(?:ute)?s?|minuten?)\.?\s*(?:read|lesezeit|lesedauer|de lecture|de leitura|de lectura|di lettura))"
     r"|(?:estimated )?(?:reading|read) time|lesezeit|lesedauer|temps de lecture|tempo de leitura|tiempo de lectura"
     r"|tempo di lettura|czas czytania|leestijd|lästid|lesetid)\W*"
@@ -73,6 +74,15 @@ TAGGED_TEASER_MAX_WORDS = 30
 URL_RE = re.compile(r"https?://\S+", re.IGNORECASE)
 URL_LINE_MAX_OTHER_WORDS = 5
 PRINT_NOTICE_RE = re.compile(r"^this copy is for your personal,? non-commercial use only\b", re.IGNORECASE)
+# The notice a site shows to old browsers ("You are using a browser version with limited
+# support for CSS..."), often broken over several lines; the lines up to the end of its
+# sentence go with it.
+BROWSER_NOTICE_RE = re.compile(
+    r"\byou are using (?:a|an) (?:[\w-]+ ){0,3}browser\b|\byour (?:web )?browser (?:is (?:out of date|outdated|not supported)|does not support)\b",
+    re.IGNORECASE,
+)
+BROWSER_NOTICE_MAX_WORDS = 40
+BROWSER_NOTICE_MAX_LINES = 5
 # The timestamp of an update, anywhere ("Updated at 1:23 p.m.", "Aktualisiert: 12.03.2024").
 UPDATED_LINE_RE = re.compile(
     r"^(?:last |zuletzt )?(?:updated|update|aktualisiert|mis à jour|actualizado|aggiornato|bijgewerkt|oppdatert|uppdaterad)\b",
@@ -91,7 +101,16 @@ PROMO_OFFER_RE = re.compile(
     r"|\bdelivered (?:to|through) your (?:inbox|letterbox|letter box|door)\b",
     re.IGNORECASE,
 )
-PROMO_MAX_WORDS = 40
+PROMO_MAX_WORDS = 60
+# The page's taxonomy: "Tags: ...", "Filed under: ...", "Categoria: Saúde", "- Etiketler :",
+# at the start of a short line or after a separator in a metadata line ("05/10 - Posted by:
+# X - Category: Y - Tags: z").
+TAXONOMY_RE = re.compile(
+    r"(?:^|[-|•·]\s)(?:- )?(?:filed under|tags?|tagged(?: with)?|categor(?:y|ies|ia|ias|ie)|kategorie[n]?|posted in"
+    r"|schlagw(?:ö|o)rte?r?|etiketler|etiquetas|mots-clés|tagi|emneord|trefwoorden)\s*:",
+    re.IGNORECASE,
+)
+TAXONOMY_MAX_WORDS = 20
 # A newsroom's initials or agency alone on a line: "(dpa)", "(dmk)", "(AFP)".
 INITIALS_LINE_RE = re.compile(r"^\(\s*[\w./ -]{1,15}\s*\)\W*$")
 # A caption above a credit has no closing punctuation and is short.
@@ -123,7 +142,20 @@ SIGNOFF_RE = re.compile(
     r"|(?:wie )?hat ihnen dieser artikel gefallen|unabhängiger journalismus braucht|(?:\w+ )?newsletter\b"
     r"|thank you\W*$|(?:log|sign) in (?:or (?:create|register)|to (?:continue|read))\b|enjoy(?:ing|ed) (?:this|our)\b"
     r"|follow (?:[\w'’]+\W+){0,8}(?:on (?:facebook|twitter|instagram|youtube|linkedin|tiktok|threads|bluesky|google news)|coverage\b)"
-    r"|this (?:is a )?(?:breaking|developing) (?:news )?(?:story|news)\b|this story (?:is developing|will be updated|has been updated))",
+    r"|this (?:is a )?(?:breaking|developing) (?:news? )?(?:story|news)\b|this story (?:is developing|will be updated|has been updated)"
+    r"|(?:how to )?listen (?:to|on|back|again|live)\b"
+    r"|(?:quellen?|sources?|fuentes?|fontes?|źródła|bronnen|kilder)\s*:?\s*$"
+    r"|(?:redaktion|faktencheck|recherche|mitarbeit|übersetzung|schlussredaktion|grafik|illustrationen?|bearbeitung"
+    r"|edited by|editing|fact-?check(?:ing)?|research|translation|translated by|graphics|design|produktion|production)\s*:)",
+    re.IGNORECASE,
+)
+# Sign-off phrases that close a longer line at the end (an author bio's "Follow him on
+# Twitter", a letters desk's call for feedback).
+SIGNOFF_ANYWHERE_RE = re.compile(
+    r"\bfollow (?:us|him|her|them) on (?:twitter|facebook|instagram|x|bluesky|threads|linkedin|mastodon)\b"
+    r"|\bwe(?:'|’)?d (?:like|love) to hear (?:from you|what you think)\b|\bcontributed (?:to )?this report\b"
+    r"|\bsign up for (?:our|the) (?:[\w-]+ ){0,3}newsletters?\b|\b(?:lest|lesen sie) den original(?:artikel|beitrag)\b"
+    r"|\bread the original (?:article|story)\b",
     re.IGNORECASE,
 )
 SIGNOFF_MAX_WORDS = 60
@@ -140,10 +172,11 @@ def _norm(text: str) -> str:
 
 def drop_furniture(lines: list[str], title: str, authors: Iterable[str]) -> list[str]:
     """The body lines without page furniture (see the module docstring for the rules)."""
-    lines = _drop_labels_and_credits(lines)
-    lines = _drop_top_furniture(lines, title, tuple(authors))
+    lines = _drop_labels_and_credits(_drop_browser_notice(lines))
+    authors = tuple(authors)
+    lines = _drop_top_furniture(lines, title, authors)
     lines = _drop_headline_repeats(lines, title)
-    return _drop_signoffs(lines)
+    return _drop_signoffs(lines, authors)
 
 
 # A headline is often a kicker and a main line ("Kenya: Nairobi from below", "Nationale
@@ -180,6 +213,8 @@ def _drop_labels_and_credits(lines: list[str]) -> list[str]:
         words = len(_words(line))
         if FURNITURE_LINE_RE.match(line) or INITIALS_LINE_RE.match(line) or CONSENT_LINE_RE.match(line):
             continue
+        if TAXONOMY_RE.search(line) and words <= TAXONOMY_MAX_WORDS:
+            continue
         if INTERFACE_LINE_RE.match(line) or _is_link_line(line, lines[index - 1] if index else "") or _is_update_stamp(line):
             continue
         if (TAGGED_TEASER_RE.search(line) and words <= TAGGED_TEASER_MAX_WORDS) or (
@@ -194,6 +229,17 @@ def _drop_labels_and_credits(lines: list[str]) -> list[str]:
             continue
         kept.append(line)
     return kept
+
+
+def _drop_browser_notice(lines: list[str]) -> list[str]:
+    """Lines without an old-browser notice and the lines its sentences run on to."""
+    for start, line in enumerate(lines):
+        if "browser" in line.casefold() and BROWSER_NOTICE_RE.search(line) and len(_words(line)) <= BROWSER_NOTICE_MAX_WORDS:
+            end = start + 1
+            while end < min(len(lines), start + BROWSER_NOTICE_MAX_LINES) and not lines[end - 1].rstrip().endswith(_SENTENCE_END):
+                end += 1
+            return lines[:start] + lines[end:]
+    return lines
 
 
 def _is_link_line(line: str, previous: str) -> bool:
@@ -241,6 +287,7 @@ def _is_top_furniture(line: str, title: str, authors: tuple[str, ...]) -> bool:
     return _is_dateline(line)
 
 
+
 # A byline whose names the metadata does not list: "Von Nina Muster", "By Jane Doe and John
 # Roe", "Par Jean Dupont" - the lead word, then only capitalised name words and "and".
 BYLINE_MAX_NAME_WORDS = 8
@@ -282,9 +329,34 @@ def _is_dateline(line: str) -> bool:
     return len([w for w in other if not w.isdigit()]) <= DATELINE_MAX_OTHER_WORDS
 
 
-def _drop_signoffs(lines: list[str]) -> list[str]:
-    """Lines at the end that are sign-offs, up to the last line of text."""
-    end = len(lines)
-    while end > 1 and SIGNOFF_RE.match(lines[end - 1]) and len(_words(lines[end - 1])) <= SIGNOFF_MAX_WORDS:
-        end -= 1
-    return lines[:end]
+# A sign-off box at the end holds short lines that are not sign-offs by themselves: the
+# items under "Sources:", the selling points under a log-in prompt. Up to this many such
+# lines may stand below a sign-off and go with it.
+TAIL_FRAGMENTS_MAX = 4
+TAIL_FRAGMENT_MAX_WORDS = 15
+
+
+def _drop_signoffs(lines: list[str], authors: tuple[str, ...] = ()) -> list[str]:
+    """Lines at the end that are sign-offs (with the short lines of their box), up to the
+    last line of text. The byline again below the text is a sign-off too."""
+    cut = index = len(lines)
+    while index > 1:
+        line = lines[index - 1]
+        if _is_signoff(line) or _is_byline(line, authors):
+            index -= 1
+            cut = index
+        elif cut - index < TAIL_FRAGMENTS_MAX and _is_fragment(line):
+            index -= 1
+        else:
+            break
+    return lines[:cut]
+
+
+def _is_fragment(line: str) -> bool:
+    return len(_words(line)) <= TAIL_FRAGMENT_MAX_WORDS and not line.rstrip().endswith(_SENTENCE_END)
+
+
+def _is_signoff(line: str) -> bool:
+    return (SIGNOFF_RE.match(line) is not None or SIGNOFF_ANYWHERE_RE.search(line) is not None) and len(
+        _words(line)
+    ) <= SIGNOFF_MAX_WORDS
