@@ -184,6 +184,8 @@ def drop_furniture(lines: list[str], title: str, authors: Iterable[str]) -> list
 # down a part may be the text's own subheading ("What does it do?"), so it stays there.
 # Parts shorter than this many words are too generic to be sure of.
 HEADLINE_PART_MIN_WORDS = 3
+# How much longer than the headline a line holding it and a kicker or site name may be.
+HEADLINE_EXTRA_CHARS = 40
 _HEADLINE_SPLIT_RE = re.compile(r"\s+[|/–—-]\s+|:\s+")
 
 
@@ -199,31 +201,20 @@ def _drop_headline_repeats(lines: list[str], title: str) -> list[str]:
     parts = {
         part for part in (_norm(p) for p in _HEADLINE_SPLIT_RE.split(title)) if len(part.split()) >= HEADLINE_PART_MIN_WORDS
     }
-    return [
-        line
-        for index, line in enumerate(lines)
-        if (normalized := _norm(line)) != headline and not (index == 0 and normalized in parts)
-    ]
+    kept = lines[1:] if lines and _norm(lines[0]) in parts | {headline} else lines[:]
+    # A line shorter than the headline, or much longer, cannot be it: most lines are not
+    # normalized to compare.
+    longest = 2 * len(title) + HEADLINE_EXTRA_CHARS
+    return [line for line in kept if not (len(headline) <= len(line) <= longest and _norm(line) == headline)]
 
 
 def _drop_labels_and_credits(lines: list[str]) -> list[str]:
     """Furniture labels, related-story links and credits anywhere; a caption above a credit."""
     kept: list[str] = []
     for index, line in enumerate(lines):
-        words = len(_words(line))
-        if FURNITURE_LINE_RE.match(line) or INITIALS_LINE_RE.match(line) or CONSENT_LINE_RE.match(line):
+        if _is_furniture_line(line, lines[index - 1] if index else ""):
             continue
-        if TAXONOMY_RE.search(line) and words <= TAXONOMY_MAX_WORDS:
-            continue
-        if INTERFACE_LINE_RE.match(line) or _is_link_line(line, lines[index - 1] if index else "") or _is_update_stamp(line):
-            continue
-        if (TAGGED_TEASER_RE.search(line) and words <= TAGGED_TEASER_MAX_WORDS) or (
-            (PROMO_RE.match(line) or PROMO_OFFER_RE.search(line)) and words <= PROMO_MAX_WORDS
-        ):
-            continue
-        if RELATED_LINK_RE.match(line) and words <= RELATED_LINK_MAX_WORDS:
-            continue
-        if CREDIT_LINE_RE.match(line) and words <= CREDIT_MAX_WORDS:
+        if CREDIT_LINE_RE.match(line) and len(_words(line)) <= CREDIT_MAX_WORDS:
             if kept and _is_caption(kept[-1]):
                 kept.pop()
             continue
@@ -231,10 +222,38 @@ def _drop_labels_and_credits(lines: list[str]) -> list[str]:
     return kept
 
 
+# Most lines are paragraphs of the story, far longer than any furniture line: the rules that
+# search a whole line or count its words are not run on a line longer than this, which
+# would hold more words than any of them allows (60, at a dozen characters a word).
+FURNITURE_MAX_CHARS = 720
+
+
+def _is_furniture_line(line: str, previous: str) -> bool:
+    """The line is a furniture label, interface text, a promotion or a link box."""
+    if (
+        FURNITURE_LINE_RE.match(line)
+        or INITIALS_LINE_RE.match(line)
+        or CONSENT_LINE_RE.match(line)
+        or INTERFACE_LINE_RE.match(line)
+    ):
+        return True
+    if len(line) > FURNITURE_MAX_CHARS:
+        return False
+    if _is_link_line(line, previous) or _is_update_stamp(line):
+        return True
+    # Each shape first, the word count (the dearer test) only for a line that has one.
+    return bool(
+        (":" in line and TAXONOMY_RE.search(line) and len(_words(line)) <= TAXONOMY_MAX_WORDS)
+        or ("]" in line and TAGGED_TEASER_RE.search(line) and len(_words(line)) <= TAGGED_TEASER_MAX_WORDS)
+        or ((PROMO_RE.match(line) or PROMO_OFFER_RE.search(line)) and len(_words(line)) <= PROMO_MAX_WORDS)
+        or (RELATED_LINK_RE.match(line) and len(_words(line)) <= RELATED_LINK_MAX_WORDS)
+    )
+
+
 def _drop_browser_notice(lines: list[str]) -> list[str]:
     """Lines without an old-browser notice and the lines its sentences run on to."""
     for start, line in enumerate(lines):
-        if "browser" in line.casefold() and BROWSER_NOTICE_RE.search(line) and len(_words(line)) <= BROWSER_NOTICE_MAX_WORDS:
+        if "rowser" in line and BROWSER_NOTICE_RE.search(line) and len(_words(line)) <= BROWSER_NOTICE_MAX_WORDS:
             end = start + 1
             while end < min(len(lines), start + BROWSER_NOTICE_MAX_LINES) and not lines[end - 1].rstrip().endswith(_SENTENCE_END):
                 end += 1
@@ -268,20 +287,27 @@ def _drop_top_furniture(lines: list[str], title: str, authors: tuple[str, ...]) 
     and a "Stand:" dateline above the standfirst leave the byline below it still at the top.
     """
     kept: list[str] = []
+    headline = _norm(title)
     for index, line in enumerate(lines):
         if len(kept) >= TOP_LINES:
             return kept + lines[index:]
-        if not _is_top_furniture(line, title, authors):
+        if not _is_top_furniture(line, headline, authors):
             kept.append(line)
     return kept
 
 
-def _is_top_furniture(line: str, title: str, authors: tuple[str, ...]) -> bool:
-    normalized, headline = _norm(line), _norm(title)
-    if headline and (normalized == headline or (
-        headline in normalized and len(normalized) <= len(headline) + 40 and not line.endswith(_SENTENCE_END)
-    )):
-        return True  # the headline again, or with a kicker before or a site name after it
+
+
+def _is_top_furniture(line: str, headline: str, authors: tuple[str, ...]) -> bool:
+    # A line far longer than the headline is not normalized to compare (most lines).
+    if headline and len(headline) <= len(line) <= 2 * (len(headline) + HEADLINE_EXTRA_CHARS):
+        normalized = _norm(line)
+        if normalized == headline or (
+            headline in normalized
+            and len(normalized) <= len(headline) + HEADLINE_EXTRA_CHARS
+            and not line.endswith(_SENTENCE_END)
+        ):
+            return True  # the headline again, or with a kicker before or a site name after it
     if _is_byline(line, authors) or _is_named_byline(line):
         return True
     return _is_dateline(line)
@@ -307,9 +333,14 @@ def _is_named_byline(line: str) -> bool:
     return all(_NAME_WORD_RE.match(w) and w[0].isupper() for w in names)
 
 
+# Longest word a byline's length is checked against before its words are counted.
+BYLINE_MAX_CHARS_PER_WORD = 25
+
+
 def _is_byline(line: str, authors: tuple[str, ...]) -> bool:
     """The line names only the article's authors (with "By"/"Von" and "and" between)."""
-    if not authors:
+    max_words = 4 * len(authors) + 4
+    if not authors or len(line) > BYLINE_MAX_CHARS_PER_WORD * max_words:
         return False
     rest = f" {_norm(BYLINE_LEAD_RE.sub('', line))} "
     named = False
@@ -319,11 +350,15 @@ def _is_byline(line: str, authors: tuple[str, ...]) -> bool:
     if not named:
         return False
     leftover = [w for w in rest.split() if w not in {"and", "und", "et", "y", "e", "og", "och", "en", "i"}]
-    return len(leftover) <= 1 and len(_words(line)) <= 4 * len(authors) + 4
+    return len(leftover) <= 1 and len(_words(line)) <= max_words
+
+
+# A dateline (dates and a few words) is never longer than this; longer lines are not searched.
+DATELINE_MAX_CHARS = 200
 
 
 def _is_dateline(line: str) -> bool:
-    if not DATE_TOKEN_RE.search(line):
+    if len(line) > DATELINE_MAX_CHARS or not DATE_TOKEN_RE.search(line):
         return False
     other = _words(DATE_TOKEN_RE.sub(" ", line))
     return len([w for w in other if not w.isdigit()]) <= DATELINE_MAX_OTHER_WORDS
