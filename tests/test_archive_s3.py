@@ -179,7 +179,7 @@ def test_crawl_load_reprocess_and_retention_with_the_archive_in_s3(
     monkeypatch.delenv("REPLAY_WARC")  # and no network: a crawl could only fail
     position = s3_server.log_size()
     result = run_dag("news_reprocess", {"source": "aljazeera", "since": "2026-11-19", "until": "2026-11-20"},
-                     f"s3://{BUCKET}/{s3_archive}")
+                     f"s3://{BUCKET}/{s3_archive}", logical_date="2026-11-23")  # a run date of its own
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     repaired, repaired_versions, repaired_runs = snapshot()
     assert repaired_runs == crawl_runs  # nothing was crawled

@@ -23,12 +23,13 @@ AJ = "https://www.aljazeera.com"
 ZAMBIA = f"{AJ}/news/2026/11/19/zambia-rations-electricity-as-kariba-dam-water-falls-to-record-low"
 
 
-def run_dag(dag_id: str, conf: dict[str, object], archive_root: Path | str) -> subprocess.CompletedProcess[str]:
+def run_dag(dag_id: str, conf: dict[str, object], archive_root: Path | str,
+            logical_date: str = "2026-11-25") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ARCHIVE_ROOT": str(archive_root), "NEWS_TASK_RETRIES": "0",
            "NEWS_SOURCES_EXTRA_DIRS": str(PROJECT_ROOT / "demo" / "sources")}
     env.pop("REPLAY_WARC", None)  # no replay archive and no network: a crawl could only fail
     return subprocess.run([sys.executable, str(PROJECT_ROOT / "tools" / "run_dag.py"), dag_id,
-                           "--logical-date", "2026-11-25", "--conf", json.dumps(conf)],
+                           "--logical-date", logical_date, "--conf", json.dumps(conf)],
                           env=env, capture_output=True, text=True, timeout=600, cwd=PROJECT_ROOT)
 
 
