@@ -273,3 +273,16 @@ def test_comment_widget_prompts_leave_the_body() -> None:
     ])
     lines, _ = body_lines(text, ("Breakwater to be rebuilt",), set())
     assert lines == [SENTENCES[0], SENTENCES[1]]
+
+
+def test_sign_offs_above_the_comment_form_leave_the_body() -> None:
+    # The comment form is taken off first, so the sign-off above it is at the end of the text.
+    text = "\n".join([
+        SENTENCES[0],
+        SENTENCES[1],
+        "Follow the Harbour Gazette on Google News to get our stories in your feed.",
+        "You must confirm your public display name before commenting",
+        "Please logout and then login again, you will then be prompted to enter your display name.",
+    ])
+    lines, _ = body_lines(text, ("Breakwater to be rebuilt",), set())
+    assert lines == [SENTENCES[0], SENTENCES[1]]

@@ -197,3 +197,30 @@ def test_an_old_browser_notice_is_dropped_with_the_lines_it_runs_on_to() -> None
 
 def test_share_widget_labels_are_dropped() -> None:
     assert cleaned([STORY[0], "- Copy link", STORY[1], "Story continues below advertisement", STORY[2]]) == STORY[:3]
+
+
+def test_trial_offers_and_translation_notices_are_dropped() -> None:
+    lines = [
+        "This is a machine translation of a story by our colleagues abroad. An editor checked it.",
+        *STORY[:3],
+        "Lesen Sie mit: Testen Sie zwei Wochen lang die gedruckte Zeitung, kostenlos in Ihren Briefkasten.",
+        *STORY[3:],
+    ]
+    assert cleaned(lines) == STORY
+
+
+def test_leaked_page_settings_are_dropped_but_a_capitalised_label_is_kept() -> None:
+    lines = [*STORY[:4], "- showPaywall:", "- false", "- isSubscriber:", "- true", "Sources:", "- Harbour authority survey"]
+    assert cleaned(lines) == STORY[:4]
+    assert cleaned([STORY[0], "Reaction:", STORY[1]]) == [STORY[0], "Reaction:", STORY[1]]
+
+
+def test_an_author_note_below_the_text_is_dropped() -> None:
+    lines = [
+        *STORY,
+        "Correspondent Jane Doe covers the coast for the Gazette and lives in the old town by the harbour.",
+    ]
+    assert drop_furniture(lines, TITLE, ("Jane Doe",)) == STORY
+    # The author's surname in the story's last quote is not a note about the author.
+    quote = "Doe said the works would be finished long before the first storms of the winter arrive."
+    assert drop_furniture([*STORY, quote], TITLE, ("Jane Doe",)) == [*STORY, quote]

@@ -445,8 +445,8 @@ def body_lines(
     if lede and _norm(lede) not in _norm("\n".join(lines[:3])):
         lines.insert(0, lede)
     title = next((r for r in repeats if r), "")
-    lines = drop_furniture(lines, title, authors)
-    lines = _drop_comment_form(lines)
+    # The comment form goes first: furniture at the end of the story sits above it.
+    lines = drop_furniture(_drop_comment_form(lines), title, authors)
     original_source = None
     if lines and (match := ORIGINAL_SOURCE_RE.match(lines[-1])):
         named = match.group("source").strip()

@@ -55,7 +55,9 @@ INTERFACE_LINE_RE = re.compile(
     r"^(?:- )?(?:order reprints?|reprints?(?: (?:&|and) permissions)?|print(?: this)?(?: article| page)?"
     r"|this copy is for your personal,? non-commercial use only\b.*"
     r"|(?:an error has occurred|something went wrong)\W*(?:please )?try again(?: later)?"
-    r"|this article has been sent to\b.*|.{0,40}\bstory continues below(?: advertisement)?"
+    r"|this article has been sent to\b.*|.{0,40}story continues below(?: advertisement)?"
+    r"|(?:dies ist eine|this is an?) (?:maschinelle|automatische|machine|automated) (?:übersetzung|translation)\b.*"
+    r"|(?-i:[a-z]+[A-Z]\w*\s*:|true|false|null|undefined)"
     r"|copy link|link kopieren|copier le lien|copiar (?:el )?enlace|kopiuj link|कॉपी लिंक|分享让更多人看到|分享到"
     r"|(?:\d+\s*(?:min(?:ute)?s?|minuten?)\.?\s*(?:read|lesezeit|lesedauer|de lecture|de leitura|de lectura|di lettura))"
     r"|(?:estimated )?(?:reading|read) time|lesezeit|lesedauer|temps de lecture|tempo de leitura|tiempo de lectura"
@@ -98,7 +100,8 @@ PROMO_RE = re.compile(
 )
 PROMO_OFFER_RE = re.compile(
     r"\bfor as little as\b|\bclick here (?:for more information|to (?:subscribe|sign up|order|buy))"
-    r"|\bdelivered (?:to|through) your (?:inbox|letterbox|letter box|door)\b",
+    r"|\bdelivered (?:to|through) your (?:inbox|letterbox|letter box|door)\b"
+    r"|\b(?:kostenlos|gratis) in (?:ihren|deinen) briefkasten\b|\btesten sie (?:[\w-]+ ){0,4}(?:wochen|tage|monate)\b",
     re.IGNORECASE,
 )
 PROMO_MAX_WORDS = 60
@@ -177,6 +180,7 @@ def drop_furniture(lines: list[str], title: str, authors: Iterable[str]) -> list
     lines = _drop_top_furniture(lines, title, authors)
     lines = _drop_headline_repeats(lines, title)
     return _drop_signoffs(lines, authors)
+
 
 
 # A headline is often a kicker and a main line ("Kenya: Nairobi from below", "Nationale
@@ -377,7 +381,7 @@ def _drop_signoffs(lines: list[str], authors: tuple[str, ...] = ()) -> list[str]
     cut = index = len(lines)
     while index > 1:
         line = lines[index - 1]
-        if _is_signoff(line) or _is_byline(line, authors):
+        if _is_signoff(line) or _is_byline(line, authors) or _is_author_bio(line, authors):
             index -= 1
             cut = index
         elif cut - index < TAIL_FRAGMENTS_MAX and _is_fragment(line):
@@ -385,6 +389,29 @@ def _drop_signoffs(lines: list[str], authors: tuple[str, ...] = ()) -> list[str]
         else:
             break
     return lines[:cut]
+
+
+# An author's note below the text names the author among its first words ("Jane Doe is a
+# reporter covering...", "Correspondent Jane Doe writes from..."); a full name of two words
+# at least, so that a surname alone in the story's last quote is not taken for one.
+AUTHOR_BIO_NAME_WITHIN_WORDS = 3
+AUTHOR_BIO_MAX_WORDS = 80
+
+
+def _is_author_bio(line: str, authors: tuple[str, ...]) -> bool:
+    if not authors or len(line) > AUTHOR_BIO_MAX_WORDS * BYLINE_MAX_CHARS_PER_WORD:
+        return False
+    words = [w.casefold() for w in _words(line)]
+    if len(words) > AUTHOR_BIO_MAX_WORDS:
+        return False
+    for author in authors:
+        name = [w.casefold() for w in _words(author)]
+        if len(name) < 2:
+            continue
+        for start in range(min(AUTHOR_BIO_NAME_WITHIN_WORDS, len(words) - len(name) + 1)):
+            if words[start : start + len(name)] == name:
+                return True
+    return False
 
 
 def _is_fragment(line: str) -> bool:
