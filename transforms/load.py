@@ -232,6 +232,12 @@ where c.bands is not null;
 
 # Matches of the changed articles are recomputed from scratch: drop the old ones first. A
 # repost's link to its original goes with the repost; an original that changes keeps its reposts.
+# Whether the batch's changed articles had matches that are about to be dropped (see below).
+HAS_STALE_MATCHES_SQL = """
+select exists (select 1 from core.article_matches m join changed_articles c on m.article_id = c.article_id)
+    or exists (select 1 from core.article_matches m join changed_articles c on m.matched_article_id = c.article_id)
+"""
+
 DROP_STALE_MATCHES_SQL = """
 delete from core.article_matches m using changed_articles c
 where m.method = 'near_duplicate' and m.article_id = c.article_id;
@@ -497,6 +503,8 @@ def refresh_derived(cur: psycopg2.extensions.cursor) -> None:
     cur.execute(FINGERPRINTS_SQL, {"version": FINGERPRINT_VERSION})
     # From here on, what one load decides depends on what another is deciding: one at a time.
     cur.execute("select pg_advisory_xact_lock(%s)", (CLUSTER_LOCK_KEY,))
+    cur.execute(HAS_STALE_MATCHES_SQL)
+    stories_may_split = bool(cur.fetchone()[0])
     cur.execute(DROP_STALE_MATCHES_SQL)
     cur.execute(NEAR_DUPLICATES_SQL, {"bins": BINS, "threshold": NEAR_DUPLICATE_JACCARD})
     near = cur.fetchall()
@@ -507,14 +515,24 @@ def refresh_derived(cur: psycopg2.extensions.cursor) -> None:
     cur.execute("select article_id from changed_articles union select article_id from reposts_to_resolve")
     touched = {row[0] for row in cur.fetchall()}
     cur.execute("drop table reposts_to_resolve")
-    _assign_stories(cur, touched)
+    _assign_stories(cur, touched, stories_may_split)
     if near or linked:
         log.info("matched %d near-duplicate pair(s) and %d repost(s) to their original", len(near), len(linked))
 
 
-def _assign_stories(cur: psycopg2.extensions.cursor, touched: set[int]) -> None:
-    """Recompute the stories (connected components of core.article_matches) around ``touched``."""
-    members, edges = _component_closure(cur, touched)
+def _assign_stories(cur: psycopg2.extensions.cursor, touched: set[int], stories_may_split: bool) -> None:
+    """Recompute the stories (connected components of core.article_matches) around ``touched``.
+
+    Stories are the components of the matches, so where no match was dropped a story can only
+    grow or merge: its members stand for the matches among them, and only the touched articles'
+    own matches are read (a story of k articles has up to k*k/2 matches: reading them all for
+    every batch made a wire story republished hundreds of times cost memory in proportion).
+    Where a changed article lost matches, a story may split: its whole component is read.
+    """
+    if stories_may_split:
+        members, edges = _component_closure(cur, touched)
+    else:
+        members, edges = _stories_around(cur, touched)
     parent = {m: m for m in members}
 
     def root(x: int) -> int:
@@ -562,6 +580,30 @@ def _component_closure(cur: psycopg2.extensions.cursor, start: set[int]) -> tupl
         )
         mates = {row[0] for row in cur.fetchall()}
         frontier = ({a for a, _ in found} | {b for _, b in found} | mates) - members
+    return members, edges
+
+
+def _stories_around(cur: psycopg2.extensions.cursor, touched: set[int]) -> tuple[set[int], set[tuple[int, int]]]:
+    """The touched articles, their matches, and every member of the stories they all belong to,
+    with each story's members chained to its first one in place of the matches among them."""
+    ids = sorted(touched)
+    cur.execute(
+        """select article_id, matched_article_id from core.article_matches where article_id = any(%(ids)s)
+           union select article_id, matched_article_id from core.article_matches where matched_article_id = any(%(ids)s)""",
+        {"ids": ids},
+    )
+    edges = set(cur.fetchall())
+    involved = set(touched) | {a for a, _ in edges} | {b for _, b in edges}
+    cur.execute(
+        """select m.story_id, m.article_id from core.article_clusters m
+           where m.story_id in (select story_id from core.article_clusters where article_id = any(%(ids)s))""",
+        {"ids": sorted(involved)},
+    )
+    first_member: dict[int, int] = {}
+    members = set(involved)
+    for story_id, article_id in cur.fetchall():
+        members.add(article_id)
+        edges.add((first_member.setdefault(story_id, article_id), article_id))
     return members, edges
 
 
