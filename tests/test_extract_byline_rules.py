@@ -6,23 +6,10 @@ Pages are written here in the shapes news sites use; none is copied from a real 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
-
-from transforms.article import Article
+from tests.harbour_story import BODY, extracted
 from transforms.bylines import _split_byline
-from transforms.extract import extract_article
 
-FETCHED_AT = datetime(2026, 3, 6, 12, 0, tzinfo=UTC)
 URL = "https://www.harbour-news.example/2026/03/04/harbour-story"
-BODY = "".join(
-    f"<p>{s}</p>"
-    for s in [
-        "The harbour authority said on Monday that the old breakwater would be rebuilt before the winter storms arrive.",
-        "Engineers found that the foundations had shifted by almost a metre since the last survey was carried out.",
-        "Fishing crews have been asked to moor their boats in the northern basin while the work goes on.",
-        "The council expects the repairs to cost more than four million euros, most of it from a regional fund.",
-    ]
-)
 HEAD = (
     '<meta property="og:type" content="article"><meta property="og:site_name" content="Harbour News">'
     '<script type="application/ld+json">'
@@ -36,8 +23,7 @@ def authors_of(head: str, before: str = "", after: str = "") -> tuple[str, ...]:
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">{HEAD}{head}</head>'
         f"<body><article><h1>Breakwater to be rebuilt</h1>{before}{BODY}{after}</article></body></html>"
     )
-    result = extract_article(html, URL, source="test", fetched_at=FETCHED_AT)
-    assert isinstance(result, Article), result
+    result = extracted(html, URL)
     return result.authors
 
 

@@ -9,35 +9,24 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.harbour_story import BODY, extracted
 from transforms.article import Article
-from transforms.extract import ExtractionHints, extract_article
+from transforms.extract import ExtractionHints
 
-FETCHED_AT = datetime(2026, 3, 6, 12, 0, tzinfo=UTC)
 URL = "https://news.example/2026/03/04/harbour-story"
-BODY = "".join(
-    f"<p>{s}</p>"
-    for s in [
-        "The harbour authority said on Monday that the old breakwater would be rebuilt before the winter storms arrive.",
-        "Engineers found that the foundations had shifted by almost a metre since the last survey was carried out.",
-        "Fishing crews have been asked to moor their boats in the northern basin while the work goes on.",
-        "The council expects the repairs to cost more than four million euros, most of it from a regional fund.",
-    ]
-)
 
 
 def published(value: str, zone: str = "UTC") -> datetime | None:
-    return extracted(value, zone).published_at
+    return article_dated(value, zone).published_at
 
 
-def extracted(value: str, zone: str = "UTC") -> Article:
+def article_dated(value: str, zone: str = "UTC") -> Article:
     head = f'<meta property="og:type" content="article"><meta property="article:published_time" content="{value}">'
     html = (
         f'<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">{head}</head>'
         f"<body><article><h1>Breakwater to be rebuilt</h1>{BODY}</article></body></html>"
     )
-    result = extract_article(html, URL, source="test", fetched_at=FETCHED_AT, hints=ExtractionHints(naive_timezone=zone))
-    assert isinstance(result, Article), result
-    return result
+    return extracted(html, URL, ExtractionHints(naive_timezone=zone))
 
 
 @pytest.mark.parametrize(
@@ -63,7 +52,7 @@ def test_day_first_dotted_date_with_time_is_in_the_site_zone() -> None:
 
 def test_impossible_dotted_date_is_no_date() -> None:
     # Unusable as a structured date: only the day in the URL is left.
-    result = extracted("31.02.2023 10:00")
+    result = article_dated("31.02.2023 10:00")
     assert result.published_at == datetime(2026, 3, 4, tzinfo=UTC)
     assert "published_at_day_only" in result.flags
 

@@ -6,22 +6,9 @@ Pages are written here in the shapes news sites use; none is copied from a real 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from tests.harbour_story import BODY, extracted
 
-from transforms.article import Article
-from transforms.extract import extract_article
-
-FETCHED_AT = datetime(2026, 3, 6, 12, 0, tzinfo=UTC)
 URL = "https://news.example/2026/03/04/harbour-story"
-BODY = "".join(
-    f"<p>{s}</p>"
-    for s in [
-        "The harbour authority said on Monday that the old breakwater would be rebuilt before the winter storms arrive.",
-        "Engineers found that the foundations had shifted by almost a metre since the last survey was carried out.",
-        "Fishing crews have been asked to moor their boats in the northern basin while the work goes on.",
-        "The council expects the repairs to cost more than four million euros, most of it from a regional fund.",
-    ]
-)
 
 
 def title_of(*, headline: str | None, og: str | None, h1: str, twitter: str | None = None) -> str:
@@ -38,8 +25,7 @@ def title_of(*, headline: str | None, og: str | None, h1: str, twitter: str | No
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">{head}</head>'
         f"<body><article><h1>{h1}</h1>{BODY}</article></body></html>"
     )
-    result = extract_article(html, URL, source="test", fetched_at=FETCHED_AT)
-    assert isinstance(result, Article), result
+    result = extracted(html, URL)
     return result.title
 
 

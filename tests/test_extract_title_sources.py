@@ -8,23 +8,11 @@ from a real site.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from html import escape
 
-from transforms.article import Article
-from transforms.extract import extract_article
+from tests.harbour_story import BODY, extracted
 
-FETCHED_AT = datetime(2026, 3, 6, 12, 0, tzinfo=UTC)
 URL = "https://tidings.example/2026/03/04/harbour-story"
-BODY = "".join(
-    f"<p>{s}</p>"
-    for s in [
-        "The harbour authority said on Monday that the old breakwater would be rebuilt before the winter storms arrive.",
-        "Engineers found that the foundations had shifted by almost a metre since the last survey was carried out.",
-        "Fishing crews have been asked to moor their boats in the northern basin while the work goes on.",
-        "The council expects the repairs to cost more than four million euros, most of it from a regional fund.",
-    ]
-)
 PRINTED = "Breakwater to be rebuilt before the winter storms"
 SEO = "Harbour repairs will cost four million euros"
 
@@ -66,8 +54,7 @@ def title_of(
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">{head}</head>'
         f"<body><article>{heading}{BODY}</article></body></html>"
     )
-    result = extract_article(html, URL, source="test", fetched_at=FETCHED_AT)
-    assert isinstance(result, Article), result
+    result = extracted(html, URL)
     return result.title
 
 
