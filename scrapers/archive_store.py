@@ -27,7 +27,7 @@ import fsspec
 from fsspec.utils import get_protocol
 from warcio.archiveiterator import ArchiveIterator
 
-from transforms.warc_reader import ResponseRecord, read_responses
+from transforms.warc_reader import ResponseRecord, read_responses, response_record
 
 if TYPE_CHECKING:
     from fsspec.spec import AbstractFileSystem
@@ -233,13 +233,6 @@ def _parse_record(location: str, offset: int, data: bytes) -> ResponseRecord:
     for record in ArchiveIterator(BytesIO(data)):
         if record.rec_type != "response":
             break
-        http = record.http_headers
-        return ResponseRecord(
-            offset=offset,
-            url=record.rec_headers.get_header("WARC-Target-URI") or "",
-            status=int(http.get_statuscode()) if http else 0,
-            content_type=http.get_header("Content-Type") if http else None,
-            body=record.content_stream().read(),
-        )
+        return response_record(record, offset, record.content_stream().read())
     raise ArchiveError(f"{location} has no response record at offset {offset} "
                        f"({len(data)} bytes read): is the capture index from another WARC?")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArcWarcRecord
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,16 @@ def read_responses(path: Path, offsets: set[int] | None = None) -> Iterator[Resp
             offset = records.get_record_offset()
             if offsets is not None and offset not in offsets:
                 continue
-            http = record.http_headers
-            yield ResponseRecord(
-                offset=offset,
-                url=record.rec_headers.get_header("WARC-Target-URI") or "",
-                status=int(http.get_statuscode()) if http else 0,
-                content_type=http.get_header("Content-Type") if http else None,
-                body=body,
-            )
+            yield response_record(record, offset, body)
+
+
+def response_record(record: ArcWarcRecord, offset: int, body: bytes) -> ResponseRecord:
+    """A warcio response record, whose payload ``body`` has been read, as a ResponseRecord."""
+    http = record.http_headers
+    return ResponseRecord(
+        offset=offset,
+        url=record.rec_headers.get_header("WARC-Target-URI") or "",
+        status=int(http.get_statuscode()) if http else 0,
+        content_type=http.get_header("Content-Type") if http else None,
+        body=body,
+    )
