@@ -119,6 +119,7 @@ def _admin(dsn: str, statement: str) -> None:
 def throwaway_database(server_dsn: str, label: str) -> Iterator[str]:
     """A migrated database of its own, dropped afterwards: the bench never touches real data."""
     from transforms.migrate import apply_migrations
+    from transforms.warehouse import drop_database
 
     name = f"news_bench_{label}_{uuid.uuid4().hex[:8]}"
     _admin(server_dsn, f"create database {name}")
@@ -127,7 +128,7 @@ def throwaway_database(server_dsn: str, label: str) -> Iterator[str]:
         apply_migrations(dsn)
         yield dsn
     finally:
-        _admin(server_dsn, f"drop database if exists {name} with (force)")
+        drop_database(server_dsn, name)
 
 
 # --- running stages ------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import psycopg2
 import pytest
 
 from transforms.migrate import apply_migrations
-from transforms.warehouse import DSN_ENV, warehouse_dsn
+from transforms.warehouse import DSN_ENV, drop_database, warehouse_dsn
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT_ROOT.parent / "shared"
@@ -50,7 +50,7 @@ def throwaway_database(server_dsn: str, prefix: str = "news_test") -> Iterator[s
     try:
         yield _with_database(server_dsn, name)
     finally:
-        _admin(server_dsn, f"drop database if exists {name} with (force)")
+        drop_database(server_dsn, name)
 
 
 @pytest.fixture(scope="session")

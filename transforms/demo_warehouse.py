@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +20,7 @@ import psycopg2
 from psycopg2 import sql
 
 from transforms.migrate import apply_migrations
-from transforms.warehouse import DSN_ENV, warehouse_dsn
+from transforms.warehouse import DSN_ENV, drop_database, warehouse_dsn
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEMO_ARCHIVE = PROJECT_ROOT / "demo" / "replay" / "news-sample.warc.gz"
@@ -72,7 +71,7 @@ def scratch_database(server_dsn: str | None = None, prefix: str = "news_scratch"
         apply_migrations(dsn)
         yield dsn
     finally:
-        _drop(server_dsn, name)
+        drop_database(server_dsn, name)
 
 
 @contextmanager
@@ -82,19 +81,6 @@ def demo_database(server_dsn: str | None = None) -> Iterator[str]:
         with tempfile.TemporaryDirectory(prefix="news-demo-archive-") as archive:
             load_demo(dsn, Path(archive))
             yield dsn
-
-
-def _drop(server_dsn: str, name: str, attempts: int = 5) -> None:
-    # WITH (FORCE) ends our own sessions; a session of another role (a superuser's monitoring
-    # query) cannot be ended by us, so wait for it to go rather than leak the database.
-    for attempt in range(attempts):
-        try:
-            _admin(server_dsn, sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
-            return
-        except psycopg2.errors.InsufficientPrivilege:
-            if attempt == attempts - 1:
-                raise
-            time.sleep(1 + attempt)
 
 
 def _admin(dsn: str, statement: sql.Composable) -> None:

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 from urllib.parse import quote
 
 import psycopg2
+import psycopg2.errors
 import psycopg2.extensions
 
 DSN_ENV = "NEWS_WAREHOUSE_DSN"
@@ -81,5 +84,35 @@ def transaction(dsn: str | None = None) -> Iterator[psycopg2.extensions.cursor]:
         with conn:  # commits or rolls back
             with conn.cursor() as cur:
                 yield cur
+    finally:
+        conn.close()
+
+
+def drop_database(server_dsn: str, name: str, attempts: int = 5) -> None:
+    """Drop a scratch database, ending the sessions still on it.
+
+    WITH (FORCE) ends our own roles' sessions, but not an autovacuum worker or a superuser's
+    session (InsufficientPrivilege without pg_signal_backend); a plain DROP makes autovacuum
+    step aside by itself, and a session of another role is waited for rather than the database
+    leaked.
+    """
+    from psycopg2 import sql
+
+    for statement in ("drop database if exists {} with (force)", "drop database if exists {}"):
+        for attempt in range(attempts):
+            try:
+                _autocommit(server_dsn, sql.SQL(statement).format(sql.Identifier(name)))
+                return
+            except (psycopg2.errors.InsufficientPrivilege, psycopg2.errors.ObjectInUse):
+                time.sleep(0.5 * (attempt + 1))
+    raise RuntimeError(f"could not drop database {name}: other sessions stay connected to it")
+
+
+def _autocommit(dsn: str, statement: Any) -> None:
+    conn = psycopg2.connect(dsn)
+    conn.autocommit = True  # CREATE/DROP DATABASE cannot run in a transaction
+    try:
+        with conn.cursor() as cur:
+            cur.execute(statement)
     finally:
         conn.close()
