@@ -103,26 +103,14 @@ def _with_database(dsn: str, database: str) -> str:
     return urlunsplit(urlsplit(dsn)._replace(path=f"/{database}"))
 
 
-def _admin(dsn: str, statement: str) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(dsn)
-    conn.autocommit = True  # CREATE/DROP DATABASE refuse to run inside a transaction
-    try:
-        with conn.cursor() as cur:
-            cur.execute(statement)
-    finally:
-        conn.close()
-
-
 @contextmanager
 def throwaway_database(server_dsn: str, label: str) -> Iterator[str]:
     """A migrated database of its own, dropped afterwards: the bench never touches real data."""
     from transforms.migrate import apply_migrations
-    from transforms.warehouse import drop_database
+    from transforms.warehouse import create_database, drop_database
 
     name = f"news_bench_{label}_{uuid.uuid4().hex[:8]}"
-    _admin(server_dsn, f"create database {name}")
+    create_database(server_dsn, name)
     try:
         dsn = _with_database(server_dsn, name)
         apply_migrations(dsn)

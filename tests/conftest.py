@@ -13,7 +13,7 @@ import psycopg2
 import pytest
 
 from transforms.migrate import apply_migrations
-from transforms.warehouse import DSN_ENV, drop_database, warehouse_dsn
+from transforms.warehouse import DSN_ENV, create_database, drop_database, warehouse_dsn
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED = PROJECT_ROOT.parent / "shared"
@@ -23,17 +23,6 @@ DEMO_ARCHIVE = PROJECT_ROOT / "demo" / "replay" / "news-sample.warc.gz"
 def _with_database(dsn: str, database: str) -> str:
     parts = urlsplit(dsn)
     return urlunsplit(parts._replace(path=f"/{database}"))
-
-
-def _admin(dsn: str, statement: str) -> None:
-    """Run a statement outside a transaction (CREATE/DROP DATABASE need that)."""
-    conn = psycopg2.connect(dsn)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(statement)
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +35,7 @@ def server_dsn() -> str:
 def throwaway_database(server_dsn: str, prefix: str = "news_test") -> Iterator[str]:
     """A new, empty database on the warehouse server, dropped afterwards."""
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    _admin(server_dsn, f"create database {name}")
+    create_database(server_dsn, name)
     try:
         yield _with_database(server_dsn, name)
     finally:

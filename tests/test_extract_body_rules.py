@@ -5,8 +5,7 @@ Pages are written here in the shapes news sites use; none is copied from a real 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
+from tests.harbour_story import SENTENCES, extracted
 from transforms.article import Article
 from transforms.boilerplate import drop_furniture
 from transforms.body import (
@@ -17,25 +16,13 @@ from transforms.body import (
     is_sentence,
     merged_chunks,
 )
-from transforms.extract import extract_article
 from transforms.page import parse_html
 
-FETCHED_AT = datetime(2026, 3, 6, 12, 0, tzinfo=UTC)
 URL = "https://news.example/2026/03/04/harbour-story"
-SENTENCES = [
-    "The harbour authority said on Monday that the old breakwater would be rebuilt before the winter storms arrive.",
-    "Engineers found that the foundations had shifted by almost a metre since the last survey was carried out.",
-    "Fishing crews have been asked to moor their boats in the northern basin while the work goes on.",
-    "The council expects the repairs to cost more than four million euros, most of it from a regional fund.",
-    "Residents who live along the seafront will be able to follow the progress at a public meeting every month.",
-    "Local shops said they feared a quiet summer, but the mayor promised that the promenade would stay open.",
-]
 
 
 def article(html: str) -> Article:
-    result = extract_article(html, URL, source="test", fetched_at=FETCHED_AT)
-    assert isinstance(result, Article), result
-    return result
+    return extracted(html, URL)
 
 
 # --- interior lines ----------------------------------------------------------------------------

@@ -12,21 +12,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.harbour_story import SENTENCES, extracted
 from transforms.article import Article
 from transforms.decoding import decode_html
-from transforms.extract import extract_article
 from transforms.language import language_from_text
 
-FETCHED_AT = datetime(2026, 3, 6, 12, 0, tzinfo=UTC)
 URL = "https://news.example/2026/03/04/harbour-story"
-SENTENCES = [
-    "The harbour authority said on Monday that the old breakwater would be rebuilt before the winter storms arrive.",
-    "Engineers found that the foundations had shifted by almost a metre since the last survey was carried out.",
-    "Fishing crews have been asked to moor their boats in the northern basin while the work goes on.",
-    "The council expects the repairs to cost more than four million euros, most of it from a regional fund.",
-    "Residents who live along the seafront will be able to follow the progress at a public meeting every month.",
-    "Local shops said they feared a quiet summer, but the mayor promised that the promenade would stay open.",
-]
 
 
 def paragraphs(prefix: str, n: int = 3) -> str:
@@ -43,9 +34,7 @@ def jsonld(data: object) -> str:
 
 
 def article(html: str, url: str = URL) -> Article:
-    result = extract_article(html, url, source="test", fetched_at=FETCHED_AT)
-    assert isinstance(result, Article), result
-    return result
+    return extracted(html, url)
 
 
 NEWS_HEAD = '<meta property="og:type" content="article"><meta property="og:site_name" content="Harbour News">'

@@ -12,7 +12,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import psycopg2
 import pytest
 
-from tests.conftest import _admin
+from transforms.warehouse import execute_autocommit
 from transforms.data_dictionary import README, ExampleQuery, example_queries, generated_readme, run_query
 from transforms.demo_warehouse import demo_database
 
@@ -30,7 +30,7 @@ def demo(server_dsn: str) -> Iterator[str]:
 def analyst(demo: str) -> Iterator[psycopg2.extensions.cursor]:
     """A cursor of a throwaway login in news_analyst, on the demo database."""
     user, password = f"news_test_analyst_{uuid.uuid4().hex[:8]}", secrets.token_hex(16)
-    _admin(demo, f"create role {user} login password '{password}' in role news_analyst")
+    execute_autocommit(demo, f"create role {user} login password '{password}' in role news_analyst")
     parts = urlsplit(demo)
     netloc = f"{quote(user)}:{quote(password)}@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
     conn = psycopg2.connect(urlunsplit(parts._replace(netloc=netloc)))
@@ -40,7 +40,7 @@ def analyst(demo: str) -> Iterator[psycopg2.extensions.cursor]:
             yield cur
     finally:
         conn.close()
-        _admin(demo, f"drop role if exists {user}")
+        execute_autocommit(demo, f"drop role if exists {user}")
 
 
 def test_there_are_at_least_eight_example_queries() -> None:

@@ -12,7 +12,7 @@ import psycopg2
 import psycopg2.errors
 import pytest
 
-from tests.conftest import _admin
+from transforms.warehouse import execute_autocommit
 
 FORBIDDEN = psycopg2.errors.InsufficientPrivilege
 Connect = Callable[[str], psycopg2.extensions.connection]
@@ -33,7 +33,7 @@ def login_as(warehouse: str) -> Iterator[Connect]:
 
     def connect(group: str) -> psycopg2.extensions.connection:
         user, password = f"news_test_{group}_{uuid.uuid4().hex[:8]}", secrets.token_hex(16)
-        _admin(warehouse, f"create role {user} login password '{password}' in role {group}")
+        execute_autocommit(warehouse, f"create role {user} login password '{password}' in role {group}")
         made.append(user)
         conn = psycopg2.connect(_as_user(warehouse, user, password))
         conn.autocommit = True
@@ -44,7 +44,7 @@ def login_as(warehouse: str) -> Iterator[Connect]:
     for conn in connections:
         conn.close()
     for user in made:
-        _admin(warehouse, f"drop role if exists {user}")
+        execute_autocommit(warehouse, f"drop role if exists {user}")
 
 
 def run(conn: psycopg2.extensions.connection, sql: str) -> list[tuple[object, ...]]:
@@ -67,10 +67,10 @@ def later_tables(warehouse: str) -> Iterator[dict[str, str]]:
     suffix = uuid.uuid4().hex[:8]
     names = {schema: f"{schema}.later_{suffix}" for schema in ("ops", "raw", "core", "marts")}
     for name in names.values():
-        _admin(warehouse, f"create table {name} (id integer primary key, note text); insert into {name} values (1, 'x')")
+        execute_autocommit(warehouse, f"create table {name} (id integer primary key, note text); insert into {name} values (1, 'x')")
     yield names
     for name in names.values():
-        _admin(warehouse, f"drop table if exists {name}")
+        execute_autocommit(warehouse, f"drop table if exists {name}")
 
 
 def test_the_analyst_reads_marts_and_core_only(warehouse: str, login_as: Connect, later_tables: dict[str, str]) -> None:

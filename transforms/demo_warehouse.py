@@ -20,7 +20,7 @@ import psycopg2
 from psycopg2 import sql
 
 from transforms.migrate import apply_migrations
-from transforms.warehouse import DSN_ENV, drop_database, warehouse_dsn
+from transforms.warehouse import DSN_ENV, create_database, drop_database, warehouse_dsn
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEMO_ARCHIVE = PROJECT_ROOT / "demo" / "replay" / "news-sample.warc.gz"
@@ -65,7 +65,7 @@ def scratch_database(server_dsn: str | None = None, prefix: str = "news_scratch"
     """A new, migrated database on the warehouse's server; dropped afterwards."""
     server_dsn = server_dsn or warehouse_dsn()
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    _admin(server_dsn, sql.SQL("create database {}").format(sql.Identifier(name)))
+    create_database(server_dsn, name)
     try:
         dsn = urlunsplit(urlsplit(server_dsn)._replace(path=f"/{name}"))
         apply_migrations(dsn)
@@ -83,11 +83,3 @@ def demo_database(server_dsn: str | None = None) -> Iterator[str]:
             yield dsn
 
 
-def _admin(dsn: str, statement: sql.Composable) -> None:
-    conn = psycopg2.connect(dsn)
-    conn.autocommit = True  # CREATE/DROP DATABASE cannot run in a transaction
-    try:
-        with conn.cursor() as cur:
-            cur.execute(statement)
-    finally:
-        conn.close()

@@ -88,6 +88,13 @@ def transaction(dsn: str | None = None) -> Iterator[psycopg2.extensions.cursor]:
         conn.close()
 
 
+def create_database(server_dsn: str, name: str) -> None:
+    """Create an empty database on the server ``server_dsn`` reaches."""
+    from psycopg2 import sql
+
+    execute_autocommit(server_dsn, sql.SQL("create database {}").format(sql.Identifier(name)))
+
+
 def drop_database(server_dsn: str, name: str, attempts: int = 5) -> None:
     """Drop a scratch database, ending the sessions still on it.
 
@@ -101,14 +108,15 @@ def drop_database(server_dsn: str, name: str, attempts: int = 5) -> None:
     for statement in ("drop database if exists {} with (force)", "drop database if exists {}"):
         for attempt in range(attempts):
             try:
-                _autocommit(server_dsn, sql.SQL(statement).format(sql.Identifier(name)))
+                execute_autocommit(server_dsn, sql.SQL(statement).format(sql.Identifier(name)))
                 return
             except (psycopg2.errors.InsufficientPrivilege, psycopg2.errors.ObjectInUse):
                 time.sleep(0.5 * (attempt + 1))
     raise RuntimeError(f"could not drop database {name}: other sessions stay connected to it")
 
 
-def _autocommit(dsn: str, statement: Any) -> None:
+def execute_autocommit(dsn: str, statement: Any) -> None:
+    """Run one statement outside a transaction (CREATE/DROP DATABASE, roles, DDL in tests)."""
     conn = psycopg2.connect(dsn)
     conn.autocommit = True  # CREATE/DROP DATABASE cannot run in a transaction
     try:
