@@ -77,18 +77,65 @@ def compiled_xpath(expression: str) -> lxml.etree.XPath:
 
 
 def pruned_tree(tree: lxml.html.HtmlElement, xpaths: Iterable[str]) -> lxml.html.HtmlElement:
-    """The tree without the elements the XPaths select (their tail text kept): a copy when
-    there is something to prune, else the tree itself (most pages have no comment form, and
-    copying a page costs as much as reading it)."""
+    """The tree without the elements the XPaths select and without hover cards (their tail
+    text kept): a copy when there is something to prune, else the tree itself (most pages
+    have no comment form, and copying a page costs as much as reading it)."""
     expressions = [compiled_xpath(expression) for expression in xpaths]
-    if not any(_prunable(element) for expression in expressions for element in expression(tree)):
+    if not hover_cards(tree) and not any(
+        _prunable(element) for expression in expressions for element in expression(tree)
+    ):
         return tree
     pruned = copy.deepcopy(tree)
     for expression in expressions:
         for element in expression(pruned):
             if _prunable(element):
                 element.drop_tree()
+    for card in hover_cards(pruned):
+        card.drop_tree()
     return pruned
+
+
+# A hover card: the box a site shows when the pointer rests on a linked name in the text (a
+# photo, the full name, links to the person's latest stories, "MORE"), written into the
+# paragraph as an inline element and hidden by the stylesheet. trafilatura reads it as words
+# of the sentence ("... Rep. Jane DoeJane DoeSenate passes bill | Hearing set MORE (D-Minn.)").
+# Inside a paragraph, an inline element holding an image and several links that make up
+# nearly all its text is one; the story's own inline text is never laid out like that.
+_INLINE_TAGS = frozenset(
+    {"span", "a", "em", "strong", "b", "i", "u", "small", "sup", "sub", "abbr", "cite", "q", "mark", "font", "bdi"}
+)
+HOVER_CARD_MIN_LINKS = 2
+HOVER_CARD_MIN_LINK_SHARE = 0.8
+
+
+def hover_cards(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """Inline elements inside paragraphs that are hover cards (see above), outermost first."""
+    cards: list[lxml.html.HtmlElement] = []
+    for image in tree.iter("img"):
+        card = _hover_card_of(image)
+        if card is not None and not any(card is c or _is_inside(card, c) for c in cards):
+            cards.append(card)
+    return cards
+
+
+def _hover_card_of(image: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The nearest inline ancestor of ``image`` inside a <p> that holds several links, if it
+    is made of links; None where the image is not inline in a paragraph."""
+    card = None
+    for ancestor in image.iterancestors():
+        if ancestor.tag == "p":
+            break
+        if ancestor.tag not in _INLINE_TAGS:
+            return None
+        if card is None and sum(1 for a in ancestor.iter("a") if a.text_content().strip()) >= HOVER_CARD_MIN_LINKS:
+            card = ancestor
+    else:
+        return None  # no paragraph around it
+    if card is None:
+        return None
+    text = len(_norm(card.text_content())) or 1
+    linked = sum(len(_norm(a.text_content())) for a in card.iter("a"))
+    return card if linked >= HOVER_CARD_MIN_LINK_SHARE * text else None
 
 
 def _prunable(element: Any) -> bool:
@@ -139,7 +186,13 @@ def _best_document(
         if recalled is not None and recalled.text:
             precise.text = interior_lines(precise.text or "", recalled.text)
         return precise
-    recalled = _trafilatura_document(tree, page, fetched_at, favor_precision=False, with_metadata=False)
+    # Where the page lists several <article>s (a blog's "you may also like" posts, a
+    # stream of teasers), the recall run reads only the one holding what precision found:
+    # the others are other stories, which the whole-page run would take as this one's text.
+    own = own_article(tree, precise.text or "") if precise is not None else None
+    recalled = _trafilatura_document(
+        _standalone(own) if own is not None else tree, page, fetched_at, favor_precision=False, with_metadata=False
+    )
     if recalled is not None and word_count(recalled.text or "") >= RECALL_PREFERRED_RATIO * max(precise_words, 1):
         return _with_metadata_of(recalled, precise)
     return precise or recalled
@@ -169,6 +222,22 @@ def article_container(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlE
     if container is None or container.tag in {"body", "html"}:
         return None
     return container
+
+
+def own_article(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement | None:
+    """The <article> holding every paragraph of ``text`` found in the page, where the page has
+    other <article>s beside it (not inside it, not around it); else None."""
+    articles = list(tree.iter("article"))
+    if len(articles) < 2:
+        return None  # the common case: settled without normalizing any paragraph
+    lines = {n for n in (_norm(line) for line in text.split("\n")) if len(n) >= CHUNK_MATCH_MIN_CHARS}
+    holders = [_enclosing_article(e) for e in tree.iter(*_LINE_TAGS) if _norm(e.text_content()) in lines]
+    own = holders[0] if holders else None
+    if own is None or any(holder is not own for holder in holders):
+        return None
+    if not any(a is not own and not _is_inside(a, own) and not _is_inside(own, a) for a in articles):
+        return None
+    return own
 
 
 def _standalone(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
@@ -446,7 +515,7 @@ def body_lines(
         lines.insert(0, lede)
     title = next((r for r in repeats if r), "")
     # The comment form goes first: furniture at the end of the story sits above it.
-    lines = drop_furniture(_drop_comment_form(lines), title, authors)
+    lines = drop_furniture(_drop_comment_form(lines), title, authors, site_names)
     original_source = None
     if lines and (match := ORIGINAL_SOURCE_RE.match(lines[-1])):
         named = match.group("source").strip()

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from transforms.page import compact
+
 # A line that is only a label of page furniture ("Advertisement", "Read more", "Comments").
 FURNITURE_LINE_RE = re.compile(
     r"^(?:advertisement|anzeige|werbung|publicité|passer la publicité|publicidad|pubblicità|reklame|reklama"
@@ -173,13 +175,60 @@ def _norm(text: str) -> str:
     return " ".join(_words(text)).casefold()
 
 
-def drop_furniture(lines: list[str], title: str, authors: Iterable[str]) -> list[str]:
+def drop_furniture(
+    lines: list[str], title: str, authors: Iterable[str], site_names: Iterable[str] = ()
+) -> list[str]:
     """The body lines without page furniture (see the module docstring for the rules)."""
     lines = _drop_labels_and_credits(_drop_browser_notice(lines))
     authors = tuple(authors)
     lines = _drop_top_furniture(lines, title, authors)
     lines = _drop_headline_repeats(lines, title)
-    return _drop_signoffs(lines, authors)
+    return _drop_publisher_profile(_drop_signoffs(lines, authors), site_names)
+
+
+# A company's own newsroom ends each press release with the company's profile: "About Acme",
+# "Acme is a leading provider of ...", "Acme is headquartered in ...". Only the site's own
+# name counts (a story's last line about another company is the story's), and only the
+# self-description shape: "<Site> has reached out to ... for comment" is a sentence of the text.
+PROFILE_MAX_LINES = 4
+PROFILE_NAME_MAX_WORDS = 3
+PROFILE_MIN_NAME_CHARS = 3
+_PROFILE_OPENING_RE = re.compile(
+    r"^(?:is|are)\s+(?:a|an|one of|the (?:world|leading|largest|global)|headquartered|based|listed)\b"
+    r"|^(?:was|were)\s+(?:founded|established)\b|^,\s*(?:founded|established|headquartered|based)\b",
+    re.IGNORECASE,
+)
+
+
+def _drop_publisher_profile(lines: list[str], site_names: Iterable[str]) -> list[str]:
+    """Lines without the site's own profile at the end (its heading and lines naming it)."""
+    names = {n for n in site_names if len(n) >= PROFILE_MIN_NAME_CHARS}
+    if not names or not lines:
+        return lines
+    start = len(lines)
+    opened = False
+    for index in range(len(lines) - 1, max(0, len(lines) - PROFILE_MAX_LINES) - 1, -1):
+        rest = _after_site_name(lines[index], names)
+        if rest is None:
+            break
+        if rest == "" and _words(lines[index])[0].casefold() == "about":
+            start, opened = index, True  # the "About Acme" heading: the block's first line
+            break
+        start, opened = index, opened or bool(_PROFILE_OPENING_RE.match(rest))
+    return lines[:start] if opened and start > 0 else lines
+
+
+def _after_site_name(line: str, names: set[str]) -> str | None:
+    """What follows the site's name opening ``line`` ("About" allowed before it), or None."""
+    words = list(re.finditer(r"[\w&'’.-]+", line[:200]))
+    offset = 1 if words and words[0].group().casefold() == "about" else 0
+    for count in range(1, PROFILE_NAME_MAX_WORDS + 1):
+        if offset + count > len(words):
+            break
+        name = compact(" ".join(w.group() for w in words[offset : offset + count]).removesuffix("’s").removesuffix("'s"))
+        if name in names:
+            return line[words[offset + count - 1].end() :].strip()
+    return None
 
 
 

@@ -1,0 +1,128 @@
+"""Body rules read from the page's shape: hover cards inside paragraphs, the page's other
+<article>s, the publisher's own profile under a press release.
+
+Pages are written here in the shapes sites use; none is copied from a real site.
+"""
+
+from __future__ import annotations
+
+from tests.harbour_story import SENTENCES, extracted
+from transforms.boilerplate import drop_furniture
+from transforms.body import hover_cards, own_article
+from transforms.page import parse_html
+
+URL = "https://news.example/2026/03/04/harbour-story"
+TITLE = "Breakwater to be rebuilt"
+
+
+def _hover_card(number: int, name: str) -> str:
+    """A linked name with its hover card, as a CMS writes it into the sentence."""
+    return (
+        f'<span class="person"><a href="/people/{number}">{name}</a>'
+        f'<span class="person-card"><span><img src="/img/{number}.jpg" alt="">'
+        f'<a class="name" href="/people/{number}">{name} Maria</a>'
+        f'<a href="/story/{number}1">Council votes on the new ferry timetable | Storm closes the pier</a> '
+        f'<a href="/story/{number}2">Mayor opens the promenade after two years of works</a> '
+        f'<a class="more" href="/people/{number}">MORE</a></span></span></span>'
+    )
+
+
+def test_hover_card_text_is_not_glued_into_the_sentence() -> None:
+    html = (
+        f"<html><head><title>{TITLE}</title></head><body><article><h1>{TITLE}</h1>"
+        f"<p>The harbour master {_hover_card(7, 'Anna Berg')} (Port Authority) said on Monday that the old"
+        " breakwater would be rebuilt before the winter storms arrive.</p>"
+        + "".join(f"<p>{s}</p>" for s in SENTENCES[1:])
+        + "</article></body></html>"
+    )
+    body = extracted(html, URL).body
+    assert body.split("\n")[0] == (
+        "The harbour master Anna Berg (Port Authority) said on Monday that the old breakwater would be"
+        " rebuilt before the winter storms arrive."
+    )
+    assert "ferry timetable" not in body and "MORE" not in body and "Anna Berg Maria" not in body
+    assert extracted(html, URL).body == body  # deterministic
+
+
+def test_inline_images_in_running_text_are_not_hover_cards() -> None:
+    tree = parse_html(
+        "<html><body><p>The crews cheered <img class='emoji' src='/e/1.png' alt=':)'> when"
+        " <a href='/a'>the council</a> and <a href='/b'>the navy</a> agreed.</p>"
+        "<p><span><a href='/photo'><img src='/p.jpg'></a> Photo of the pier, by"
+        " <a href='/x'>Jo</a> and <a href='/y'>Al</a>, taken at dawn from the lighthouse.</span></p>"
+        "<div><span><img src='/i.jpg'><a href='/1'>One story here</a><a href='/2'>Two</a></span></div>"
+        "</body></html>"
+    )
+    # The emoji sits in the paragraph itself; the captioned span is mostly its own words; the
+    # last one is a link box, but not inside a paragraph (trafilatura judges those itself).
+    assert hover_cards(tree) == []
+
+
+def _story_page(related: str) -> str:
+    story = "".join(f"<p>{s}</p>" for s in SENTENCES[:3])
+    return (
+        f"<html><head><title>{TITLE}</title></head><body><main>"
+        f'<article class="post"><h1>{TITLE}</h1>{story}</article>'
+        f'<section><h3>You may also like</h3>{related}</section></main></body></html>'
+    )
+
+
+RELATED = "".join(
+    f'<article class="post"><h2><a href="/post/{n}">Another story number {n}</a></h2>'
+    f"<p>Teaser {n}: the lighthouse keeper of the northern island has kept a diary of every ship"
+    f" that passed since he took the job, and this year he counted more ferries than ever before,"
+    f" he wrote in a letter to the council that was read out at the meeting on Thursday night …</p>"
+    "</article>"
+    for n in range(1, 7)
+)
+
+
+def test_a_short_story_is_not_filled_up_with_the_pages_other_articles() -> None:
+    body = extracted(_story_page(RELATED), URL).body
+    assert body.split("\n") == SENTENCES[:3]
+
+
+def test_own_article_needs_other_articles_beside_it() -> None:
+    text = "\n".join(SENTENCES[:3])
+    tree = parse_html(_story_page(RELATED))
+    own = own_article(tree, text)
+    assert own is not None and own.find("h1") is not None
+    # One <article> on the page (or none): the whole page is read as before.
+    assert own_article(parse_html(_story_page("")), text) is None
+    # Paragraphs spread over two <article>s: no single one is the story's.
+    split = parse_html(
+        f"<html><body><article><p>{SENTENCES[0]}</p></article><article><p>{SENTENCES[1]}</p></article></body></html>"
+    )
+    assert own_article(split, "\n".join(SENTENCES[:2])) is None
+
+
+STORY = [SENTENCES[0], SENTENCES[1]]
+
+
+def test_the_publishers_profile_under_a_press_release_goes() -> None:
+    profile = [
+        "About Acme",
+        "Acme is a leading provider of harbour cranes and port software, with customers in 40 countries.",
+        "Acme is headquartered in Rotterdam and employs around 2,000 people worldwide.",
+    ]
+    assert drop_furniture([*STORY, *profile], TITLE, (), {"acme"}) == STORY
+    assert drop_furniture([*STORY, *profile[1:]], TITLE, (), {"acme"}) == STORY
+    # "Acme Corp., founded in 1921, ..." names the site by its longer name.
+    founded = "Acme Corp., founded in 1921, builds cranes for ports on four continents."
+    assert drop_furniture([*STORY, founded], TITLE, (), {"acmecorp"}) == STORY
+
+
+def test_other_lines_naming_the_site_or_another_company_stay() -> None:
+    closing = "Acme has asked the harbour authority for a comment on the delay and is awaiting a reply."
+    other = "Globex is a leading supplier of dredgers and was not part of the tender."
+    assert drop_furniture([*STORY, closing], TITLE, (), {"acme"}) == [*STORY, closing]
+    assert drop_furniture([*STORY, other], TITLE, (), {"acme"}) == [*STORY, other]
+    # The profile shape in the middle of the story is the story's.
+    middle = "Acme is a leading provider of harbour cranes, the mayor said."
+    assert drop_furniture([SENTENCES[0], middle, SENTENCES[1]], TITLE, (), {"acme"}) == [
+        SENTENCES[0], middle, SENTENCES[1]
+    ]
+    # Without site names nothing is looked for.
+    assert drop_furniture([*STORY, "Acme is a leading provider of harbour cranes."], TITLE, ()) == [
+        *STORY, "Acme is a leading provider of harbour cranes."
+    ]
