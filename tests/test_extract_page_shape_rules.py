@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from tests.harbour_story import SENTENCES, extracted
 from transforms.boilerplate import drop_furniture
-from transforms.body import hover_cards, own_article
+from transforms.body import from_headline, hover_cards, own_article
 from transforms.page import parse_html
 
 URL = "https://news.example/2026/03/04/harbour-story"
@@ -126,3 +126,47 @@ def test_other_lines_naming_the_site_or_another_company_stay() -> None:
     assert drop_furniture([*STORY, "Acme is a leading provider of harbour cranes."], TITLE, ()) == [
         *STORY, "Acme is a leading provider of harbour cranes."
     ]
+
+
+def _page_with_guide_cards(story: str) -> str:
+    """A story set as text between <br>s, beside a column of guide cards whose excerpts are
+    paragraphs inside links."""
+    cards = "".join(
+        f'<li><a href="/guide/{n}"><img src="/g{n}.jpg"></a><div class="text"><a href="/guide/{n}">Guide {n}</a>'
+        f'<a href="/guide/{n}"><p>Guide {n} explains how the tide tables are read, why the moon matters'
+        " to the harbour and when the ferries can leave safely.</p></a></div></li>"
+        for n in range(1, 4)
+    )
+    return (
+        f"<html><head><title>{TITLE}</title></head><body><div id='content'><div class='article'>"
+        f"<h1>{TITLE}</h1><div class='byline'>by Jo Smith</div><div class='content'>{story}</div></div>"
+        f"<div id='right'><h3>Guides</h3><ul>{cards}</ul></div></div></body></html>"
+    )
+
+
+def test_teaser_card_excerpts_inside_links_are_not_story_text() -> None:
+    body = extracted(_page_with_guide_cards("<br> <br>".join(SENTENCES)), URL).body
+    assert body.split("\n") == SENTENCES
+
+
+def test_a_named_anchor_around_a_paragraph_keeps_it() -> None:
+    # An <a> without href is a jump target, not a link: the paragraph in it is the story's.
+    story = "".join(f"<p>{s}</p>" for s in SENTENCES[:2]) + f'<a name="part2"><p>{SENTENCES[2]}</p></a>'
+    story += "".join(f"<p>{s}</p>" for s in SENTENCES[3:])
+    assert extracted(_page_with_guide_cards(story), URL).body.split("\n") == SENTENCES
+
+
+def test_lines_shown_above_the_headline_are_cut_from_the_text() -> None:
+    tree = parse_html(
+        '<html><body><div class="feature"><h2>Ferry season opens</h2></div>'
+        f"<h1>{TITLE}</h1>" + "".join(f"<p>{s}</p>" for s in SENTENCES[:3]) + "</body></html>"
+    )
+    text = "\n".join(["Ferry season opens", TITLE, *SENTENCES[:3]])
+    assert from_headline(tree, text).split("\n") == [TITLE, *SENTENCES[:3]]
+    # The headline again below the story's first paragraph (a video's caption) cuts nothing:
+    # the paragraph stands after the <h1> in the page.
+    below = "\n".join([SENTENCES[0], TITLE, *SENTENCES[1:3]])
+    assert from_headline(tree, below) == below
+    # A line found nowhere in the page above the <h1> is not cut either.
+    unknown = "\n".join(["A line the page does not show above the headline at all", TITLE, SENTENCES[0]])
+    assert from_headline(tree, unknown) == unknown

@@ -41,6 +41,9 @@ DEFAULT_PRUNE_XPATHS = (
     '//*[@id="comments"]',
     '//form[contains(concat(" ", normalize-space(@class), " "), " comment-form ")]',
     '//*[contains(concat(" ", normalize-space(@class), " "), " comment-respond ")]',
+    # A paragraph inside a link is the excerpt on a teaser card ("<a href><h3>..</h3><p>..</p></a>"),
+    # never the story's text: the story's paragraphs hold links, links do not hold them.
+    "//a[@href]//p",
 )
 
 # Lines of a comment form that survive as text when the form is not marked up as one.
@@ -152,6 +155,7 @@ def run_trafilatura(
     document = _best_document(pruned, page, fetched_at, with_metadata=True)
     if document is None or not document.text:
         return document
+    document.text = from_headline(pruned, document.text)
     merged = merged_chunks(pruned, document.text)
     if merged is None:
         return document
@@ -238,6 +242,35 @@ def own_article(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement
     if not any(a is not own and not _is_inside(a, own) and not _is_inside(own, a) for a in articles):
         return None
     return own
+
+
+# The page's <h1> heads the article: where the extractor took the page's header with the
+# text, what it returns above the headline (a feature box, a teaser of the site's guides, a
+# kicker) is furniture laid out above it. Looked for among the first few lines only; a line
+# is cut only where it is found in the page before the <h1> (a video's caption repeating the
+# headline below the story's first paragraph cuts nothing).
+HEADLINE_WITHIN_LINES = 4
+
+
+def from_headline(tree: lxml.html.HtmlElement, text: str) -> str:
+    """``text`` from the page's <h1> on, where it comes among the first lines with only what
+    the page shows above the <h1> before it."""
+    lines = text.split("\n")
+    heading = None
+    for index in range(1, min(HEADLINE_WITHIN_LINES, len(lines))):
+        key = _norm(lines[index])
+        heading = next((h for h in tree.iter("h1") if key and _norm(h.text_content()) == key), None)
+        if heading is not None:
+            break
+    if heading is None:
+        return text
+    above: set[str] = set()
+    for element in tree.iter("h1", *_LINE_TAGS):
+        if element is heading:
+            break
+        above.add(_norm(element.text_content()))
+    before = [_norm(line) for line in lines[:index]]
+    return "\n".join(lines[index:]) if all(line in above for line in before if line) else text
 
 
 def _standalone(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
