@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from tests.harbour_story import SENTENCES, extracted
 from transforms.boilerplate import drop_furniture
-from transforms.body import from_headline, hover_cards, own_article
+from transforms.body import DEFAULT_PRUNE_XPATHS, from_headline, hover_cards, own_article, pruned_tree
 from transforms.page import parse_html
 
 URL = "https://news.example/2026/03/04/harbour-story"
@@ -170,3 +170,37 @@ def test_lines_shown_above_the_headline_are_cut_from_the_text() -> None:
     # A line found nowhere in the page above the <h1> is not cut either.
     unknown = "\n".join(["A line the page does not show above the headline at all", TITLE, SENTENCES[0]])
     assert from_headline(tree, unknown) == unknown
+
+
+def test_a_box_ending_with_a_newsletter_sign_up_is_dropped_anywhere() -> None:
+    promo = (
+        "Start your morning with the Harbour Brief, brought to you by Coastal Weekly. Coastal Weekly is"
+        " the favourite read of harbour pilots. Sign up for the free daily newsletter."
+    )
+    assert drop_furniture([promo, *STORY, SENTENCES[2]], TITLE, ()) == [*STORY, SENTENCES[2]]
+
+
+def test_a_story_reporting_on_newsletters_is_kept() -> None:
+    lines = [
+        SENTENCES[0],
+        "The council said residents could sign up for its newsletter at the town hall, and 300 already have.",
+        "Subscribers to the harbour newsletter were told of the closure a day before the public.",
+        SENTENCES[1],
+    ]
+    assert drop_furniture(lines, TITLE, ()) == lines
+
+
+def test_teaser_card_titles_and_excerpts_inside_links_are_pruned() -> None:
+    tree = parse_html(
+        "<html><body><section><h3>Harbour festival</h3>"
+        '<article class="promo"><a href="/story/1"><img src="/p1.jpg"><h3>Lighthouse keeper counts ferries</h3>'
+        "<p>He has kept a diary of every ship since he took the job.</p></a></article></section>"
+        f"<div class='story'><h1>{TITLE}</h1><h2>Works start in May</h2>"
+        f'<p>{SENTENCES[0]} <a href="/council">The council</a> agreed.</p>'
+        f'<a name="part2"><h2>Who pays</h2><p>{SENTENCES[1]}</p></a></div></body></html>'
+    )
+    text = pruned_tree(tree, DEFAULT_PRUNE_XPATHS).text_content()
+    assert "Lighthouse keeper" not in text and "diary" not in text
+    # Headings and paragraphs that are not inside a link stay, and so does a named anchor's.
+    for kept in ("Harbour festival", TITLE, "Works start in May", "The council agreed", "Who pays", SENTENCES[1]):
+        assert kept in text

@@ -41,9 +41,10 @@ DEFAULT_PRUNE_XPATHS = (
     '//*[@id="comments"]',
     '//form[contains(concat(" ", normalize-space(@class), " "), " comment-form ")]',
     '//*[contains(concat(" ", normalize-space(@class), " "), " comment-respond ")]',
-    # A paragraph inside a link is the excerpt on a teaser card ("<a href><h3>..</h3><p>..</p></a>"),
-    # never the story's text: the story's paragraphs hold links, links do not hold them.
-    "//a[@href]//p",
+    # A paragraph or heading inside a link is a teaser card's excerpt or title
+    # ("<a href><h3>..</h3><p>..</p></a>"), never the story's text: the story's paragraphs
+    # hold links, links do not hold them.
+    "//a[@href]//*[self::p or self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]",
 )
 
 # Lines of a comment form that survive as text when the form is not marked up as one.

@@ -107,6 +107,14 @@ PROMO_OFFER_RE = re.compile(
     re.IGNORECASE,
 )
 PROMO_MAX_WORDS = 60
+# A short box whose last sentence tells the reader to sign up for a newsletter ("Start your
+# day with the Morning Brief. ... Sign up for the free daily newsletter."): a promotion
+# wherever it stands; the story reports on newsletters, it does not end a paragraph telling
+# its reader to subscribe.
+PROMO_SIGNUP_TAIL_RE = re.compile(
+    r"(?:^|[.!?…]\s+)(?:sign up|subscribe|register)(?: now| today| here)?\s+(?:for|to)\b[^.!?]{0,80}\bnewsletters?\b[^.!?]{0,40}[.!?]?\W*$",
+    re.IGNORECASE,
+)
 # The page's taxonomy: "Tags: ...", "Filed under: ...", "Categoria: Saúde", "- Etiketler :",
 # at the start of a short line or after a separator in a metadata line ("05/10 - Posted by:
 # X - Category: Y - Tags: z").
@@ -299,6 +307,7 @@ def _is_furniture_line(line: str, previous: str) -> bool:
         (":" in line and TAXONOMY_RE.search(line) and len(_words(line)) <= TAXONOMY_MAX_WORDS)
         or ("]" in line and TAGGED_TEASER_RE.search(line) and len(_words(line)) <= TAGGED_TEASER_MAX_WORDS)
         or ((PROMO_RE.match(line) or PROMO_OFFER_RE.search(line)) and len(_words(line)) <= PROMO_MAX_WORDS)
+        or ("ewsletter" in line and PROMO_SIGNUP_TAIL_RE.search(line) and len(_words(line)) <= PROMO_MAX_WORDS)
         or (RELATED_LINK_RE.match(line) and len(_words(line)) <= RELATED_LINK_MAX_WORDS)
     )
 
