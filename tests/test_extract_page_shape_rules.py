@@ -204,3 +204,29 @@ def test_teaser_card_titles_and_excerpts_inside_links_are_pruned() -> None:
     # Headings and paragraphs that are not inside a link stay, and so does a named anchor's.
     for kept in ("Harbour festival", TITLE, "Works start in May", "The council agreed", "Who pays", SENTENCES[1]):
         assert kept in text
+
+
+TWEET = "The new breakwater plans look great, can't wait to see the harbour safe again this winter"
+
+
+def _page_with_embedded_post(wrapper_class: str) -> str:
+    post = (
+        f'<div class="{wrapper_class}"><blockquote class="twitter-tweet"><p lang="en">{TWEET}</p>'
+        '— Harbour Fan (@harbourfan) <a href="https://social.example/harbourfan/status/1">March 4, 2026</a>'
+        "</blockquote></div>"
+    )
+    paragraphs = [f"<p>{s}</p>" for s in SENTENCES]
+    return (
+        f"<html><head><title>{TITLE}</title></head><body><article><h1>{TITLE}</h1>"
+        f'<div class="entry-content">{"".join(paragraphs[:3])}{post}{"".join(paragraphs[3:])}</div>'
+        '<div class="social-share"><a href="/share">Share</a></div></article></body></html>'
+    )
+
+
+def test_an_embedded_post_in_a_social_classed_wrapper_stays_in_place() -> None:
+    lines = extracted(_page_with_embedded_post("social-media-embed"), URL).body.split("\n")
+    assert lines[:3] == SENTENCES[:3] and lines[-3:] == SENTENCES[3:]
+    assert TWEET in lines[3]
+    # The same post in a wrapper of another name comes out the same way.
+    plain = extracted(_page_with_embedded_post("media-box"), URL).body.split("\n")
+    assert plain == lines

@@ -85,11 +85,13 @@ def pruned_tree(tree: lxml.html.HtmlElement, xpaths: Iterable[str]) -> lxml.html
     text kept): a copy when there is something to prune, else the tree itself (most pages
     have no comment form, and copying a page costs as much as reading it)."""
     expressions = [compiled_xpath(expression) for expression in xpaths]
-    if not hover_cards(tree) and not any(
+    if not hover_cards(tree) and not social_embed_wrappers(tree) and not any(
         _prunable(element) for expression in expressions for element in expression(tree)
     ):
         return tree
     pruned = copy.deepcopy(tree)
+    for wrapper in social_embed_wrappers(pruned):
+        wrapper.drop_tag()  # before the XPaths: the post is kept, only its wrapper goes
     for expression in expressions:
         for element in expression(pruned):
             if _prunable(element):
@@ -97,6 +99,28 @@ def pruned_tree(tree: lxml.html.HtmlElement, xpaths: Iterable[str]) -> lxml.html
     for card in hover_cards(pruned):
         card.drop_tree()
     return pruned
+
+
+# An embedded post (a tweet, an Instagram post) is a quotation the story shows. Its wrapper
+# is often named for the network ("social-media-embed"), and trafilatura discards anything
+# classed "social" as a share bar, the quoted post with it. The wrapper is unwrapped, so the
+# post stands where the story put it, as on pages that embed it bare.
+SOCIAL_EMBED_CLASSES = ("twitter-tweet", "instagram-media", "tiktok-embed", "bluesky-embed")
+SOCIAL_EMBED_WRAPPER_LEVELS = 2
+
+
+def social_embed_wrappers(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """Elements classed "social" that wrap an embedded post, innermost first."""
+    wrappers: list[lxml.html.HtmlElement] = []
+    for quote in tree.iter("blockquote"):
+        classes = quote.get("class") or ""
+        if not any(name in classes for name in SOCIAL_EMBED_CLASSES):
+            continue
+        for ancestor in list(quote.iterancestors())[:SOCIAL_EMBED_WRAPPER_LEVELS]:
+            if "social" in (ancestor.get("class") or "").lower() and ancestor.getparent() is not None:
+                if not any(ancestor is w for w in wrappers):
+                    wrappers.append(ancestor)
+    return wrappers
 
 
 # A hover card: the box a site shows when the pointer rests on a linked name in the text (a
