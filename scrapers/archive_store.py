@@ -17,7 +17,7 @@ import functools
 import logging
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -181,7 +181,7 @@ def prune_empty_folders(location: str, levels: int = 3) -> None:
         folder = folder.parent
 
 
-def read_records(location: str, spans: dict[int, int]) -> Iterator[ResponseRecord]:
+def read_records(location: str, spans: Mapping[int, int]) -> Iterator[ResponseRecord]:
     """The response records starting at the offsets of ``spans`` (offset -> record length).
 
     Local: one sequential pass over the file, as it always was. Object storage: ranged reads of
@@ -214,7 +214,7 @@ class _Block:
     offsets: list[int] = field(default_factory=list)
 
 
-def _blocks(spans: dict[int, int]) -> list[_Block]:
+def _blocks(spans: Mapping[int, int]) -> list[_Block]:
     blocks: list[_Block] = []
     for offset in sorted(spans):
         end = offset + spans[offset]

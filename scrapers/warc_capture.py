@@ -125,7 +125,7 @@ def _sha1(digest: Any) -> str:
     return "sha1:" + base64.b32encode(digest.digest()).decode("ascii")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: one is kept per response until the run is recorded
 class Capture:
     """One response record in the run's WARC file."""
 

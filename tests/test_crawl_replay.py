@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import subprocess
 import sys
@@ -114,3 +115,8 @@ def test_scrapy_crawl_replays_a_multi_site_archive_and_says_where_its_warc_and_s
     assert pages == sorted(IN_WINDOW) and foreign == 0
     # Decoded from gzip and chunked transfer in the source archive, stored whole.
     assert all(length > 500 for path, status, length in archived if "/2026/11/19/" in path)
+    # The frontier was queued on disk in the work directory (memory stays flat however many
+    # pages the sitemaps list), and every request could be.
+    crawl_stats = json.loads(stats.read_text())
+    assert crawl_stats.get("scheduler/enqueued/disk", 0) >= 3, crawl_stats
+    assert "scheduler/unserializable" not in crawl_stats and "scheduler/enqueued/memory" not in crawl_stats

@@ -128,3 +128,19 @@ def test_the_pool_never_reimports_a_main_script(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.split() == ["Article"] * 4
     assert not marker.exists(), marker.read_text()
+
+
+def _worker_state() -> tuple[bool, int]:
+    """Run in a pool worker: is the warm-up module there, and the language model loaded?"""
+    from transforms.language import _identifier
+
+    return "transforms.pool_preload" in sys.modules, _identifier.cache_info().currsize
+
+
+def test_workers_start_warm_from_the_fork_server() -> None:
+    # The pool's fork server imported the extractor and loaded the language model once; a worker
+    # (a new one as much as a replaced one) inherits both before its first page.
+    with ExtractionPool(2) as pool:
+        assert pool._pool is not None
+        states = [pool._pool.apply_async(_worker_state).get(timeout=60) for _ in range(4)]
+    assert states == [(True, 1)] * 4

@@ -37,6 +37,10 @@ SOFT_LIMIT_SECONDS = 20
 HARD_LIMIT_GRACE_SECONDS = 10
 # Restart workers now and then: lxml and trafilatura keep caches that grow over a long run.
 TASKS_PER_WORKER = 500
+# Pages handed out ahead of the one awaited. Results are taken in order, so with few pages in
+# flight one slow page (page costs vary 100-fold) left the other workers idle behind it; a
+# page in flight holds its HTML once in this process and once in the pool's queue (~100 KB).
+IN_FLIGHT_PER_WORKER = 8
 
 
 @dataclass(frozen=True)
@@ -187,6 +191,10 @@ class ExtractionPool:
         self.workers = workers or default_workers()
         self.soft_limit = soft_limit
         self._context = multiprocessing.get_context("forkserver")
+        # Workers are forked from a server that has imported and warmed the extractor once
+        # (transforms.pool_preload), so a new or replaced worker starts at once. Takes effect
+        # when the process's fork server starts, that is with its first pool.
+        self._context.set_forkserver_preload(["transforms.pool_preload"])
         self._pool: Pool | None = None
         self._owner = ExitStack()
 
@@ -215,11 +223,11 @@ class ExtractionPool:
         return self._pool.apply_async(extract_one, (job, self.soft_limit))
 
     def map(self, jobs: Iterable[PageJob]) -> Iterator[tuple[PageJob, Article | Rejected]]:
-        """(job, result) for every job, in order; at most ``workers * 2`` pages in memory at once."""
+        """(job, result) for every job, in order; at most ``workers * IN_FLIGHT_PER_WORKER`` in flight."""
         pending: deque[tuple[PageJob, AsyncResult]] = deque()  # type: ignore[type-arg]
         for job in jobs:
             pending.append((job, self._submit(job)))
-            if len(pending) >= self.workers * 2:
+            if len(pending) >= self.workers * IN_FLIGHT_PER_WORKER:
                 yield self._collect(pending)
         while pending:
             yield self._collect(pending)

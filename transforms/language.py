@@ -81,6 +81,11 @@ def _identifier() -> Any:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+def warm_identifier() -> None:
+    """Load the model now (the extraction pool's fork server does, so its workers share it)."""
+    _identifier()
+
+
 def language_from_markup(page: PageData) -> str | None:
     """The first two-letter code the page declares, lower-cased ("en-GB" -> "en")."""
     in_language = (page.article or {}).get("inLanguage")
