@@ -270,21 +270,26 @@ def own_article(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement
 
 
 # The page's <h1> heads the article: where the extractor took the page's header with the
-# text, what it returns above the headline (a feature box, a teaser of the site's guides, a
-# kicker) is furniture laid out above it. Looked for among the first few lines only; a line
-# is cut only where it is found in the page before the <h1> (a video's caption repeating the
-# headline below the story's first paragraph cuts nothing).
+# text, the headline comes among the first lines, and what it returns above it (a feature
+# box, a teaser of the site's guides, a kicker) is furniture laid out above it. The <h1>'s own
+# line goes too: it is the headline as shown, which may differ from the headline in the
+# page's metadata that later steps drop. Looked for among the first few lines only; a line
+# above it is cut only where it is found in the page before the <h1> (a video's caption
+# repeating the headline below the story's first paragraph cuts nothing).
 HEADLINE_WITHIN_LINES = 4
 
 
 def from_headline(tree: lxml.html.HtmlElement, text: str) -> str:
-    """``text`` from the page's <h1> on, where it comes among the first lines with only what
+    """``text`` after the page's <h1>, where it comes among the first lines with only what
     the page shows above the <h1> before it."""
     lines = text.split("\n")
+    headings = [(h, key) for h in tree.iter("h1") if (key := _norm(h.text_content()))]
+    if not headings:
+        return text
     heading = None
-    for index in range(1, min(HEADLINE_WITHIN_LINES, len(lines))):
+    for index in range(min(HEADLINE_WITHIN_LINES, len(lines))):
         key = _norm(lines[index])
-        heading = next((h for h in tree.iter("h1") if key and _norm(h.text_content()) == key), None)
+        heading = next((h for h, text_key in headings if text_key == key), None) if key else None
         if heading is not None:
             break
     if heading is None:
@@ -295,7 +300,7 @@ def from_headline(tree: lxml.html.HtmlElement, text: str) -> str:
             break
         above.add(_norm(element.text_content()))
     before = [_norm(line) for line in lines[:index]]
-    return "\n".join(lines[index:]) if all(line in above for line in before if line) else text
+    return "\n".join(lines[index + 1 :]) if all(line in above for line in before if line) else text
 
 
 def _standalone(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
