@@ -169,6 +169,13 @@ def test_lines_shown_above_the_headline_are_cut_from_the_text() -> None:
     # the paragraph stands after the <h1> in the page.
     below = "\n".join([SENTENCES[0], TITLE, *SENTENCES[1:3]])
     assert from_headline(tree, below) == below
+    # A later <h1> used as a subheading inside the story cuts nothing above it.
+    sub = parse_html(
+        f"<html><body><h1>{TITLE}</h1><p>{SENTENCES[0]}</p><p>{SENTENCES[1]}</p><h1>Who pays</h1>"
+        f"<p>{SENTENCES[2]}</p></body></html>"
+    )
+    story = "\n".join([SENTENCES[0], SENTENCES[1], "Who pays", SENTENCES[2]])
+    assert from_headline(sub, story) == story
     # A line found nowhere in the page above the <h1> is not cut either.
     unknown = "\n".join(["A line the page does not show above the headline at all", TITLE, SENTENCES[0]])
     assert from_headline(tree, unknown) == unknown

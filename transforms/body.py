@@ -282,17 +282,15 @@ HEADLINE_WITHIN_LINES = 4
 def from_headline(tree: lxml.html.HtmlElement, text: str) -> str:
     """``text`` after the page's <h1>, where it comes among the first lines with only what
     the page shows above the <h1> before it."""
-    lines = text.split("\n")
-    headings = [(h, key) for h in tree.iter("h1") if (key := _norm(h.text_content()))]
-    if not headings:
-        return text
-    heading = None
-    for index in range(min(HEADLINE_WITHIN_LINES, len(lines))):
-        key = _norm(lines[index])
-        heading = next((h for h, text_key in headings if text_key == key), None) if key else None
-        if heading is not None:
-            break
+    # The page's first <h1> only: a later one may be a subheading inside the story, whose
+    # paragraphs above it the page also shows before it.
+    heading = next((h for h in tree.iter("h1") if h.text_content().strip()), None)
     if heading is None:
+        return text
+    lines = text.split("\n")
+    wanted = _norm(heading.text_content())
+    index = next((i for i, line in enumerate(lines[:HEADLINE_WITHIN_LINES]) if _norm(line) == wanted), None)
+    if index is None:
         return text
     above: set[str] = set()
     for element in tree.iter("h1", *_LINE_TAGS):
