@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from tests.harbour_story import SENTENCES, extracted
 from transforms.boilerplate import drop_furniture
-from transforms.body import DEFAULT_PRUNE_XPATHS, from_headline, hover_cards, own_article, pruned_tree
+from transforms.body import DEFAULT_PRUNE_XPATHS, from_headline, own_article, pruned_tree, shape_furniture
 from transforms.page import parse_html
 
 URL = "https://news.example/2026/03/04/harbour-story"
@@ -55,7 +55,7 @@ def test_inline_images_in_running_text_are_not_hover_cards() -> None:
     )
     # The emoji sits in the paragraph itself; the captioned span is mostly its own words; the
     # last one is a link box, but not inside a paragraph (trafilatura judges those itself).
-    assert hover_cards(tree) == []
+    assert shape_furniture(tree) == ([], [])
 
 
 def _story_page(related: str) -> str:

@@ -41,10 +41,6 @@ DEFAULT_PRUNE_XPATHS = (
     '//*[@id="comments"]',
     '//form[contains(concat(" ", normalize-space(@class), " "), " comment-form ")]',
     '//*[contains(concat(" ", normalize-space(@class), " "), " comment-respond ")]',
-    # A paragraph or heading inside a link is a teaser card's excerpt or title
-    # ("<a href><h3>..</h3><p>..</p></a>"), never the story's text: the story's paragraphs
-    # hold links, links do not hold them.
-    "//a[@href]//*[self::p or self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]",
 )
 
 # Lines of a comment form that survive as text when the form is not marked up as one.
@@ -81,24 +77,47 @@ def compiled_xpath(expression: str) -> lxml.etree.XPath:
 
 
 def pruned_tree(tree: lxml.html.HtmlElement, xpaths: Iterable[str]) -> lxml.html.HtmlElement:
-    """The tree without the elements the XPaths select and without hover cards (their tail
-    text kept): a copy when there is something to prune, else the tree itself (most pages
-    have no comment form, and copying a page costs as much as reading it)."""
+    """The tree without the elements the XPaths select and without the furniture
+    ``shape_furniture`` finds (their tail text kept): a copy when there is something to prune,
+    else the tree itself (most pages have no comment form, and copying a page costs as much
+    as reading it)."""
     expressions = [compiled_xpath(expression) for expression in xpaths]
-    if not hover_cards(tree) and not social_embed_wrappers(tree) and not any(
+    if shape_furniture(tree) == ([], []) and not any(
         _prunable(element) for expression in expressions for element in expression(tree)
     ):
         return tree
     pruned = copy.deepcopy(tree)
-    for wrapper in social_embed_wrappers(pruned):
-        wrapper.drop_tag()  # before the XPaths: the post is kept, only its wrapper goes
-    for expression in expressions:
-        for element in expression(pruned):
-            if _prunable(element):
-                element.drop_tree()
-    for card in hover_cards(pruned):
-        card.drop_tree()
+    dropped, unwrapped = shape_furniture(pruned)
+    for wrapper in unwrapped:
+        wrapper.drop_tag()  # the wrapper goes, what it holds stays in its place
+    for element in [e for expression in expressions for e in expression(pruned)] + dropped:
+        if _prunable(element):
+            element.drop_tree()
     return pruned
+
+
+def shape_furniture(tree: lxml.html.HtmlElement) -> tuple[list[lxml.html.HtmlElement], list[lxml.html.HtmlElement]]:
+    """Elements to drop (teaser cards' text inside links, hover cards) and wrappers to unwrap
+    (around embedded posts), found in one walk over the page's links, images and quotes."""
+    dropped: list[lxml.html.HtmlElement] = []
+    unwrapped: list[lxml.html.HtmlElement] = []
+    for element in tree.iter("a", "img", "blockquote"):
+        if element.tag == "a":
+            if len(element) and element.get("href") is not None:
+                dropped.extend(element.iter(*_TEASER_TEXT_TAGS))
+        elif element.tag == "img":
+            card = _hover_card_of(element)
+            if card is not None and not any(card is c or _is_inside(card, c) for c in dropped):
+                dropped.append(card)
+        else:
+            unwrapped.extend(w for w in _social_embed_wrappers(element) if not any(w is u for u in unwrapped))
+    return dropped, unwrapped
+
+
+# A paragraph or heading inside a link is a teaser card's excerpt or title
+# ("<a href><h3>..</h3><p>..</p></a>"), never the story's text: the story's paragraphs hold
+# links, links do not hold them (an <a> without href is a jump target and holds anything).
+_TEASER_TEXT_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6")
 
 
 # An embedded post (a tweet, an Instagram post) is a quotation the story shows. Its wrapper
@@ -109,18 +128,16 @@ SOCIAL_EMBED_CLASSES = ("twitter-tweet", "instagram-media", "tiktok-embed", "blu
 SOCIAL_EMBED_WRAPPER_LEVELS = 2
 
 
-def social_embed_wrappers(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """Elements classed "social" that wrap an embedded post, innermost first."""
-    wrappers: list[lxml.html.HtmlElement] = []
-    for quote in tree.iter("blockquote"):
-        classes = quote.get("class") or ""
-        if not any(name in classes for name in SOCIAL_EMBED_CLASSES):
-            continue
-        for ancestor in list(quote.iterancestors())[:SOCIAL_EMBED_WRAPPER_LEVELS]:
-            if "social" in (ancestor.get("class") or "").lower() and ancestor.getparent() is not None:
-                if not any(ancestor is w for w in wrappers):
-                    wrappers.append(ancestor)
-    return wrappers
+def _social_embed_wrappers(quote: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The elements classed "social" around ``quote`` where it is an embedded post."""
+    classes = quote.get("class") or ""
+    if not any(name in classes for name in SOCIAL_EMBED_CLASSES):
+        return []
+    return [
+        ancestor
+        for ancestor in list(quote.iterancestors())[:SOCIAL_EMBED_WRAPPER_LEVELS]
+        if "social" in (ancestor.get("class") or "").lower() and ancestor.getparent() is not None
+    ]
 
 
 # A hover card: the box a site shows when the pointer rests on a linked name in the text (a
@@ -134,16 +151,6 @@ _INLINE_TAGS = frozenset(
 )
 HOVER_CARD_MIN_LINKS = 2
 HOVER_CARD_MIN_LINK_SHARE = 0.8
-
-
-def hover_cards(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """Inline elements inside paragraphs that are hover cards (see above), outermost first."""
-    cards: list[lxml.html.HtmlElement] = []
-    for image in tree.iter("img"):
-        card = _hover_card_of(image)
-        if card is not None and not any(card is c or _is_inside(card, c) for c in cards):
-            cards.append(card)
-    return cards
 
 
 def _hover_card_of(image: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
