@@ -89,6 +89,9 @@ def test_own_article_needs_other_articles_beside_it() -> None:
     assert own is not None and own.find("h1") is not None
     # One <article> on the page (or none): the whole page is read as before.
     assert own_article(parse_html(_story_page("")), text) is None
+    # The paragraphs' <article> without the page's headline is not taken for the story's.
+    teaser = parse_html(_story_page(RELATED).replace(f"<h1>{TITLE}</h1>", "").replace("<main>", f"<main><h1>{TITLE}</h1>"))
+    assert own_article(teaser, text) is None
     # Paragraphs spread over two <article>s: no single one is the story's.
     split = parse_html(
         f"<html><body><article><p>{SENTENCES[0]}</p></article><article><p>{SENTENCES[1]}</p></article></body></html>"

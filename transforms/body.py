@@ -261,8 +261,9 @@ def article_container(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlE
 
 
 def own_article(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement | None:
-    """The <article> holding every paragraph of ``text`` found in the page, where the page has
-    other <article>s beside it (not inside it, not around it); else None."""
+    """The <article> holding every paragraph of ``text`` found in the page and the page's
+    headline, where the page has other <article>s beside it (not inside it, not around it);
+    else None."""
     articles = list(tree.iter("article"))
     if len(articles) < 2:
         return None  # the common case: settled without normalizing any paragraph
@@ -273,7 +274,10 @@ def own_article(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement
         return None
     if not any(a is not own and not _is_inside(a, own) and not _is_inside(own, a) for a in articles):
         return None
-    return own
+    # It must hold the page's headline (its first <h1>): precision may have come back with a
+    # fragment of another article, whose text is no reason to leave the story out.
+    headline = next((h for h in tree.iter("h1") if h.text_content().strip()), None)
+    return own if headline is not None and _is_inside(headline, own) else None
 
 
 # The page's <h1> heads the article: where the extractor took the page's header with the
