@@ -215,6 +215,8 @@ def _best_document(
         # Only the article's own container is read again in recall mode: the dropped
         # paragraphs sit between the kept ones, so inside it, and it is a fraction of the page.
         container = article_container(tree, precise.text or "")
+        if container is not None and not _may_hold_dropped_sentences(container, precise.text or ""):
+            return precise
         recalled = _trafilatura_document(
             _standalone(container) if container is not None else tree,
             page, fetched_at, favor_precision=False, with_metadata=False, fast=True,
@@ -244,7 +246,7 @@ def article_container(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlE
     """The innermost element holding every paragraph of ``text`` found in the page, or None
     where too few are found, or only <body> holds them all."""
     lines = {n for n in (_norm(line) for line in text.split("\n")) if len(n) >= CHUNK_MATCH_MIN_CHARS}
-    matched = [e for e in tree.iter(*_LINE_TAGS) if _norm(e.text_content()) in lines]
+    matched = [e for e in tree.iter(*_LINE_TAGS) if _normalized_in(e.text_content(), lines)]
     if len(matched) < CONTAINER_MIN_MATCHED:
         return None
     holding = list(matched[0].iterancestors())  # innermost first
@@ -260,6 +262,12 @@ def article_container(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlE
     return container
 
 
+def _normalized_in(raw: str, lines: set[str]) -> bool:
+    """``_norm(raw) in lines``, where every line is CHUNK_MATCH_MIN_CHARS or longer: a text too
+    short to normalize to that (case folding at most triples a character) is not normalized."""
+    return 3 * len(raw) >= CHUNK_MATCH_MIN_CHARS and _norm(raw) in lines
+
+
 def own_article(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement | None:
     """The <article> holding every paragraph of ``text`` found in the page and the page's
     headline, where the page has other <article>s beside it (not inside it, not around it);
@@ -268,7 +276,7 @@ def own_article(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement
     if len(articles) < 2:
         return None  # the common case: settled without normalizing any paragraph
     lines = {n for n in (_norm(line) for line in text.split("\n")) if len(n) >= CHUNK_MATCH_MIN_CHARS}
-    holders = [_enclosing_article(e) for e in tree.iter(*_LINE_TAGS) if _norm(e.text_content()) in lines]
+    holders = [_enclosing_article(e) for e in tree.iter(*_LINE_TAGS) if _normalized_in(e.text_content(), lines)]
     own = holders[0] if holders else None
     if own is None or any(holder is not own for holder in holders):
         return None
@@ -363,6 +371,19 @@ def interior_lines(precise: str, recalled: str) -> str:
     return "\n".join(lines)
 
 
+def _may_hold_dropped_sentences(container: lxml.html.HtmlElement, precise: str) -> bool:
+    """Whether the container has a sentence-shaped block of text that ``precise`` lacks."""
+    kept = {_norm(line) for line in precise.split("\n")}
+    for element in container.iter(lxml.etree.Element):
+        own = (element.text or "").strip()
+        if element.tag in _LINE_TAGS or len(own.split()) >= INTERIOR_MIN_WORDS:
+            raw = " ".join(element.text_content().split())
+            # Cheapest tests first: most blocks are not sentence-shaped, or are kept.
+            if _SENTENCE_END_RE.search(raw) and _norm(raw) not in kept and is_sentence(raw):
+                return True
+    return False
+
+
 def is_sentence(line: str) -> bool:
     """True for a line shaped like running text: several words, a closing punctuation mark,
     not set in capitals, not a list item."""
@@ -415,8 +436,11 @@ CHUNK_KEEP_LINES = 0.95
 _NOT_BODY_TAGS = frozenset({"aside", "footer", "nav", "header"})
 
 
+_WORD_RE = re.compile(r"\w+")
+
+
 def _norm(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text)).casefold()
+    return " ".join(_WORD_RE.findall(text)).casefold()
 
 
 def _signature(element: lxml.html.HtmlElement) -> tuple[str, tuple[str, ...]]:
@@ -655,6 +679,9 @@ def _drop_comment_form(lines: list[str]) -> list[str]:
 LEDE_MIN_CHARS = 40
 # The element showing the standfirst may hold a little more than the meta description.
 LEDE_MAX_GROWTH = 1.5
+# The text a page renders: without scripts' and styles' (often most of a page's text: framework
+# state as JSON), which no reader sees and no standfirst is taken from.
+_RENDERED_TEXT = lxml.etree.XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::template)]")
 _HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template", "a", "nav", "footer", "aside", "button", "option"})
 # Headline furniture, not text: a "dek", "subhead" or "strapline" restates the headline in a
 # sentence; a "lead", "intro", "teaser", "preamble" or "standfirst" opens the text. Class
@@ -678,7 +705,7 @@ def visible_lede(tree: lxml.html.HtmlElement, description: str | None, text: str
     body = tree.find("body")
     if body is None or first_line is None:
         return None
-    if stem not in _norm(body.text_content()):
+    if stem not in _norm("".join(_RENDERED_TEXT(body))):
         return None  # not shown at all: the usual case, settled without visiting each element
     found: lxml.html.HtmlElement | None = None
     for element in body.iter(lxml.etree.Element):

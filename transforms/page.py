@@ -152,9 +152,12 @@ def read_page(tree: lxml.html.HtmlElement, url: str) -> PageData:
 LINKED_ITEM_MIN_LINK_SHARE = 0.3
 
 
+_WORD_RE = re.compile(r"\w+")
+
+
 def word_key(text: str) -> str:
     """A text's \\w+ words, case-folded and space-joined: how lines are matched to markup."""
-    return " ".join(re.findall(r"\w+", text)).casefold()
+    return " ".join(_WORD_RE.findall(text)).casefold()
 
 
 def _linked_list_items(tree: lxml.html.HtmlElement) -> frozenset[str]:
