@@ -73,10 +73,16 @@ def test_floors_file_checked_and_compared(tmp_path: Path) -> None:
 
 
 def test_repo_floors_meet_the_issue_targets() -> None:
-    """The floors kept in the repo are at least the targets that were met (never lowered)."""
+    """The floors kept in the repo are at least issue 4's targets, every one of them now met (never lowered)."""
     floors = load_floors(evaluate.DEFAULT_FLOORS)
-    assert floors["aljazeera"] == {"body_f1": 0.99, "title_exact": 1.0, "date": 1.0, "authors": 1.0}
-    assert floors["fundus"]["date"] >= 0.98 and floors["fundus"]["authors"] >= 0.90
+    targets = {
+        "aeb": {"body_f1": 0.975},
+        "fundus": {"body_f1": 0.970, "title_exact": 0.95, "date": 0.98, "authors": 0.90},
+        "aljazeera": {"body_f1": 0.99, "title_exact": 1.0, "date": 1.0, "authors": 1.0},
+    }
+    for set_name, metrics in targets.items():
+        for metric, target in metrics.items():
+            assert floors[set_name][metric] >= target, (set_name, metric)
 
 
 def write_corpus(root: Path) -> Path:
