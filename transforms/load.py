@@ -281,7 +281,6 @@ from scored
 where similarity >= %(threshold)s
 order by newer, older
 on conflict (article_id, matched_article_id) do nothing
-returning article_id, matched_article_id
 """
 
 # Reposts to (re)resolve: the changed ones that name an original, and the reposts not yet linked
@@ -353,7 +352,6 @@ where candidate.similarity >= %(threshold)s
 order by candidate.repost_id, candidate.similarity desc, candidate.original_id
 on conflict (article_id, matched_article_id) do update
     set method = 'original_source', similarity = excluded.similarity, matched_at = excluded.matched_at
-returning article_id, matched_article_id
 """
 
 
@@ -506,18 +504,19 @@ def refresh_derived(cur: psycopg2.extensions.cursor) -> None:
     cur.execute(HAS_STALE_MATCHES_SQL)
     stories_may_split = bool(cur.fetchone()[0])
     cur.execute(DROP_STALE_MATCHES_SQL)
+    # Counted, not fetched: a wire story republished k times gives each copy k matches.
     cur.execute(NEAR_DUPLICATES_SQL, {"bins": BINS, "threshold": NEAR_DUPLICATE_JACCARD})
-    near = cur.fetchall()
+    near = cur.rowcount
     cur.execute(REPOSTS_TO_RESOLVE_SQL)
     cur.execute("analyze reposts_to_resolve")
     cur.execute(ORIGINAL_SOURCE_SQL, {"threshold": ORIGINAL_SOURCE_JACCARD})
-    linked = cur.fetchall()
+    linked = cur.rowcount
     cur.execute("select article_id from changed_articles union select article_id from reposts_to_resolve")
     touched = {row[0] for row in cur.fetchall()}
     cur.execute("drop table reposts_to_resolve")
     _assign_stories(cur, touched, stories_may_split)
     if near or linked:
-        log.info("matched %d near-duplicate pair(s) and %d repost(s) to their original", len(near), len(linked))
+        log.info("matched %d near-duplicate pair(s) and %d repost(s) to their original", near, linked)
 
 
 def _assign_stories(cur: psycopg2.extensions.cursor, touched: set[int], stories_may_split: bool) -> None:
