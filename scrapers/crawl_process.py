@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scrapers.window import Window
+from transforms.malloc_tuning import with_malloc_settings
 from transforms.warehouse import DSN_ENV, transaction, warehouse_dsn
 
 log = logging.getLogger(__name__)
@@ -58,8 +59,7 @@ def run_crawl(request: CrawlRequest, *, extra_env: dict[str, str] | None = None)
     """Crawl in a child process; return the crawl run id, or raise CrawlFailed saying why."""
     crawl_run_id = str(uuid.uuid4())
     work_dir = Path(tempfile.mkdtemp(prefix=f"news-crawl-{request.source}-"))
-    env = {**os.environ, **(extra_env or {}), DSN_ENV: warehouse_dsn(), "WARC_WORK_DIR": str(work_dir),
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
+    env = crawl_env(work_dir, extra_env)
     command = crawl_command(request, crawl_run_id)
     log.info("starting crawl %s: %s", crawl_run_id, " ".join(command[1:]))
     try:
@@ -67,6 +67,13 @@ def run_crawl(request: CrawlRequest, *, extra_env: dict[str, str] | None = None)
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)  # a killed crawl's partial WARC goes with it
     return _verdict(crawl_run_id, request, exit_code)
+
+
+def crawl_env(work_dir: Path, extra_env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The crawl child's environment: ours, the warehouse, its work directory, malloc settings."""
+    env = {**os.environ, **(extra_env or {}), DSN_ENV: warehouse_dsn(), "WARC_WORK_DIR": str(work_dir),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
+    return with_malloc_settings(env)
 
 
 def _run_child(command: list[str], env: dict[str, str]) -> int:

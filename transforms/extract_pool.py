@@ -29,6 +29,7 @@ from transforms.article import Article, Rejected
 from transforms.decoding import decode_html
 from transforms.extract import ExtractionHints, extract_article
 from transforms.fingerprint import with_fingerprint
+from transforms.malloc_tuning import tune_this_process
 
 log = logging.getLogger(__name__)
 
@@ -199,6 +200,7 @@ class ExtractionPool:
         self._owner = ExitStack()
 
     def __enter__(self) -> ExtractionPool:
+        tune_this_process()  # before the fork server starts: it and the workers inherit the settings
         self._owner.enter_context(_pool_owner())
         try:
             self._pool = self._new_pool()
