@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scrapers.window import Window
-from transforms.malloc_tuning import with_malloc_settings
 from transforms.warehouse import DSN_ENV, transaction, warehouse_dsn
 
 log = logging.getLogger(__name__)
@@ -70,10 +69,9 @@ def run_crawl(request: CrawlRequest, *, extra_env: dict[str, str] | None = None)
 
 
 def crawl_env(work_dir: Path, extra_env: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The crawl child's environment: ours, the warehouse, its work directory, malloc settings."""
-    env = {**os.environ, **(extra_env or {}), DSN_ENV: warehouse_dsn(), "WARC_WORK_DIR": str(work_dir),
+    """The crawl child's environment: ours, the warehouse and its work directory."""
+    return {**os.environ, **(extra_env or {}), DSN_ENV: warehouse_dsn(), "WARC_WORK_DIR": str(work_dir),
            "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
-    return with_malloc_settings(env)
 
 
 def _run_child(command: list[str], env: dict[str, str]) -> int:

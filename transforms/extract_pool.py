@@ -200,7 +200,7 @@ class ExtractionPool:
         self._owner = ExitStack()
 
     def __enter__(self) -> ExtractionPool:
-        tune_this_process()  # before the fork server starts: it and the workers inherit the settings
+        tune_this_process()  # this process only: it reads and hands out every page of the run
         self._owner.enter_context(_pool_owner())
         try:
             self._pool = self._new_pool()
