@@ -10,10 +10,13 @@ inherit all of it (copy-on-write) and start extracting at once.
 from __future__ import annotations
 
 import gc
+import logging
 from datetime import datetime, timezone
 
 from transforms.extract import extract_article
 from transforms.language import warm_identifier
+
+logger = logging.getLogger(__name__)
 
 # A small but complete article: the first extraction compiles what every later one reuses.
 _WARM_UP_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Warm-up | Example</title>
@@ -29,9 +32,14 @@ extraction runs: title, byline, dates, language, body lines and the rules that c
 
 
 def _warm_up() -> None:
-    warm_identifier()
-    extract_article(_WARM_UP_PAGE, "https://warm-up.example/2026/01/01/warm-up", source="warm_up",
-                    fetched_at=datetime(2026, 1, 2, tzinfo=timezone.utc))
+    # The fork server dies on anything but an ImportError raised here, and with it every pool:
+    # a warm-up that fails leaves the workers to start cold, as they used to.
+    try:
+        warm_identifier()
+        extract_article(_WARM_UP_PAGE, "https://warm-up.example/2026/01/01/warm-up", source="warm_up",
+                        fetched_at=datetime(2026, 1, 2, tzinfo=timezone.utc))
+    except Exception:
+        logger.warning("warming the extraction pool's fork server failed; workers will start cold", exc_info=True)
 
 
 _warm_up()
