@@ -151,8 +151,12 @@ def test_the_writer_thread_keeps_order_and_offsets(tmp_path: Path) -> None:
 def test_a_failed_write_makes_close_refuse_to_hand_over_the_file(tmp_path: Path) -> None:
     capture = _capture(tmp_path)
     _exchange(capture, 0)
+    writer = capture._records
+    assert writer is not None
+    with writer._changed:  # story 0 is on disk before the disk goes (else the writer fails on it)
+        writer._changed.wait_for(lambda: writer._pending == 0, timeout=30)
     capture._file.close()  # type: ignore[union-attr]  # the disk is gone: every write now fails
-    _exchange(capture, 1)
+    _exchange(capture, 1)  # accepted: the writer thread finds out, and close() must say so
     with pytest.raises(WarcWriteFailed, match="incomplete"):
         capture.close()
     capture.discard()  # a crawl that publishes nothing can still clean up
