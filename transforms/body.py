@@ -245,8 +245,7 @@ CONTAINER_MIN_MATCHED = 3
 def article_container(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement | None:
     """The innermost element holding every paragraph of ``text`` found in the page, or None
     where too few are found, or only <body> holds them all."""
-    lines = {n for n in (_norm(line) for line in text.split("\n")) if len(n) >= CHUNK_MATCH_MIN_CHARS}
-    matched = [e for e in tree.iter(*_LINE_TAGS) if _normalized_in(e.text_content(), lines)]
+    matched = _elements_holding_lines(tree, text)
     if len(matched) < CONTAINER_MIN_MATCHED:
         return None
     holding = list(matched[0].iterancestors())  # innermost first
@@ -262,10 +261,22 @@ def article_container(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlE
     return container
 
 
+def _elements_holding_lines(tree: lxml.html.HtmlElement, text: str) -> list[lxml.html.HtmlElement]:
+    """The line elements (paragraphs, list items, quotes, subheadings) whose text is a line of
+    ``text`` long enough to locate, in page order."""
+    lines = {n for n in (_norm(line) for line in text.split("\n")) if len(n) >= CHUNK_MATCH_MIN_CHARS}
+    return [e for e in tree.iter(*_LINE_TAGS) if _normalized_in(e.text_content(), lines)]
+
+
 def _normalized_in(raw: str, lines: set[str]) -> bool:
     """``_norm(raw) in lines``, where every line is CHUNK_MATCH_MIN_CHARS or longer: a text too
     short to normalize to that (case folding at most triples a character) is not normalized."""
     return 3 * len(raw) >= CHUNK_MATCH_MIN_CHARS and _norm(raw) in lines
+
+
+def _first_headline(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The page's first <h1> with any text."""
+    return next((h for h in tree.iter("h1") if h.text_content().strip()), None)
 
 
 def own_article(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement | None:
@@ -275,8 +286,7 @@ def own_article(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement
     articles = list(tree.iter("article"))
     if len(articles) < 2:
         return None  # the common case: settled without normalizing any paragraph
-    lines = {n for n in (_norm(line) for line in text.split("\n")) if len(n) >= CHUNK_MATCH_MIN_CHARS}
-    holders = [_enclosing_article(e) for e in tree.iter(*_LINE_TAGS) if _normalized_in(e.text_content(), lines)]
+    holders = [_enclosing_article(e) for e in _elements_holding_lines(tree, text)]
     own = holders[0] if holders else None
     if own is None or any(holder is not own for holder in holders):
         return None
@@ -284,7 +294,7 @@ def own_article(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement
         return None
     # It must hold the page's headline (its first <h1>): precision may have come back with a
     # fragment of another article, whose text is no reason to leave the story out.
-    headline = next((h for h in tree.iter("h1") if h.text_content().strip()), None)
+    headline = _first_headline(tree)
     return own if headline is not None and _is_inside(headline, own) else None
 
 
@@ -303,7 +313,7 @@ def from_headline(tree: lxml.html.HtmlElement, text: str) -> str:
     the page shows above the <h1> before it."""
     # The page's first <h1> only: a later one may be a subheading inside the story, whose
     # paragraphs above it the page also shows before it.
-    heading = next((h for h in tree.iter("h1") if h.text_content().strip()), None)
+    heading = _first_headline(tree)
     if heading is None:
         return text
     lines = text.split("\n")
