@@ -9,7 +9,7 @@ is here for Airflow's safe-mode scan, which skips files that never mention it).
 
 from __future__ import annotations
 
-from scrapers.sources import SourceConfigError, read_registry
+from common.sources import SourceConfigError, read_registry
 
 
 def _raise_for_broken_files() -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from scrapy import Request
 from scrapy.settings import BaseSettings
 
-from scrapers.sources import Source, SourceConfigError, read_registry
+from common.sources import Source, SourceConfigError, read_registry
 from scrapers.spiders.news import NewsSpider
 
 

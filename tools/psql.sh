@@ -9,7 +9,7 @@ import shlex
 
 from psycopg2.extensions import parse_dsn
 
-from transforms.warehouse import warehouse_dsn
+from common.warehouse import warehouse_dsn
 
 LIBPQ_ENV = {"host": "PGHOST", "port": "PGPORT", "user": "PGUSER", "password": "PGPASSWORD",
              "dbname": "PGDATABASE", "sslmode": "PGSSLMODE", "sslrootcert": "PGSSLROOTCERT",
