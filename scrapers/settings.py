@@ -8,6 +8,8 @@ from scrapy.settings import default_settings
 
 BOT_NAME = "news-pipeline"
 SPIDER_LOADER_CLASS = "scrapers.spider_loader.SourceSpiderLoader"
+# Our `scrapy crawl` exits non-zero when the crawl failed (Scrapy's exits 0: scrapy#1231).
+COMMANDS_MODULE = "scrapers.commands"
 
 # Say who we are and how to reach us; sites block anonymous crawlers, and rightly so.
 USER_AGENT = os.environ.get(
