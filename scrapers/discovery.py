@@ -1,6 +1,6 @@
 """Finding article URLs in feeds and sitemaps, and keeping those inside a run's window.
 
-XML is parsed with entities and network access off (FAULTS.md 28): a feed or sitemap cannot make
+XML is parsed with entities and network access off: a feed or sitemap cannot make
 us read a file, fetch a URL or expand a billion laughs.
 """
 
@@ -174,7 +174,7 @@ MONTH_NAMES = {name: i for i, name in enumerate(
 def candidate(item: Discovered, source: Source, window: Window) -> tuple[str | None, str]:
     """(article URL, "") when a listed item is an article of the window, else (None, why not).
 
-    The scheme is checked before any rewrite (never file:, data:, ftp:, s3:: FAULTS.md 27); the
+    The scheme is checked before any rewrite (never file:, data:, ftp:, s3:); the
     host and patterns after the canonical rewrite, so an AMP host maps onto the article's.
     """
     try:

@@ -21,10 +21,9 @@ log = logging.getLogger(__name__)
 # Quality gate: below this share of captured pages loading as articles, something is wrong
 # (a site redesign, a block page served to us). Liveblogs and videos are normal rejects.
 MIN_ARTICLE_YIELD = 0.5
-# The crawl must end on its own terms before the task's execution_timeout fires (FAULTS.md 4).
-# Its time limit does not cancel downloads in flight: it can overrun by up to DOWNLOAD_TIMEOUT.
-# So it gets the timeout minus that overrun, minus this margin (for publishing its WARC and
-# capture index)...
+# The crawl must end on its own terms before the task's execution_timeout fires. Its time limit
+# does not cancel downloads in flight: it can overrun by up to DOWNLOAD_TIMEOUT. So it gets the
+# timeout minus that overrun, minus this margin (for publishing its WARC and capture index)...
 CRAWL_PUBLISH_MARGIN = timedelta(minutes=5)
 # ...but never less than this share of what is left after the overrun, for short timeouts.
 CRAWL_MIN_SHARE = 0.75

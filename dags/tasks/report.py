@@ -65,7 +65,9 @@ def run_totals(dag_run_id: str) -> RunTotals:
     with transaction() as cur:
         cur.execute(RUN_TOTALS_SQL, (dag_run_id,))
         row = cur.fetchone()
-    return RunTotals(dag_run_id, *row[:8], row[8] or "none", row[9])
+    sources_crawled, sources_failed, fetched, new, updated, unchanged, rejected, failed, sources, attempts = row
+    return RunTotals(dag_run_id, sources_crawled, sources_failed, fetched, new, updated, unchanged, rejected,
+                     failed, sources or "none", attempts)
 
 
 def newest_articles(limit: int = 5) -> list[tuple[str, datetime | None, str, int]]:

@@ -1,4 +1,4 @@
-"""FAULTS.md fetch cases 1-9 against the fault-injecting server on 127.0.0.1, one crawl a test.
+"""Fetch faults against the fault-injecting server on 127.0.0.1, one crawl a test.
 
 Each test asserts the end state: what was captured (raw.captures, the WARC), what is in the
 failed-URL ledger (ops.failed_urls) and whether the crawl (hence the Airflow task) failed.

@@ -1,4 +1,4 @@
-"""FAULTS.md 10 (a killed crawl leaves nothing) and the security cases 26, 27, 28 and 32."""
+"""A killed crawl leaves nothing; private addresses, other schemes, XML entities and the control endpoints are refused."""
 
 from __future__ import annotations
 
