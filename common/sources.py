@@ -26,7 +26,8 @@ EXTRA_DIRS_ENV = "NEWS_SOURCES_EXTRA_DIRS"
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 DATE_PLACEHOLDERS = ("{yyyy}", "{mm}", "{dd}", "{m}", "{d}")
 # A bare host name as the crawl compares it with a URL's hostname: no scheme, port or path.
-HOSTNAME_PATTERN = re.compile(r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
+_LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+HOSTNAME_PATTERN = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*$")
 # Airflow takes these for a cron schedule besides five-field expressions.
 CRON_PRESETS = frozenset({"@hourly", "@daily", "@weekly", "@monthly", "@quarterly", "@yearly", "@annually",
                           "@midnight"})
@@ -237,7 +238,7 @@ def iso_639_1_codes() -> frozenset[str]:
     """The two-letter language codes CLDR (through Babel) knows."""
     from babel import Locale
 
-    return frozenset(code for code in Locale("en").languages if len(code) == 2)
+    return frozenset(code for code in Locale("en").languages if isinstance(code, str) and len(code) == 2)
 
 
 def _schedule(reader: _FieldReader) -> str | None:

@@ -17,7 +17,7 @@ import feedparser
 from lxml import etree
 
 from common.sources import Source
-from common.urls import ALLOWED_SCHEMES, article_url, normalize_url
+from common.urls import ALLOWED_SCHEMES, article_url
 from common.window import Window
 
 log = logging.getLogger(__name__)

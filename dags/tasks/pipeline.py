@@ -93,7 +93,8 @@ def check_source_file(source: str) -> None:
     if source not in registry.sources and source in broken:
         raise DeterministicFailure(f"source file of {source} is broken: {broken[source]}")
     if source not in registry.sources:
-        raise DeterministicFailure(f"source {source!r} is no longer configured (configured: {sorted(registry.sources)})")
+        raise DeterministicFailure(f"source {source!r} is no longer configured "
+                                   f"(configured: {sorted(registry.sources)})")
 
 
 def run_crawl(source: str, plan: dict[str, Any], context: Any) -> str:

@@ -11,6 +11,7 @@ import pytest
 from common.sources import SourceConfigError, load_source, load_sources, read_registry
 from tests.fixtures.source_files import VALID, write
 
+
 def test_the_valid_file_loads(tmp_path: Path) -> None:
     source = load_source(write(tmp_path, VALID))
     assert source.schedule == "0 5 * * *" and source.prune_xpaths and source.politeness.max_error_rate == 0.2

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from psycopg2.extensions import parse_dsn
 
-from tests.fixtures import PROJECT_ROOT
 from common.warehouse import warehouse_dsn
+from tests.fixtures import PROJECT_ROOT
 
 
 def _command_lines() -> list[str]:

@@ -9,10 +9,12 @@ import uuid
 import psycopg2
 import pytest
 
-from tests.fixtures.articles import make_article, new_run
-from tests.sql.test_roles import Connect, login_as, refused, run  # noqa: F401 (login_as is a fixture)
-from transforms.load.articles import STORY_LOCK_SQL, load_articles
 from common.warehouse import connect
+from tests.fixtures.articles import make_article, new_run
+from tests.fixtures.roles import Connect, login_as, refused, run
+from transforms.load.articles import STORY_LOCK_SQL, load_articles
+
+__all__ = ["login_as"]  # the fixture, imported for pytest
 
 OLD_ADVISORY_KEY = 7_150_002  # what loads serialised on before: any role could take it
 

@@ -5,15 +5,13 @@ home page) is ignored. A real crawl of the fault server, then the real extract-a
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from common.warehouse import transaction
 from tests.fixtures.crawl_support import DAY, CrawlEnv, crawl_env
 from tests.fixtures.fault_server import FaultServer, write_source
 from tests.fixtures.harbour_story import BODY
 from transforms.load.run import extract_and_load
-from common.warehouse import transaction
 
 __all__ = ["crawl_env"]  # the fixture, imported for pytest
 
