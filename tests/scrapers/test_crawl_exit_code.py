@@ -7,6 +7,8 @@ import subprocess
 import uuid
 from pathlib import Path
 
+import pytest
+
 from common.window import window_from_args
 from scrapers.crawl_process import PROJECT_ROOT, CrawlRequest, crawl_command
 from scrapers.crawl_process import crawl_env as child_env
@@ -28,6 +30,7 @@ def scrapy_crawl(env_setup: CrawlEnv, tmp_path: Path) -> tuple[int, str, str]:
     return done.returncode, done.stdout + done.stderr, run_id
 
 
+@pytest.mark.crawl
 def test_a_failed_crawl_exits_non_zero(crawl_env: CrawlEnv, tmp_path: Path) -> None:
     with FaultServer() as server:
         write_source(crawl_env.sources, server, feeds=[server.url("/no-such-feed.xml")])
@@ -37,6 +40,7 @@ def test_a_failed_crawl_exits_non_zero(crawl_env: CrawlEnv, tmp_path: Path) -> N
     assert "did not succeed (run status: failed)" in output
 
 
+@pytest.mark.crawl
 def test_a_successful_crawl_exits_zero(crawl_env: CrawlEnv, tmp_path: Path) -> None:
     with FaultServer() as server:
         server.article("ok", DAY)

@@ -23,6 +23,7 @@ def page(title: str, head: str) -> bytes:
             f"<body><article><h1>{title}</h1>{BODY}</article></body></html>").encode()
 
 
+@pytest.mark.crawl
 def test_one_article_listed_under_two_urls_is_stored_once(crawl_env: CrawlEnv, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEWS_SOURCES_EXTRA_DIRS", str(crawl_env.sources))
     with FaultServer() as server:
