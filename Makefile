@@ -43,9 +43,9 @@ lint: venv
 test: setup lint
 	@$(ENV) python -m pytest $(PYTEST_ARGS)
 
-# The quick lane while working: no Airflow runs and no Scrapy child crawls, spread over the cores.
+# The quick lane while working: no Airflow runs, no Scrapy child crawls, no whole-corpus scoring; every core.
 test-fast: setup
-	@$(ENV) python -m pytest -q -m "not airflow and not crawl" -n auto $(PYTEST_ARGS)
+	@$(ENV) python -m pytest -q -m "not airflow and not crawl and not corpus" -n auto $(PYTEST_ARGS)
 
 psql: db
 	@$(ENV) tools/psql.sh

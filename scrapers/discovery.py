@@ -18,7 +18,7 @@ from lxml import etree
 
 from common.sources import Source
 from common.urls import ALLOWED_SCHEMES, article_url
-from common.window import Window
+from common.window import Window, parse_iso_utc
 
 log = logging.getLogger(__name__)
 
@@ -67,12 +67,13 @@ def parse_date(text: str) -> datetime | None:
     if not text:
         return None
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return parse_iso_utc(text)
     except ValueError:
-        try:
-            moment = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
+        pass
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)

@@ -14,6 +14,8 @@ from scrapers.crawl_process import CrawlFailed
 from tests.fixtures.crawl_support import DAY, CrawlEnv, crawl_env, ledger, page_captures, run_row, warc_response_urls
 from tests.fixtures.fault_server import FaultServer, gzip_file_bomb, write_source
 
+pytestmark = pytest.mark.crawl  # Scrapy crawls in child processes: left out of make test-fast
+
 __all__ = ["crawl_env"]  # the fixture, imported for pytest
 
 

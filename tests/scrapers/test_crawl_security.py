@@ -19,6 +19,8 @@ from scrapers.safety import BlockedRequest, address_is_public, check_addresses, 
 from tests.fixtures.crawl_support import DAY, CrawlEnv, crawl_env, ledger, run_row
 from tests.fixtures.fault_server import TEST_CRAWL_SETTINGS, FaultServer, write_source
 
+pytestmark = pytest.mark.crawl  # Scrapy crawls in child processes: left out of make test-fast
+
 __all__ = ["crawl_env"]
 
 
