@@ -16,7 +16,7 @@ import pytest
 
 from common.warehouse import transaction
 from dags.tasks import report
-from dags.tasks.pipeline import DeterministicFailure, crawl_time_limit
+from dags.tasks.pipeline import DeterministicFailure, crawl_time_limit, run_crawl
 from tests.fixtures import DEMO_ARCHIVE, PROJECT_ROOT
 from tests.fixtures.source_files import VALID, write
 
@@ -43,6 +43,15 @@ def test_a_replay_without_the_sources_feeds_fails_on_the_first_try(clean_warehou
     assert len(runs) == 1, (runs, done.stderr[-3000:])
     assert runs[0][0] == "failed" and "no feed or sitemap was reachable" in runs[0][1]
     assert "nofeed.crawl: failed" in done.stderr
+
+
+def test_a_source_file_broken_after_the_dag_parsed_fails_the_crawl_task_without_a_crawl(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path / "sources", NO_FEED_SOURCE.replace("[politeness]", "[politness]"), "nofeed.toml")
+    monkeypatch.setenv("NEWS_SOURCES_EXTRA_DIRS", str(tmp_path / "sources"))
+    plan = {"since": "2026-11-19T00:00:00+00:00", "until": "2026-11-20T00:00:00+00:00", "sources": ["nofeed"]}
+    with pytest.raises(DeterministicFailure, match=r"nofeed\.toml: unknown table 'politness'"):
+        run_crawl("nofeed", plan, {})
 
 
 @pytest.mark.parametrize(("minutes", "download_timeout"),
