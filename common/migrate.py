@@ -103,9 +103,8 @@ def discover_repeatables(directory: Path = MARTS_DIR) -> list[Repeatable]:
         if not match:
             raise MigrationError(f"{path.name}: repeatable files are named <object_name>.sql, lower_snake")
         sql = path.read_text(encoding="utf-8")
-        requires = tuple(
-            _repeatable_name(path.name, item) for line in REQUIRES.findall(sql) for item in line.split(",") if item.strip()
-        )
+        listed = [item for line in REQUIRES.findall(sql) for item in line.split(",") if item.strip()]
+        requires = tuple(_repeatable_name(path.name, item) for item in listed)
         found[match["name"]] = Repeatable(match["name"], sql, requires)
     ordered: list[Repeatable] = []
     placing: set[str] = set()

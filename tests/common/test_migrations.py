@@ -91,7 +91,8 @@ def test_a_changed_mart_file_recreates_the_marts_with_their_grants_and_comments(
     assert "marts/articles" in apply_migrations(fresh_database, repeatables_directory=marts_copy)
     assert view_columns(fresh_database, "marts.articles")[-2:] == ["body", "extractor"]
     assert one_value(fresh_database, "select has_table_privilege('news_analyst', 'marts.articles', 'select')")
-    assert one_value(fresh_database, "select obj_description('marts.articles'::regclass)").startswith("One row per story")
+    comment = one_value(fresh_database, "select obj_description('marts.articles'::regclass)")
+    assert isinstance(comment, str) and comment.startswith("One row per story")
     assert one_value(fresh_database, "select count(*) from marts.search_articles('anything')") == 0
     assert apply_migrations(fresh_database, repeatables_directory=marts_copy) == []
 
