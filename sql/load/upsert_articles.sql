@@ -30,7 +30,7 @@ upserted as (
     -- Only a real change, and never an older capture over a newer one (a backfill beside the
     -- daily run must not roll an article back: FAULTS.md 21).
     where a.content_hash <> excluded.content_hash and excluded.last_fetched_at >= a.last_fetched_at
-    returning a.article_id, a.url, a.version, a.last_fetched_at, a.crawl_run_id,
+    returning a.article_id, a.url, a.version, a.content_hash, a.last_fetched_at, a.crawl_run_id,
               {{returned_kept_columns}}, (a.xmax = 0) as inserted
 ),
 -- Each new content becomes a version: the columns whose history is kept, and which of the

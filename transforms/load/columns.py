@@ -216,11 +216,12 @@ def column_lists(columns: Sequence[Column] = ARTICLE_COLUMNS) -> dict[str, str]:
     """The generated pieces of the load's SQL, by the placeholder name its .sql files use."""
     kept = [c for c in columns if c.history is not History.CURRENT_ONLY]
     compared = [c for c in columns if c.history is History.COMPARED]
+    returned_anyway = {"url", "content_hash", "last_fetched_at"}  # upsert_articles.sql returns these itself
     return {
         "stage_columns": ",\n    ".join(f"{c.name} {c.sql_type}" for c in columns),
         "article_columns": ", ".join(c.name for c in columns),
         "updated_columns": ",\n        ".join(f"{c.name} = excluded.{c.name}" for c in columns if c.updated),
-        "returned_kept_columns": ", ".join(f"a.{c.name}" for c in kept),
+        "returned_kept_columns": ", ".join(f"a.{c.name}" for c in kept if c.name not in returned_anyway),
         "kept_columns": ", ".join(c.name for c in kept),
         "upserted_kept_columns": ", ".join(f"u.{c.name}" for c in kept),
         "changed_field_tests": ",\n               ".join(
