@@ -1,7 +1,7 @@
 -- Run as a superuser (or the owner of pg_catalog's functions) in the warehouse database and in
 -- template1 (databases created later copy its privileges). Every role may create and write large
 -- objects by default; the pipeline uses none, and an analyst must write nothing.
--- Migration 0206 does the same when the migrating role may; tools/pg.sh runs this file on the
+-- Migration 0207 does the same when the migrating role may; tools/pg.sh runs this file on the
 -- local cluster. On a configured server, a DBA runs it once: psql -d <warehouse> -f this file.
 -- Server-side lo_import/lo_export are superuser-only already.
 revoke execute on function
