@@ -115,7 +115,7 @@ def run_crawl(source: str, plan: dict[str, Any], context: Any) -> str:
     except CrawlFailed as exc:
         log.error("crawl failed; the failed-URL ledger and stats are in ops.crawl_runs")
         if exc.deterministic:
-            raise DeterministicFailure(str(exc)) from exc
+            raise DeterministicFailure(f"{type(exc).__name__}: {exc}") from exc
         raise
 
 
