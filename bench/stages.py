@@ -242,12 +242,14 @@ def seed_captures(known: int) -> float:
                     "(%s, 'bench', '{bench.news.example}', 'en', true) on conflict do nothing", (SOURCE,))
         cur.execute("""insert into ops.crawl_runs (crawl_run_id, source, window_start, window_end, started_at,
                          finished_at, finish_reason, status, warc_uri)
-                       values (%s, %s, %s, %s, now(), now(), 'finished', 'captured', 'synthetic')""",
+                       values (%s, %s, %s, %s, now(), now(), 'finished', 'loaded', 'synthetic')""",
                     (run_id, SOURCE, WINDOW_START, WINDOW_END))
-        rows = (f"{run_id},{u},{u},page,200,text/html,{fetched},synthetic.warc.gz,{i * 10000},9000\n"
+        # Loaded pages: only those count as seen (seen means loaded).
+        rows = (f"{run_id},{u},{u},page,200,text/html,{fetched},synthetic.warc.gz,{i * 10000},9000,article\n"
                 for i, u in ((i, _synthetic_url(i)) for i in range(known)))
         cur.copy_expert("""copy raw.captures (crawl_run_id, url, normalized_url, kind, status, content_type,
-                             fetched_at, warc_uri, warc_offset, warc_length) from stdin with (format csv)""",
+                             fetched_at, warc_uri, warc_offset, warc_length, extraction_status)
+                           from stdin with (format csv)""",
                         _RowStream(rows))
         cur.execute("analyze raw.captures")
     return time.perf_counter() - started

@@ -32,6 +32,14 @@ class CrawlEnv:
                                              # the way the Airflow task passes its limit
                                              "NEWS_CRAWL_TIME_LIMIT": str(time_limit)})
 
+    def load(self, run_id: str) -> Any:
+        """Extract and load a crawl run, as the extract_load task does (a RunResult)."""
+        from transforms.run_load import extract_and_load
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("NEWS_SOURCES_EXTRA_DIRS", str(self.sources))
+            return extract_and_load(run_id, workers=1)
+
 
 @pytest.fixture()
 def crawl_env(clean_warehouse: str, archive_root: Path, tmp_path: Path) -> CrawlEnv:

@@ -15,6 +15,7 @@ at ``/news/YYYY/M/D/<behaviour>-<id>``; the behaviour word picks the fault:
     loop          redirect loop                    away        redirect to another site
     tometadata    redirect to 169.254.169.254      toprivate   redirect to 10.0.0.1
     slow          200 after 3 s (for the kill test)
+    empty1        200 with an empty body once, then the article
 
 Feeds and sitemaps are built from ``articles`` (path -> publication time); any other document can
 be put in ``documents``. Every request is logged with its time and headers in ``log``.
@@ -204,6 +205,12 @@ class _Handler(BaseHTTPRequestHandler):
         if count > 2:
             return False
         self._send(503, b"busy", "text/plain")
+        return None
+
+    def _fault_empty1(self, path: str, count: int) -> bool | None:
+        if count > 1:
+            return False
+        self._send(200, b"", "text/html; charset=utf-8")
         return None
 
     def _fault_s503(self, path: str, count: int) -> None:

@@ -11,7 +11,7 @@ from scrapers import archive_store
 from scrapers.crawl_process import CrawlFailed, CrawlRequest, run_crawl as run_crawl_child
 from scrapers.sources import load_sources
 from scrapers.window import Window, parse_bound, window_for_run
-from transforms.run_load import RunNotLoadable, extract_and_load
+from transforms.run_load import RunNotLoadable, extract_and_load, load_unloaded_runs
 from transforms.warehouse import transaction
 
 log = logging.getLogger(__name__)
@@ -94,10 +94,14 @@ def run_crawl(source: str, plan: dict[str, Any], context: Any) -> str:
 
 
 def run_extract_load(crawl_run_id: str) -> dict[str, Any]:
+    """Load the run, then any run of the same source that was published but never loaded."""
     result = extract_and_load(crawl_run_id)  # its pool runs in task processes too (extract_pool.py)
+    adopted = load_unloaded_runs(result.source, exclude=[crawl_run_id])
     return {"crawl_run_id": result.crawl_run_id, "source": result.source, "pages": result.pages,
             "new": result.counts.new, "updated": result.counts.updated,
-            "unchanged": result.counts.unchanged, "rejected": result.rejected}
+            "unchanged": result.counts.unchanged, "rejected": result.rejected,
+            "adopted_runs": [{"crawl_run_id": r.crawl_run_id, "pages": r.pages, "new": r.counts.new,
+                              "updated": r.counts.updated, "unchanged": r.counts.unchanged} for r in adopted]}
 
 
 def run_quality_check(result: dict[str, Any]) -> None:
@@ -119,10 +123,11 @@ def summarize_loads(results: list[dict[str, Any] | None]) -> dict[str, Any] | No
     loaded = [r for r in results if r]
     if not loaded:
         return None
+    runs = [*loaded, *(a for r in loaded for a in r.get("adopted_runs", []))]  # adopted: loaded late
     return {"sources": sorted({r["source"] for r in loaded}),
-            "crawl_run_ids": [r["crawl_run_id"] for r in loaded],
-            "new": sum(r["new"] for r in loaded), "updated": sum(r["updated"] for r in loaded),
-            "unchanged": sum(r["unchanged"] for r in loaded)}
+            "crawl_run_ids": [r["crawl_run_id"] for r in runs],
+            "new": sum(r["new"] for r in runs), "updated": sum(r["updated"] for r in runs),
+            "unchanged": sum(r["unchanged"] for r in runs)}
 
 
 def refresh_marts() -> list[str]:

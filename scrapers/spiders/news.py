@@ -255,6 +255,11 @@ class NewsSpider(scrapy.Spider):
         if response.status != 200:
             self._page_failure(response.request, key, f"http_{response.status}", response.status)  # type: ignore[arg-type]
             return
+        if not response.body.strip():
+            # A 200 with nothing in it (a CDN hiccup, a server mid-deploy) is no capture of the
+            # article: the ledger retries it like any transient failure.
+            self._page_failure(response.request, key, "empty_body", response.status)  # type: ignore[arg-type]
+            return
         self.crawler.stats.inc_value("news/pages_ok")
         self.captured.add(key)
         self.failed.pop(key, None)
