@@ -210,6 +210,7 @@ class FeedFetch:
     last_modified: str | None
     items: int | None
     failure: str | None  # ledger reason when it failed
+    flag: str | None = None  # used, but not whole: "truncated"
 
 
 def write_ledger(cur: cursor, *, source: str, run_id: str, failed: list[FailedUrl], captured: list[str],
@@ -259,12 +260,15 @@ def write_feed_state(cur: cursor, *, source: str, fetches: list[FeedFetch], wind
     now = datetime.now(timezone.utc)
     for fetch in fetches:
         ok = fetch.failure is None
+        # Nor does a truncated answer: a 304 to its validators would hide the items it lacked.
+        keep = keep_validators and fetch.flag is None
         cur.execute(
             """insert into ops.feed_state as f (source, url, etag, last_modified, validators_window_start,
                  validators_window_end, last_status, last_attempt_at, last_success_at, consecutive_failures,
-                 last_failure, items_last)
+                 last_failure, items_last, last_flag)
                values (%(source)s, %(url)s, %(etag)s, %(lm)s, %(ws)s, %(we)s, %(status)s, %(now)s,
-                       case when %(ok)s then %(now)s end, case when %(ok)s then 0 else 1 end, %(failure)s, %(items)s)
+                       case when %(ok)s then %(now)s end, case when %(ok)s then 0 else 1 end, %(failure)s, %(items)s,
+                       %(flag)s)
                on conflict (source, url) do update set
                  etag = case when %(fresh)s then excluded.etag else f.etag end,
                  last_modified = case when %(fresh)s then excluded.last_modified else f.last_modified end,
@@ -276,13 +280,14 @@ def write_feed_state(cur: cursor, *, source: str, fetches: list[FeedFetch], wind
                  last_success_at = coalesce(excluded.last_success_at, f.last_success_at),
                  consecutive_failures = case when %(ok)s then 0 else f.consecutive_failures + 1 end,
                  last_failure = excluded.last_failure,
-                 items_last = coalesce(excluded.items_last, f.items_last)""",
-            {"source": source, "url": fetch.url, "etag": fetch.etag if keep_validators else None,
-             "lm": fetch.last_modified if keep_validators else None,
+                 items_last = coalesce(excluded.items_last, f.items_last),
+                 last_flag = excluded.last_flag""",
+            {"source": source, "url": fetch.url, "etag": fetch.etag if keep else None,
+             "lm": fetch.last_modified if keep else None,
              "ws": window_start, "we": window_end, "status": fetch.status, "now": now, "ok": ok,
-             "failure": fetch.failure, "items": fetch.items,
+             "failure": fetch.failure, "items": fetch.items, "flag": fetch.flag,
              # Only a full 200 answer brings new validators; a 304 keeps the stored ones.
-             "fresh": ok and fetch.status == 200 and keep_validators},
+             "fresh": ok and fetch.status == 200 and keep},
         )
 
 
