@@ -26,9 +26,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from common.warehouse import DSN_ENV, transaction, warehouse_dsn
+from common.window import Window
 from scrapers.parent_watch import PARENT_PID_ENV
-from scrapers.window import Window
-from transforms.warehouse import DSN_ENV, transaction, warehouse_dsn
 
 log = logging.getLogger(__name__)
 
