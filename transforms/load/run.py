@@ -1,7 +1,7 @@
 """Extract and load one crawl run: the run's WARC in, articles in the warehouse out.
 
-Safe to repeat: re-running a loaded run re-extracts the same pages and finds them unchanged
-(FAULTS.md 18). The load, the captures' extraction status and the run's counts commit together.
+Safe to repeat: re-running a loaded run re-extracts the same pages and finds them unchanged.
+The load, the captures' extraction status and the run's counts commit together.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int 
 
     Articles go to the database in batches of LOAD_BATCH_SIZE as they come out of the pool, all
     inside the one transaction: memory stays flat however large the run, and a failure still
-    leaves nothing of the run visible (FAULTS.md 20).
+    leaves nothing of the run visible.
     """
     result = _extract_and_load(crawl_run_id, dsn, workers, only_if_unloaded=False)
     assert result is not None
@@ -175,7 +175,7 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
         for job, result in pool.map(jobs):
             capture_id = captures.capture_id(job.key)
             if isinstance(result, Article) and (problem := check_article(result)):
-                # The warehouse would refuse it: quarantine the page, with why (FAULTS.md 22).
+                # The warehouse would refuse it: quarantine the page, with why.
                 result = Rejected(result.url, "load_rejected", problem)
             if isinstance(result, Rejected):
                 rejected[result.reason] = rejected.get(result.reason, 0) + 1
@@ -193,9 +193,9 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
         counts += load_articles(cur, batch, crawl_run_id)
         _record_outcomes(cur, outcomes)
         _record_run_counts(cur, crawl_run_id, counts, sum(rejected.values()), fields)
-    result = RunResult(crawl_run_id, source_slug, len(captures), counts, rejected)
-    log.info("%s", result.summary())
-    return result
+    run_result = RunResult(crawl_run_id, source_slug, len(captures), counts, rejected)
+    log.info("%s", run_result.summary())
+    return run_result
 
 
 def _claim_run(cur: psycopg2.extensions.cursor, crawl_run_id: str, only_if_unloaded: bool) -> bool:
