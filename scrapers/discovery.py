@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from io import BytesIO
-from xml.parsers import expat
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from xml.parsers import expat
 
 import feedparser
 from lxml import etree

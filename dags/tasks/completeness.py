@@ -184,7 +184,8 @@ def _trailing_daily_counts(cur: Any, source: str, start: datetime, days: int) ->
     source covered (days before the source was crawled are no evidence of anything)."""
     cur.execute(
         """select (select count(*) from core.articles a
-                   where a.source = %(source)s and a.published_at >= d.day and a.published_at < d.day + interval '1 day')
+                   where a.source = %(source)s
+                     and a.published_at >= d.day and a.published_at < d.day + interval '1 day')
            from generate_series(%(start)s::timestamptz - make_interval(days => %(days)s),
                                 %(start)s::timestamptz - interval '1 day', interval '1 day') as d (day)
            where exists (select from ops.crawl_runs r

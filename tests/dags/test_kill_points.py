@@ -12,7 +12,6 @@ extract_load of whatever run the crawl retry returned.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,8 @@ from tests.fixtures.fault_server import TEST_CRAWL_SETTINGS, FaultServer, write_
 from tests.fixtures.kill_support import alive, children, kill9, start_task, wait_for
 
 __all__ = ["crawl_env"]
+
+pytestmark = pytest.mark.crawl  # Scrapy crawls in child processes: left out of make test-fast
 
 ARTICLES = 240  # enough pages that extraction and the load's transaction take a while
 

@@ -29,6 +29,8 @@ from transforms.load.articles import load_articles
 
 __all__ = ["crawl_env"]
 
+pytestmark = pytest.mark.crawl  # Scrapy crawls in child processes: left out of make test-fast
+
 WINDOW_START = datetime(2026, 11, 19, tzinfo=DAY.tzinfo)
 
 
@@ -43,7 +45,7 @@ def alerts(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
     received: list[dict[str, Any]] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_POST(self) -> None:
             received.append(json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0")))))
             self.send_response(200)
             self.end_headers()

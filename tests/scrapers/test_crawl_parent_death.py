@@ -14,13 +14,15 @@ from pathlib import Path
 
 import pytest
 
+from common.warehouse import transaction
 from scrapers.crawl_process import OWNER_LOCK, WORK_ROOT_ENV, sweep_abandoned_work
 from tests.fixtures.crawl_support import DAY, CrawlEnv, crawl_env, page_captures
 from tests.fixtures.fault_server import TEST_CRAWL_SETTINGS, FaultServer, write_source
 from tests.fixtures.kill_support import alive, children, kill9, start_task, wait_for
-from common.warehouse import transaction
 
 __all__ = ["crawl_env"]
+
+pytestmark = pytest.mark.crawl  # Scrapy crawls in child processes: left out of make test-fast
 
 
 def crawl_in_a_parent_process(sources: Path, work_root: Path, log: Path):  # type: ignore[no-untyped-def]

@@ -8,12 +8,14 @@ from datetime import timedelta
 
 import pytest
 
+from common.warehouse import transaction
 from scrapers.crawl_process import CrawlFailed
 from tests.fixtures.crawl_support import DAY, CrawlEnv, crawl_env, ledger, page_captures, run_row
 from tests.fixtures.fault_server import FaultServer, write_source
-from common.warehouse import transaction
 
 __all__ = ["crawl_env"]
+
+pytestmark = pytest.mark.crawl  # Scrapy crawls in child processes: left out of make test-fast
 
 CHALLENGE = (b"<!DOCTYPE html><html lang=en><head><title>Just a moment...</title>"
              b"<meta http-equiv=refresh content=\"30\"></head><body><div id=challenge-stage>"

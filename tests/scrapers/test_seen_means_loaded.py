@@ -11,12 +11,14 @@ import psycopg2
 import pytest
 from psycopg2.extras import execute_values
 
+from common.warehouse import transaction
 from scrapers.ledger import seen_pages
 from tests.fixtures.crawl_support import DAY, CrawlEnv, crawl_env, ledger, run_row
 from tests.fixtures.fault_server import FaultServer, write_source
-from common.warehouse import transaction
 
 __all__ = ["crawl_env"]
+
+pytestmark = pytest.mark.crawl  # Scrapy crawls in child processes: left out of make test-fast
 
 RUN = "00000000-0000-4000-8000-0000000000a1"
 
