@@ -233,7 +233,7 @@ def seed_captures(known: int) -> float:
     """``known`` synthetic page captures in raw.captures, by COPY; returns the seconds it took."""
     import uuid
 
-    from common.warehouse import transaction
+    from common.warehouse import execute_autocommit, transaction, warehouse_dsn
 
     run_id = str(uuid.uuid4())
     fetched = "2026-11-19T12:00:00+00:00"
@@ -252,7 +252,9 @@ def seed_captures(known: int) -> float:
                              fetched_at, warc_uri, warc_offset, warc_length, extraction_status)
                            from stdin with (format csv)""",
                         _RowStream(rows))
-        cur.execute("analyze raw.captures")
+    # A warehouse's captures are vacuumed (autovacuum, news_maintenance): the lookup's index-only
+    # scan needs the visibility map that only a vacuum writes.
+    execute_autocommit(warehouse_dsn(), "vacuum (analyze) raw.captures")
     return time.perf_counter() - started
 
 
