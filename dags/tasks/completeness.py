@@ -166,14 +166,18 @@ def _articles_in(cur: Any, source: str, start: datetime, end: datetime) -> int:
     """The source's articles of [start, end): published then, or undated and captured by a run
     of that window (an undated article has no other day)."""
     cur.execute(
-        """select (select count(*) from core.articles
+        """with window_runs as (
+               select crawl_run_id from ops.crawl_runs
+               where source = %(source)s and window_start >= %(start)s and window_end <= %(end)s)
+           select (select count(*) from core.articles
                    where source = %(source)s and published_at >= %(start)s and published_at < %(end)s)
-                + (select count(distinct a.article_id)
-                   from ops.crawl_runs r
-                   join raw.captures c on c.crawl_run_id = r.crawl_run_id
-                   join core.articles a on a.url = c.normalized_url
-                   where r.source = %(source)s and r.window_start >= %(start)s and r.window_end <= %(end)s
-                     and c.kind = 'page' and c.extraction_status = 'article' and a.published_at is null)""",
+                + (select count(*) from core.articles a
+                   where a.source = %(source)s and a.published_at is null
+                     -- last written by one of the window's runs, or captured by one as fetched
+                     and (a.crawl_run_id in (select crawl_run_id from window_runs)
+                          or a.url in (select c.normalized_url from raw.captures c
+                                       where c.crawl_run_id in (select crawl_run_id from window_runs)
+                                         and c.kind = 'page' and c.extraction_status = 'article')))""",
         {"source": source, "start": start, "end": end},
     )
     return int(cur.fetchone()[0])
