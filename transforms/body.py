@@ -21,6 +21,7 @@ from trafilatura import bare_extraction
 from transforms.boilerplate import drop_furniture
 from transforms.normalize import clean_text, word_count
 from transforms.page import PageData, compact, fold, word_key
+from transforms.trace import note, removed_by
 
 logger = logging.getLogger(__name__)
 
@@ -327,7 +328,10 @@ def from_headline(tree: lxml.html.HtmlElement, text: str) -> str:
             break
         above.add(_norm(element.text_content()))
     before = [_norm(line) for line in lines[:index]]
-    return "\n".join(lines[index + 1 :]) if all(line in above for line in before if line) else text
+    if not all(line in above for line in before if line):
+        return text
+    note("above_headline", [line for line in lines[: index + 1] if line.strip()])
+    return "\n".join(lines[index + 1 :])
 
 
 def _standalone(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
@@ -615,18 +619,19 @@ def body_lines(
     Jazeera) is attribution, not syndication: it leaves the body but names no original.
     """
     lines = [line for line in (clean_text(raw) for raw in text.split("\n")) if line]
-    lines = drop_link_lists(lines, linked_items)
-    lines = _drop_leading_repeats(lines, repeats)
+    lines = removed_by("link_list", lines, drop_link_lists(lines, linked_items))
+    lines = removed_by("leading_repeat", lines, _drop_leading_repeats(lines, repeats))
     if lede and _norm(lede) not in _norm("\n".join(lines[:3])):
         lines.insert(0, lede)
     title = next((r for r in repeats if r), "")
     # The comment form goes first: furniture at the end of the story sits above it.
-    lines = drop_furniture(_drop_comment_form(lines), title, authors, site_names)
+    lines = removed_by("comment_form", lines, _drop_comment_form(lines))
+    lines = drop_furniture(lines, title, authors, site_names)
     original_source = None
     if lines and (match := ORIGINAL_SOURCE_RE.match(lines[-1])):
         named = match.group("source").strip()
         original_source = None if _names_site(named, site_names) else named
-        lines = _drop_comment_form(lines[:-1])
+        lines = removed_by("original_source_line", lines, _drop_comment_form(lines[:-1]))
     return lines, original_source
 
 
