@@ -21,6 +21,7 @@ from trafilatura import bare_extraction
 from transforms.boilerplate import drop_furniture
 from transforms.normalize import clean_text, word_count
 from transforms.page import PageData, compact, fold, word_key
+from transforms.safety_net import looks_short, widened
 from transforms.trace import note, removed_by
 
 logger = logging.getLogger(__name__)
@@ -181,8 +182,27 @@ def _prunable(element: Any) -> bool:
 def run_trafilatura(
     tree: lxml.html.HtmlElement, page: PageData, prune_xpaths: tuple[str, ...], fetched_at: datetime
 ) -> Any:
-    """trafilatura's Document for the pruned page, made whole where the body is split in chunks."""
+    """trafilatura's Document for the pruned page, made whole where the body is split in
+    chunks, and never far below trafilatura's own default reading of the page."""
     pruned = pruned_tree(tree, (*DEFAULT_PRUNE_XPATHS, *prune_xpaths))
+    document = _pipeline_document(pruned, page, fetched_at)
+    if document is None or not document.text or not looks_short(pruned, document.text):
+        return document
+    default = _trafilatura_document(pruned, page, fetched_at, favor_precision=False, with_metadata=False)
+    wider = widened(document.text, default.text) if default is not None and default.text else None
+    if wider is None:
+        return document
+    kept = {_norm(line) for line in wider.split("\n")}
+    note("safety_net (trafilatura's default run kept far more)",
+         [line for line in document.text.split("\n") if line.strip() and _norm(line) not in kept])
+    logger.debug("%s: body of %d words replaced by trafilatura's default run (%d words)",
+                 page.url, word_count(document.text), word_count(wider))
+    document.text = wider
+    return document
+
+
+def _pipeline_document(pruned: lxml.html.HtmlElement, page: PageData, fetched_at: datetime) -> Any:
+    """The pipeline's own reading: precision first, made whole where split in chunks."""
     # Metadata (htmldate's date search, trafilatura's title and author heuristics) is the same
     # for every run on this page: read once, with the first run, and lent to the others.
     document = _best_document(pruned, page, fetched_at, with_metadata=True)
@@ -597,7 +617,8 @@ def _trafilatura_document(
         deduplicate=False,  # its cache makes output depend on earlier pages (trafilatura#778)
         date_extraction_params={
             "original_date": True,
-            "extensive_search": False,
+            # As plain trafilatura: where the markup has no date, htmldate searches the text.
+            "extensive_search": with_metadata,
             "max_date": fetched_at.strftime("%Y-%m-%d"),
         },
     )
