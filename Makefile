@@ -25,7 +25,7 @@ db: venv
 	  echo "[pg] using the configured connections; no local cluster"; else tools/pg.sh up; fi
 
 migrate: db
-	@$(ENV) python -m transforms.migrate
+	@$(ENV) python -m common.migrate
 
 airflow-db: db
 	@$(ENV) tools/airflow_db.sh
@@ -42,10 +42,10 @@ psql: db
 	@$(ENV) tools/psql.sh
 
 # Score extraction against a corpus of saved pages (default: each set in ../shared/corpus); fails below
-# the floors in transforms/eval_floors.toml.
+# the floors in bench/eval_floors.toml.
 CORPUS ?=
 eval: venv
-	@$(ENV) python -m transforms.evaluate $(if $(CORPUS),--corpus "$(CORPUS)")
+	@$(ENV) python -m bench.evaluate $(if $(CORPUS),--corpus "$(CORPUS)")
 
 # Benchmark: N article pages (shared/corpus, else the demo's) through each stage and end to end.
 N ?= 5000

@@ -21,7 +21,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from io import BytesIO
 from pathlib import Path
@@ -44,8 +44,8 @@ HOST = "https://bench.news.example"
 FEED_URL = f"{HOST}/feed.xml"
 SITEMAP_INDEX_URL = f"{HOST}/sitemap-index.xml"
 # The day every page is published on, and when the archive says it was fetched.
-NEWS_DAY = datetime(2026, 11, 19, tzinfo=timezone.utc)
-FETCHED_AT = datetime(2026, 11, 20, 1, 0, tzinfo=timezone.utc)
+NEWS_DAY = datetime(2026, 11, 19, tzinfo=UTC)
+FETCHED_AT = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
 # A feed lists the latest items only, as real feeds do; the sitemaps list everything.
 FEED_ITEMS = 50
 # Well under the protocol's 50,000, the size news sites' daily sitemaps tend to have.

@@ -23,12 +23,13 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from bench.build_archive import BENCH_DATA, PROJECT_ROOT, SOURCES_DIR, build_archive
@@ -106,8 +107,8 @@ def _with_database(dsn: str, database: str) -> str:
 @contextmanager
 def throwaway_database(server_dsn: str, label: str) -> Iterator[str]:
     """A migrated database of its own, dropped afterwards: the bench never touches real data."""
-    from transforms.migrate import apply_migrations
-    from transforms.warehouse import create_database, drop_database
+    from common.migrate import apply_migrations
+    from common.warehouse import create_database, drop_database
 
     name = f"news_bench_{label}_{uuid.uuid4().hex[:8]}"
     create_database(server_dsn, name)
@@ -176,7 +177,7 @@ def run_airflow(ctx: Context) -> dict[str, Any]:
     conn.close()
     conf = {"sources": ["bench"], "since": WINDOW_START.isoformat(), "until": WINDOW_END.isoformat()}
     # A logical date of its own, so the run never meets a test's or the demo's run of news_daily.
-    logical = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    logical = datetime.now(UTC).replace(microsecond=0).isoformat()
     command = [sys.executable, str(PROJECT_ROOT / "tools" / "run_dag.py"), "news_daily",
                "--logical-date", logical, "--conf", json.dumps(conf)]
     watched = run_child(ctx, "airflow", command, {**ctx.env, "NEWS_WAREHOUSE_DSN": ctx.dsn})
@@ -334,9 +335,9 @@ def compare(small: Path, large: Path) -> int:
 def bench(n: int, out: Path | None, skip: set[str], known: int, workers: int | None) -> dict[str, Any]:
     from tqdm import tqdm
 
-    from transforms.warehouse import warehouse_dsn
+    from common.warehouse import warehouse_dsn
 
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     work = BENCH_DATA / "runs" / f"{stamp}-n{n}"
     logs = work / "logs"
     logs.mkdir(parents=True, exist_ok=True)
@@ -375,7 +376,7 @@ def bench(n: int, out: Path | None, skip: set[str], known: int, workers: int | N
                     results["seen"] = run_stage(ctx, "seen", "--known", str(known), dsn=seen_dsn)
     f = figures(results)
     report = {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "n": n, "pages_from": origin, "archive": str(archive),
         "archive_bytes": archive.stat().st_size,
         "machine": machine(), "versions": found_versions,

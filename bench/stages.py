@@ -4,8 +4,8 @@ Why a process per stage: peak memory is then the stage's own (not the harness's)
 inherits another's warm caches. The warehouse DSN arrives in NEWS_WAREHOUSE_DSN and the archive in
 REPLAY_WARC (environment, never the command line: a DSN carries a password).
 Every stage calls the pipeline's own code: the crawl is scrapers.crawl_process.run_crawl (a real
-``python -m scrapy crawl`` child), extraction is transforms.extract_pool.ExtractionPool, loading is
-transforms.load.load_articles, end to end is run_crawl + transforms.run_load.extract_and_load.
+``python -m scrapy crawl`` child), extraction is transforms.extract.pool.ExtractionPool, loading is
+transforms.load.articles.load_articles, end to end is run_crawl + transforms.load.run.extract_and_load.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -43,13 +43,13 @@ def progress_enabled() -> bool:
 
 
 def _window() -> Any:
-    from scrapers.window import Window
+    from common.window import Window
 
     return Window(WINDOW_START, WINDOW_END)
 
 
 def truncate(tables: str = ALL_TABLES) -> None:
-    from transforms.warehouse import transaction
+    from common.warehouse import transaction
 
     with transaction() as cur:
         cur.execute(f"truncate {tables} cascade")
@@ -64,7 +64,7 @@ def _crawl() -> tuple[str, float]:
 
 
 def _run_row(run_id: str) -> dict[str, Any]:
-    from transforms.warehouse import transaction
+    from common.warehouse import transaction
 
     with transaction() as cur:
         cur.execute("""select pages_fetched, requests, (stats ->> 'elapsed_time_seconds')::float, warc_uri
@@ -83,7 +83,7 @@ def stage_crawl(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _page_records(run_id: str) -> tuple[Path, dict[int, datetime]]:
-    from transforms.warehouse import transaction
+    from common.warehouse import transaction
 
     with transaction() as cur:
         cur.execute("select warc_uri from ops.crawl_runs where crawl_run_id = %s", (run_id,))
@@ -95,10 +95,10 @@ def _page_records(run_id: str) -> tuple[Path, dict[int, datetime]]:
 
 def _jobs(run_id: str, limit: int | None = None) -> Iterator[Any]:
     """The run's article pages as the pipeline's PageJobs, streamed from its WARC (as run_load does)."""
-    from scrapers.sources import load_sources
-    from transforms.extract_pool import PageJob
-    from transforms.run_load import hints_for
-    from transforms.warc_reader import read_responses
+    from common.sources import load_sources
+    from common.warc_reader import read_responses
+    from transforms.extract.pool import PageJob
+    from transforms.load.run import hints_for
 
     warc, captures = _page_records(run_id)
     hints = hints_for(load_sources()[SOURCE])
@@ -114,7 +114,7 @@ def stage_extract(args: argparse.Namespace) -> dict[str, Any]:
     from tqdm import tqdm
 
     from transforms.article import Rejected
-    from transforms.extract_pool import ExtractionPool
+    from transforms.extract.pool import ExtractionPool
 
     articles, rejected = [], {}
     pages = 0
@@ -145,7 +145,7 @@ def stage_limit(args: argparse.Namespace) -> dict[str, Any]:
     from tqdm import tqdm
     from trafilatura import bare_extraction
 
-    from transforms.decoding import decode_html
+    from transforms.extract.decoding import decode_html
 
     def extract(html: str, url: str) -> object:
         return bare_extraction(html, url=url, include_comments=False, with_metadata=True)
@@ -170,8 +170,8 @@ def stage_limit(args: argparse.Namespace) -> dict[str, Any]:
 
 def stage_load(args: argparse.Namespace) -> dict[str, Any]:
     """load_articles (COPY + upsert + versions) on an empty core, then again with nothing changed."""
-    from transforms.load import load_articles
-    from transforms.warehouse import transaction
+    from common.warehouse import transaction
+    from transforms.load.articles import load_articles
 
     with Path(args.articles).open("rb") as f:
         articles = pickle.load(f)
@@ -189,7 +189,7 @@ def stage_load(args: argparse.Namespace) -> dict[str, Any]:
 
 def stage_e2e(args: argparse.Namespace) -> dict[str, Any]:
     """Crawl, extract and load, as news_daily's tasks do, without Airflow; from an empty warehouse."""
-    from transforms.run_load import extract_and_load
+    from transforms.load.run import extract_and_load
 
     truncate()
     run_id, crawl_seconds = _crawl()
@@ -232,7 +232,7 @@ def seed_captures(known: int) -> float:
     """``known`` synthetic page captures in raw.captures, by COPY; returns the seconds it took."""
     import uuid
 
-    from transforms.warehouse import transaction
+    from common.warehouse import transaction
 
     run_id = str(uuid.uuid4())
     fetched = "2026-11-19T12:00:00+00:00"
@@ -255,7 +255,7 @@ def seed_captures(known: int) -> float:
 
 def indexed_lookup(urls: list[str]) -> set[str]:
     """Which of ``urls`` are already captured: one query on the captures_normalized_url index."""
-    from transforms.warehouse import transaction
+    from common.warehouse import transaction
 
     with transaction() as cur:
         cur.execute("select distinct normalized_url from raw.captures where normalized_url = any(%s)", (urls,))
@@ -273,8 +273,8 @@ def seen_url_decider() -> tuple[str, Callable[[list[str]], set[str]]]:
 
 def stage_seen(args: argparse.Namespace) -> dict[str, Any]:
     """With ``known`` URLs captured, the time to decide which of ``discovered`` URLs are new."""
-    from transforms.normalize import normalize_url
-    from transforms.warehouse import transaction
+    from common.urls import normalize_url
+    from common.warehouse import transaction
 
     seed_seconds = seed_captures(args.known)
     method, decide = seen_url_decider()
@@ -291,7 +291,7 @@ def stage_seen(args: argparse.Namespace) -> dict[str, Any]:
         seen = decide(normalized)
         fresh = [u for u in normalized if u not in seen]
         timings.append(time.perf_counter() - started)
-        if len(fresh) != len(set(normalize_url(u) for u in new)):
+        if len(fresh) != len({normalize_url(u) for u in new}):
             raise AssertionError(f"seen-URL decision wrong: {len(fresh)} new of {len(discovered)}, expected "
                                  f"{len(new)}")
     try:

@@ -17,16 +17,16 @@ Reading the source registry here is a few small TOML files, cheap enough for eve
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from airflow.sdk import Asset, Param, dag, get_current_context, task, task_group
 
-from scrapers.sources import Source, load_sources
-from transforms.alerts import notify_failure
+from common.sources import Source, load_sources
+from dags.tasks.alerts import notify_failure
 
 DEFAULT_SCHEDULE = "0 4 * * *"  # 04:00 UTC: the day's late articles and sitemaps have landed
-START_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)
+START_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 # Emitted when a run loaded articles; downstream DAGs schedule on it (schedule=[WAREHOUSE_ASSET]).
 WAREHOUSE_ASSET = Asset(name="news_warehouse", uri="news://warehouse/core/articles", group="news")
 CRAWL_TIMEOUT = timedelta(minutes=60)
@@ -77,7 +77,7 @@ def build_news_dag(dag_id: str, schedule: str, sources: list[Source], descriptio
         @task(execution_timeout=SHORT_TIMEOUT)
         def plan() -> dict[str, Any]:
             """The window and the sources this run crawls."""
-            from transforms.tasks import plan_run
+            from dags.tasks.pipeline import plan_run
 
             return plan_run(get_current_context(), slugs)
 
@@ -91,7 +91,7 @@ def build_news_dag(dag_id: str, schedule: str, sources: list[Source], descriptio
                 def crawl(plan: dict[str, Any]) -> str:
                     from airflow.exceptions import AirflowSkipException
 
-                    from transforms.tasks import SourceNotSelected, run_crawl
+                    from dags.tasks.pipeline import SourceNotSelected, run_crawl
 
                     try:
                         return run_crawl(slug, plan, get_current_context())
@@ -100,13 +100,13 @@ def build_news_dag(dag_id: str, schedule: str, sources: list[Source], descriptio
 
                 @task(execution_timeout=LOAD_TIMEOUT)
                 def extract_load(crawl_run_id: str) -> dict[str, Any]:
-                    from transforms.tasks import run_extract_load
+                    from dags.tasks.pipeline import run_extract_load
 
                     return run_extract_load(crawl_run_id)
 
                 @task(execution_timeout=SHORT_TIMEOUT, retries=0)
                 def check(result: dict[str, Any]) -> None:
-                    from transforms.tasks import run_quality_check
+                    from dags.tasks.pipeline import run_quality_check
 
                     run_quality_check(result)
 
@@ -121,7 +121,7 @@ def build_news_dag(dag_id: str, schedule: str, sources: list[Source], descriptio
             """Refresh materialized marts, then emit the Asset if anything was loaded."""
             from airflow.exceptions import AirflowSkipException
 
-            from transforms.tasks import refresh_marts, summarize_loads
+            from dags.tasks.pipeline import refresh_marts, summarize_loads
 
             context = get_current_context()
             results = [context["ti"].xcom_pull(task_ids=f"{slug}.extract_load") for slug in slugs]

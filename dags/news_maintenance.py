@@ -10,18 +10,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from airflow.sdk import Param, dag, get_current_context, task
 
-from transforms.alerts import notify_failure
+from dags.tasks.alerts import notify_failure
 
 
 @dag(
     dag_id="news_maintenance",
     schedule="30 5 * * 0",  # Sundays 05:30 UTC, after the daily crawl has loaded
-    start_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
+    start_date=datetime(2026, 1, 1, tzinfo=UTC),
     catchup=False,
     max_active_runs=1,
     default_args={"owner": "news", "retries": 1, "retry_delay": timedelta(minutes=10),
@@ -36,7 +36,7 @@ from transforms.alerts import notify_failure
 def news_maintenance() -> None:
     @task(execution_timeout=timedelta(hours=1))
     def retention() -> dict[str, Any]:
-        from transforms.maintenance import apply_retention, retention_days
+        from dags.tasks.maintenance import apply_retention, retention_days
 
         days = retention_days(get_current_context()["params"].get("retention_days"))
         result = apply_retention(days)
@@ -45,13 +45,13 @@ def news_maintenance() -> None:
 
     @task(execution_timeout=timedelta(hours=2))
     def vacuum_analyze() -> int:
-        from transforms.maintenance import vacuum_analyze as run_vacuum
+        from dags.tasks.maintenance import vacuum_analyze as run_vacuum
 
         return len(run_vacuum())
 
     @task(execution_timeout=timedelta(hours=1))
     def refresh_marts() -> list[str]:
-        from transforms.maintenance import refresh_materialized_marts
+        from dags.tasks.maintenance import refresh_materialized_marts
 
         return refresh_materialized_marts()
 

@@ -10,12 +10,12 @@ Runs whose WARC was removed by retention (news_maintenance) are not in the list.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from airflow.sdk import Asset, Param, dag, get_current_context, task
 
-from transforms.alerts import notify_failure
+from dags.tasks.alerts import notify_failure
 
 # The same Asset news_daily emits: consumers of the warehouse hear about reloads too.
 WAREHOUSE_ASSET = Asset(name="news_warehouse", uri="news://warehouse/core/articles", group="news")
@@ -24,7 +24,7 @@ WAREHOUSE_ASSET = Asset(name="news_warehouse", uri="news://warehouse/core/articl
 @dag(
     dag_id="news_reprocess",
     schedule=None,
-    start_date=datetime(2026, 1, 1, tzinfo=timezone.utc),
+    start_date=datetime(2026, 1, 1, tzinfo=UTC),
     catchup=False,
     max_active_runs=1,  # two reprocess runs of one source would only redo each other's work
     default_args={"owner": "news", "retries": 1, "retry_delay": timedelta(minutes=2),
@@ -41,7 +41,7 @@ def news_reprocess() -> None:
     @task(execution_timeout=timedelta(minutes=5))
     def select_runs() -> list[str]:
         """The crawl runs to re-extract: small XCom (ids only)."""
-        from transforms.tasks import reprocess_window, runs_to_reprocess
+        from dags.tasks.pipeline import reprocess_window, runs_to_reprocess
 
         params = get_current_context()["params"]
         return runs_to_reprocess(params["source"], reprocess_window(params))
@@ -49,7 +49,7 @@ def news_reprocess() -> None:
     # One task, runs in order: an older capture must be applied before a newer one.
     @task(execution_timeout=timedelta(hours=6), outlets=[WAREHOUSE_ASSET])
     def reextract(crawl_run_ids: list[str]) -> dict[str, Any]:
-        from transforms.tasks import reprocess_runs
+        from dags.tasks.pipeline import reprocess_runs
 
         return reprocess_runs(crawl_run_ids)
 

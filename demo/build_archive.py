@@ -16,7 +16,7 @@ import argparse
 import tomllib
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from io import BytesIO
 from pathlib import Path
@@ -56,7 +56,7 @@ def _parse_time(value: object, where: str) -> datetime:
     """An ISO-8601 UTC timestamp ("2026-11-20T01:00:00Z"), as an aware datetime."""
     if not isinstance(value, str) or not value.endswith("Z"):
         raise ValueError(f"{where}: fetched_at must be an ISO-8601 UTC string ending in Z, got {value!r}")
-    return datetime.fromisoformat(value[:-1]).replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(value[:-1]).replace(tzinfo=UTC)
 
 
 def load_manifest(manifest: Path) -> list[Entry]:
@@ -86,7 +86,7 @@ def load_manifest(manifest: Path) -> list[Entry]:
 
 def warc_date(dt: datetime) -> str:
     """WARC-Date: UTC, second precision, trailing Z."""
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def record_id(url: str, record_type: str) -> str:

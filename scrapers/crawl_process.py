@@ -19,8 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scrapers.window import Window
-from transforms.warehouse import DSN_ENV, transaction, warehouse_dsn
+from common.warehouse import DSN_ENV, transaction, warehouse_dsn
+from common.window import Window
 
 log = logging.getLogger(__name__)
 

@@ -9,18 +9,18 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from psycopg2.extras import Json, execute_values
 from scrapy import signals
 
-from scrapers import archive_store
+from common import archive_store
+from common.sources import Source
+from common.warehouse import transaction
+from common.window import Window
 from scrapers.ledger import FailedUrl, FeedFetch, summarize_failures, write_feed_state, write_ledger
-from scrapers.sources import Source
 from scrapers.warc_capture import Capture, WarcCaptureMiddleware
-from scrapers.window import Window
-from transforms.warehouse import transaction
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -88,7 +88,7 @@ def stats_columns(stats: dict[str, Any], failed: list[FailedUrl], duration: floa
 
 def archive_path(source: str, window: Window, run_id: str) -> str:
     """The run's WARC location under ARCHIVE_ROOT (a local path, or a URL for object storage)."""
-    day = window.start.astimezone(timezone.utc)
+    day = window.start.astimezone(UTC)
     return archive_store.join(archive_store.archive_root(), source, f"{day:%Y}", f"{day:%m}", f"{day:%d}",
                               f"{run_id}.warc.gz")
 
@@ -154,7 +154,7 @@ class CrawlRunRecorder:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.started_at = datetime.now(timezone.utc)
+        self.started_at = datetime.now(UTC)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlRunRecorder:
@@ -189,7 +189,7 @@ class CrawlRunRecorder:
         )
         for entry in ledger.failed:
             stats[f"news/ledger/{entry.reason}"] = stats.get(f"news/ledger/{entry.reason}", 0) + 1
-        finished_at = datetime.now(timezone.utc)
+        finished_at = datetime.now(UTC)
         destination = archive_path(source.slug, window, capture.run_id)
         assert capture.path is not None
         archive_store.publish(capture.path, destination)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from io import BytesIO
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -16,9 +16,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import feedparser
 from lxml import etree
 
-from scrapers.sources import Source
-from scrapers.window import Window
-from transforms.normalize import normalize_url
+from common.sources import Source
+from common.urls import ALLOWED_SCHEMES, normalize_url
+from common.window import Window
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +74,8 @@ def parse_date(text: str) -> datetime | None:
         except (TypeError, ValueError, IndexError):
             return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 _SAFE_XML = etree.XMLParser(
@@ -190,9 +190,6 @@ def article_url(url: str, source: Source) -> str:
                 if k.lower() not in source.strip_params]
         url = urlunsplit(parts._replace(query=urlencode(kept)))
     return url
-
-
-ALLOWED_SCHEMES = ("http", "https")
 
 
 def candidate(item: Discovered, source: Source, window: Window) -> tuple[str | None, str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import (
@@ -30,7 +30,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as net_error
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
-from transforms.warehouse import transaction
+from common.warehouse import transaction
 
 if TYPE_CHECKING:
     from psycopg2.extensions import cursor
@@ -148,7 +148,7 @@ def seen_pages(urls: list[str]) -> dict[str, datetime]:
         return {}
     with transaction() as cur:
         cur.execute(SEEN_SQL, (list(urls),))
-        return {url: first for url, first in cur.fetchall()}
+        return dict(cur.fetchall())
 
 
 def due_entries(source: str, limit: int) -> list[tuple[str, str]]:
@@ -199,7 +199,7 @@ class FeedFetch:
 def write_ledger(cur: cursor, *, source: str, run_id: str, failed: list[FailedUrl], captured: list[str],
                  base_seconds: float, give_up_days: float) -> None:
     """Upsert this run's failures; resolve entries this run captured."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     if captured:
         cur.execute(
             """update ops.failed_urls set resolved_at = %s, next_retry_at = null, last_crawl_run_id = %s
@@ -236,7 +236,7 @@ def write_ledger(cur: cursor, *, source: str, run_id: str, failed: list[FailedUr
 def write_feed_state(cur: cursor, *, source: str, fetches: list[FeedFetch], window_start: datetime,
                      window_end: datetime) -> None:
     """Validators and health per feed/sitemap URL fetched this run."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for fetch in fetches:
         ok = fetch.failure is None
         cur.execute(

@@ -181,7 +181,7 @@ def _index_gzip_members(path: Path) -> Iterator[tuple[str, str, RecordLocation]]
             try:
                 record = loader.parse_record_stream(BytesIO(head), no_record_parse=True)
                 content_length = int(record.rec_headers.get_header("Content-Length") or "")
-            except Exception as exc:  # noqa: BLE001  # any parse failure: let warcio read the file
+            except Exception as exc:  # any parse failure: let warcio read the file
                 raise NotPerRecordGzip(f"gzip member at {offset} does not start with a WARC record: {exc}") from exc
             # The member holds this record and its closing CRLF CRLF, and nothing more.
             if end < 0 or not end + 4 + content_length <= size <= end + 8 + content_length:

@@ -21,6 +21,8 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.error import DNSLookupError
 from twisted.internet.threads import deferToThread
 
+from common.urls import ALLOWED_SCHEMES
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -31,7 +33,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ALLOWED_SCHEMES = frozenset({"http", "https"})
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
@@ -157,7 +158,7 @@ class PublicOnlyResolver(CachingThreadedResolver):
         resolver.allow_loopback = crawler.settings.getbool("SSRF_ALLOW_LOOPBACK")
         return resolver
 
-    def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:  # noqa: N802 (Twisted's name)
+    def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:
         return super().getHostByName(name, timeout).addCallback(self._public_only, name)
 
     def _public_only(self, address: str, name: str) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 from scrapy import Request
 from scrapy.settings import BaseSettings
 
-from scrapers.sources import Source, load_sources
+from common.sources import Source, load_sources
 from scrapers.spiders.news import NewsSpider
 
 

@@ -16,7 +16,7 @@ import time
 import uuid
 from collections import deque
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -27,7 +27,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 from zlib_ng import zlib_ng
 
-from transforms.normalize import normalize_url
+from common.urls import normalize_url
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -208,7 +208,7 @@ class _RecordWriter:
             try:
                 if not drop:
                     self.captures.append(self._write(exchange))
-            except BaseException as exc:  # noqa: BLE001  # kept, and raised by close() in the reactor thread
+            except BaseException as exc:  # kept, and raised by close() in the reactor thread
                 log.error("writing %s to the WARC file failed: %s", exchange.url, exc)
                 self.error = exc
             finally:
@@ -307,7 +307,7 @@ class WarcCaptureMiddleware:
         """The two records, built now: later middlewares may change the response."""
         writer = self._serializer
         assert writer is not None
-        fetched_at = _original_date(response) or datetime.now(timezone.utc)
+        fetched_at = _original_date(response) or datetime.now(UTC)
         warc_date = fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ")
         response_record = writer.create_warc_record(
             response.url, "response", payload=BytesIO(response.body), length=len(response.body),

@@ -3,43 +3,20 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
 import pytest
 
-from transforms.migrate import apply_migrations
-from transforms.warehouse import DSN_ENV, create_database, drop_database, warehouse_dsn
-
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SHARED = PROJECT_ROOT.parent / "shared"
-DEMO_ARCHIVE = PROJECT_ROOT / "demo" / "replay" / "news-sample.warc.gz"
-
-
-def _with_database(dsn: str, database: str) -> str:
-    parts = urlsplit(dsn)
-    return urlunsplit(parts._replace(path=f"/{database}"))
+from common.migrate import apply_migrations
+from common.warehouse import DSN_ENV, throwaway_database, warehouse_dsn
 
 
 @pytest.fixture(scope="session")
 def server_dsn() -> str:
     """The configured warehouse server (make test starts a local one)."""
     return warehouse_dsn()
-
-
-@contextmanager
-def throwaway_database(server_dsn: str, prefix: str = "news_test") -> Iterator[str]:
-    """A new, empty database on the warehouse server, dropped afterwards."""
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    create_database(server_dsn, name)
-    try:
-        yield _with_database(server_dsn, name)
-    finally:
-        drop_database(server_dsn, name)
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,7 @@ def wanted_pools() -> dict[str, str]:
     """Pool name -> description, for every source in the registry (enabled or not)."""
     from news_daily import crawl_pool
 
-    from scrapers.sources import load_sources
+    from common.sources import load_sources
 
     pools: dict[str, str] = {}
     for source in load_sources().values():

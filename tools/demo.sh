@@ -21,4 +21,4 @@ if ! python "$NEWS_ROOT/tools/run_dag.py" news_daily --logical-date "$logical_da
   tail -15 "$log" >&2
   exit 1
 fi
-python -m transforms.report
+python -m dags.tasks.report

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 DAGS_FOLDER = Path(__file__).resolve().parents[1] / "dags"
@@ -16,7 +16,7 @@ DAGS_FOLDER = Path(__file__).resolve().parents[1] / "dags"
 
 def parse_date(text: str) -> datetime:
     moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def main() -> int:

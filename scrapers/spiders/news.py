@@ -13,7 +13,7 @@ import gzip
 import io
 import logging
 from collections.abc import AsyncIterator, Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -21,6 +21,9 @@ import scrapy
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
+from common.sources import Source
+from common.urls import ALLOWED_SCHEMES, normalize_url
+from common.window import Window, window_from_args
 from scrapers.discovery import (
     Discovered,
     article_url,
@@ -31,10 +34,6 @@ from scrapers.discovery import (
 )
 from scrapers.ledger import FailedUrl, FeedFetch, FeedState, classify_failure, due_entries, feed_states, seen_pages
 from scrapers.politeness import RetryAfterTooLong
-from scrapers.safety import ALLOWED_SCHEMES
-from scrapers.sources import Source
-from scrapers.window import Window, window_from_args
-from transforms.normalize import normalize_url
 
 log = logging.getLogger(__name__)
 
@@ -265,7 +264,7 @@ class NewsSpider(scrapy.Spider):
         key = request.meta.get("news_url") or normalize_url(request.url)
         retry_at = None
         if isinstance(failure.value, RetryAfterTooLong):
-            retry_at = datetime.now(timezone.utc) + timedelta(seconds=failure.value.seconds)
+            retry_at = datetime.now(UTC) + timedelta(seconds=failure.value.seconds)
             status = failure.value.status
         self._page_failure(request, key, reason, status, retry_at)
         log.warning("page failed (%s): %s: %s", reason, request.url, failure.getErrorMessage())

@@ -1,0 +1,278 @@
+"""The source registry: one validated TOML file per news source in this folder.
+
+A source is data, not code. Loading fails with a ``SourceConfigError`` that names the file and
+the field, so a typo in a config never becomes a silently empty crawl.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+REGISTRY_DIR = Path(__file__).resolve().parents[1] / "scrapers" / "sources"
+# Extra source folders (os.pathsep-separated), e.g. the demo's reposter site; later folders win.
+EXTRA_DIRS_ENV = "NEWS_SOURCES_EXTRA_DIRS"
+SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+DATE_PLACEHOLDERS = ("{yyyy}", "{mm}", "{dd}", "{m}", "{d}")
+
+
+class SourceConfigError(ValueError):
+    """A source file is missing a field or has a wrong value."""
+
+
+@dataclass(frozen=True)
+class Politeness:
+    """How hard we may hit the source's servers."""
+
+    download_delay: float = 1.0  # seconds between requests to one domain
+    concurrency_per_domain: int = 2
+    max_error_rate: float = 0.5  # the crawl fails above this share of failed page fetches
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """Where article URLs come from."""
+
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    # URLs with {yyyy} {mm} {dd} (zero-padded) or {m} {d} (not padded), expanded per day of the window.
+    dated_sitemaps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Incremental:
+    """What a run may skip because earlier runs did it."""
+
+    # An article already captured is fetched again while its first capture is younger than this
+    # (counted back from the run's window end), to pick up updates; 0 never re-fetches.
+    revisit_hours: float = 0.0
+    # A URL that keeps failing is given up this many days after its first failure (None: the
+    # crawl's FAILED_URL_GIVE_UP_DAYS setting).
+    give_up_days: float | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """One news source, as its TOML file describes it."""
+
+    slug: str
+    name: str
+    domains: tuple[str, ...]
+    language: str
+    enabled: bool
+    discovery: Discovery
+    allow: tuple[re.Pattern[str], ...]
+    deny: tuple[re.Pattern[str], ...] = ()
+    # A regex with named groups year, month, day that dates an article from its URL.
+    url_date: re.Pattern[str] | None = None
+    timezone: str = "UTC"  # zone of dates the site prints without an offset
+    politeness: Politeness = field(default_factory=Politeness)
+    prune_xpaths: tuple[str, ...] = ()
+    config_path: Path | None = None
+    incremental: Incremental = field(default_factory=Incremental)
+    # Query parameters the site adds for tracking beyond the common ones (DW's ``maca``).
+    strip_params: tuple[str, ...] = ()
+    # (pattern, replacement) pairs mapping variants (AMP) to the page the site marks canonical.
+    canonical_rewrites: tuple[tuple[re.Pattern[str], str], ...] = ()
+    # A cron expression (UTC): the source gets its own DAG news_source_<slug> on that schedule
+    # instead of riding news_daily's. None: crawled by news_daily.
+    schedule: str | None = None
+
+    def is_article_url(self, url: str) -> bool:
+        """True when the URL is on the source's domains, matches an allow pattern and no deny pattern."""
+        from urllib.parse import urlsplit
+
+        host = (urlsplit(url).hostname or "").lower()
+        if host not in self.domains:
+            return False
+        if not any(p.search(url) for p in self.allow):
+            return False
+        return not any(p.search(url) for p in self.deny)
+
+
+def load_source(path: Path) -> Source:
+    """Parse and validate one source file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SourceConfigError(f"{path}: not valid TOML: {exc}") from exc
+    return _build_source(data, path)
+
+
+def load_sources(dirs: list[Path] | None = None) -> dict[str, Source]:
+    """All sources in the registry folder plus extra folders, keyed by slug."""
+    sources: dict[str, Source] = {}
+    for folder in dirs if dirs is not None else source_dirs():
+        for path in sorted(folder.glob("*.toml")):
+            source = load_source(path)
+            sources[source.slug] = source
+    return sources
+
+
+def enabled_sources() -> list[Source]:
+    """The sources switched on, in slug order."""
+    return [s for _, s in sorted(load_sources().items()) if s.enabled]
+
+
+def source_dirs() -> list[Path]:
+    """The registry folder, then any folders named in NEWS_SOURCES_EXTRA_DIRS."""
+    extra = [Path(p) for p in os.environ.get(EXTRA_DIRS_ENV, "").split(os.pathsep) if p]
+    return [REGISTRY_DIR, *extra]
+
+
+def _build_source(data: dict[str, Any], path: Path) -> Source:
+    reader = _FieldReader(data, path)
+    slug = reader.required("slug", str)
+    if not SLUG_PATTERN.match(slug):
+        raise SourceConfigError(f"{path}: slug {slug!r} must match {SLUG_PATTERN.pattern}")
+    timezone = reader.optional("timezone", str, "UTC")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise SourceConfigError(f"{path}: timezone {timezone!r} is not an IANA time zone") from exc
+    discovery = _build_discovery(reader.table("discovery"), path)
+    urls = _FieldReader(reader.table("urls"), path, "urls")
+    politeness = _FieldReader(reader.table("politeness"), path, "politeness")
+    extraction = _FieldReader(reader.table("extraction"), path, "extraction")
+    source = Source(
+        slug=slug,
+        name=reader.required("name", str),
+        domains=tuple(d.lower() for d in reader.required_list("domains")),
+        language=reader.required("language", str),
+        enabled=reader.required("enabled", bool),
+        discovery=discovery,
+        allow=urls.patterns("allow", required=True),
+        deny=urls.patterns("deny"),
+        url_date=_optional_pattern(urls, "date_pattern"),
+        timezone=timezone,
+        politeness=Politeness(
+            download_delay=politeness.optional("download_delay", float, 1.0),
+            concurrency_per_domain=politeness.optional("concurrency_per_domain", int, 2),
+            max_error_rate=politeness.optional("max_error_rate", float, 0.5),
+        ),
+        prune_xpaths=tuple(extraction.optional_list("prune_xpaths")),
+        config_path=path,
+        incremental=_build_incremental(reader.table("incremental"), path),
+        strip_params=tuple(p.lower() for p in urls.optional_list("strip_params")),
+        canonical_rewrites=_canonical_rewrites(urls),
+        schedule=reader.optional("schedule", str, None) or None,
+    )
+    if not (discovery.feeds or discovery.sitemaps or discovery.dated_sitemaps):
+        raise SourceConfigError(f"{path}: [discovery] needs at least one feed or sitemap")
+    return source
+
+
+def _build_discovery(table: dict[str, Any], path: Path) -> Discovery:
+    reader = _FieldReader(table, path, "discovery")
+    dated = tuple(reader.optional_list("dated_sitemaps"))
+    for template in dated:
+        if not any(p in template for p in DATE_PLACEHOLDERS):
+            raise SourceConfigError(
+                f"{path}: discovery.dated_sitemaps entry {template!r} has none of {DATE_PLACEHOLDERS}"
+            )
+    urls = [*reader.optional_list("feeds"), *reader.optional_list("sitemaps"), *dated]
+    for url in urls:
+        if not url.startswith(("https://", "http://")):
+            raise SourceConfigError(f"{path}: discovery URL {url!r} must be http(s)")
+    return Discovery(
+        feeds=tuple(reader.optional_list("feeds")),
+        sitemaps=tuple(reader.optional_list("sitemaps")),
+        dated_sitemaps=dated,
+    )
+
+
+def _build_incremental(table: dict[str, Any], path: Path) -> Incremental:
+    reader = _FieldReader(table, path, "incremental")
+    revisit = reader.optional("revisit_hours", float, 0.0)
+    give_up = reader.optional("give_up_days", float, None) if "give_up_days" in table else None
+    if revisit < 0 or (give_up is not None and give_up <= 0):
+        raise SourceConfigError(f"{path}: [incremental] revisit_hours must be >= 0 and give_up_days > 0")
+    return Incremental(revisit_hours=revisit, give_up_days=give_up)
+
+
+def _canonical_rewrites(reader: _FieldReader) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """``canonical_rewrites = [["^https://amp\\.site/(.*)$", "https://www.site/\\1"]]``."""
+    raw = reader.data.get("canonical_rewrites", [])
+    pairs = []
+    if not isinstance(raw, list):
+        raise SourceConfigError(f"{reader.where('canonical_rewrites')} must be a list of [pattern, replacement]")
+    for entry in raw:
+        if not (isinstance(entry, list) and len(entry) == 2 and all(isinstance(e, str) for e in entry)):
+            raise SourceConfigError(
+                f"{reader.where('canonical_rewrites')}: each entry is [pattern, replacement], got {entry!r}")
+        pairs.append((reader.compile("canonical_rewrites", entry[0]), entry[1]))
+    return tuple(pairs)
+
+
+def _optional_pattern(reader: _FieldReader, name: str) -> re.Pattern[str] | None:
+    raw = reader.optional(name, str, "")
+    if not raw:
+        return None
+    pattern = reader.compile(name, raw)
+    missing = {"year", "month", "day"} - set(pattern.groupindex)
+    if missing:
+        raise SourceConfigError(f"{reader.where(name)} needs named groups {sorted(missing)}")
+    return pattern
+
+
+class _FieldReader:
+    """Typed access to one TOML table, with errors naming the file and field."""
+
+    def __init__(self, data: dict[str, Any], path: Path, prefix: str = "") -> None:
+        self.data = data
+        self.path = path
+        self.prefix = prefix
+
+    def where(self, name: str) -> str:
+        return f"{self.path}: field {self.prefix + '.' if self.prefix else ''}{name}"
+
+    def required(self, name: str, kind: type) -> Any:
+        if name not in self.data:
+            raise SourceConfigError(f"{self.where(name)} is missing")
+        return self._typed(name, self.data[name], kind)
+
+    def optional(self, name: str, kind: type, default: Any) -> Any:
+        if name not in self.data:
+            return default
+        value = self.data[name]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        return self._typed(name, value, kind)
+
+    def required_list(self, name: str) -> list[str]:
+        values = self.optional_list(name)
+        if not values:
+            raise SourceConfigError(f"{self.where(name)} must be a non-empty list of strings")
+        return values
+
+    def optional_list(self, name: str) -> list[str]:
+        values = self.data.get(name, [])
+        if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+            raise SourceConfigError(f"{self.where(name)} must be a list of non-empty strings")
+        return values
+
+    def table(self, name: str) -> dict[str, Any]:
+        value = self.data.get(name, {})
+        if not isinstance(value, dict):
+            raise SourceConfigError(f"{self.where(name)} must be a table")
+        return value
+
+    def patterns(self, name: str, required: bool = False) -> tuple[re.Pattern[str], ...]:
+        raw = self.required_list(name) if required else self.optional_list(name)
+        return tuple(self.compile(name, p) for p in raw)
+
+    def compile(self, name: str, pattern: str) -> re.Pattern[str]:
+        try:
+            return re.compile(pattern)
+        except re.error as exc:
+            raise SourceConfigError(f"{self.where(name)}: bad regex {pattern!r}: {exc}") from exc
+
+    def _typed(self, name: str, value: Any, kind: type) -> Any:
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise SourceConfigError(f"{self.where(name)} must be {kind.__name__}, got {value!r}")
+        return value

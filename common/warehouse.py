@@ -1,0 +1,143 @@
+"""Where the warehouse is, and psycopg2 connections to it.
+
+Resolution order: the ``NEWS_WAREHOUSE_DSN`` environment variable, then the Airflow Connection
+``news_warehouse`` (from any secrets backend, ``AIRFLOW_CONN_NEWS_WAREHOUSE`` included). The DSN
+carries a password: never log it, pass it to child processes through their environment only.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import psycopg2
+import psycopg2.errors
+import psycopg2.extensions
+
+DSN_ENV = "NEWS_WAREHOUSE_DSN"
+CONNECTION_ID = "news_warehouse"
+APPLICATION_NAME = "news-pipeline"
+
+
+class WarehouseNotConfigured(RuntimeError):
+    """Neither the environment nor Airflow says where the warehouse is."""
+
+
+def warehouse_dsn() -> str:
+    """The warehouse DSN, from the environment or the Airflow Connection."""
+    dsn = os.environ.get(DSN_ENV)
+    if dsn:
+        return dsn
+    dsn = _dsn_from_airflow_connection()
+    if dsn:
+        return dsn
+    raise WarehouseNotConfigured(
+        f"No warehouse configured: set {DSN_ENV}=postgresql://user:password@host:port/db or create "
+        f"the Airflow Connection '{CONNECTION_ID}' (make demo / make test start a local one)."
+    )
+
+
+def _dsn_from_airflow_connection() -> str | None:
+    # Airflow 3's PostgresHook.get_conn() returns a psycopg 3 connection; we need psycopg2, so we
+    # build the DSN from the Connection's fields instead.
+    try:
+        from airflow.sdk import BaseHook
+    except ImportError:
+        return None
+    try:
+        conn = BaseHook.get_connection(CONNECTION_ID)
+    except Exception:  # Airflow raises its own "not found" types, which differ across versions
+        return None
+    user = quote(conn.login or "", safe="")
+    password = quote(conn.password or "", safe="")
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    port = f":{conn.port}" if conn.port else ""
+    dsn = f"postgresql://{auth}{conn.host or 'localhost'}{port}/{conn.schema or 'postgres'}"
+    sslmode = (conn.extra_dejson or {}).get("sslmode")
+    return f"{dsn}?sslmode={sslmode}" if sslmode else dsn
+
+
+def redact_dsn(dsn: str) -> str:
+    """The DSN with its password replaced, for messages."""
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", dsn)
+
+
+def connect(dsn: str | None = None) -> psycopg2.extensions.connection:
+    """A new psycopg2 connection with UTC session time zone."""
+    conn = psycopg2.connect(dsn or warehouse_dsn(), application_name=APPLICATION_NAME)
+    with conn.cursor() as cur:
+        cur.execute("set time zone 'UTC'")
+    conn.commit()
+    return conn
+
+
+@contextmanager
+def transaction(dsn: str | None = None) -> Iterator[psycopg2.extensions.cursor]:
+    """A cursor inside one transaction: committed on success, rolled back on any error."""
+    conn = connect(dsn)
+    try:
+        with conn:  # commits or rolls back
+            with conn.cursor() as cur:
+                yield cur
+    finally:
+        conn.close()
+
+
+def create_database(server_dsn: str, name: str) -> None:
+    """Create an empty database on the server ``server_dsn`` reaches."""
+    from psycopg2 import sql
+
+    execute_autocommit(server_dsn, sql.SQL("create database {}").format(sql.Identifier(name)))
+
+
+def drop_database(server_dsn: str, name: str, attempts: int = 5) -> None:
+    """Drop a scratch database, ending the sessions still on it.
+
+    WITH (FORCE) ends our own roles' sessions, but not an autovacuum worker or a superuser's
+    session (InsufficientPrivilege without pg_signal_backend); a plain DROP makes autovacuum
+    step aside by itself, and a session of another role is waited for rather than the database
+    leaked.
+    """
+    from psycopg2 import sql
+
+    for statement in ("drop database if exists {} with (force)", "drop database if exists {}"):
+        for attempt in range(attempts):
+            try:
+                execute_autocommit(server_dsn, sql.SQL(statement).format(sql.Identifier(name)))
+                return
+            except (psycopg2.errors.InsufficientPrivilege, psycopg2.errors.ObjectInUse):
+                time.sleep(0.5 * (attempt + 1))
+    raise RuntimeError(f"could not drop database {name}: other sessions stay connected to it")
+
+
+def execute_autocommit(dsn: str, statement: Any) -> None:
+    """Run one statement outside a transaction (CREATE/DROP DATABASE, roles, DDL in tests)."""
+    conn = psycopg2.connect(dsn)
+    conn.autocommit = True  # CREATE/DROP DATABASE cannot run in a transaction
+    try:
+        with conn.cursor() as cur:
+            cur.execute(statement)
+    finally:
+        conn.close()
+
+
+def with_database(dsn: str, database: str) -> str:
+    """The same server and credentials as ``dsn``, on another database."""
+    return urlunsplit(urlsplit(dsn)._replace(path=f"/{database}"))
+
+
+@contextmanager
+def throwaway_database(server_dsn: str, prefix: str = "news_scratch") -> Iterator[str]:
+    """A new, empty database on the server ``server_dsn`` reaches; dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    create_database(server_dsn, name)
+    try:
+        yield with_database(server_dsn, name)
+    finally:
+        drop_database(server_dsn, name)

@@ -1,0 +1,82 @@
+"""A crawl's time window: which publication dates a run is responsible for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+
+@dataclass(frozen=True)
+class Window:
+    """The half-open UTC interval [start, end)."""
+
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("window bounds must be timezone-aware")
+        if self.end <= self.start:
+            raise ValueError(f"empty window: {self.start.isoformat()} .. {self.end.isoformat()}")
+
+    def contains(self, moment: datetime) -> bool:
+        return self.start <= moment.astimezone(UTC) < self.end
+
+    def overlaps_day(self, day: date) -> bool:
+        day_start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        return day_start < self.end and day_start + timedelta(days=1) > self.start
+
+    def days(self) -> list[date]:
+        """Every UTC calendar day the window touches, oldest first."""
+        first = self.start.astimezone(UTC).date()
+        last = (self.end.astimezone(UTC) - timedelta(microseconds=1)).date()
+        return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+    def __str__(self) -> str:
+        return f"{self.start.isoformat()} .. {self.end.isoformat()}"
+
+
+def parse_bound(text: str) -> datetime:
+    """A window bound from YYYY-MM-DD (midnight UTC) or an ISO-8601 datetime (UTC if naive)."""
+    text = text.strip()
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ValueError(f"not a date or ISO-8601 datetime: {text!r}") from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def window_from_args(since: str | None, until: str | None, today: date | None = None) -> Window:
+    """The window a command line asks for; by default yesterday (UTC), a whole day.
+
+    ``until`` given as a bare date is inclusive (the whole day), as people read
+    ``-a since=2026-11-13 -a until=2026-11-19``.
+    """
+    if until:
+        end = parse_bound(until)
+        if len(until.strip()) == 10:
+            end += timedelta(days=1)
+    else:
+        current = today or datetime.now(UTC).date()
+        end = datetime(current.year, current.month, current.day, tzinfo=UTC)
+    start = parse_bound(since) if since else end - timedelta(days=1)
+    return Window(start, end)
+
+
+def window_for_run(
+    data_interval_start: datetime | None,
+    data_interval_end: datetime | None,
+    logical_date: datetime | None,
+) -> Window:
+    """The window of an Airflow run, never zero-width.
+
+    Airflow 3 cron schedules (CronTriggerTimetable) give data intervals of zero width, and a
+    manual run has start == end == its logical date: then the run covers the day before its end.
+    """
+    end = data_interval_end or logical_date
+    if end is None:
+        raise ValueError("an Airflow run without data interval or logical date")
+    start = data_interval_start if data_interval_start and data_interval_start < end else None
+    return Window(start or end - timedelta(days=1), end)

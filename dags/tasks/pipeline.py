@@ -1,0 +1,183 @@
+"""What the DAGs' tasks do, kept out of the DAG files so they parse fast and tests can call them."""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import timedelta
+from typing import Any
+
+from common import archive_store
+from common.sources import load_sources
+from common.warehouse import transaction
+from common.window import Window, parse_bound, window_for_run
+from scrapers.crawl_process import CrawlFailed, CrawlRequest
+from scrapers.crawl_process import run_crawl as run_crawl_child
+from transforms.load.run import RunNotLoadable, extract_and_load
+
+log = logging.getLogger(__name__)
+
+# Quality gate: below this share of captured pages loading as articles, something is wrong
+# (a site redesign, a block page served to us). Liveblogs and videos are normal rejects.
+MIN_ARTICLE_YIELD = 0.5
+# The crawl must end on its own terms before the task's execution_timeout fires (FAULTS.md 4):
+# it gets the timeout minus this margin (for publishing its WARC and capture index)...
+CRAWL_PUBLISH_MARGIN = timedelta(minutes=5)
+# ...but never less than this share of the timeout, for short timeouts.
+CRAWL_MIN_SHARE = 0.75
+TIME_LIMIT_ENV = "NEWS_CRAWL_TIME_LIMIT"
+
+
+class QualityCheckFailed(RuntimeError):
+    """A run loaded, but what it loaded looks wrong."""
+
+
+class SourceNotSelected(Exception):
+    """This run does not crawl the source (params.sources names others); the task skips."""
+
+
+def run_window(context: Any) -> Window:
+    """The run's window: explicit params first, then the data interval."""
+    params = context.get("params") or {}
+    if params.get("since") or params.get("until"):
+        if not (params.get("since") and params.get("until")):
+            raise ValueError("give both params 'since' and 'until', or neither")
+        return Window(parse_bound(params["since"]), parse_bound(params["until"]))
+    return window_for_run(context.get("data_interval_start"), context.get("data_interval_end"),
+                          context.get("logical_date"))
+
+
+def plan_run(context: Any, dag_sources: list[str]) -> dict[str, Any]:
+    """The run's window (ISO strings, small XCom) and which of the DAG's sources it crawls."""
+    window = run_window(context)
+    wanted = list((context.get("params") or {}).get("sources") or [])
+    if wanted:
+        outside = sorted(set(wanted) - set(dag_sources))
+        if outside:
+            known = sorted(load_sources())
+            raise ValueError(f"sources {outside} are not crawled by this DAG (its sources: {dag_sources}; "
+                             f"configured: {known}; a disabled source or one with its own schedule "
+                             f"is not in news_daily)")
+        selected = [s for s in dag_sources if s in wanted]
+    else:
+        selected = list(dag_sources)
+    if not selected:
+        raise ValueError("no source to crawl: set enabled = true in a scrapers/sources/*.toml file")
+    log.info("run window %s, sources %s", window, selected)
+    return {"since": window.start.isoformat(), "until": window.end.isoformat(), "sources": selected}
+
+
+def crawl_time_limit(execution_timeout: timedelta | None) -> int | None:
+    """Seconds the crawl child may run so it finishes before the task's execution_timeout."""
+    if execution_timeout is None:
+        return None
+    total = execution_timeout.total_seconds()
+    return int(max(total - CRAWL_PUBLISH_MARGIN.total_seconds(), total * CRAWL_MIN_SHARE))
+
+
+def run_crawl(source: str, plan: dict[str, Any], context: Any) -> str:
+    """Crawl one source for the planned window; the crawl run id, or SourceNotSelected."""
+    if source not in plan["sources"]:
+        raise SourceNotSelected(f"{source} is not in this run's sources {plan['sources']}")
+    dag_run = context.get("dag_run")
+    request = CrawlRequest(source, Window(parse_bound(plan["since"]), parse_bound(plan["until"])),
+                           dag_run_id=getattr(dag_run, "run_id", None))
+    extra_env: dict[str, str] = {}
+    task = getattr(context.get("ti"), "task", None) or context.get("task")
+    limit = crawl_time_limit(getattr(task, "execution_timeout", None))
+    if limit and not os.environ.get(TIME_LIMIT_ENV):  # an explicit setting wins
+        extra_env[TIME_LIMIT_ENV] = str(limit)
+    try:
+        return run_crawl_child(request, extra_env=extra_env)
+    except CrawlFailed:
+        log.error("crawl failed; the failed-URL ledger and stats are in ops.crawl_runs")
+        raise
+
+
+def run_extract_load(crawl_run_id: str) -> dict[str, Any]:
+    result = extract_and_load(crawl_run_id)  # its pool runs in task processes too (extract_pool.py)
+    return {"crawl_run_id": result.crawl_run_id, "source": result.source, "pages": result.pages,
+            "new": result.counts.new, "updated": result.counts.updated,
+            "unchanged": result.counts.unchanged, "rejected": result.rejected}
+
+
+def run_quality_check(result: dict[str, Any]) -> None:
+    pages = result["pages"]
+    articles = result["new"] + result["updated"] + result["unchanged"]
+    errors = {k: v for k, v in result["rejected"].items() if k.startswith("extraction_")}
+    problems = []
+    if pages and articles / pages < MIN_ARTICLE_YIELD:
+        problems.append(f"only {articles} of {pages} pages became articles (yield under {MIN_ARTICLE_YIELD:.0%})")
+    if errors:
+        problems.append(f"extraction errors: {errors}")
+    if problems:
+        raise QualityCheckFailed(f"{result['source']} run {result['crawl_run_id']}: " + "; ".join(problems))
+    log.info("%s: %d pages, %d articles, checks passed", result["source"], pages, articles)
+
+
+def summarize_loads(results: list[dict[str, Any] | None]) -> dict[str, Any] | None:
+    """What the run's loads did, for the Asset event's extra; None when nothing was loaded."""
+    loaded = [r for r in results if r]
+    if not loaded:
+        return None
+    return {"sources": sorted({r["source"] for r in loaded}),
+            "crawl_run_ids": [r["crawl_run_id"] for r in loaded],
+            "new": sum(r["new"] for r in loaded), "updated": sum(r["updated"] for r in loaded),
+            "unchanged": sum(r["unchanged"] for r in loaded)}
+
+
+def refresh_marts() -> list[str]:
+    from dags.tasks.maintenance import refresh_materialized_marts
+
+    return refresh_materialized_marts()
+
+
+# --- news_reprocess -------------------------------------------------------------------------
+
+def reprocess_window(params: dict[str, Any]) -> Window:
+    since, until = params.get("since"), params.get("until")
+    if not (since and until):
+        raise ValueError("news_reprocess needs params 'since' and 'until' (YYYY-MM-DD, until exclusive)")
+    return Window(parse_bound(since), parse_bound(until))
+
+
+def runs_to_reprocess(source: str, window: Window) -> list[str]:
+    """The source's crawl runs whose window overlaps, oldest first, WARC still archived.
+
+    Oldest first, so where two runs captured the same article the newest capture is applied
+    last (the loader never lets an older capture replace a newer one anyway). Runs whose WARC
+    retention removed are left out (warc_uri is NULL); a WARC that should be there and is not
+    fails the selection, before any run is re-extracted.
+    """
+    if source not in load_sources():
+        raise ValueError(f"unknown source {source!r}; configured: {sorted(load_sources())}")
+    with transaction() as cur:
+        cur.execute(
+            """select crawl_run_id::text, warc_uri from ops.crawl_runs
+               where source = %s and status in ('captured', 'loaded') and warc_uri is not null
+                 and window_start < %s and window_end > %s
+               order by finished_at, crawl_run_id""",
+            (source, window.end, window.start),
+        )
+        rows = cur.fetchall()
+    missing = [uri for _, uri in rows if not archive_store.exists(uri)]
+    if missing:
+        raise RunNotLoadable(
+            f"{len(missing)} of {len(rows)} WARCs to re-extract are missing from the archive, e.g. "
+            f"{missing[:3]}: check that this worker reaches the archive they were written to "
+            f"(its storage, and for s3:// the AWS_* endpoint and credentials), or narrow since/until")
+    runs = [run for run, _ in rows]
+    log.info("%s, %s: %d crawl runs to re-extract", source, window, len(runs))
+    return runs
+
+
+def reprocess_runs(crawl_run_ids: list[str]) -> dict[str, Any]:
+    """Re-extract and reload each run from its archived WARC; no network. Safe to repeat."""
+    totals = {"runs": 0, "pages": 0, "new": 0, "updated": 0, "unchanged": 0}
+    for crawl_run_id in crawl_run_ids:
+        result = run_extract_load(crawl_run_id)
+        totals["runs"] += 1
+        for key in ("pages", "new", "updated", "unchanged"):
+            totals[key] += result[key]
+    log.info("reprocessed %s", totals)
+    return totals

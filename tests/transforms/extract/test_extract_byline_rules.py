@@ -1,0 +1,79 @@
+"""Byline rules on hand-written pages: labels, desk codes, non-standard meta, the site as author.
+
+Pages are written here in the shapes news sites use; none is copied from a real site.
+"""
+
+from __future__ import annotations
+
+import json
+
+from tests.fixtures.harbour_story import BODY, extracted
+from transforms.extract.bylines import _split_byline
+
+URL = "https://www.harbour-news.example/2026/03/04/harbour-story"
+HEAD = (
+    '<meta property="og:type" content="article"><meta property="og:site_name" content="Harbour News">'
+    '<script type="application/ld+json">'
+    + json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Breakwater to be rebuilt"})
+    + "</script>"
+)
+
+
+def authors_of(head: str, before: str = "", after: str = "") -> tuple[str, ...]:
+    html = (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">{HEAD}{head}</head>'
+        f"<body><article><h1>Breakwater to be rebuilt</h1>{before}{BODY}{after}</article></body></html>"
+    )
+    result = extracted(html, URL)
+    return result.authors
+
+
+def test_desk_codes_keep_the_page_spelling() -> None:
+    # A reference line under the text: "desk/initials;initials". Guessers re-case the codes
+    # and split at the slash; the page's own text is the byline.
+    reference = '<p class="article-reference">Radio 4, 15.4.2026; <span itemprop="author">hbn/kelo;mast</span></p>'
+    assert authors_of("", after=reference) == ("hbn/kelo", "mast")
+
+
+def test_a_label_alone_is_not_a_byline() -> None:
+    byline = '<div class="authors-box"><span class="author-label">Autoren</span><a href="/autoren/jane-doe">Jane Doe</a></div>'
+    assert authors_of("", before=byline) == ("Jane Doe",)
+
+
+def test_label_spelling_of_both_genders_is_stripped() -> None:
+    assert _split_byline("Autorin/Autor: Jane Doe") == ["Jane Doe"]
+    assert _split_byline("Autoren Jane Doe und John Roe") == ["Jane Doe", "John Roe"]
+
+
+def test_article_author_meta_names_the_agency() -> None:
+    assert authors_of('<meta name="articleAuthor" content="Coastal Press Agency">') == ("Coastal Press Agency",)
+
+
+def test_article_author_meta_gives_way_to_the_standard_author_tag() -> None:
+    head = '<meta name="author" content="Jane Doe"><meta name="articleAuthor" content="Coastal Press Agency">'
+    assert authors_of(head) == ("Jane Doe",)
+
+
+def test_name_given_with_the_site_host_is_the_site_itself() -> None:
+    # "Harbour Broadcasting (www.harbour-news.example)" in the author tag is the site as
+    # author: a fallback that a named byline on the page replaces.
+    head = '<meta name="author" content="Harbour Broadcasting (www.harbour-news.example)">'
+    byline = '<p class="byline">By Jane Doe</p>'
+    assert authors_of(head, before=byline) == ("Jane Doe",)
+    assert authors_of(head) == ("Harbour Broadcasting",)
+
+
+def test_bold_author_label_in_a_fact_box_marks_the_byline() -> None:
+    # No class, no author link: a fact box lists "Date" and "Author" as bold labels, and the
+    # author tag names only the site.
+    head = '<meta name="author" content="Harbour Broadcasting (www.harbour-news.example)">'
+    box = (
+        '<ul class="facts"><li><strong>Datum</strong> 28.04.2026</li>'
+        "<li><strong>Autorin/Autor</strong> Jane Doe</li></ul>"
+    )
+    assert authors_of(head, after=box) == ("Jane Doe",)
+
+
+def test_bold_label_other_than_author_is_no_byline() -> None:
+    box = '<ul class="facts"><li><strong>Fotos</strong> Jane Doe</li></ul>'
+    assert authors_of("", after=box) == ()

@@ -1,0 +1,64 @@
+"""Title rules on hand-written pages: kickers (topic labels glued before a headline).
+
+Pages are written here in the shapes news sites use; none is copied from a real site.
+"""
+
+from __future__ import annotations
+
+import json
+
+from tests.fixtures.harbour_story import BODY, extracted
+
+URL = "https://news.example/2026/03/04/harbour-story"
+
+
+def title_of(*, headline: str | None, og: str | None, h1: str, twitter: str | None = None) -> str:
+    head = '<meta property="og:type" content="article">'
+    if headline:
+        head += '<script type="application/ld+json">' + json.dumps(
+            {"@context": "https://schema.org", "@type": "NewsArticle", "headline": headline}
+        ) + "</script>"
+    if og:
+        head += f'<meta property="og:title" content="{og}">'
+    if twitter:
+        head += f'<meta name="twitter:title" content="{twitter}">'
+    html = (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">{head}</head>'
+        f"<body><article><h1>{h1}</h1>{BODY}</article></body></html>"
+    )
+    result = extracted(html, URL)
+    return result.title
+
+
+def test_kicker_dropped_where_the_shared_title_lacks_it() -> None:
+    assert title_of(
+        headline="Harbour works: Breakwater to be rebuilt before winter",
+        og="Breakwater to be rebuilt before winter",
+        h1="Harbour works: Breakwater to be rebuilt before winter",
+    ) == "Breakwater to be rebuilt before winter"
+
+
+def test_kicker_kept_where_only_the_h1_lacks_it() -> None:
+    # Layouts set the kicker in its own element above the <h1>; that is no evidence.
+    assert title_of(
+        headline="Harbour works: Breakwater to be rebuilt before winter",
+        og="Harbour works: Breakwater to be rebuilt before winter",
+        h1="Breakwater to be rebuilt before winter",
+    ) == "Harbour works: Breakwater to be rebuilt before winter"
+
+
+def test_two_kickers_on_the_same_headline_leave_the_headline() -> None:
+    assert title_of(
+        headline=None,
+        og="Storm in the north: «We will rebuild the whole breakwater»",
+        h1="Harbour works - «We will rebuild the whole breakwater»",
+    ) == "«We will rebuild the whole breakwater»"
+
+
+def test_a_long_opening_clause_is_not_a_kicker() -> None:
+    title = "The harbour town has failed its fishing crews: there is a way out, here is what it needs"
+    assert title_of(
+        headline=title,
+        og=title,
+        h1="The harbour village has failed its fishing crews: there is a way out, here is what it needs",
+    ) == title

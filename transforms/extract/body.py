@@ -1,0 +1,786 @@
+"""Body text: trafilatura on the pruned page, made whole where the article is split in chunks,
+then cleaned line by line of what trafilatura leaves in (repeated headline, comment forms,
+a repost's source line).
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import lxml.etree
+import lxml.html
+from trafilatura import bare_extraction
+
+from transforms.extract.boilerplate import drop_furniture
+from transforms.extract.page import PageData, compact, fold, word_key
+from transforms.extract.safety_net import looks_short, widened
+from transforms.extract.trace import note, removed_by
+from transforms.normalize import clean_text, word_count
+
+logger = logging.getLogger(__name__)
+
+
+# favor_precision is the better default (fundus set 0.951 vs 0.947) but on some pages it
+# keeps only a fragment (a reprint notice instead of the story). Below this many words the
+# recall run's text is preferred when it finds RECALL_PREFERRED_RATIO times more:
+# body F1 aeb 0.955 -> 0.963, fundus 0.948 -> 0.950 against precision alone. Above it, the
+# recall run (always made) only gives back sentences precision dropped inside the article
+# (``interior_lines``): body F1 aeb 0.960 -> 0.961, fundus 0.964 -> 0.966.
+RECALL_RETRY_BELOW_WORDS = 150
+RECALL_PREFERRED_RATIO = 2
+
+# Pruned on every site: WordPress comment forms and comment lists leak into the body of
+# reposts otherwise (see ../shared/seed/); per-site XPaths come from the source config.
+DEFAULT_PRUNE_XPATHS = (
+    '//*[@id="respond"]',
+    '//*[@id="comments"]',
+    '//form[contains(concat(" ", normalize-space(@class), " "), " comment-form ")]',
+    '//*[contains(concat(" ", normalize-space(@class), " "), " comment-respond ")]',
+)
+
+# Lines of a comment form that survive as text when the form is not marked up as one.
+COMMENT_FORM_LINE_RE = re.compile(
+    r"^(?:your email address will not be published\b.*"
+    r"|required fields are marked\b.*"
+    r"|save my name, email,? and website\b.*"
+    r"|cancel reply|post comment|submit comment"
+    r"|you must be logged in to post a comment\.?"
+    # comment-system prompts (hosted comment widgets render them inside the article container)
+    r"|you must confirm your public display name before commenting"
+    r"|please logout and then login again, you will then be prompted to enter your display name\.?)$",
+    re.IGNORECASE,
+)
+# A comment-section heading: it and everything after it is not article text.
+COMMENT_HEADING_RE = re.compile(
+    r"^(?:leave a (?:reply|comment)|post a comment|add a comment|join the discussion)\b.{0,40}$",
+    re.IGNORECASE,
+)
+# A repost's attribution line, moved out of the body into ``original_source``.
+ORIGINAL_SOURCE_RE = re.compile(
+    r"^(?:original(?:ly)?\s+(?:source|published\s+(?:on|at|by|in))|source|via|quelle|fuente|fonte|źródło)\s*[:：]\s*"
+    r"(?P<source>\S.{0,150}?)\.?$",
+    re.IGNORECASE,
+)
+
+# Site names shorter than this ("bbc" is the shortest we know) match too much by prefix.
+MIN_SITE_NAME_CHARS = 3
+
+@functools.lru_cache(maxsize=512)
+def compiled_xpath(expression: str) -> lxml.etree.XPath:
+    """A compiled XPath; sources reuse the same few expressions on every page."""
+    return lxml.etree.XPath(expression)
+
+
+def pruned_tree(tree: lxml.html.HtmlElement, xpaths: Iterable[str]) -> lxml.html.HtmlElement:
+    """The tree without the elements the XPaths select and without the furniture
+    ``shape_furniture`` finds (their tail text kept): a copy when there is something to prune,
+    else the tree itself (most pages have no comment form, and copying a page costs as much
+    as reading it)."""
+    expressions = [compiled_xpath(expression) for expression in xpaths]
+    if shape_furniture(tree) == ([], []) and not any(
+        _prunable(element) for expression in expressions for element in expression(tree)
+    ):
+        return tree
+    pruned = copy.deepcopy(tree)
+    dropped, unwrapped = shape_furniture(pruned)
+    for wrapper in unwrapped:
+        wrapper.drop_tag()  # the wrapper goes, what it holds stays in its place
+    for element in [e for expression in expressions for e in expression(pruned)] + dropped:
+        if _prunable(element):
+            element.drop_tree()
+    return pruned
+
+
+def shape_furniture(tree: lxml.html.HtmlElement) -> tuple[list[lxml.html.HtmlElement], list[lxml.html.HtmlElement]]:
+    """Elements to drop (teaser cards' text inside links, hover cards) and wrappers to unwrap
+    (around embedded posts), found in one walk over the page's links, images and quotes."""
+    dropped: list[lxml.html.HtmlElement] = []
+    unwrapped: list[lxml.html.HtmlElement] = []
+    for element in tree.iter("a", "img", "blockquote"):
+        if element.tag == "a":
+            if len(element) and element.get("href") is not None:
+                dropped.extend(element.iter(*_TEASER_TEXT_TAGS))
+        elif element.tag == "img":
+            card = _hover_card_of(element)
+            if card is not None and not any(card is c or _is_inside(card, c) for c in dropped):
+                dropped.append(card)
+        else:
+            unwrapped.extend(w for w in _social_embed_wrappers(element) if not any(w is u for u in unwrapped))
+    return dropped, unwrapped
+
+
+# A paragraph or heading inside a link is a teaser card's excerpt or title
+# ("<a href><h3>..</h3><p>..</p></a>"), never the story's text: the story's paragraphs hold
+# links, links do not hold them (an <a> without href is a jump target and holds anything).
+_TEASER_TEXT_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6")
+
+
+# An embedded post (a tweet, an Instagram post) is a quotation the story shows. Its wrapper
+# is often named for the network ("social-media-embed"), and trafilatura discards anything
+# classed "social" as a share bar, the quoted post with it. The wrapper is unwrapped, so the
+# post stands where the story put it, as on pages that embed it bare.
+SOCIAL_EMBED_CLASSES = ("twitter-tweet", "instagram-media", "tiktok-embed", "bluesky-embed")
+SOCIAL_EMBED_WRAPPER_LEVELS = 2
+
+
+def _social_embed_wrappers(quote: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The elements classed "social" around ``quote`` where it is an embedded post."""
+    classes = quote.get("class") or ""
+    if not any(name in classes for name in SOCIAL_EMBED_CLASSES):
+        return []
+    return [
+        ancestor
+        for ancestor in list(quote.iterancestors())[:SOCIAL_EMBED_WRAPPER_LEVELS]
+        if "social" in (ancestor.get("class") or "").lower() and ancestor.getparent() is not None
+    ]
+
+
+# A hover card: the box a site shows when the pointer rests on a linked name in the text (a
+# photo, the full name, links to the person's latest stories, "MORE"), written into the
+# paragraph as an inline element and hidden by the stylesheet. trafilatura reads it as words
+# of the sentence ("... Rep. Jane DoeJane DoeSenate passes bill | Hearing set MORE (D-Minn.)").
+# Inside a paragraph, an inline element holding an image and several links that make up
+# nearly all its text is one; the story's own inline text is never laid out like that.
+_INLINE_TAGS = frozenset(
+    {"span", "a", "em", "strong", "b", "i", "u", "small", "sup", "sub", "abbr", "cite", "q", "mark", "font", "bdi"}
+)
+HOVER_CARD_MIN_LINKS = 2
+HOVER_CARD_MIN_LINK_SHARE = 0.8
+
+
+def _hover_card_of(image: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The nearest inline ancestor of ``image`` inside a <p> that holds several links, if it
+    is made of links; None where the image is not inline in a paragraph."""
+    card = None
+    for ancestor in image.iterancestors():
+        if ancestor.tag == "p":
+            break
+        if ancestor.tag not in _INLINE_TAGS:
+            return None
+        if card is None and sum(1 for a in ancestor.iter("a") if a.text_content().strip()) >= HOVER_CARD_MIN_LINKS:
+            card = ancestor
+    else:
+        return None  # no paragraph around it
+    if card is None:
+        return None
+    text = len(_norm(card.text_content())) or 1
+    linked = sum(len(_norm(a.text_content())) for a in card.iter("a"))
+    return card if linked >= HOVER_CARD_MIN_LINK_SHARE * text else None
+
+
+def _prunable(element: Any) -> bool:
+    return isinstance(element, lxml.html.HtmlElement) and element.getparent() is not None
+
+
+def run_trafilatura(
+    tree: lxml.html.HtmlElement, page: PageData, prune_xpaths: tuple[str, ...], fetched_at: datetime
+) -> Any:
+    """trafilatura's Document for the pruned page, made whole where the body is split in
+    chunks, and never far below trafilatura's own default reading of the page."""
+    pruned = pruned_tree(tree, (*DEFAULT_PRUNE_XPATHS, *prune_xpaths))
+    document = _pipeline_document(pruned, page, fetched_at)
+    if document is None or not document.text or not looks_short(pruned, document.text):
+        return document
+    default = _trafilatura_document(pruned, page, fetched_at, favor_precision=False, with_metadata=False)
+    wider = widened(document.text, default.text) if default is not None and default.text else None
+    if wider is None:
+        return document
+    kept = {_norm(line) for line in wider.split("\n")}
+    note("safety_net (trafilatura's default run kept far more)",
+         [line for line in document.text.split("\n") if line.strip() and _norm(line) not in kept])
+    logger.debug("%s: body of %d words replaced by trafilatura's default run (%d words)",
+                 page.url, word_count(document.text), word_count(wider))
+    document.text = wider
+    return document
+
+
+def _pipeline_document(pruned: lxml.html.HtmlElement, page: PageData, fetched_at: datetime) -> Any:
+    """The pipeline's own reading: precision first, made whole where split in chunks."""
+    # Metadata (htmldate's date search, trafilatura's title and author heuristics) is the same
+    # for every run on this page: read once, with the first run, and lent to the others.
+    document = _best_document(pruned, page, fetched_at, with_metadata=True)
+    if document is None or not document.text:
+        return document
+    document.text = from_headline(pruned, document.text)
+    merged = merged_chunks(pruned, document.text)
+    if merged is None:
+        return document
+    whole = _best_document(merged, page, fetched_at, with_metadata=False)
+    if whole is not None and _keeps_lines(document.text, whole.text or "") and (
+        word_count(whole.text or "") > word_count(document.text)
+    ):
+        return _with_metadata_of(whole, document)
+    return document
+
+
+def _best_document(
+    tree: lxml.html.HtmlElement, page: PageData, fetched_at: datetime, *, with_metadata: bool
+) -> Any:
+    """Precision mode with the paragraphs it dropped between its own put back; recall mode
+    where precision comes back thin."""
+    # Both runs skip trafilatura's second opinions (readability, jusText) unless precision
+    # comes back thin: where it does, the recall run makes them. Body F1 was unchanged
+    # (fundus and aeb, 3 decimals) and a page costs about a third less.
+    precise = _trafilatura_document(
+        tree, page, fetched_at, favor_precision=True, with_metadata=with_metadata, fast=True
+    )
+    precise_words = word_count(precise.text or "") if precise is not None else 0
+    if precise_words >= RECALL_RETRY_BELOW_WORDS:
+        # Only the article's own container is read again in recall mode: the dropped
+        # paragraphs sit between the kept ones, so inside it, and it is a fraction of the page.
+        container = article_container(tree, precise.text or "")
+        if container is not None and not _may_hold_dropped_sentences(container, precise.text or ""):
+            return precise
+        recalled = _trafilatura_document(
+            _standalone(container) if container is not None else tree,
+            page, fetched_at, favor_precision=False, with_metadata=False, fast=True,
+        )
+        if recalled is not None and recalled.text:
+            precise.text = interior_lines(precise.text or "", recalled.text)
+        return precise
+    # Where the page lists several <article>s (a blog's "you may also like" posts, a
+    # stream of teasers), the recall run reads only the one holding what precision found:
+    # the others are other stories, which the whole-page run would take as this one's text.
+    own = own_article(tree, precise.text or "") if precise is not None else None
+    recalled = _trafilatura_document(
+        _standalone(own) if own is not None else tree, page, fetched_at, favor_precision=False, with_metadata=False
+    )
+    if recalled is not None and word_count(recalled.text or "") >= RECALL_PREFERRED_RATIO * max(precise_words, 1):
+        return _with_metadata_of(recalled, precise)
+    return precise or recalled
+
+
+# Elements whose text trafilatura returns as one line each; the article container is the
+# nearest element holding every one of them that matched a returned line.
+_LINE_TAGS = ("p", "li", "blockquote", "h2", "h3", "h4")
+CONTAINER_MIN_MATCHED = 3
+
+
+def article_container(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement | None:
+    """The innermost element holding every paragraph of ``text`` found in the page, or None
+    where too few are found, or only <body> holds them all."""
+    matched = _elements_holding_lines(tree, text)
+    if len(matched) < CONTAINER_MIN_MATCHED:
+        return None
+    holding = list(matched[0].iterancestors())  # innermost first
+    for element in matched[1:]:
+        # The ancestors stay referenced while compared: lxml makes a new proxy object for an
+        # element nobody holds, and a dead proxy's id() can be reused by another.
+        ancestors = list(element.iterancestors())
+        keys = {id(a) for a in ancestors}
+        holding = [a for a in holding if id(a) in keys]
+    container = holding[0] if holding else None
+    if container is None or container.tag in {"body", "html"}:
+        return None
+    return container
+
+
+def _elements_holding_lines(tree: lxml.html.HtmlElement, text: str) -> list[lxml.html.HtmlElement]:
+    """The line elements (paragraphs, list items, quotes, subheadings) whose text is a line of
+    ``text`` long enough to locate, in page order."""
+    lines = {n for n in (_norm(line) for line in text.split("\n")) if len(n) >= CHUNK_MATCH_MIN_CHARS}
+    return [e for e in tree.iter(*_LINE_TAGS) if _normalized_in(e.text_content(), lines)]
+
+
+def _normalized_in(raw: str, lines: set[str]) -> bool:
+    """``_norm(raw) in lines``, where every line is CHUNK_MATCH_MIN_CHARS or longer: a text too
+    short to normalize to that (case folding at most triples a character) is not normalized."""
+    return 3 * len(raw) >= CHUNK_MATCH_MIN_CHARS and _norm(raw) in lines
+
+
+def _first_headline(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The page's first <h1> with any text."""
+    return next((h for h in tree.iter("h1") if h.text_content().strip()), None)
+
+
+def own_article(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement | None:
+    """The <article> holding every paragraph of ``text`` found in the page and the page's
+    headline, where the page has other <article>s beside it (not inside it, not around it);
+    else None."""
+    articles = list(tree.iter("article"))
+    if len(articles) < 2:
+        return None  # the common case: settled without normalizing any paragraph
+    holders = [_enclosing_article(e) for e in _elements_holding_lines(tree, text)]
+    own = holders[0] if holders else None
+    if own is None or any(holder is not own for holder in holders):
+        return None
+    if not any(a is not own and not _is_inside(a, own) and not _is_inside(own, a) for a in articles):
+        return None
+    # It must hold the page's headline (its first <h1>): precision may have come back with a
+    # fragment of another article, whose text is no reason to leave the story out.
+    headline = _first_headline(tree)
+    return own if headline is not None and _is_inside(headline, own) else None
+
+
+# The page's <h1> heads the article: where the extractor took the page's header with the
+# text, the headline comes among the first lines, and what it returns above it (a feature
+# box, a teaser of the site's guides, a kicker) is furniture laid out above it. The <h1>'s own
+# line goes too: it is the headline as shown, which may differ from the headline in the
+# page's metadata that later steps drop. Looked for among the first few lines only; a line
+# above it is cut only where it is found in the page before the <h1> (a video's caption
+# repeating the headline below the story's first paragraph cuts nothing).
+HEADLINE_WITHIN_LINES = 4
+
+
+def from_headline(tree: lxml.html.HtmlElement, text: str) -> str:
+    """``text`` after the page's <h1>, where it comes among the first lines with only what
+    the page shows above the <h1> before it."""
+    # The page's first <h1> only: a later one may be a subheading inside the story, whose
+    # paragraphs above it the page also shows before it.
+    heading = _first_headline(tree)
+    if heading is None:
+        return text
+    lines = text.split("\n")
+    wanted = _norm(heading.text_content())
+    index = next((i for i, line in enumerate(lines[:HEADLINE_WITHIN_LINES]) if _norm(line) == wanted), None)
+    if index is None:
+        return text
+    above: set[str] = set()
+    for element in tree.iter("h1", *_LINE_TAGS):
+        if element is heading:
+            break
+        above.add(_norm(element.text_content()))
+    before = [_norm(line) for line in lines[:index]]
+    if not all(line in above for line in before if line):
+        return text
+    note("above_headline", [line for line in lines[: index + 1] if line.strip()])
+    return "\n".join(lines[index + 1 :])
+
+
+def _standalone(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """A document whose body holds a copy of ``element`` alone."""
+    document = lxml.html.document_fromstring("<html><body></body></html>")
+    document.find("body").append(copy.deepcopy(element))
+    return document
+
+
+# What one trafilatura run reads from the page's text; every other Document field is metadata.
+_TEXT_FIELDS = frozenset({"body", "comments", "commentsbody", "raw_text", "text"})
+
+
+def _with_metadata_of(document: Any, source: Any) -> Any:
+    """``document`` with the metadata fields of ``source`` (a run made with metadata)."""
+    if source is not None:
+        for name in type(source).__slots__:
+            if name not in _TEXT_FIELDS:
+                setattr(document, name, getattr(source, name, None))
+    return document
+
+
+# --- paragraphs precision mode drops inside the article -----------------------------------
+#
+# favor_precision drops paragraphs one by one for link density or shortness: a paragraph that
+# names three people with links to their profile pages, a one-sentence paragraph between two
+# long ones. Such a paragraph sits in the same text flow as the paragraphs kept around it, so it
+# is article text; what the default mode adds before the first or after the last kept
+# paragraph (teasers, newsletter boxes, author bios) is where boilerplate lives and stays out.
+# Only trusted when the default run holds the precise run's lines in the same order, and only
+# sentences come back: headline-shaped lines in the gaps (related-story links, "CLICK HERE"
+# prompts in capitals, list items, pull quotes without a full stop) are what precision mode is
+# right to drop.
+INTERIOR_MIN_ALIGNED = 0.95
+INTERIOR_MIN_WORDS = 6
+_SENTENCE_END_RE = re.compile(r"[.!?:…][\"'”’»)\]]*$")
+
+
+def interior_lines(precise: str, recalled: str) -> str:
+    """``precise`` with the lines ``recalled`` has between two of its lines put back."""
+    kept = [line for line in precise.split("\n") if line.strip()]
+    wider = [line for line in recalled.split("\n") if line.strip()]
+    pairs = _aligned_pairs([_norm(line) for line in kept], [_norm(line) for line in wider])
+    if len(pairs) < 2 or len(pairs) < INTERIOR_MIN_ALIGNED * len(kept):
+        return precise
+    lines = kept[: pairs[0][0]]
+    for (kept_index, wider_index), (next_kept, next_wider) in zip(pairs, pairs[1:]):
+        lines.extend(kept[kept_index:next_kept])  # precision's own lines are never dropped
+        lines.extend(line for line in wider[wider_index + 1 : next_wider] if is_sentence(line))
+    lines.extend(kept[pairs[-1][0] :])
+    return "\n".join(lines)
+
+
+def _may_hold_dropped_sentences(container: lxml.html.HtmlElement, precise: str) -> bool:
+    """Whether the container has a sentence-shaped block of text that ``precise`` lacks."""
+    kept = {_norm(line) for line in precise.split("\n")}
+    for element in container.iter(lxml.etree.Element):
+        own = (element.text or "").strip()
+        if element.tag in _LINE_TAGS or len(own.split()) >= INTERIOR_MIN_WORDS:
+            raw = " ".join(element.text_content().split())
+            # Cheapest tests first: most blocks are not sentence-shaped, or are kept.
+            if _SENTENCE_END_RE.search(raw) and _norm(raw) not in kept and is_sentence(raw):
+                return True
+    return False
+
+
+def is_sentence(line: str) -> bool:
+    """True for a line shaped like running text: several words, a closing punctuation mark,
+    not set in capitals, not a list item."""
+    text = line.strip()
+    letters = [c for c in text if c.isalpha()]
+    if not letters or sum(c.isupper() for c in letters) > 0.5 * len(letters):
+        return False
+    if text.startswith(("- ", "• ", "* ")):
+        return False
+    return len(text.split()) >= INTERIOR_MIN_WORDS and bool(_SENTENCE_END_RE.search(text))
+
+
+def _aligned_pairs(kept: list[str], wider: list[str]) -> list[tuple[int, int]]:
+    """(index in ``kept``, index in ``wider``) of the lines found in both, matched in order."""
+    pairs: list[tuple[int, int]] = []
+    cursor = 0
+    for kept_index, line in enumerate(kept):
+        if not line:
+            continue
+        for index in range(cursor, len(wider)):
+            if wider[index] == line:
+                pairs.append((kept_index, index))
+                cursor = index + 1
+                break
+    return pairs
+
+
+# --- bodies split in chunks -------------------------------------------------------------------
+#
+# trafilatura reads the first element that matches its body expressions. Sites that cut the
+# story into same-class chunks between ad slots (Condé Nast's "body__inner-container", many
+# "article__chunk" layouts) lose every chunk after the first. The chunks are found from the
+# text trafilatura did return: an ancestor of its paragraphs whose tag and classes recur
+# nearby, in the same <article>, holding more prose. They are moved into the first chunk and
+# trafilatura runs again.
+
+# Paragraphs shorter than this (in normalized characters) are too common to locate by text.
+CHUNK_MATCH_MIN_CHARS = 30
+# How far above a matched paragraph the chunk container may be.
+CHUNK_MAX_LEVELS = 4
+# Chunks are neighbours: their common ancestor is at most this far above the first chunk.
+CHUNK_MAX_COMMON_ANCESTOR_LEVELS = 3
+# The first chunk must hold at least this many of the returned paragraphs (one is a quote).
+CHUNK_MIN_MATCHED = 2
+# A further chunk must add this many words of new paragraph text, with links under this share.
+CHUNK_MIN_NEW_WORDS = 30
+CHUNK_MAX_LINK_SHARE = 0.3
+# The rerun must keep this share of the lines the first run returned, or it is not trusted.
+CHUNK_KEEP_LINES = 0.95
+_NOT_BODY_TAGS = frozenset({"aside", "footer", "nav", "header"})
+
+
+_WORD_RE = re.compile(r"\w+")
+
+
+def _norm(text: str) -> str:
+    return " ".join(_WORD_RE.findall(text)).casefold()
+
+
+def _signature(element: lxml.html.HtmlElement) -> tuple[str, tuple[str, ...]]:
+    return element.tag, tuple(sorted((element.get("class") or "").split()))
+
+
+def _is_inside(element: lxml.html.HtmlElement, container: lxml.html.HtmlElement) -> bool:
+    return any(ancestor is container for ancestor in element.iterancestors())
+
+
+def _levels_to_common_ancestor(first: lxml.html.HtmlElement, other: lxml.html.HtmlElement) -> int:
+    other_line = {id(e) for e in (other, *other.iterancestors())}
+    for level, element in enumerate((first, *first.iterancestors())):
+        if id(element) in other_line:
+            return level
+    return 1_000_000
+
+
+def _enclosing_article(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    return next((a for a in element.iterancestors() if a.tag == "article"), None)
+
+
+def _link_share(element: lxml.html.HtmlElement) -> float:
+    text = len(_norm(element.text_content())) or 1
+    return sum(len(_norm(a.text_content())) for a in element.iter("a")) / text
+
+
+def merged_chunks(pruned: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement | None:
+    """A copy of the page with the article's further chunks moved into its first, or None.
+
+    The chunks are found on ``pruned`` itself, which is left as it is; only a page that has
+    chunks to merge is copied (most have none).
+    """
+    returned = {n for n in (_norm(line) for line in text.split("\n")) if len(n) >= CHUNK_MATCH_MIN_CHARS}
+    matched = [p for p in pruned.iter("p") if _norm(p.text_content()) in returned]
+    candidates = _chunk_candidates(matched)
+    alike = _by_signature(pruned, {c.tag for c in candidates})
+    for first in candidates:
+        further = _further_chunks(alike[_signature(first)], first, returned)
+        if further:
+            # The text goes into the innermost container holding the returned paragraphs: that
+            # is the element trafilatura reads, and a chunk wrapper may hold its own copy of
+            # it ("article--content" around "articleBody"), which would be read no further.
+            inner = next((c for c in candidates if c is first or _is_inside(c, first)), first)
+            return _merged_copy(pruned, inner, further)
+    return None
+
+
+def _merged_copy(
+    pruned: lxml.html.HtmlElement, inner: lxml.html.HtmlElement, further: list[lxml.html.HtmlElement]
+) -> lxml.html.HtmlElement:
+    """A copy of ``pruned`` with the children of ``further`` (their ``inner``-shaped parts
+    where they have some) moved into ``inner``, and the emptied chunks removed."""
+    paths = pruned.getroottree()
+    work = copy.deepcopy(pruned)
+
+    def in_copy(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+        return work.getroottree().xpath(paths.getpath(element))[0]
+
+    target = in_copy(inner)
+    for chunk in [in_copy(c) for c in further]:
+        sources = [e for e in chunk.iter(target.tag) if _signature(e) == _signature(target)] or [chunk]
+        for source in sources:
+            target.extend(list(source))
+        chunk.drop_tree()
+    return work
+
+
+def _chunk_candidates(matched: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElement]:
+    """Classed ancestors of the matched paragraphs holding several of them, nearest first."""
+    seen: dict[int, lxml.html.HtmlElement] = {}
+    for paragraph in matched:
+        for level, ancestor in enumerate(paragraph.iterancestors()):
+            if level >= CHUNK_MAX_LEVELS or ancestor.tag in {"body", "html", "article"}:
+                break
+            if ancestor.get("class") and id(ancestor) not in seen:
+                seen[id(ancestor)] = ancestor
+    holding: dict[int, int] = dict.fromkeys(seen, 0)
+    for paragraph in matched:
+        for ancestor in paragraph.iterancestors():
+            if id(ancestor) in holding:
+                holding[id(ancestor)] += 1
+    return [c for key, c in seen.items() if holding[key] >= CHUNK_MIN_MATCHED]
+
+
+def _by_signature(
+    tree: lxml.html.HtmlElement, tags: set[str]
+) -> defaultdict[tuple[str, tuple[str, ...]], list[lxml.html.HtmlElement]]:
+    """The tree's elements of these tags grouped by tag and classes, in page order: one walk
+    for all the candidates instead of one each."""
+    groups: defaultdict[tuple[str, tuple[str, ...]], list[lxml.html.HtmlElement]] = defaultdict(list)
+    if tags:
+        for element in tree.iter(*tags):
+            groups[_signature(element)].append(element)
+    return groups
+
+
+def _further_chunks(
+    alike: list[lxml.html.HtmlElement], first: lxml.html.HtmlElement, returned: set[str]
+) -> list[lxml.html.HtmlElement]:
+    """Elements shaped like ``first`` (``alike``), near it in the same <article>, that add prose."""
+    article = _enclosing_article(first)
+    further = []
+    for other in alike:
+        if other is first:
+            continue
+        if _is_inside(other, first) or _is_inside(first, other) or _enclosing_article(other) is not article:
+            continue
+        if any(a.tag in _NOT_BODY_TAGS for a in other.iterancestors()):
+            continue
+        if _levels_to_common_ancestor(first, other) > CHUNK_MAX_COMMON_ANCESTOR_LEVELS:
+            continue
+        new_words = sum(
+            len(n.split()) for n in (_norm(p.text_content()) for p in other.iter("p")) if n not in returned
+        )
+        if new_words >= CHUNK_MIN_NEW_WORDS and _link_share(other) < CHUNK_MAX_LINK_SHARE:
+            further.append(other)
+    return further
+
+
+def _keeps_lines(before: str, after: str) -> bool:
+    """True when ``after`` still holds nearly every line of ``before``."""
+    lines = [n for n in (_norm(line) for line in before.split("\n")) if n]
+    kept_text = _norm(after)
+    return sum(line in kept_text for line in lines) >= CHUNK_KEEP_LINES * len(lines)
+
+
+def _trafilatura_document(
+    tree: lxml.html.HtmlElement, page: PageData, fetched_at: datetime, *, favor_precision: bool,
+    with_metadata: bool, fast: bool = False,
+) -> Any:
+    """One trafilatura run (it copies the tree it is given); dates judged against the fetch day."""
+    return bare_extraction(
+        tree,
+        url=page.url,
+        include_comments=False,
+        with_metadata=with_metadata,
+        favor_precision=favor_precision,
+        fast=fast,
+        deduplicate=False,  # its cache makes output depend on earlier pages (trafilatura#778)
+        date_extraction_params={
+            "original_date": True,
+            # As plain trafilatura: where the markup has no date, htmldate searches the text.
+            "extensive_search": with_metadata,
+            "max_date": fetched_at.strftime("%Y-%m-%d"),
+        },
+    )
+
+
+def body_lines(
+    text: str,
+    repeats: Iterable[str | None],
+    site_names: set[str],
+    lede: str | None = None,
+    authors: Iterable[str] = (),
+    linked_items: frozenset[str] = frozenset(),
+) -> tuple[list[str], str | None]:
+    """Clean body paragraphs, and the original source a repost's last line names.
+
+    ``repeats`` (the headline) are dropped from the top, where extractors repeat them from
+    the page header; ``lede``, the standfirst shown above the body, leads it when missing.
+    A source line naming the site itself ("Source: Al Jazeera and news agencies" on Al
+    Jazeera) is attribution, not syndication: it leaves the body but names no original.
+    """
+    lines = [line for line in (clean_text(raw) for raw in text.split("\n")) if line]
+    lines = removed_by("link_list", lines, drop_link_lists(lines, linked_items))
+    lines = removed_by("leading_repeat", lines, _drop_leading_repeats(lines, repeats))
+    if lede and _norm(lede) not in _norm("\n".join(lines[:3])):
+        lines.insert(0, lede)
+    title = next((r for r in repeats if r), "")
+    # The comment form goes first: furniture at the end of the story sits above it.
+    lines = removed_by("comment_form", lines, _drop_comment_form(lines))
+    lines = drop_furniture(lines, title, authors, site_names)
+    original_source = None
+    if lines and (match := ORIGINAL_SOURCE_RE.match(lines[-1])):
+        named = match.group("source").strip()
+        original_source = None if _names_site(named, site_names) else named
+        lines = removed_by("original_source_line", lines, _drop_comment_form(lines[:-1]))
+    return lines, original_source
+
+
+# A list whose every item is mostly a link is a list of other pages ("More stories", topic
+# lists, "Read next" boxes), not article text; article lists (facts, steps, quotes) are text
+# with an occasional link. One item alone may be a single recommended source: two at least.
+LINK_LIST_MIN_ITEMS = 2
+_LIST_ITEM_PREFIX = "- "
+
+
+def drop_link_lists(lines: list[str], linked_items: frozenset[str]) -> list[str]:
+    """``lines`` without runs of list items that are all links to other pages in the markup."""
+    kept: list[str] = []
+    index = 0
+    while index < len(lines):
+        end = index
+        while end < len(lines) and lines[end].startswith(_LIST_ITEM_PREFIX):
+            end += 1
+        if end == index:
+            kept.append(lines[index])
+            index += 1
+            continue
+        run = lines[index:end]
+        is_link_list = len(run) >= LINK_LIST_MIN_ITEMS and all(
+            word_key(line[len(_LIST_ITEM_PREFIX) :]) in linked_items for line in run
+        )
+        if not is_link_list:
+            kept.extend(run)
+        index = end
+    return kept
+
+
+def _names_site(text: str, site_names: set[str]) -> bool:
+    """True when ``text`` starts with one of the site's own names."""
+    compacted = compact(text)
+    return any(compacted.startswith(name) for name in site_names if len(name) >= MIN_SITE_NAME_CHARS)
+
+
+def _drop_leading_repeats(lines: list[str], repeats: Iterable[str | None]) -> list[str]:
+    """Lines without a leading title/standfirst that the extractor repeated from the header."""
+    seen = {fold(r) for r in repeats if r}
+    start = 0
+    while start < min(len(lines), len(seen)) and fold(lines[start]) in seen:
+        start += 1
+    return lines[start:]
+
+
+def _drop_comment_form(lines: list[str]) -> list[str]:
+    """Lines up to a comment-section heading, without comment-form boilerplate."""
+    kept: list[str] = []
+    for line in lines:
+        if COMMENT_HEADING_RE.match(line):
+            break
+        if not COMMENT_FORM_LINE_RE.match(line):
+            kept.append(line)
+    return kept
+
+
+# A standfirst shorter than this (in normalized characters) is too generic to look for.
+LEDE_MIN_CHARS = 40
+# The element showing the standfirst may hold a little more than the meta description.
+LEDE_MAX_GROWTH = 1.5
+# The text a page renders: without scripts' and styles' (often most of a page's text: framework
+# state as JSON), which no reader sees and no standfirst is taken from.
+_RENDERED_TEXT = lxml.etree.XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::template)]")
+_HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template", "a", "nav", "footer", "aside", "button", "option"})
+# Headline furniture, not text: a "dek", "subhead" or "strapline" restates the headline in a
+# sentence; a "lead", "intro", "teaser", "preamble" or "standfirst" opens the text. Class
+# names say which (typographic vocabulary, not any one site's); captions are neither.
+DEK_CLASS_RE = re.compile(r"(?:^|[\W_])(?:dek|subhead(?:ing|line)?|strapline)(?:$|[\W_])", re.IGNORECASE)
+DEK_CLASS_LEVELS = 2
+
+
+def visible_lede(tree: lxml.html.HtmlElement, description: str | None, text: str) -> str | None:
+    """The standfirst as the page shows it above the body, when the extracted text lacks it.
+
+    Publishers repeat it in meta description; readers see it between headline and body,
+    outside the container trafilatura reads. Only a visible element whose text is the
+    description, placed before the body's first paragraph, counts.
+    """
+    wanted = _norm(description or "")
+    if len(wanted) < LEDE_MIN_CHARS or wanted in _norm(text):
+        return None
+    stem = wanted.rsplit(" ", 1)[0]  # meta descriptions are often cut mid-word
+    first_line = next((n for n in (_norm(line) for line in text.split("\n")) if len(n) >= LEDE_MIN_CHARS), None)
+    body = tree.find("body")
+    if body is None or first_line is None:
+        return None
+    if stem not in _norm("".join(_RENDERED_TEXT(body))):
+        return None  # not shown at all: the usual case, settled without visiting each element
+    found: lxml.html.HtmlElement | None = None
+    for element in body.iter(lxml.etree.Element):
+        if not isinstance(element.tag, str) or element.tag in _HIDDEN_TAGS:
+            continue
+        raw = element.text_content()
+        if found is None:
+            if _norm_starts_with(raw, stem) and len(_norm(raw)) <= LEDE_MAX_GROWTH * len(wanted):
+                if not any(a.tag in _HIDDEN_TAGS for a in element.iterancestors()):
+                    found = element
+        elif (element.tag == "p" or len(raw) <= LEDE_CONTAINER_MAX_RAW * len(first_line)) and (
+            first_line in (own := _norm(raw))
+        ) and not _is_inside(element, found):
+            if len(own) < 2 * len(first_line) or element.tag == "p":
+                return None if _is_dek_or_caption(found) else clean_text(" ".join(found.text_content().split()))
+    return None
+
+
+# Normalizing every element's whole text made visible_lede quadratic in the page's size (the
+# outer containers hold all of it). A prefix is settled from the text's first characters; a
+# container far longer than the body's first line cannot be the tight element holding it
+# (raw text includes markup whitespace, hence the margin over the 2x the test needs).
+LEDE_CONTAINER_MAX_RAW = 4
+
+
+def _norm_starts_with(raw: str, prefix: str) -> bool:
+    """``_norm(raw).startswith(prefix)``, reading only as much of ``raw`` as it takes."""
+    reach = 2 * len(prefix) + 64
+    if len(raw) <= reach:
+        return _norm(raw).startswith(prefix)
+    head = _norm(raw[:reach]).rpartition(" ")[0]  # the last word may be cut: left out
+    if len(head) >= len(prefix):
+        return head.startswith(prefix)
+    return _norm(raw).startswith(prefix)
+
+
+def _is_dek_or_caption(element: lxml.html.HtmlElement) -> bool:
+    """True for headline furniture (dek, subhead) and for image captions."""
+    near = [element, *list(element.iterancestors())[:DEK_CLASS_LEVELS]]
+    if any(DEK_CLASS_RE.search(e.get("class") or "") for e in near):
+        return True
+    return any(a.tag in {"figure", "figcaption"} for a in element.iterancestors())

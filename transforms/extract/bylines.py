@@ -1,0 +1,143 @@
+"""Authors: from JSON-LD, meta and visible bylines, split into single names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from html import unescape
+from typing import Any
+
+from transforms.extract.page import (
+    META_AUTHOR,
+    ORGANIZATION_TYPES,
+    PageData,
+    compact,
+    node_types,
+    single_line,
+    site_names,
+    unique,
+)
+
+# "By", "Written by", "Reporting by" (and German "Von", "Autor:") in front of a byline.
+BYLINE_PREFIX_RE = re.compile(
+    r"^(?:(?:written|reported|reporting|words|text|story|posted|published|compiled)\s+)?by\b\s*:?\s*"
+    r"|^(?:authors?|byline|autor(?:in|en|innen)?(?:\s*/\s*autor(?:in|en|innen)?)?)\b\s*:?\s*|^von\s+",
+    re.IGNORECASE,
+)
+# Non-standard meta keys that name the author, read only where none of the common ones is
+# set ("articleAuthor": CMSs that mirror schema.org properties into meta tags).
+FALLBACK_AUTHOR_META_KEYS = ("articleauthor",)
+# Separators between several names in one byline: "A, B and C", "A & B", "A; B", and
+# "and" in the languages of our sources (und, og, och, et, y, e, ve, и).
+AUTHOR_SPLIT_RE = re.compile(r"\s*(?:[,;&]|\s(?:and|und|og|och|et|y|e|ve|и)\s)\s*", re.IGNORECASE)
+# Newsroom initials after a name ("Elena Oberholzer (obe)"): not part of the name.
+# A host after a name ("Deutsche Welle (www.dw.com)") is not part of it either.
+AUTHOR_INITIALS_RE = re.compile(r"\s*\((?:[^)]{1,12}|(?:https?://)?[\w-]+(?:\.[\w-]+)+/?)\)$")
+# Profile slugs ("emma-mackenzie") and photo credits that CMSs put in author fields.
+NOT_A_NAME_RE = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)+|\(.*|[Ii]mage:.*|[Pp]hoto:.*)$")
+# Longest plausible person or desk name; longer "authors" are sentences that leaked in.
+MAX_AUTHOR_CHARS = 80
+
+# "Source: ...", "Quelle: ..." before agency names: a credit line, not a byline.
+SOURCE_CREDIT_RE = re.compile(r"^(?:source|quelle|fuente|fonte|źródło|kilde|källa)\b", re.IGNORECASE)
+
+
+def find_authors(page: PageData, document: Any) -> tuple[str, ...]:
+    """Author names in byline order: JSON-LD, then meta, then trafilatura's guess.
+
+    The site's own name as "author" (CMSs fill it when no byline is set) is a fallback only:
+    a source further down that names someone else wins.
+    """
+    own_names = site_names(page)
+    own_names |= _self_credits(page.all_meta(META_AUTHOR), own_names)
+    found: list[str] = []
+    for names in _author_sources(page, document, own_names):
+        names = list(unique(names))
+        if not names:
+            continue
+        if not all(compact(n) in own_names for n in names):
+            return tuple(names)
+        found = found or names
+    return tuple(found)
+
+
+# "Deutsche Welle (www.dw.com)": a name followed by the site's own host is the site itself.
+_NAME_WITH_HOST_RE = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<host>[^()]+)\)\s*$")
+
+
+def _self_credits(raws: list[str], own_names: set[str]) -> set[str]:
+    """Compacted names that the page gives with its own host in parentheses."""
+    found: set[str] = set()
+    for raw in raws:
+        match = _NAME_WITH_HOST_RE.match(raw.strip())
+        if match and compact(match["host"].removeprefix("www.")) in own_names | {compact(match["host"])}:
+            found.add(compact(match["name"]))
+    return found
+
+
+def _author_sources(page: PageData, document: Any, own_names: set[str]) -> Iterator[list[str]]:
+    """Candidate author lists, most trusted first."""
+    yield _jsonld_authors(page.article, own_names)
+    metas = [raw for raw in page.all_meta(META_AUTHOR) or page.all_meta(FALLBACK_AUTHOR_META_KEYS) if not _looks_like_url(raw)]
+    yield [n for raw in metas for n in _split_byline(raw, own_names)]
+    guessed = getattr(document, "author", None) or ""
+    if not SOURCE_CREDIT_RE.match(guessed.strip()):  # trafilatura's "Quelle sid; Dpa" from "Quelle: sid/dpa"
+        shown = _visible_spelling(guessed, page.visible_bylines)
+        if shown is not None:
+            yield _split_byline(shown, own_names)
+        else:
+            yield [n for raw in guessed.split(";") for n in _split_byline(raw, own_names)]
+    yield next((names for names in (_split_byline(raw, own_names) for raw in page.visible_bylines) if names), [])
+
+
+def _visible_spelling(guessed: str, bylines: tuple[str, ...]) -> str | None:
+    """The visible byline that trafilatura's author guess was read from, as the page spells it.
+
+    trafilatura re-cases names and splits at every "/" ("srf/hosb;kesm" -> "Srf; Hosb; Kesm");
+    the page's own text keeps desk prefixes and separators as the publisher wrote them.
+    """
+    letters = compact(guessed)
+    return next((b for b in bylines if letters and compact(BYLINE_PREFIX_RE.sub("", b)) == letters), None)
+
+
+def _jsonld_authors(article: Mapping[str, Any] | None, own_names: set[str]) -> list[str]:
+    """Names of the article's JSON-LD authors; Person names may hold several people."""
+    raw = (article or {}).get("author")
+    entries = raw if isinstance(raw, list) else [raw]
+    names: list[str] = []
+    for entry in entries:
+        if isinstance(entry, str):
+            names.extend(_split_byline(entry, own_names))
+        elif isinstance(entry, dict) and isinstance(entry.get("name"), str):
+            name = unescape(entry["name"])
+            names.extend(_split_byline(name, own_names, split=not node_types(entry) & ORGANIZATION_TYPES))
+    return names
+
+
+def _split_byline(byline: str, own_names: set[str] = frozenset(), *, split: bool = True) -> list[str]:
+    """Individual names from a byline: "By A, B and C" -> ["A", "B", "C"].
+
+    A credit that names the publisher itself ("Le Figaro et AFP", "Al Jazeera and news
+    agencies") is a desk line, one author, and is not split.
+    """
+    text = BYLINE_PREFIX_RE.sub("", single_line(byline) or "")
+    if SOURCE_CREDIT_RE.match(text):
+        return []  # "Quelle: dpa" credits an agency for the text; it names no author
+    parts = AUTHOR_SPLIT_RE.split(text) if split else [text]
+    if len(parts) > 1 and any(compact(p) in own_names for p in parts):
+        parts = [text]
+    names = [AUTHOR_INITIALS_RE.sub("", BYLINE_PREFIX_RE.sub("", p)).strip(" .-|") for p in parts]
+    return [n for n in names if _is_plausible_name(n)]
+
+
+def _is_plausible_name(name: str) -> bool:
+    """False for empty strings, sentences, URLs, emails, slugs and photo credits."""
+    if not name or len(name) > MAX_AUTHOR_CHARS or _looks_like_url(name):
+        return False
+    if NOT_A_NAME_RE.match(name) and (" " not in name or name.startswith("(")):
+        return False
+    return any(c.isalpha() for c in name)
+
+
+def _looks_like_url(text: str) -> bool:
+    return bool(re.match(r"^\s*(?:https?:|www\.|/)", text)) or "@" in text

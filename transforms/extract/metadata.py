@@ -1,0 +1,305 @@
+"""Title, standfirst, section, tags, image and canonical URL from the page's structured data."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from typing import Any
+
+from common.urls import normalize_url
+from transforms.extract.page import (
+    META_DESCRIPTION,
+    META_IMAGE,
+    META_SECTION,
+    META_TAGS,
+    META_TITLE,
+    PageData,
+    absolute_http_url,
+    compact,
+    jsonld_text,
+    node_types,
+    single_line,
+    site_names,
+    unique,
+)
+
+# Separators between a headline and the site name in <title> / og:title.
+TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " : ", "｜", "：")
+# A dateline some sites append to titles ("... | DW | 28.04.2023").
+_DATE_SEGMENT_RE = re.compile(r"^\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\s*$")
+
+def _strip_site_name(title: str, site_names: set[str]) -> str:
+    """The title without a leading or trailing " | Site Name" part."""
+    changed = True
+    while changed:
+        changed = False
+        for separator in TITLE_SEPARATORS:
+            head, found, tail = title.rpartition(separator)
+            if found and head and (compact(tail) in site_names or _DATE_SEGMENT_RE.match(tail)):
+                title, changed = head.strip(), True
+            head, found, tail = title.partition(separator)
+            if found and tail and compact(head) in site_names:
+                title, changed = tail.strip(), True
+    return title
+
+
+def find_title(page: PageData, document: Any) -> str:
+    """Headline: JSON-LD, then og:/twitter:/meta title, then trafilatura, then <title>.
+
+    Without its site name; og:title instead of a JSON-LD headline that nothing visible on the
+    page repeats; and without any other trailing " | Section" part or leading kicker that the
+    other headlines on the page (og:title, the single <h1>) show it is not part of.
+    """
+    candidates = [
+        jsonld_text(page.article, "headline"),
+        jsonld_text(page.article, "name"),
+        *(single_line(v) for v in page.all_meta(META_TITLE)),
+        single_line(getattr(document, "title", None)),
+    ]
+    names = site_names(page)
+    title = next((_strip_site_name(c, names) for c in candidates if c), "")
+    title = _confirmed_headline(title, page, names)
+    stripped = [_strip_site_name(c, names) for c in (*candidates, *page.headings[:1]) if c]
+    title = _without_unconfirmed_suffix(title, {_fold(c) for c in stripped}, _declared_headline(page, names))
+    shared = [_strip_site_name(c, names) for c in (single_line(v) for v in page.all_meta(META_TITLE)) if c]
+    title = _without_kicker(title, shared, stripped)
+    title = _with_displayed_kicker(title, _og_title(page, names), page.headings[:1])
+    return _untruncated(title, stripped)
+
+
+def _og_title(page: PageData, names: set[str]) -> str | None:
+    og = single_line(page.first_meta(("og:title",)))
+    return _strip_site_name(og, names) if og else None
+
+
+def _headline(page: PageData, names: set[str]) -> str | None:
+    headline = jsonld_text(page.article, "headline")
+    return _strip_site_name(headline, names) if headline else None
+
+
+# og:title against the JSON-LD headline. Both are the publisher's own statements and they
+# differ on many pages (an SEO headline in one, the printed one in the other; one of them
+# stale after an edit). Readers see neither: they see the <title>, the <h1> and the
+# breadcrumb's entry for the page. The JSON-LD headline is trusted first, unless nothing a
+# reader sees repeats it while something repeats og:title; or unless the JSON-LD's own
+# ``name`` disowns it by giving og:title's text.
+def _confirmed_headline(title: str, page: PageData, names: set[str]) -> str:
+    """``title`` (the JSON-LD headline), or og:title where the page backs og:title instead."""
+    headline, og = _headline(page, names), _og_title(page, names)
+    if not headline or not og or _fold(title) != _fold(headline) or _fold(og) == _fold(headline):
+        return title
+    if compact(og) in names:
+        return title  # a site-wide og:title ("Harbour News") repeated by a site-wide <title>
+    visible = _visible_titles(page, names)
+    if not any(_confirms(v, og) for v in visible):
+        return title
+    if not any(_confirms(v, headline) for v in visible):
+        return og
+    name = jsonld_text(page.article, "name")
+    if name and _fold(_strip_site_name(name, names)) == _fold(og):
+        return og
+    return title
+
+
+def _visible_titles(page: PageData, names: set[str]) -> list[str]:
+    """What a reader sees as the page's title: <title>, the first <h1>, the breadcrumb's last entry."""
+    found = [page.html_title, *page.headings[:1], *_breadcrumb_page_names(page)]
+    return [_strip_site_name(t, names) for t in found if t]
+
+
+# A <title> is often the headline plus a section ("Headline - Politics"): that still repeats it.
+_SECTION_TAIL_RE = re.compile(r"^\s*[|\-–—:·/｜：]\s")
+
+
+def _confirms(visible: str, candidate: str) -> bool:
+    """True when ``visible`` is ``candidate``, or ``candidate`` followed by a " | Part"."""
+    seen, wanted = _fold(visible), _fold(candidate)
+    return seen == wanted or (seen.startswith(wanted) and bool(_SECTION_TAIL_RE.match(seen[len(wanted) :] + " ")))
+
+
+def _breadcrumb_page_names(page: PageData) -> list[str]:
+    """The last entry of each JSON-LD breadcrumb trail: the name the site gives this page."""
+    found: list[str] = []
+    for node in page.jsonld:
+        if "BreadcrumbList" not in node_types(node):
+            continue
+        items = [i for i in node.get("itemListElement") or [] if isinstance(i, dict)]
+        if not items:
+            continue
+        last = sorted(items, key=lambda i: _position(i.get("position")))[-1]
+        name = last.get("name")
+        if name is None and isinstance(last.get("item"), dict):
+            name = last["item"].get("name")
+        text = single_line(unescape(name)) if isinstance(name, str) else None
+        if text:
+            found.append(text)
+    return found
+
+
+def _declared_headline(page: PageData, names: set[str]) -> str | None:
+    """The headline og:title and the JSON-LD headline agree on, if they do."""
+    headline, og = _headline(page, names), _og_title(page, names)
+    return headline if headline and og and _fold(headline) == _fold(og) else None
+
+
+def _with_displayed_kicker(title: str, og: str | None, headings: tuple[str, ...]) -> str:
+    """og:title where it is ``title`` behind a kicker and the <h1> shows that kicker too.
+
+    The <h1> often holds the kicker in its own element with no space before the headline
+    ("Nationale DemoDer 9. Juli..."), so the comparison is on letters and digits only.
+    """
+    split = _kicker_split(og) if og else None
+    if og and split and headings and _fold(split[1]) == _fold(title) and compact(og) == compact(headings[0]):
+        return og
+    return title
+
+
+# A title cut short for a sharing card ("Google's Search makeover…"); the full one is on the page.
+_ELLIPSIS_RE = re.compile(r"\s*(?:…|\.\.\.)$")
+
+
+def _untruncated(title: str, others: list[str]) -> str:
+    """The full text of a ``title`` that ends in an ellipsis, where another headline has it."""
+    if not _ELLIPSIS_RE.search(title):
+        return title
+    stem = _fold(_ELLIPSIS_RE.sub("", title))
+    longer = [o for o in others if len(_fold(o)) > len(stem) and _fold(o).startswith(stem) and not _ELLIPSIS_RE.search(o)]
+    return max(longer, key=len) if longer else title
+
+
+# A kicker (German "Dachzeile", Scandinavian "stikktittel") is the short topic label set above
+# or before a headline: "Olympische Spiele: ...", "«Evnukkmakeren»: ...". CMSs glue it onto the
+# headline in some fields and not in others. It is not part of the headline where the title the
+# publisher gives for sharing (og:/twitter: title, an editor's explicit field) is the headline
+# without it, or where two headlines on the page share their text after different kickers.
+# A visible <h1> without it alone proves nothing: layouts set the kicker in its own element.
+KICKER_SEPARATORS = (": ", " - ", " – ", " — ", " | ", " / ")
+KICKER_MAX_WORDS = 4
+# The headline left after the label must still be a headline, not a fragment.
+KICKER_MIN_REST_WORDS = 3
+
+
+def _without_kicker(title: str, shared: list[str], others: list[str]) -> str:
+    """``title`` without a leading kicker that the page's other headlines show is one."""
+    rest = _after_kicker(title)
+    if rest is not None and any(_fold(rest) == _fold(s) for s in shared):
+        return rest
+    mine = _kicker_split(title)
+    for other in others:
+        theirs = _kicker_split(other)
+        if mine and theirs and _fold(mine[0]) != _fold(theirs[0]) and _fold(mine[1]) == _fold(theirs[1]):
+            return mine[1]
+    return title
+
+
+def _kicker_split(title: str) -> tuple[str, str] | None:
+    """(kicker, headline) at the first kicker separator, if the kicker is short enough."""
+    cuts = [(title.find(sep), sep) for sep in KICKER_SEPARATORS if title.find(sep) > 0]
+    if not cuts:
+        return None
+    position, separator = min(cuts)
+    head, rest = title[:position].strip(), title[position + len(separator) :].strip(" -–—")
+    if len(head.split()) > KICKER_MAX_WORDS or len(rest.split()) < KICKER_MIN_REST_WORDS:
+        return None
+    return head, rest
+
+
+def _after_kicker(title: str) -> str | None:
+    split = _kicker_split(title)
+    return split[1] if split else None
+
+
+def _without_unconfirmed_suffix(title: str, others: set[str], declared: str | None = None) -> str:
+    """``title`` cut before a trailing " | X" when another headline on the page is that cut.
+
+    Not where og:title and the JSON-LD headline both carry the " | X": two fields the
+    publisher sets for the headline itself outweigh an <h1> or meta title without it.
+    """
+    if declared is not None and _fold(declared) == _fold(title):
+        return title
+    for separator in TITLE_SEPARATORS:
+        head, found, _ = title.rpartition(separator)
+        if found and _fold(head) in others:
+            return head.strip()
+    return title
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def find_description(page: PageData, document: Any) -> str | None:
+    """Standfirst: JSON-LD description, then og:/twitter:/meta description, then trafilatura."""
+    candidates = [
+        jsonld_text(page.article, "description"),
+        *(single_line(v) for v in page.all_meta(META_DESCRIPTION)),
+        single_line(getattr(document, "description", None)),
+    ]
+    return next((c for c in candidates if c), None)
+
+def find_section(page: PageData) -> str | None:
+    """articleSection, then article:section meta, then the first breadcrumb below home."""
+    section = jsonld_text(page.article, "articleSection") or single_line(page.first_meta(META_SECTION))
+    return section or _breadcrumb_section(page)
+
+
+def _breadcrumb_section(page: PageData) -> str | None:
+    """The top breadcrumb entry that is not the home page."""
+    for node in page.jsonld:
+        if "BreadcrumbList" not in node_types(node):
+            continue
+        items = [i for i in node.get("itemListElement") or [] if isinstance(i, dict)]
+        items.sort(key=lambda i: _position(i.get("position")))
+        for item in items:
+            name = item.get("name")
+            if name is None and isinstance(item.get("item"), dict):
+                name = item["item"].get("name")
+            name = single_line(name) if isinstance(name, str) else None
+            if name and compact(name) not in {"home", "homepage", "start"}:
+                return name
+    return None
+
+
+def _position(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 1_000_000  # unpositioned items sort last, in page order
+
+
+def find_tags(page: PageData) -> tuple[str, ...]:
+    """Tags from meta (primaryTag first) and JSON-LD keywords, de-duplicated, order kept."""
+    raws = page.all_meta(META_TAGS)
+    keywords = (page.article or {}).get("keywords")
+    raws += keywords if isinstance(keywords, list) else [keywords]
+    tags = [t.strip() for raw in raws if isinstance(raw, str) for t in re.split(r"[,;]", raw)]
+    return unique(t for t in (single_line(t) for t in tags) if t)
+
+
+def find_image_url(page: PageData, document: Any) -> str | None:
+    """Lead image: og:/twitter: image, then JSON-LD image, then trafilatura's, absolute."""
+    candidates = [*page.all_meta(META_IMAGE), _jsonld_image((page.article or {}).get("image"))]
+    candidates.append(getattr(document, "image", None))
+    for candidate in candidates:
+        absolute = absolute_http_url(page.url, candidate)
+        if absolute:
+            return absolute
+    return None
+
+
+def _jsonld_image(value: Any) -> str | None:
+    """The URL of a JSON-LD image property: a string, an ImageObject, or a list of them."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("url") or value.get("contentUrl")
+    return value if isinstance(value, str) else None
+
+
+def find_canonical_url(page: PageData) -> str | None:
+    """<link rel=canonical>, else og:url, absolute and normalized."""
+    for candidate in (page.canonical_href, page.first_meta(("og:url",))):
+        absolute = absolute_http_url(page.url, candidate)
+        if absolute:
+            return normalize_url(absolute)
+    return None

@@ -1,0 +1,80 @@
+"""Pages that are not articles: liveblogs, video pages, section fronts, paywall teasers, empty pages.
+
+Each comes back as a ``Rejected`` with a reason, so it is recorded and never loaded as an
+article (FAULTS 15).
+"""
+
+from __future__ import annotations
+
+from transforms.article import Rejected
+from transforms.extract.page import (
+    COLLECTION_TYPES,
+    LIVEBLOG_TYPES,
+    LIVEBLOG_URL_RE,
+    VIDEO_TYPES,
+    PageData,
+    has_article_markup,
+    og_type,
+    url_part,
+)
+
+# Below this many words what was extracted is a caption, teaser or leftover boilerplate,
+# not an article; the shortest real wire briefs ("X has died, his family said on ...")
+# run to 40+ words, so 30 keeps them while rejecting pages whose text did not render.
+MIN_BODY_WORDS = 30
+# A page marked isAccessibleForFree=false whose body is shorter than this is the teaser
+# (a lede of 1-3 paragraphs); longer ones are the full text served to crawlers.
+PAYWALL_TEASER_MAX_WORDS = 150
+# A section front links to dozens of stories; an article without article markup that has
+# this many links and under SECTION_MAX_BODY_WORDS words of text is a listing.
+SECTION_MIN_LINKS = 30
+SECTION_MAX_BODY_WORDS = 150
+
+# --- page classification ---------------------------------------------------------------
+
+def reject_by_markup(page: PageData) -> Rejected | None:
+    """Rejections that markup alone decides: liveblogs and video pages."""
+    if page.types & LIVEBLOG_TYPES or LIVEBLOG_URL_RE.search(url_part(page.url, "path")):
+        return Rejected(page.url, "not_article:liveblog", detail="LiveBlogPosting or liveblog URL")
+    if not has_article_markup(page) and (page.types & VIDEO_TYPES or og_type(page).startswith("video")):
+        return Rejected(page.url, "not_article:video", detail="video is the main entity")
+    return None
+
+
+def reject_by_content(page: PageData, words: int) -> Rejected | None:
+    """Rejections that need the extracted body: section fronts, paywalls, empty pages."""
+    if _is_section_page(page, words):
+        return Rejected(page.url, "not_article:section_page", detail=f"{page.link_count} links, {words} words")
+    if _is_paywalled(page) and words < PAYWALL_TEASER_MAX_WORDS:
+        return Rejected(page.url, "not_article:paywall", detail=f"teaser of {words} words")
+    if words < MIN_BODY_WORDS:
+        if _has_video(page):
+            return Rejected(page.url, "not_article:video", detail=f"video with {words} words of text")
+        return Rejected(page.url, "empty_body", detail=f"{words} words < {MIN_BODY_WORDS}")
+    return None
+
+def _is_section_page(page: PageData, words: int) -> bool:
+    """A listing of stories: it says so in markup, has no article markup, and many links.
+
+    Pages without any structured data are never judged listings: short blog posts on
+    link-heavy templates look just like them (three such false positives in the aeb set).
+    """
+    if has_article_markup(page) or page.link_count < SECTION_MIN_LINKS:
+        return False
+    if page.types & COLLECTION_TYPES:
+        return True
+    says_webpage = bool(page.types & {"WebPage", "WebSite"}) or og_type(page) == "website"
+    return says_webpage and words < SECTION_MAX_BODY_WORDS
+
+
+def _is_paywalled(page: PageData) -> bool:
+    """True when the article's JSON-LD says it is not free to read."""
+    node = page.article or {}
+    parts = node.get("hasPart")
+    flags = [node.get("isAccessibleForFree")]
+    flags += [p.get("isAccessibleForFree") for p in (parts if isinstance(parts, list) else [parts]) if isinstance(p, dict)]
+    return any(flag is False or (isinstance(flag, str) and flag.strip().lower() == "false") for flag in flags)
+
+
+def _has_video(page: PageData) -> bool:
+    return bool(page.types & VIDEO_TYPES) or page.has_video_player or bool(page.meta.get("og:video"))

@@ -1,0 +1,252 @@
+"""Extraction in a pool of processes, with a time limit per page.
+
+trafilatura runs in processes, not threads (crashes are reported under threads), and one
+pathological page must not stall or kill the run (FAULTS.md 13-14): a page past its soft limit is
+interrupted inside its worker; a worker stuck past the hard limit (in C code, or dead) is replaced
+with the whole pool, and the page is recorded as ``extraction_timeout``. Every job yields exactly
+one result, in submission order. The pool can be run from any process, including Airflow task
+processes under Celery or LocalExecutor (see ``_pool_owner`` below).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import multiprocessing.process
+import os
+import signal
+import sys
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from multiprocessing.pool import AsyncResult, Pool
+from types import FrameType
+
+from transforms.article import Article, Rejected
+from transforms.extract.decoding import decode_html
+from transforms.extract.extractor import ExtractionHints, extract_article
+from transforms.extract.malloc_tuning import tune_this_process
+from transforms.fingerprint import with_fingerprint
+
+log = logging.getLogger(__name__)
+
+SOFT_LIMIT_SECONDS = 20
+# Beyond the soft limit, how long to wait before declaring the worker stuck and replacing the pool.
+HARD_LIMIT_GRACE_SECONDS = 10
+# Restart workers now and then: lxml and trafilatura keep caches that grow over a long run.
+TASKS_PER_WORKER = 500
+# Pages handed out ahead of the one awaited. Results are taken in order, so with few pages in
+# flight one slow page (page costs vary 100-fold) left the other workers idle behind it; a
+# page in flight holds its HTML once in this process and once in the pool's queue (~100 KB).
+IN_FLIGHT_PER_WORKER = 8
+
+
+@dataclass(frozen=True)
+class PageJob:
+    key: int  # the caller's id for the page (its capture offset)
+    url: str
+    body: bytes
+    content_type: str | None
+    source: str
+    fetched_at: datetime
+    hints: ExtractionHints
+
+
+class _SoftTimeout(BaseException):
+    """Raised in a worker when its page is past the soft limit.
+
+    A BaseException, like KeyboardInterrupt: extraction code catches Exception to turn bad
+    pages into rejections, and must not turn a timeout into an "extraction_error".
+    """
+
+
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    raise _SoftTimeout
+
+
+def _init_worker() -> None:
+    signal.signal(signal.SIGALRM, _on_alarm)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+
+
+def extract_one(job: PageJob, soft_limit: int = SOFT_LIMIT_SECONDS) -> Article | Rejected:
+    """Decode and extract one page; never raises."""
+    signal.alarm(soft_limit)
+    try:
+        html = decode_html(job.body, job.content_type)
+        result = extract_article(html, job.url, source=job.source, fetched_at=job.fetched_at, hints=job.hints)
+        # The near-duplicate fingerprint is computed here, in parallel, rather than in the load.
+        return with_fingerprint(result) if isinstance(result, Article) else result
+    except _SoftTimeout:
+        return Rejected(job.url, "extraction_timeout", f"over {soft_limit}s")
+    except Exception as exc:  # a bug or a pathological page; recorded, the run goes on
+        log.exception("extraction crashed on %s", job.url)
+        return Rejected(job.url, "extraction_error", f"{type(exc).__name__}: {exc}"[:500])
+    finally:
+        signal.alarm(0)
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+# --- Starting the pool from any process --------------------------------------------------------
+# multiprocessing expects the process that starts a pool to be a plain Python program. The
+# processes Airflow runs tasks in are not, in two ways:
+# - They can be daemonic (a LocalExecutor worker's, or a Celery/billiard pool worker's process
+#   identity, inherited by the forked task process), and multiprocessing refuses to start
+#   children from a daemonic process ("daemonic processes are not allowed to have children"),
+#   lest they be orphaned when it exits. Billiard also installs its own process object as
+#   multiprocessing's current process, with an authkey the forkserver cannot pickle. The pool
+#   terminates and joins every worker before ExtractionPool.__exit__ returns, so for the pool's
+#   lifetime (its workers are replaced in a background thread, see TASKS_PER_WORKER) the process
+#   takes a main-process identity of its own, and gets its own back when the last pool closes.
+# - When __main__ is a script (the `airflow` command in a task process, a tools/ script),
+#   forkserver children re-import it as __mp_main__: seconds of CPU per child, and in an Airflow
+#   task an ORM initialisation with the connection string the task supervisor scrubbed
+#   ("airflow-db-not-allowed:///"), which kills the child. The workers need nothing from
+#   __main__ (extract_one lives here), so its path is hidden from multiprocessing meanwhile.
+# The changes are process-wide: a lock and a count of open pools make them happen once, however
+# many pools are open in however many threads.
+
+class _PoolOwnerProcess(multiprocessing.process.BaseProcess):
+    """multiprocessing's main-process identity (built as CPython builds its own)."""
+
+    def __init__(self) -> None:  # no super().__init__: like CPython's own main process object
+        self._identity = ()
+        self._name = "MainProcess"
+        self._parent_pid = None
+        self._popen = None
+        self._closed = False
+        self._config = {"authkey": multiprocessing.process.AuthenticationString(os.urandom(32)),
+                        "semprefix": "/mp"}
+
+
+_owner_lock = threading.Lock()
+_open_pools = 0
+_restore: ExitStack | None = None
+
+
+def _needs_own_identity() -> bool:
+    current = multiprocessing.process.current_process()
+    authkey = getattr(current, "_config", {}).get("authkey")
+    return current.daemon or not isinstance(authkey, multiprocessing.process.AuthenticationString)
+
+
+@contextmanager
+def _own_identity() -> Iterator[None]:
+    inherited = multiprocessing.process._current_process  # type: ignore[attr-defined]
+    multiprocessing.process._current_process = _PoolOwnerProcess()  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        multiprocessing.process._current_process = inherited  # type: ignore[attr-defined]
+
+
+@contextmanager
+def _main_script_hidden() -> Iterator[None]:
+    main = sys.modules["__main__"]
+    path = main.__dict__.pop("__file__")
+    try:
+        yield
+    finally:
+        main.__file__ = path
+
+
+def _changes_needed() -> ExitStack:
+    stack = ExitStack()
+    if _needs_own_identity():
+        stack.enter_context(_own_identity())
+    main = sys.modules.get("__main__")
+    # A script has a __file__ and no module spec; `python -m x` mains re-import as a module, cheaply.
+    if main is not None and getattr(main, "__spec__", None) is None and "__file__" in main.__dict__:
+        stack.enter_context(_main_script_hidden())
+    return stack
+
+
+@contextmanager
+def _pool_owner() -> Iterator[None]:
+    """While at least one pool is open: this process may start and replace the pool's workers."""
+    global _open_pools, _restore
+    with _owner_lock:
+        if _open_pools == 0:
+            _restore = _changes_needed()
+        _open_pools += 1
+    try:
+        yield
+    finally:
+        with _owner_lock:
+            _open_pools -= 1
+            if _open_pools == 0 and _restore is not None:
+                _restore.close()
+                _restore = None
+
+
+class ExtractionPool:
+    """A process pool that survives stuck workers."""
+
+    def __init__(self, workers: int | None = None, soft_limit: int = SOFT_LIMIT_SECONDS) -> None:
+        self.workers = workers or default_workers()
+        self.soft_limit = soft_limit
+        self._context = multiprocessing.get_context("forkserver")
+        # Workers are forked from a server that has imported and warmed the extractor once
+        # (transforms.extract.pool_preload), so a new or replaced worker starts at once. Takes effect
+        # when the process's fork server starts, that is with its first pool.
+        self._context.set_forkserver_preload(["transforms.extract.pool_preload"])
+        self._pool: Pool | None = None
+        self._owner = ExitStack()
+
+    def __enter__(self) -> ExtractionPool:
+        tune_this_process()  # this process only: it reads and hands out every page of the run
+        self._owner.enter_context(_pool_owner())
+        try:
+            self._pool = self._new_pool()
+        except BaseException:
+            self._owner.close()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if self._pool is not None:
+                self._pool.terminate()
+                self._pool.join()
+        finally:
+            self._owner.close()  # after the join: no worker of ours is left to start or reap
+
+    def _new_pool(self) -> Pool:
+        return self._context.Pool(self.workers, initializer=_init_worker, maxtasksperchild=TASKS_PER_WORKER)
+
+    def _submit(self, job: PageJob) -> AsyncResult:  # type: ignore[type-arg]
+        assert self._pool is not None
+        return self._pool.apply_async(extract_one, (job, self.soft_limit))
+
+    def map(self, jobs: Iterable[PageJob]) -> Iterator[tuple[PageJob, Article | Rejected]]:
+        """(job, result) for every job, in order; at most ``workers * IN_FLIGHT_PER_WORKER`` in flight."""
+        pending: deque[tuple[PageJob, AsyncResult]] = deque()  # type: ignore[type-arg]
+        for job in jobs:
+            pending.append((job, self._submit(job)))
+            if len(pending) >= self.workers * IN_FLIGHT_PER_WORKER:
+                yield self._collect(pending)
+        while pending:
+            yield self._collect(pending)
+
+    def _collect(self, pending: deque[tuple[PageJob, AsyncResult]]) -> tuple[PageJob, Article | Rejected]:  # type: ignore[type-arg]
+        job, result = pending.popleft()
+        try:
+            return job, result.get(timeout=self.soft_limit + HARD_LIMIT_GRACE_SECONDS)
+        except multiprocessing.TimeoutError:
+            log.error("extraction of %s stuck past the hard limit; replacing the worker pool", job.url)
+            self._restart(pending)
+            return job, Rejected(job.url, "extraction_timeout", "worker stuck past the hard limit")
+
+    def _restart(self, pending: deque[tuple[PageJob, AsyncResult]]) -> None:  # type: ignore[type-arg]
+        assert self._pool is not None
+        self._pool.terminate()
+        self._pool.join()
+        self._pool = self._new_pool()
+        for index, (job, _) in enumerate(list(pending)):
+            pending[index] = (job, self._submit(job))
