@@ -667,7 +667,7 @@ def evaluate(
     worse: list[WorsePage] = []
     publishers: list[PublisherScore] = []
     if compare and extractor == "project":
-        baseline = cached_plain_trafilatura(all_cases, cache_dir or DEFAULT_OUTPUT_DIR, workers)
+        baseline = cached_plain_trafilatura(all_cases, cache_dir or output.parent, workers)
         far_below, publishers = compare_with_baseline(all_cases, predictions, baseline)
         by_id = {p.id: p for p in baseline}
         worse = [WorsePage(c, f1, base, explain_case(c, by_id[c.id]).main_rule()) for c, f1, base in far_below]

@@ -34,11 +34,12 @@ def find_dates(
         # A dateline in the title ("... | DW | 28.04.2023"), else htmldate's search for the
         # original date (the URL's date, a visible date line, then the whole text): day
         # precision only. An "updated" date alone must not pass as published (FAULTS 16):
-        # htmldate's day is not taken where it is after the structured modified day.
+        # htmldate's day is not taken where it is the structured modified day or later
+        # (htmldate reads the modified meta where nothing else dates the page).
         published = _title_date(page, naive_zone)
         if published is None and getattr(document, "date", None):
             published = _parse_datetime(document.date, naive_zone)
-            if published is not None and modified is not None and published.date() > modified.date():
+            if published is not None and modified is not None and published.date() >= modified.date():
                 published = None
         if published is not None:
             flags.append("published_at_day_only")
