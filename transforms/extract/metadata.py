@@ -64,7 +64,36 @@ def find_title(page: PageData, document: Any) -> str:
     shared = [_strip_site_name(c, names) for c in (single_line(v) for v in page.all_meta(META_TITLE)) if c]
     title = _without_kicker(title, shared, stripped)
     title = _with_displayed_kicker(title, _og_title(page, names), page.headings[:1])
-    return _untruncated(title, stripped)
+    return _as_displayed(_untruncated(title, stripped), page.headings, _headline(page, names))
+
+
+# Between a headline and an affix the page's own headline does not show: a site or section
+# name ("… › evang.at", "… (neues deutschland)"), a date or a number ("08.11.2021 | …"), a
+# slogan ("… » 1000 EUR sofort aufs Konto"). A colon is left out on purpose: "Kicker: Headline"
+# is a kicker some publishers count as part of the headline (kept by _with_displayed_kicker).
+_AFFIX_SEPARATOR = r"(?:\s[|›»•·–—-]+\s?|\s?[|›»•·]\s|\s\()"
+_AFFIX_MAX_WORDS = 12
+
+
+def _as_displayed(title: str, headings: tuple[str, ...], declared: str | None = None) -> str:
+    """The page's one <h1> where ``title`` is that headline with an affix before or after it
+    behind a separator, unless the article's structured headline (``declared``) carries the
+    affix too; else ``title``."""
+    if len(headings) != 1 or not title or (declared and _fold(declared) == _fold(title)):
+        return title
+    shown = headings[0]
+    if _fold(shown) == _fold(title) or len(shown.split()) < 2:
+        return title
+    folded, wanted = _fold(title), _fold(shown)
+    if folded.startswith(wanted):
+        rest = title[len(shown):] if title.startswith(shown) else title[len(title) - len(folded) + len(wanted):]
+        if re.match(_AFFIX_SEPARATOR, rest) and len(rest.split()) <= _AFFIX_MAX_WORDS or rest.strip() in {"-", "–", "|"}:
+            return shown
+    if folded.endswith(wanted):
+        rest = title[: len(title) - len(shown)] + " "
+        if re.search(_AFFIX_SEPARATOR + r"\s*$", " " + rest) and len(rest.split()) <= _AFFIX_MAX_WORDS:
+            return shown
+    return title
 
 
 def _og_title(page: PageData, names: set[str]) -> str | None:
