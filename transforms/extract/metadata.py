@@ -267,9 +267,37 @@ def find_description(page: PageData, document: Any) -> str | None:
     return next((c for c in candidates if c), None)
 
 def find_section(page: PageData) -> str | None:
-    """articleSection, then article:section meta, then the first breadcrumb below home."""
-    section = jsonld_text(page.article, "articleSection") or single_line(page.first_meta(META_SECTION))
-    return section or _breadcrumb_section(page)
+    """articleSection, then article:section meta, then the first breadcrumb below home.
+
+    HTML entities left in the value are decoded ("My&#x20;Europe"); the site's own name and
+    the home page ("Startseite", "Accueil") are never a section.
+    """
+    for raw in (jsonld_text(page.article, "articleSection"), single_line(page.first_meta(META_SECTION)),
+                _breadcrumb_section(page)):
+        section = _decoded(raw)
+        if section and not _names_home(section, page):
+            return section
+    return None
+
+
+# The home page's name in a breadcrumb, in the corpus's languages (en, de, fr, es, it, pt, nl):
+# the start of every path, never a section.
+HOME_WORDS = frozenset({
+    "home", "homepage", "home page", "start", "startseite", "accueil", "inicio", "portada", "página principal",
+    "pagina principale", "página inicial", "início", "voorpagina", "hoofdpagina", "news home", "front page",
+})
+
+
+def _decoded(text: str | None) -> str | None:
+    """``text`` with HTML entities a CMS escaped twice decoded, whitespace collapsed."""
+    if not text:
+        return None
+    return single_line(unescape(text))
+
+
+def _names_home(section: str, page: PageData) -> bool:
+    folded = " ".join(section.casefold().split())
+    return folded in HOME_WORDS or compact(section) in site_names(page)
 
 
 def _breadcrumb_section(page: PageData) -> str | None:
@@ -283,8 +311,8 @@ def _breadcrumb_section(page: PageData) -> str | None:
             name = item.get("name")
             if name is None and isinstance(item.get("item"), dict):
                 name = item["item"].get("name")
-            name = single_line(name) if isinstance(name, str) else None
-            if name and compact(name) not in {"home", "homepage", "start"}:
+            name = _decoded(name) if isinstance(name, str) else None
+            if name and not _names_home(name, page):
                 return name
     return None
 
