@@ -68,7 +68,10 @@ def _title_date(page: PageData, naive_zone: ZoneInfo) -> datetime | None:
         match = _TITLE_DATE_RE.search(title)
         if match is None:
             continue
-        year, month, day = (match["y"], match["m"], match["d"]) if match["y"] else (match["iy"], match["im"], match["id"])
+        if match["y"]:
+            year, month, day = match["y"], match["m"], match["d"]
+        else:
+            year, month, day = match["iy"], match["im"], match["id"]
         try:
             moment = datetime(int(year), int(month), int(day), tzinfo=naive_zone)
         except ValueError:
