@@ -490,7 +490,8 @@ def explain_case(case: Case, baseline: Prediction | None = None) -> Explanation:
     host = (urlsplit(case.url).hostname or "").lower()
     slug, hints = hints_by_domain().get(host, (f"eval:{case.set_name}", ExtractionHints()))
     with recording() as removals:
-        result = extract_article(decode_html(page, None), case.url, source=slug, fetched_at=case.fetched_at, hints=hints)
+        result = extract_article(decode_html(page, None), case.url, source=slug, fetched_at=case.fetched_at,
+                                 hints=hints)
     baseline = baseline or _plain_trafilatura_one((case, page))
     body = _line_key(result.body) if isinstance(result, Article) else ""
     removed_by_key = {_line_key(r.line): r.rule for r in removals}
@@ -559,7 +560,8 @@ def below_floors(scores: Iterable[SetScore], floors: Mapping[str, Mapping[str, f
 
 def format_table(scores: Iterable[SetScore]) -> str:
     """A Markdown table of the scores, one row per set."""
-    rows = ["| set | cases | rejected | body P | body R | body F1 | title exact | date | authors | worse than trafilatura |",
+    rows = ["| set | cases | rejected | body P | body R | body F1 | title exact | date | authors "
+            "| worse than trafilatura |",
             "|---|---|---|---|---|---|---|---|---|---|"]
     for s in scores:
         cells = [s.body_precision, s.body_recall, s.body_f1, s.title_exact, s.date, s.authors]
@@ -574,9 +576,10 @@ def format_comparison(result: EvalResult, publishers_shown: int = 10) -> str:
     out = [f"pages with body F1 more than {WORSE_MARGIN} below plain trafilatura's: {len(result.worse)}"]
     out.extend(f"  {w.case.set_name} {w.case.id} ({w.case.publisher}): {w.f1:.3f} vs {w.baseline_f1:.3f}, "
                f"removed by: {w.rule}" for w in result.worse)
-    behind = sorted((p for p in result.publishers if p.baseline_f1 is not None), key=lambda p: p.f1 - (p.baseline_f1 or 0))
+    behind = sorted((p for p in result.publishers if p.baseline_f1 is not None),
+                    key=lambda p: p.f1 - (p.baseline_f1 or 0))
     if behind:
-        out.append(f"publishers furthest below plain trafilatura (mean page body F1; all in the report):")
+        out.append("publishers furthest below plain trafilatura (mean page body F1; all in the report):")
         out.extend(f"  {p.set_name} {p.publisher} ({p.pages} pages): {p.f1:.3f} vs {p.baseline_f1:.3f}"
                    for p in behind[:publishers_shown])
     return "\n".join(out)

@@ -87,7 +87,8 @@ def _as_displayed(title: str, headings: tuple[str, ...], declared: str | None = 
     folded, wanted = _fold(title), _fold(shown)
     if folded.startswith(wanted):
         rest = title[len(shown):] if title.startswith(shown) else title[len(title) - len(folded) + len(wanted):]
-        if re.match(_AFFIX_SEPARATOR, rest) and len(rest.split()) <= _AFFIX_MAX_WORDS or rest.strip() in {"-", "–", "|"}:
+        bare_separator = rest.strip() in {"-", "–", "|"}
+        if re.match(_AFFIX_SEPARATOR, rest) and len(rest.split()) <= _AFFIX_MAX_WORDS or bare_separator:
             return shown
     if folded.endswith(wanted):
         rest = title[: len(title) - len(shown)] + " "
