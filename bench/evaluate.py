@@ -529,14 +529,18 @@ def format_explanation(explanation: Explanation) -> str:
 
 
 def load_floors(path: Path) -> dict[str, dict[str, float]]:
-    """Floors per set and metric from a TOML file: ``[fundus] body_f1 = 0.97``."""
+    """Floors per set and metric from a TOML file: ``[fundus] body_f1 = 0.97``; a ceiling
+    metric (``pages_worse = 2``) is a count of pages."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     floors: dict[str, dict[str, float]] = {}
     for set_name, table in data.items():
         if not isinstance(table, dict):
             raise ValueError(f"{path}: [{set_name}] must be a table of metric = floor")
         for metric, value in table.items():
-            if metric not in METRICS or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            if metric in CEILING_METRICS:
+                if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                    raise ValueError(f"{path}: [{set_name}] {metric} = {value!r}: a ceiling counts pages, 0 or more")
+            elif metric not in METRICS or not isinstance(value, (int, float)) or not 0 <= value <= 1:
                 raise ValueError(f"{path}: [{set_name}] {metric} = {value!r}: metrics are {METRICS}, floors 0..1")
         floors[set_name] = {m: float(v) for m, v in table.items()}
     return floors
