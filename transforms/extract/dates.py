@@ -14,13 +14,17 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import lxml.html
+from htmldate import find_date
+
 from transforms.extract.page import META_MODIFIED, META_PUBLISHED, PageData, jsonld_text
 
 # Dates before the web news era are parse errors (0001-01-01, epoch zero), not facts.
 MIN_PLAUSIBLE_YEAR = 1990
 
 def find_dates(
-    page: PageData, document: Any, fetched_at: datetime, naive_zone: ZoneInfo
+    page: PageData, document: Any, fetched_at: datetime, naive_zone: ZoneInfo,
+    tree: lxml.html.HtmlElement | None = None,
 ) -> tuple[datetime | None, datetime | None, tuple[str, ...]]:
     """Published and modified times, never after fetch time, with flags saying why not."""
     flags: list[str] = []
@@ -37,8 +41,11 @@ def find_dates(
         # htmldate's day is not taken where it is the structured modified day or later
         # (htmldate reads the modified meta where nothing else dates the page).
         published = _title_date(page, naive_zone)
-        if published is None and getattr(document, "date", None):
-            published = _parse_datetime(document.date, naive_zone)
+        searched = getattr(document, "date", None) or (
+            _searched_date(tree, page.url, fetched_at) if published is None and tree is not None else None
+        )
+        if published is None and searched:
+            published = _parse_datetime(searched, naive_zone)
             if published is not None and modified is not None and published.date() >= modified.date():
                 published = None
         if published is not None:
@@ -79,6 +86,14 @@ def _title_date(page: PageData, naive_zone: ZoneInfo) -> datetime | None:
         if moment.year >= MIN_PLAUSIBLE_YEAR:
             return moment
     return None
+
+
+def _searched_date(tree: lxml.html.HtmlElement, url: str, fetched_at: datetime) -> str | None:
+    """htmldate's extensive search (the URL, date lines, then the whole text) for the original
+    date, where trafilatura's run (in its fast mode, which skips that search) found none."""
+    return find_date(
+        tree, url=url, original_date=True, extensive_search=True, max_date=fetched_at.strftime("%Y-%m-%d")
+    )
 
 
 def _first_datetime(raws: Iterable[str | None], naive_zone: ZoneInfo) -> datetime | None:

@@ -142,7 +142,8 @@ def _build_article(
     rejection = reject_by_content(page, words)
     if rejection is not None:
         return rejection
-    published_at, modified_at, flags = find_dates(page, document, fetched_at, ZoneInfo(hints.naive_timezone))
+    # The tree is not read after this: htmldate may clean it in place.
+    published_at, modified_at, flags = find_dates(page, document, fetched_at, ZoneInfo(hints.naive_timezone), tree)
     if not title:
         flags = (*flags, "title_missing")
     return Article(

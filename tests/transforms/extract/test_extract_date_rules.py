@@ -109,3 +109,27 @@ def test_an_updated_date_alone_never_passes_as_published(modified: str) -> None:
 def test_a_searched_date_after_the_fetch_is_dropped() -> None:
     result = page_without_structured_date("", '<p class="date">Veröffentlicht am 12.03.2027</p>')
     assert result.published_at is None and "published_at_missing" in result.flags
+
+
+def test_htmldate_search_runs_where_trafilatura_fast_run_found_no_date() -> None:
+    # trafilatura's fast run (the pipeline's) skips htmldate's extensive search; the dates
+    # step makes it where the page has no published date at all.
+    from types import SimpleNamespace
+    from zoneinfo import ZoneInfo
+
+    import lxml.html
+
+    from transforms.extract.dates import find_dates
+    from transforms.extract.page import read_page
+
+    tree = lxml.html.document_fromstring(
+        "<html><body><div class='post'><div class='meta'>Patch notes, posted Sep 18, 2020 by the team</div>"
+        f"{BODY}</div></body></html>"
+    )
+    page = read_page(tree, "https://forum.example/threads/patch-notes.123/")
+    fetched = datetime(2026, 3, 6, tzinfo=UTC)
+    published, modified, flags = find_dates(page, SimpleNamespace(date=None), fetched, ZoneInfo("UTC"), tree)
+    assert published is not None and published.date().isoformat() == "2020-09-18"
+    assert modified is None and "published_at_day_only" in flags
+    # Without the tree (as before) nothing dates the page.
+    assert find_dates(page, SimpleNamespace(date=None), fetched, ZoneInfo("UTC"))[0] is None
