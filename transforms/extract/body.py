@@ -186,6 +186,8 @@ def run_trafilatura(
     document = _pipeline_document(pruned, page, fetched_at)
     if document is None or not document.text or not looks_short(pruned, document.text):
         return document
+    # With trafilatura's second opinions (readability, jusText), as plain trafilatura reads the
+    # page: its fast mode returns the same short reading on the pages this is for.
     default = _trafilatura_document(pruned, page, fetched_at, favor_precision=False, with_metadata=False)
     wider = widened(document.text, default.text) if default is not None and default.text else None
     if wider is None:

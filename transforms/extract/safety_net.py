@@ -35,8 +35,9 @@ logger = logging.getLogger(__name__)
 _PARAGRAPH_TAGS = ("p", "li", "h2", "h3", "h4", "blockquote", "dd", "td")
 _OUTSIDE_STORY = frozenset({"nav", "header", "footer", "aside", "form", "button", "select", "a", "script", "style",
                             "noscript", "template"})
-# Step 1: the page's paragraphs hold this many times the body's words, and this many more.
-SHORT_RATIO = 2.0
+# Step 1: the page's paragraphs hold this many times the body's words (the body keeps under a
+# third of what the page shows), and this many more.
+SHORT_RATIO = 3.0
 SHORT_MIN_MISSING_WORDS = 150
 # Step 2: the default run keeps this share of the body's running text (it is a wider reading of
 # the same story, not another text), and has, between the body's own lines, running text the
