@@ -184,7 +184,11 @@ def run_trafilatura(
     chunks, and never far below trafilatura's own default reading of the page."""
     pruned = pruned_tree(tree, (*DEFAULT_PRUNE_XPATHS, *prune_xpaths))
     document = _pipeline_document(pruned, page, fetched_at)
-    if document is None or not document.text or not looks_short(pruned, document.text):
+    # A body under RECALL_RETRY_BELOW_WORDS was already set beside the default reading of the
+    # page (``_best_document``): the safety net is for the longer ones precision cut short.
+    if document is None or word_count(document.text or "") < RECALL_RETRY_BELOW_WORDS:
+        return document
+    if not looks_short(pruned, document.text):
         return document
     # With trafilatura's second opinions (readability, jusText), as plain trafilatura reads the
     # page: its fast mode returns the same short reading on the pages this is for.
