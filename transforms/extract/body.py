@@ -190,9 +190,13 @@ def run_trafilatura(
         return document
     if not looks_short(pruned, document.text):
         return document
-    # With trafilatura's second opinions (readability, jusText), as plain trafilatura reads the
+    # The lines to put back sit between the body's own, so inside the article's container
+    # (the page where none is found): a fraction of the page, read at a fraction of the cost.
+    # With trafilatura's second opinions (readability, jusText), as plain trafilatura reads a
     # page: its fast mode returns the same short reading on the pages this is for.
-    default = _trafilatura_document(pruned, page, fetched_at, favor_precision=False, with_metadata=False)
+    container = article_container(pruned, document.text)
+    scope = _standalone(container) if container is not None else pruned
+    default = _trafilatura_document(scope, page, fetched_at, favor_precision=False, with_metadata=False)
     wider = widened(document.text, default.text) if default is not None and default.text else None
     if wider is None:
         return document
