@@ -19,6 +19,7 @@ from psycopg2.extras import execute_values
 from common import archive_store
 from common.sources import Source, load_sources
 from common.warehouse import transaction
+from common.window import Window
 from transforms.article import Article, Rejected
 from transforms.extract.extractor import ExtractionHints
 from transforms.extract.pool import ExtractionPool, PageJob
@@ -46,12 +47,14 @@ class RunResult:
     pages: int
     counts: LoadCounts
     rejected: dict[str, int]  # reason -> pages
+    outside_window: int = 0  # pages whose article is dated outside the window asked for (not loaded)
 
     def summary(self) -> str:
         rejected = ", ".join(f"{n} {reason}" for reason, n in sorted(self.rejected.items())) or "none"
         return (f"run {self.crawl_run_id} [{self.source}]: {self.pages} pages -> "
                 f"{self.counts.new} new, {self.counts.updated} updated, {self.counts.unchanged} unchanged; "
-                f"not loaded: {rejected}")
+                f"not loaded: {rejected}"
+                + (f"; {self.outside_window} dated outside the window" if self.outside_window else ""))
 
 
 class CaptureIndex(Mapping[int, int]):
@@ -96,8 +99,14 @@ def hints_for(source: Source) -> ExtractionHints:
                            language=source.language)
 
 
-def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int | None = None) -> RunResult:
+def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int | None = None,
+                     window: Window | None = None) -> RunResult:
     """Extract every captured article page of the run and load it in one transaction.
+
+    With ``window`` (archive backfills, whose pages were picked before their dates were known),
+    an article dated outside it, by its own date where it has one else by its capture, is not
+    loaded and its capture row goes: the run never held it, and a later crawl of its own window
+    must not take it for seen.
 
     Articles go to the database in batches of LOAD_BATCH_SIZE as they come out of the pool, all
     inside the one transaction: memory stays flat however large the run, and a failure still
@@ -111,10 +120,14 @@ def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int 
     batch: list[Article] = []
     outcomes: list[tuple[int, str, str | None]] = []  # capture_id, status, reason; recorded per batch
     rejected: dict[str, int] = {}
+    outside: list[int] = []  # capture ids
     counts = LoadCounts()
     with transaction(dsn) as cur, ExtractionPool(workers) as pool:
         for job, result in pool.map(jobs):
             capture_id = captures.capture_id(job.key)
+            if window is not None and isinstance(result, Article) and not _dated_in(result, window):
+                outside.append(capture_id)
+                continue
             if isinstance(result, Article) and (problem := check_article(result)):
                 # The warehouse would refuse it: quarantine the page, with why.
                 result = Rejected(result.url, "load_rejected", problem)
@@ -132,10 +145,16 @@ def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int 
                 outcomes = []
         counts += load_articles(cur, batch, crawl_run_id)
         _record_outcomes(cur, outcomes)
+        if outside:
+            cur.execute("delete from raw.captures where capture_id = any(%s)", (outside,))
         _record_run_counts(cur, crawl_run_id, counts, sum(rejected.values()))
-    run_result = RunResult(crawl_run_id, source_slug, len(captures), counts, rejected)
+    run_result = RunResult(crawl_run_id, source_slug, len(captures) - len(outside), counts, rejected, len(outside))
     log.info("%s", run_result.summary())
     return run_result
+
+
+def _dated_in(article: Article, window: Window) -> bool:
+    return window.contains(article.published_at or article.fetched_at)
 
 
 def _run_inputs(crawl_run_id: str, dsn: str | None) -> tuple[str, str, CaptureIndex]:
