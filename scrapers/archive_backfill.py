@@ -126,7 +126,8 @@ def _listed_files(listing: str, base_url: str) -> list[str]:
 
 
 def run_id_for(source: str, archive: str, window: Window) -> str:
-    return str(uuid.uuid5(RUN_ID_NAMESPACE, f"{source}\n{archive}\n{window.start.isoformat()}\n{window.end.isoformat()}"))
+    covered = f"{source}\n{archive}\n{window.start.isoformat()}\n{window.end.isoformat()}"
+    return str(uuid.uuid5(RUN_ID_NAMESPACE, covered))
 
 
 @contextmanager
