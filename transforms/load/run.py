@@ -128,9 +128,7 @@ def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int 
             if window is not None and isinstance(result, Article) and not _dated_in(result, window):
                 outside.append(capture_id)
                 continue
-            if isinstance(result, Article) and (problem := check_article(result)):
-                # The warehouse would refuse it: quarantine the page, with why.
-                result = Rejected(result.url, "load_rejected", problem)
+            result = quarantine(result)
             if isinstance(result, Rejected):
                 rejected[result.reason] = rejected.get(result.reason, 0) + 1
                 outcomes.append((capture_id, "rejected", f"{result.reason}: {result.detail}".rstrip(": ")))
@@ -151,6 +149,13 @@ def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int 
     run_result = RunResult(crawl_run_id, source_slug, len(captures) - len(outside), counts, rejected, len(outside))
     log.info("%s", run_result.summary())
     return run_result
+
+
+def quarantine(result: Article | Rejected) -> Article | Rejected:
+    """An article the warehouse would refuse becomes a rejected page (``load_rejected``), with why."""
+    if isinstance(result, Article) and (problem := check_article(result)):
+        return Rejected(result.url, "load_rejected", problem)
+    return result
 
 
 def _dated_in(article: Article, window: Window) -> bool:
