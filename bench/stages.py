@@ -182,7 +182,8 @@ def stage_load(args: argparse.Namespace) -> dict[str, Any]:
 
     with Path(args.articles).open("rb") as f:
         extracted = pickle.load(f)
-    articles, quarantined = [], {}
+    articles: list[Article] = []
+    quarantined: dict[str, int] = {}
     for item in extracted:
         checked = quarantine(item)
         if isinstance(checked, Article):
