@@ -26,81 +26,25 @@ from collections import defaultdict
 
 import psycopg2.extensions
 
+from common.sql_files import read_statement
 from transforms.article import Article
+from transforms.load.columns import ARTICLE_COLUMNS, column_lists
 
 log = logging.getLogger(__name__)
 
-# Per URL of the batch, its earliest capture older than what is stored; with the versions in
-# effect at and after its capture time.
-OLDER_CAPTURES_SQL = """
-with older as (
-    select distinct on (k.url) a.article_id, k.url, k.content_hash, k.fetched_at, k.ordinal
-    from article_keys k
-    join core.articles a on a.url = k.url
-    where k.fetched_at < a.last_fetched_at
-    order by k.url, k.fetched_at, k.ordinal
-)
-select o.article_id, o.content_hash, o.fetched_at, o.ordinal,
-       p.version, p.content_hash, n.version, n.content_hash
-from older o
-left join lateral (select v.version, v.content_hash from core.article_versions v
-                   where v.article_id = o.article_id and v.observed_at <= o.fetched_at
-                   order by v.version desc limit 1) p on true
-left join lateral (select v.version, v.content_hash from core.article_versions v
-                   where v.article_id = o.article_id and v.observed_at > o.fetched_at
-                   order by v.version limit 1) n on true
-order by o.article_id
-"""
 
-FIRST_SEEN_SQL = """
-update core.articles a set first_seen_at = s.fetched_at
-from (select url, min(fetched_at) as fetched_at from article_keys group by 1) s
-where a.url = s.url and s.fetched_at < a.first_seen_at
-"""
+def _statement(name: str) -> str:
+    return read_statement(f"load/{name}.sql", **column_lists(ARTICLE_COLUMNS))
 
-OBSERVED_EARLIER_SQL = """
-update core.article_versions set observed_at = %(at)s where article_id = %(article_id)s and version = %(version)s
-"""
 
-# Two steps, as the primary key is checked row by row: out of the way, then one up.
-SHIFT_SQL = """
-update core.article_versions set version = version + 1000000 where article_id = %(article_id)s and version >= %(from)s;
-update core.article_versions set version = version - 999999 where article_id = %(article_id)s and version > 1000000;
-"""
-
-INSERT_STAGED_VERSION_SQL = """
-insert into core.article_versions (article_id, version, content_hash, title, description, body, authors,
-                                   modified_at, observed_at, crawl_run_id, changed_fields)
-select %(article_id)s, %(version)s, s.content_hash, s.title, s.description, s.body, s.authors, s.modified_at,
-       s.last_fetched_at, %(crawl_run_id)s, '{}'
-from article_stage s where s.ordinal = %(ordinal)s
-"""
-
-# The current content again after a capture that showed other content (it came back).
-INSERT_CURRENT_VERSION_SQL = """
-insert into core.article_versions (article_id, version, content_hash, title, description, body, authors,
-                                   modified_at, observed_at, crawl_run_id, changed_fields)
-select a.article_id, %(version)s, a.content_hash, a.title, a.description, a.body, a.authors, a.modified_at,
-       a.last_fetched_at, a.crawl_run_id, '{}'
-from core.articles a where a.article_id = %(article_id)s
-"""
-
-CHANGED_FIELDS_SQL = """
-update core.article_versions c set changed_fields = coalesce((
-    select array_remove(array[
-        case when c.title is distinct from p.title then 'title' end,
-        case when c.description is distinct from p.description then 'description' end,
-        case when c.body is distinct from p.body then 'body' end,
-        case when c.authors is distinct from p.authors then 'authors' end], null)
-    from core.article_versions p where p.article_id = c.article_id and p.version = c.version - 1), '{}')
-where c.article_id = %(article_id)s and c.version = any(%(versions)s)
-"""
-
-VERSION_COUNT_SQL = """
-update core.articles a set version = (select max(v.version) from core.article_versions v
-                                      where v.article_id = a.article_id)
-where a.article_id = %(article_id)s
-"""
+FIRST_SEEN_SQL = _statement("first_seen_earliest")
+OLDER_CAPTURES_SQL = _statement("older_captures")
+OBSERVED_EARLIER_SQL = _statement("version_observed_earlier")
+SHIFT_SQL = _statement("shift_versions")
+INSERT_STAGED_VERSION_SQL = _statement("insert_staged_version")
+INSERT_CURRENT_VERSION_SQL = _statement("insert_current_version")
+CHANGED_FIELDS_SQL = _statement("version_changed_fields")
+VERSION_COUNT_SQL = _statement("article_version_count")
 
 
 def capture_rounds(articles: list[Article]) -> list[list[Article]]:
@@ -131,7 +75,8 @@ def place_older_captures(cur: psycopg2.extensions.cursor, crawl_run_id: str) -> 
         if prev_hash == content_hash:
             continue
         if next_hash == content_hash:
-            cur.execute(OBSERVED_EARLIER_SQL, {"at": fetched_at, "article_id": article_id, "version": next_version})
+            cur.execute(OBSERVED_EARLIER_SQL, {"observed_at": fetched_at, "article_id": article_id,
+                                               "version": next_version})
             continue
         position = (prev_version or 0) + 1
         cur.execute(SHIFT_SQL, {"article_id": article_id, "from": position})
@@ -139,7 +84,7 @@ def place_older_captures(cur: psycopg2.extensions.cursor, crawl_run_id: str) -> 
                                                 "crawl_run_id": crawl_run_id, "ordinal": ordinal})
         if cur.rowcount != 1:
             raise RuntimeError(f"article {article_id}: the older capture's content was not staged "
-                               f"(ordinal {ordinal}); TO_SEND_SQL must send it")
+                               f"(ordinal {ordinal}); sql/load/articles_to_send.sql must send it")
         touched = [position, position + 1]
         if next_version is None:
             cur.execute(INSERT_CURRENT_VERSION_SQL, {"article_id": article_id, "version": position + 1})
