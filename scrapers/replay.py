@@ -88,7 +88,8 @@ def replay_paths(pattern: str) -> list[Path]:
 def index_archive(paths: list[Path], hosts: set[str] | None, cache_dir: Path | None = None,
                   window: Window | None = None,
                   key: Callable[[str], str] = normalize_url) -> dict[str, RecordLocation]:
-    """Lookup key -> location of the capture to replay, for records on ``hosts`` (all if None).
+    """Lookup key (``lookup_key`` of ``key``) -> location of the capture to replay, for records
+    on ``hosts`` (all if None).
 
     Without a window, the last capture in file order (a plain replay of one crawl's WARC).
     With ``cache_dir``, each file's responses are read from its cached index when the file's
@@ -98,8 +99,17 @@ def index_archive(paths: list[Path], hosts: set[str] | None, cache_dir: Path | N
     for path in paths:
         for capture in _file_responses(path, cache_dir):
             if hosts is None or (urlsplit(capture.url).hostname or "").lower() in hosts:
-                captures.setdefault(key(capture.url), []).append(capture)
+                captures.setdefault(lookup_key(key(capture.url)), []).append(capture)
     return {url: choose_capture(found, window).location for url, found in captures.items()}
+
+
+def lookup_key(url: str) -> str:
+    """The key without a trailing slash on its path: a feed may list ``/slug`` and the archive
+    hold ``/slug/`` (or the reverse); the site serves one page at both."""
+    parts = urlsplit(url)
+    if len(parts.path) > 1 and parts.path.endswith("/"):
+        return parts._replace(path=parts.path.rstrip("/") or "/").geturl()
+    return url
 
 
 def choose_capture(captures: list[Capture], window: Window | None) -> Capture:
@@ -228,7 +238,7 @@ class ReplayMiddleware:
         self._files.clear()
 
     def process_request(self, request: Request) -> Response:
-        location = self.index.get(self.key(request.url))
+        location = self.index.get(lookup_key(self.key(request.url)))
         if location is None:
             self.stats.inc_value("replay/miss")  # type: ignore[attr-defined]
             raise NotInArchive(f"{request.url} is not in the replayed archive ({len(self.paths)} WARC file(s))")

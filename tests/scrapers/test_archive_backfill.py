@@ -116,7 +116,10 @@ def test_replay_finds_archived_urls_with_tracking_parameters_serves_the_windows_
     # Archived with ?traffic_source=rss&utm_medium=rss, requested clean, as the spider requests it.
     response = middleware.process_request(Request(f"{AJ}/news/2026/11/20/grain-ships-leave-odesa"))
     assert response.status == 200 and b"Grain ships" in response.body
+    # Archived as /the-last-ferry/, listed without the slash (and the reverse would match too).
+    response = middleware.process_request(Request(f"{AJ}/features/2026/11/21/the-last-ferry"))
+    assert b"The last ferry" in response.body
     with pytest.raises(NotInArchive) as miss:
         middleware.process_request(Request(f"{AJ}/news/2026/11/20/never-archived"))
     assert miss.value.reason == NOT_IN_ARCHIVE
-    assert middleware.stats.values == {"replay/hit": 2, "replay/miss": 1}  # type: ignore[attr-defined]
+    assert middleware.stats.values == {"replay/hit": 3, "replay/miss": 1}  # type: ignore[attr-defined]
