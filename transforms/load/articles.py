@@ -32,7 +32,7 @@ from common.sql_files import read_statement
 from transforms.article import Article
 from transforms.fingerprint import BINS, FINGERPRINT_VERSION, NEAR_DUPLICATE_JACCARD, article_fingerprint
 from transforms.load.columns import ARTICLE_COLUMNS, article_problem, column_lists, copy_row
-from transforms.load.history import capture_rounds, place_older_captures
+from transforms.load.history import article_versions, capture_rounds, place_older_captures
 
 log = logging.getLogger(__name__)
 
@@ -109,12 +109,18 @@ def load_articles(cur: psycopg2.extensions.cursor, articles: list[Article], craw
             raise ArticleInvalid(f"{article.url[:300]}: {problem} (quarantine it with check_article, "
                                  "or fix the extraction)")
     rounds = capture_rounds(articles)
-    if len(rounds) > 1:  # the batch holds several captures of a URL: oldest first, each in its place
-        counts = LoadCounts()
-        for captures in rounds:
-            counts += _load_batch(cur, captures, crawl_run_id)
-        return counts
-    return _load_batch(cur, articles, crawl_run_id)
+    if len(rounds) == 1:
+        return _load_batch(cur, articles, crawl_run_id)
+    # The batch holds several contents of a URL: oldest first, each in its place. Counted per
+    # article, as one round would: new, updated (a version more), or unchanged.
+    urls = sorted({a.url for a in articles})
+    before = article_versions(cur, urls)
+    for captures in rounds:
+        _load_batch(cur, captures, crawl_run_id)
+    after = article_versions(cur, urls)
+    new = sum(1 for url in urls if url not in before)
+    updated = sum(1 for url in urls if url in before and after[url] != before[url])
+    return LoadCounts(new=new, updated=updated, unchanged=len(urls) - new - updated)
 
 
 def _load_batch(cur: psycopg2.extensions.cursor, articles: list[Article], crawl_run_id: str) -> LoadCounts:

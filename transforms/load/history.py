@@ -48,20 +48,31 @@ VERSION_COUNT_SQL = _statement("article_version_count")
 
 
 def capture_rounds(articles: list[Article]) -> list[list[Article]]:
-    """The batch in rounds holding each URL once, oldest captures first: the upsert takes one row
-    per URL, and a URL's older captures must be placed before its newer ones arrive."""
+    """The batch in rounds, oldest captures first, where a URL comes with several contents: the
+    upsert takes one row per URL, and its older contents must take their places before the newer
+    ones arrive. Captures of one content (an AMP and a canonical page) stay together in the first
+    round, where the upsert's own dedupe takes them."""
     by_url: dict[str, list[int]] = defaultdict(list)
     for i, article in enumerate(articles):
         by_url[article.url].append(i)
-    if all(len(found) == 1 for found in by_url.values()):
+    if all(len({articles[i].content_hash for i in found}) == 1 for found in by_url.values()):
         return [articles]
-    rounds: list[list[Article]] = []
+    rounds: list[list[Article]] = [[]]
     for found in by_url.values():
+        if len({articles[i].content_hash for i in found}) == 1:
+            rounds[0].extend(articles[i] for i in found)
+            continue
         for depth, i in enumerate(sorted(found, key=lambda i: (articles[i].fetched_at, i))):
             if depth == len(rounds):
                 rounds.append([])
             rounds[depth].append(articles[i])
     return rounds
+
+
+def article_versions(cur: psycopg2.extensions.cursor, urls: list[str]) -> dict[str, int]:
+    """URL -> version of those of ``urls`` in the warehouse: what a batch's counts compare."""
+    cur.execute("select url, version from core.articles where url = any(%s)", (urls,))
+    return dict(cur.fetchall())
 
 
 def place_older_captures(cur: psycopg2.extensions.cursor, crawl_run_id: str) -> int:
