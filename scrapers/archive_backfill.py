@@ -40,11 +40,12 @@ from zlib_ng import zlib_ng
 
 from common import archive_store
 from common.sources import Source
+from common.urls import article_url
 from common.warc_index import RecordHead, scan_records
 from common.warehouse import transaction
 from common.window import Window, parse_iso_utc
 from scrapers.crawl_run import CrawlOutcome, archive_path, record_run
-from scrapers.discovery import Discovered, article_url, in_window
+from scrapers.discovery import Discovered, in_window
 from scrapers.warc_capture import Capture
 
 log = logging.getLogger(__name__)

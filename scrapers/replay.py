@@ -33,10 +33,9 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord, ArcWarcRecordLoader
 from zlib_ng import zlib_ng
 
-from common.urls import normalize_url
+from common.urls import article_url, normalize_url
 from common.warc_index import RecordLocation, scan_records
 from common.window import Window, parse_iso_utc
-from scrapers.discovery import article_url
 from scrapers.size_guard import ResponseTooLarge
 from scrapers.warc_capture import ORIGINAL_DATE_FLAG
 
