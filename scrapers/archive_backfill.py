@@ -153,7 +153,12 @@ def scan_archive(path: Path, sources: list[Source], window: Window) -> ScanResul
         for host in source.domains:
             by_host.setdefault(host, []).append(source)
     result = ScanResult()
-    for head in scan_records(path):
+
+    def other_site(url: str) -> bool:
+        return (urlsplit(url).hostname or "").lower() not in by_host
+
+    # Other sites' records are listed and counted, their payloads passed over unread.
+    for head in scan_records(path, skip=other_site):
         result.records_scanned += 1
         if head.record_type != "response":
             continue
