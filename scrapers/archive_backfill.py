@@ -7,8 +7,9 @@ response record becomes a page of a configured source when its URL is on the sou
 its key (the spider's: normalize_url and the source's rewrites) passes the source's allow/deny
 patterns, and it can belong to the window: the date in its URL where the source writes one, and
 a capture no earlier than the window's start (an article captured before the window began was
-published before it too). The article's own date, known once extracted, has the last word
-(transforms/load/run.py drops articles dated outside the window).
+published before it too). The article's own date, known once extracted, has the last word: a
+run whose finish reason is ARCHIVE_BACKFILL loads only articles dated in its window
+(transforms/load/run.py), whichever task loads it.
 
 Each (file, source, window) becomes one run in ops.crawl_runs with a fixed id, so the same file
 backfilled again finds its run and changes nothing. The source's records are copied into a WARC
@@ -42,7 +43,7 @@ from common import archive_store
 from common.sources import Source
 from common.urls import article_url
 from common.warc_index import RecordHead, scan_records
-from common.warehouse import transaction
+from common.warehouse import ARCHIVE_BACKFILL, transaction
 from common.window import Window, parse_iso_utc
 from scrapers.crawl_run import CrawlOutcome, archive_path, record_run
 from scrapers.discovery import Discovered, in_window
@@ -53,7 +54,6 @@ log = logging.getLogger(__name__)
 WARC_SUFFIXES = (".warc.gz", ".warc")
 # Lines of a CC-NEWS warc.paths listing are paths relative to Common Crawl's data host.
 CC_DATA_BASE = "https://data.commoncrawl.org/"
-FINISH_REASON = "archive_backfill"
 # Run ids are derived from what the run covers, so the same work always has the same id.
 RUN_ID_NAMESPACE = uuid.UUID("6f1d3c1e-5a0b-4d39-9a44-0c2b7f1e8b14")
 
@@ -210,7 +210,7 @@ def record_source_run(source: Source, archive: str, path: Path, records: list[Se
              "backfill/pages_ok": pages, "news/pages_ok": pages,
              "backfill/not_ok": len(captures) - pages}
     record_run(run_id=run_id, source=source, window=window, dag_run_id=dag_run_id, started_at=started_at,
-               finished_at=datetime.now(UTC), finish_reason=FINISH_REASON,
+               finished_at=datetime.now(UTC), finish_reason=ARCHIVE_BACKFILL,
                outcome=CrawlOutcome("captured", None, pages, 0), warc_uri=destination, stats=stats,
                captures=captures)
     log.info("%s: %d records of %s copied to %s (run %s)", archive, len(captures), source.slug, destination, run_id)

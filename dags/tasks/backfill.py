@@ -87,7 +87,7 @@ def backfill_file(item: dict[str, Any], dag_run_id: str) -> dict[str, Any]:
                 if run.already_loaded:
                     totals["unchanged"] += _loaded_articles(run.crawl_run_id)
                     continue
-                result = extract_and_load(run.crawl_run_id, window=window)
+                result = extract_and_load(run.crawl_run_id)
                 totals["new"] += result.counts.new
                 totals["updated"] += result.counts.updated
                 totals["unchanged"] += result.counts.unchanged
