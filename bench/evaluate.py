@@ -42,6 +42,7 @@ from transforms.article import Article, Rejected
 from transforms.extract.extractor import ExtractionHints
 from transforms.extract.pool import ExtractionPool, PageJob
 from transforms.extract.trace import Removal, recording
+from transforms.normalize import WORD_RE
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +56,6 @@ UNDATED_FETCH_TIME = datetime(2030, 1, 1, tzinfo=UTC)
 METRICS = ("body_f1", "title_exact", "date", "authors", "pages_worse")
 # Metrics whose floor is a ceiling: the score must not be above it.
 CEILING_METRICS = frozenset({"pages_worse"})
-_WORD_RE = re.compile(r"\w+")
 SHINGLE_SIZE = 4
 
 
@@ -307,7 +307,7 @@ def cached_plain_trafilatura(cases: Sequence[Case], cache_dir: Path, workers: in
 
 def shingles(text: str) -> Counter[tuple[str, ...]]:
     """Word 4-gram counts of a text, words being ``\\w+`` runs."""
-    words = _WORD_RE.findall(text or "")
+    words = WORD_RE.findall(text or "")
     return Counter(tuple(words[i : i + SHINGLE_SIZE]) for i in range(len(words) - SHINGLE_SIZE + 1))
 
 
@@ -473,12 +473,12 @@ class Explanation:
             return self.result.reason
         words: Counter[str] = Counter()
         for line, rule in self.lost:
-            words[rule] += len(_WORD_RE.findall(line))
+            words[rule] += len(WORD_RE.findall(line))
         return words.most_common(1)[0][0] if words else "none (different text, no line lost)"
 
 
 def _line_key(text: str) -> str:
-    return " ".join(_WORD_RE.findall(text.casefold()))
+    return " ".join(WORD_RE.findall(text.casefold()))
 
 
 def explain_case(case: Case, baseline: Prediction | None = None) -> Explanation:

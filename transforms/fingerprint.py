@@ -17,10 +17,11 @@ same fingerprint on every machine and every run.
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
+
+from transforms.normalize import WORD_RE
 
 if TYPE_CHECKING:
     from transforms.article import Article
@@ -38,7 +39,6 @@ NEAR_DUPLICATE_JACCARD = 0.7
 
 _VALUE_BITS = 56  # a bin's value; the bits above carry the densification offset, all < 2**63
 _VALUE_MASK = (1 << _VALUE_BITS) - 1
-_WORD_RE = re.compile(r"\w+", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def article_fingerprint(article: Article) -> Fingerprint | None:
 
 def words(text: str) -> list[str]:
     """Lower-cased words, compatibility-normalized so typographic variants compare equal."""
-    return _WORD_RE.findall(unicodedata.normalize("NFKC", text).casefold())
+    return WORD_RE.findall(unicodedata.normalize("NFKC", text).casefold())
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:

@@ -20,6 +20,8 @@ _BLANK_LINES_RE = re.compile(r"\n{3,}")
 # counts alone (those scripts do not separate words with spaces).
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WORD_RE = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
+# Plain \w+ runs: the words lines and markup are matched by, and the metric's tokens.
+WORD_RE = re.compile(r"\w+")
 
 
 def remove_control_chars(text: str) -> str:
@@ -49,3 +51,8 @@ def content_hash(
         [title, description, body, list(authors)], ensure_ascii=False, separators=(",", ":")
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def word_key(text: str) -> str:
+    """A text's \\w+ words, case-folded and space-joined: how lines are matched to markup."""
+    return " ".join(WORD_RE.findall(text)).casefold()

@@ -6,11 +6,9 @@ a repost's source line).
 from __future__ import annotations
 
 import copy
-import functools
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -18,11 +16,11 @@ import lxml.etree
 import lxml.html
 from trafilatura import bare_extraction
 
-from transforms.extract.boilerplate import drop_furniture
-from transforms.extract.page import PageData, compact, fold, word_key
+from transforms.extract.page import PageData, is_inside
 from transforms.extract.safety_net import looks_short, widened
-from transforms.extract.trace import note, removed_by
-from transforms.normalize import clean_text, word_count
+from transforms.extract.trace import note
+from transforms.extract.tree_rules import DEFAULT_PRUNE_XPATHS, pruned_tree
+from transforms.normalize import clean_text, word_count, word_key
 
 logger = logging.getLogger(__name__)
 
@@ -33,149 +31,6 @@ logger = logging.getLogger(__name__)
 # run only gives back sentences precision dropped inside the article (``interior_lines``).
 RECALL_RETRY_BELOW_WORDS = 150
 RECALL_PREFERRED_RATIO = 2
-
-# Pruned on every site: WordPress comment forms and comment lists leak into the body of
-# reposts otherwise (see ../shared/seed/); per-site XPaths come from the source config.
-DEFAULT_PRUNE_XPATHS = (
-    '//*[@id="respond"]',
-    '//*[@id="comments"]',
-    '//form[contains(concat(" ", normalize-space(@class), " "), " comment-form ")]',
-    '//*[contains(concat(" ", normalize-space(@class), " "), " comment-respond ")]',
-)
-
-# Lines of a comment form that survive as text when the form is not marked up as one.
-COMMENT_FORM_LINE_RE = re.compile(
-    r"^(?:your email address will not be published\b.*"
-    r"|required fields are marked\b.*"
-    r"|save my name, email,? and website\b.*"
-    r"|cancel reply|post comment|submit comment"
-    r"|you must be logged in to post a comment\.?"
-    # comment-system prompts (hosted comment widgets render them inside the article container)
-    r"|you must confirm your public display name before commenting"
-    r"|please logout and then login again, you will then be prompted to enter your display name\.?)$",
-    re.IGNORECASE,
-)
-# A comment-section heading: it and everything after it is not article text.
-COMMENT_HEADING_RE = re.compile(
-    r"^(?:leave a (?:reply|comment)|post a comment|add a comment|join the discussion)\b.{0,40}$",
-    re.IGNORECASE,
-)
-# A repost's attribution line, moved out of the body into ``original_source``.
-ORIGINAL_SOURCE_RE = re.compile(
-    r"^(?:original(?:ly)?\s+(?:source|published\s+(?:on|at|by|in))|source|via|quelle|fuente|fonte|źródło)\s*[:：]\s*"
-    r"(?P<source>\S.{0,150}?)\.?$",
-    re.IGNORECASE,
-)
-
-# Site names shorter than this ("bbc" is the shortest we know) match too much by prefix.
-MIN_SITE_NAME_CHARS = 3
-
-@functools.lru_cache(maxsize=512)
-def compiled_xpath(expression: str) -> lxml.etree.XPath:
-    """A compiled XPath; sources reuse the same few expressions on every page."""
-    return lxml.etree.XPath(expression)
-
-
-def pruned_tree(tree: lxml.html.HtmlElement, xpaths: Iterable[str]) -> lxml.html.HtmlElement:
-    """The tree without the elements the XPaths select and without the furniture
-    ``shape_furniture`` finds (their tail text kept): a copy when there is something to prune,
-    else the tree itself (most pages have no comment form, and copying a page costs as much
-    as reading it)."""
-    expressions = [compiled_xpath(expression) for expression in xpaths]
-    if shape_furniture(tree) == ([], []) and not any(
-        _prunable(element) for expression in expressions for element in expression(tree)
-    ):
-        return tree
-    pruned = copy.deepcopy(tree)
-    dropped, unwrapped = shape_furniture(pruned)
-    for wrapper in unwrapped:
-        wrapper.drop_tag()  # the wrapper goes, what it holds stays in its place
-    for element in [e for expression in expressions for e in expression(pruned)] + dropped:
-        if _prunable(element):
-            element.drop_tree()
-    return pruned
-
-
-def shape_furniture(tree: lxml.html.HtmlElement) -> tuple[list[lxml.html.HtmlElement], list[lxml.html.HtmlElement]]:
-    """Elements to drop (teaser cards' text inside links, hover cards) and wrappers to unwrap
-    (around embedded posts), found in one walk over the page's links, images and quotes."""
-    dropped: list[lxml.html.HtmlElement] = []
-    unwrapped: list[lxml.html.HtmlElement] = []
-    for element in tree.iter("a", "img", "blockquote"):
-        if element.tag == "a":
-            if len(element) and element.get("href") is not None:
-                dropped.extend(element.iter(*_TEASER_TEXT_TAGS))
-        elif element.tag == "img":
-            card = _hover_card_of(element)
-            if card is not None and not any(card is c or _is_inside(card, c) for c in dropped):
-                dropped.append(card)
-        else:
-            unwrapped.extend(w for w in _social_embed_wrappers(element) if not any(w is u for u in unwrapped))
-    return dropped, unwrapped
-
-
-# A paragraph or heading inside a link is a teaser card's excerpt or title
-# ("<a href><h3>..</h3><p>..</p></a>"), never the story's text: the story's paragraphs hold
-# links, links do not hold them (an <a> without href is a jump target and holds anything).
-_TEASER_TEXT_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6")
-
-
-# An embedded post (a tweet, an Instagram post) is a quotation the story shows. Its wrapper
-# is often named for the network ("social-media-embed"), and trafilatura discards anything
-# classed "social" as a share bar, the quoted post with it. The wrapper is unwrapped, so the
-# post stands where the story put it, as on pages that embed it bare.
-SOCIAL_EMBED_CLASSES = ("twitter-tweet", "instagram-media", "tiktok-embed", "bluesky-embed")
-SOCIAL_EMBED_WRAPPER_LEVELS = 2
-
-
-def _social_embed_wrappers(quote: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """The elements classed "social" around ``quote`` where it is an embedded post."""
-    classes = quote.get("class") or ""
-    if not any(name in classes for name in SOCIAL_EMBED_CLASSES):
-        return []
-    return [
-        ancestor
-        for ancestor in list(quote.iterancestors())[:SOCIAL_EMBED_WRAPPER_LEVELS]
-        if "social" in (ancestor.get("class") or "").lower() and ancestor.getparent() is not None
-    ]
-
-
-# A hover card: the box a site shows when the pointer rests on a linked name in the text (a
-# photo, the full name, links to the person's latest stories, "MORE"), written into the
-# paragraph as an inline element and hidden by the stylesheet. trafilatura reads it as words
-# of the sentence ("... Rep. Jane DoeJane DoeSenate passes bill | Hearing set MORE (D-Minn.)").
-# Inside a paragraph, an inline element holding an image and several links that make up
-# nearly all its text is one; the story's own inline text is never laid out like that.
-_INLINE_TAGS = frozenset(
-    {"span", "a", "em", "strong", "b", "i", "u", "small", "sup", "sub", "abbr", "cite", "q", "mark", "font", "bdi"}
-)
-HOVER_CARD_MIN_LINKS = 2
-HOVER_CARD_MIN_LINK_SHARE = 0.8
-
-
-def _hover_card_of(image: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
-    """The nearest inline ancestor of ``image`` inside a <p> that holds several links, if it
-    is made of links; None where the image is not inline in a paragraph."""
-    card = None
-    for ancestor in image.iterancestors():
-        if ancestor.tag == "p":
-            break
-        if ancestor.tag not in _INLINE_TAGS:
-            return None
-        if card is None and sum(1 for a in ancestor.iter("a") if a.text_content().strip()) >= HOVER_CARD_MIN_LINKS:
-            card = ancestor
-    else:
-        return None  # no paragraph around it
-    if card is None:
-        return None
-    text = len(_norm(card.text_content())) or 1
-    linked = sum(len(_norm(a.text_content())) for a in card.iter("a"))
-    return card if linked >= HOVER_CARD_MIN_LINK_SHARE * text else None
-
-
-def _prunable(element: Any) -> bool:
-    return isinstance(element, lxml.html.HtmlElement) and element.getparent() is not None
-
 
 def run_trafilatura(
     tree: lxml.html.HtmlElement, page: PageData, prune_xpaths: tuple[str, ...], fetched_at: datetime
@@ -200,9 +55,9 @@ def run_trafilatura(
     wider = widened(document.text, default.text) if default is not None and default.text else None
     if wider is None:
         return document
-    kept = {_norm(line) for line in wider.split("\n")}
+    kept = {word_key(line) for line in wider.split("\n")}
     note("safety_net (trafilatura's default run kept far more)",
-         [line for line in document.text.split("\n") if line.strip() and _norm(line) not in kept])
+         [line for line in document.text.split("\n") if line.strip() and word_key(line) not in kept])
     logger.debug("%s: body of %d words replaced by trafilatura's default run (%d words)",
                  page.url, word_count(document.text), word_count(wider))
     document.text = wider
@@ -293,14 +148,14 @@ def article_container(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlE
 def _elements_holding_lines(tree: lxml.html.HtmlElement, text: str) -> list[lxml.html.HtmlElement]:
     """The line elements (paragraphs, list items, quotes, subheadings) whose text is a line of
     ``text`` long enough to locate, in page order."""
-    lines = {n for n in (_norm(line) for line in text.split("\n")) if len(n) >= CHUNK_MATCH_MIN_CHARS}
+    lines = {n for n in (word_key(line) for line in text.split("\n")) if len(n) >= CHUNK_MATCH_MIN_CHARS}
     return [e for e in tree.iter(*_LINE_TAGS) if _normalized_in(e.text_content(), lines)]
 
 
 def _normalized_in(raw: str, lines: set[str]) -> bool:
-    """``_norm(raw) in lines``, where every line is CHUNK_MATCH_MIN_CHARS or longer: a text too
+    """``word_key(raw) in lines``, where every line is CHUNK_MATCH_MIN_CHARS or longer: a text too
     short to normalize to that (case folding at most triples a character) is not normalized."""
-    return 3 * len(raw) >= CHUNK_MATCH_MIN_CHARS and _norm(raw) in lines
+    return 3 * len(raw) >= CHUNK_MATCH_MIN_CHARS and word_key(raw) in lines
 
 
 def _first_headline(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
@@ -319,12 +174,12 @@ def own_article(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement
     own = holders[0] if holders else None
     if own is None or any(holder is not own for holder in holders):
         return None
-    if not any(a is not own and not _is_inside(a, own) and not _is_inside(own, a) for a in articles):
+    if not any(a is not own and not is_inside(a, own) and not is_inside(own, a) for a in articles):
         return None
     # It must hold the page's headline (its first <h1>): precision may have come back with a
     # fragment of another article, whose text is no reason to leave the story out.
     headline = _first_headline(tree)
-    return own if headline is not None and _is_inside(headline, own) else None
+    return own if headline is not None and is_inside(headline, own) else None
 
 
 # The page's <h1> heads the article: where the extractor took the page's header with the
@@ -346,16 +201,16 @@ def from_headline(tree: lxml.html.HtmlElement, text: str) -> str:
     if heading is None:
         return text
     lines = text.split("\n")
-    wanted = _norm(heading.text_content())
-    index = next((i for i, line in enumerate(lines[:HEADLINE_WITHIN_LINES]) if _norm(line) == wanted), None)
+    wanted = word_key(heading.text_content())
+    index = next((i for i, line in enumerate(lines[:HEADLINE_WITHIN_LINES]) if word_key(line) == wanted), None)
     if index is None:
         return text
     above: set[str] = set()
     for element in tree.iter("h1", *_LINE_TAGS):
         if element is heading:
             break
-        above.add(_norm(element.text_content()))
-    before = [_norm(line) for line in lines[:index]]
+        above.add(word_key(element.text_content()))
+    before = [word_key(line) for line in lines[:index]]
     if not all(line in above for line in before if line):
         return text
     note("above_headline", [line for line in lines[: index + 1] if line.strip()])
@@ -402,7 +257,7 @@ def interior_lines(precise: str, recalled: str) -> str:
     """``precise`` with the lines ``recalled`` has between two of its lines put back."""
     kept = [line for line in precise.split("\n") if line.strip()]
     wider = [line for line in recalled.split("\n") if line.strip()]
-    pairs = _aligned_pairs([_norm(line) for line in kept], [_norm(line) for line in wider])
+    pairs = _aligned_pairs([word_key(line) for line in kept], [word_key(line) for line in wider])
     if len(pairs) < 2 or len(pairs) < INTERIOR_MIN_ALIGNED * len(kept):
         return precise
     lines = kept[: pairs[0][0]]
@@ -415,13 +270,13 @@ def interior_lines(precise: str, recalled: str) -> str:
 
 def _may_hold_dropped_sentences(container: lxml.html.HtmlElement, precise: str) -> bool:
     """Whether the container has a sentence-shaped block of text that ``precise`` lacks."""
-    kept = {_norm(line) for line in precise.split("\n")}
+    kept = {word_key(line) for line in precise.split("\n")}
     for element in container.iter(lxml.etree.Element):
         own = (element.text or "").strip()
         if element.tag in _LINE_TAGS or len(own.split()) >= INTERIOR_MIN_WORDS:
             raw = " ".join(element.text_content().split())
             # Cheapest tests first: most blocks are not sentence-shaped, or are kept.
-            if _SENTENCE_END_RE.search(raw) and _norm(raw) not in kept and is_sentence(raw):
+            if _SENTENCE_END_RE.search(raw) and word_key(raw) not in kept and is_sentence(raw):
                 return True
     return False
 
@@ -478,19 +333,8 @@ CHUNK_KEEP_LINES = 0.95
 _NOT_BODY_TAGS = frozenset({"aside", "footer", "nav", "header"})
 
 
-_WORD_RE = re.compile(r"\w+")
-
-
-def _norm(text: str) -> str:
-    return " ".join(_WORD_RE.findall(text)).casefold()
-
-
 def _signature(element: lxml.html.HtmlElement) -> tuple[str, tuple[str, ...]]:
     return element.tag, tuple(sorted((element.get("class") or "").split()))
-
-
-def _is_inside(element: lxml.html.HtmlElement, container: lxml.html.HtmlElement) -> bool:
-    return any(ancestor is container for ancestor in element.iterancestors())
 
 
 def _levels_to_common_ancestor(first: lxml.html.HtmlElement, other: lxml.html.HtmlElement) -> int:
@@ -506,8 +350,8 @@ def _enclosing_article(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement 
 
 
 def _link_share(element: lxml.html.HtmlElement) -> float:
-    text = len(_norm(element.text_content())) or 1
-    return sum(len(_norm(a.text_content())) for a in element.iter("a")) / text
+    text = len(word_key(element.text_content())) or 1
+    return sum(len(word_key(a.text_content())) for a in element.iter("a")) / text
 
 
 def merged_chunks(pruned: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement | None:
@@ -516,8 +360,8 @@ def merged_chunks(pruned: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlEle
     The chunks are found on ``pruned`` itself, which is left as it is; only a page that has
     chunks to merge is copied (most have none).
     """
-    returned = {n for n in (_norm(line) for line in text.split("\n")) if len(n) >= CHUNK_MATCH_MIN_CHARS}
-    matched = [p for p in pruned.iter("p") if _norm(p.text_content()) in returned]
+    returned = {n for n in (word_key(line) for line in text.split("\n")) if len(n) >= CHUNK_MATCH_MIN_CHARS}
+    matched = [p for p in pruned.iter("p") if word_key(p.text_content()) in returned]
     candidates = _chunk_candidates(matched)
     alike = _by_signature(pruned, {c.tag for c in candidates})
     for first in candidates:
@@ -526,7 +370,7 @@ def merged_chunks(pruned: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlEle
             # The text goes into the innermost container holding the returned paragraphs: that
             # is the element trafilatura reads, and a chunk wrapper may hold its own copy of
             # it ("article--content" around "articleBody"), which would be read no further.
-            inner = next((c for c in candidates if c is first or _is_inside(c, first)), first)
+            inner = next((c for c in candidates if c is first or is_inside(c, first)), first)
             return _merged_copy(pruned, inner, further)
     return None
 
@@ -589,14 +433,14 @@ def _further_chunks(
     for other in alike:
         if other is first:
             continue
-        if _is_inside(other, first) or _is_inside(first, other) or _enclosing_article(other) is not article:
+        if is_inside(other, first) or is_inside(first, other) or _enclosing_article(other) is not article:
             continue
         if any(a.tag in _NOT_BODY_TAGS for a in other.iterancestors()):
             continue
         if _levels_to_common_ancestor(first, other) > CHUNK_MAX_COMMON_ANCESTOR_LEVELS:
             continue
         new_words = sum(
-            len(n.split()) for n in (_norm(p.text_content()) for p in other.iter("p")) if n not in returned
+            len(n.split()) for n in (word_key(p.text_content()) for p in other.iter("p")) if n not in returned
         )
         if new_words >= CHUNK_MIN_NEW_WORDS and _link_share(other) < CHUNK_MAX_LINK_SHARE:
             further.append(other)
@@ -605,8 +449,8 @@ def _further_chunks(
 
 def _keeps_lines(before: str, after: str) -> bool:
     """True when ``after`` still holds nearly every line of ``before``."""
-    lines = [n for n in (_norm(line) for line in before.split("\n")) if n]
-    kept_text = _norm(after)
+    lines = [n for n in (word_key(line) for line in before.split("\n")) if n]
+    kept_text = word_key(after)
     return sum(line in kept_text for line in lines) >= CHUNK_KEEP_LINES * len(lines)
 
 
@@ -632,93 +476,6 @@ def _trafilatura_document(
     )
 
 
-def body_lines(
-    text: str,
-    repeats: Iterable[str | None],
-    site_names: set[str],
-    lede: str | None = None,
-    authors: Iterable[str] = (),
-    linked_items: frozenset[str] = frozenset(),
-) -> tuple[list[str], str | None]:
-    """Clean body paragraphs, and the original source a repost's last line names.
-
-    ``repeats`` (the headline) are dropped from the top, where extractors repeat them from
-    the page header; ``lede``, the standfirst shown above the body, leads it when missing.
-    A source line naming the site itself ("Source: Al Jazeera and news agencies" on Al
-    Jazeera) is attribution, not syndication: it leaves the body but names no original.
-    """
-    lines = [line for line in (clean_text(raw) for raw in text.split("\n")) if line]
-    lines = removed_by("link_list", lines, drop_link_lists(lines, linked_items))
-    lines = removed_by("leading_repeat", lines, _drop_leading_repeats(lines, repeats))
-    if lede and _norm(lede) not in _norm("\n".join(lines[:3])):
-        lines.insert(0, lede)
-    title = next((r for r in repeats if r), "")
-    # The comment form goes first: furniture at the end of the story sits above it.
-    lines = removed_by("comment_form", lines, _drop_comment_form(lines))
-    lines = drop_furniture(lines, title, authors, site_names)
-    original_source = None
-    if lines and (match := ORIGINAL_SOURCE_RE.match(lines[-1])):
-        named = match.group("source").strip()
-        original_source = None if _names_site(named, site_names) else named
-        lines = removed_by("original_source_line", lines, _drop_comment_form(lines[:-1]))
-    return lines, original_source
-
-
-# A list whose every item is mostly a link is a list of other pages ("More stories", topic
-# lists, "Read next" boxes), not article text; article lists (facts, steps, quotes) are text
-# with an occasional link. One item alone may be a single recommended source: two at least.
-LINK_LIST_MIN_ITEMS = 2
-_LIST_ITEM_PREFIX = "- "
-
-
-def drop_link_lists(lines: list[str], linked_items: frozenset[str]) -> list[str]:
-    """``lines`` without runs of list items that are all links to other pages in the markup."""
-    kept: list[str] = []
-    index = 0
-    while index < len(lines):
-        end = index
-        while end < len(lines) and lines[end].startswith(_LIST_ITEM_PREFIX):
-            end += 1
-        if end == index:
-            kept.append(lines[index])
-            index += 1
-            continue
-        run = lines[index:end]
-        is_link_list = len(run) >= LINK_LIST_MIN_ITEMS and all(
-            word_key(line[len(_LIST_ITEM_PREFIX) :]) in linked_items for line in run
-        )
-        if not is_link_list:
-            kept.extend(run)
-        index = end
-    return kept
-
-
-def _names_site(text: str, site_names: set[str]) -> bool:
-    """True when ``text`` starts with one of the site's own names."""
-    compacted = compact(text)
-    return any(compacted.startswith(name) for name in site_names if len(name) >= MIN_SITE_NAME_CHARS)
-
-
-def _drop_leading_repeats(lines: list[str], repeats: Iterable[str | None]) -> list[str]:
-    """Lines without a leading title/standfirst that the extractor repeated from the header."""
-    seen = {fold(r) for r in repeats if r}
-    start = 0
-    while start < min(len(lines), len(seen)) and fold(lines[start]) in seen:
-        start += 1
-    return lines[start:]
-
-
-def _drop_comment_form(lines: list[str]) -> list[str]:
-    """Lines up to a comment-section heading, without comment-form boilerplate."""
-    kept: list[str] = []
-    for line in lines:
-        if COMMENT_HEADING_RE.match(line):
-            break
-        if not COMMENT_FORM_LINE_RE.match(line):
-            kept.append(line)
-    return kept
-
-
 # A standfirst shorter than this (in normalized characters) is too generic to look for.
 LEDE_MIN_CHARS = 40
 # The element showing the standfirst may hold a little more than the meta description.
@@ -741,15 +498,15 @@ def visible_lede(tree: lxml.html.HtmlElement, description: str | None, text: str
     outside the container trafilatura reads. Only a visible element whose text is the
     description, placed before the body's first paragraph, counts.
     """
-    wanted = _norm(description or "")
-    if len(wanted) < LEDE_MIN_CHARS or wanted in _norm(text):
+    wanted = word_key(description or "")
+    if len(wanted) < LEDE_MIN_CHARS or wanted in word_key(text):
         return None
     stem = wanted.rsplit(" ", 1)[0]  # meta descriptions are often cut mid-word
-    first_line = next((n for n in (_norm(line) for line in text.split("\n")) if len(n) >= LEDE_MIN_CHARS), None)
+    first_line = next((n for n in (word_key(line) for line in text.split("\n")) if len(n) >= LEDE_MIN_CHARS), None)
     body = tree.find("body")
     if body is None or first_line is None:
         return None
-    if stem not in _norm("".join(_RENDERED_TEXT(body))):
+    if stem not in word_key("".join(_RENDERED_TEXT(body))):
         return None  # not shown at all: the usual case, settled without visiting each element
     found: lxml.html.HtmlElement | None = None
     for element in body.iter(lxml.etree.Element):
@@ -757,12 +514,12 @@ def visible_lede(tree: lxml.html.HtmlElement, description: str | None, text: str
             continue
         raw = element.text_content()
         if found is None:
-            if _norm_starts_with(raw, stem) and len(_norm(raw)) <= LEDE_MAX_GROWTH * len(wanted):
+            if _norm_starts_with(raw, stem) and len(word_key(raw)) <= LEDE_MAX_GROWTH * len(wanted):
                 if not any(a.tag in _HIDDEN_TAGS for a in element.iterancestors()):
                     found = element
         elif (element.tag == "p" or len(raw) <= LEDE_CONTAINER_MAX_RAW * len(first_line)) and (
-            first_line in (own := _norm(raw))
-        ) and not _is_inside(element, found):
+            first_line in (own := word_key(raw))
+        ) and not is_inside(element, found):
             if len(own) < 2 * len(first_line) or element.tag == "p":
                 return None if _is_dek_or_caption(found) else clean_text(" ".join(found.text_content().split()))
     return None
@@ -776,14 +533,14 @@ LEDE_CONTAINER_MAX_RAW = 4
 
 
 def _norm_starts_with(raw: str, prefix: str) -> bool:
-    """``_norm(raw).startswith(prefix)``, reading only as much of ``raw`` as it takes."""
+    """``word_key(raw).startswith(prefix)``, reading only as much of ``raw`` as it takes."""
     reach = 2 * len(prefix) + 64
     if len(raw) <= reach:
-        return _norm(raw).startswith(prefix)
-    head = _norm(raw[:reach]).rpartition(" ")[0]  # the last word may be cut: left out
+        return word_key(raw).startswith(prefix)
+    head = word_key(raw[:reach]).rpartition(" ")[0]  # the last word may be cut: left out
     if len(head) >= len(prefix):
         return head.startswith(prefix)
-    return _norm(raw).startswith(prefix)
+    return word_key(raw).startswith(prefix)
 
 
 def _is_dek_or_caption(element: lxml.html.HtmlElement) -> bool:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import codecs
 import logging
-import re
 
 import charset_normalizer
 from w3lib.encoding import (
@@ -24,6 +23,8 @@ from w3lib.encoding import (
     read_bom,
     resolve_encoding,
 )
+
+from transforms.normalize import WORD_RE
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +51,6 @@ MOJIBAKE_MIN_WORDS = 5
 # reading is judged to be mojibake; real Western European text stays far below half.
 MOJIBAKE_WORD_SHARE = 0.5
 
-_WORD_RE = re.compile(r"\w+")
 
 
 def decode_html(body: bytes, content_type: str | None) -> str:
@@ -119,7 +119,7 @@ def _looks_misdeclared(text: str, encoding: str) -> bool:
     """
     if encoding not in _PERMISSIVE_ENCODINGS:
         return False
-    non_ascii_words = [w for w in _WORD_RE.findall(text) if not w.isascii()]
+    non_ascii_words = [w for w in WORD_RE.findall(text) if not w.isascii()]
     if len(non_ascii_words) < MOJIBAKE_MIN_WORDS:
         return False
     garbled = sum(1 for w in non_ascii_words if len(w) >= 4 and not any(c.isascii() for c in w))

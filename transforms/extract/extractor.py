@@ -27,10 +27,11 @@ import trafilatura
 
 from common.urls import normalize_url
 from transforms.article import Article, Rejected
-from transforms.extract.body import body_lines, compiled_xpath, run_trafilatura, visible_lede
+from transforms.extract.body import run_trafilatura, visible_lede
 from transforms.extract.bylines import find_authors
 from transforms.extract.dates import as_utc, find_dates
 from transforms.extract.language import find_language
+from transforms.extract.line_rules import body_lines
 from transforms.extract.metadata import (
     find_canonical_url,
     find_description,
@@ -41,6 +42,7 @@ from transforms.extract.metadata import (
 )
 from transforms.extract.not_article import MIN_BODY_WORDS, reject_by_content, reject_by_markup
 from transforms.extract.page import PageData, nests_deeper_than, parse_html, read_page, site_names
+from transforms.extract.tree_rules import compiled_xpath
 from transforms.normalize import content_hash, remove_control_chars, word_count
 
 logger = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.etree
 import lxml.html
 
-from transforms.normalize import clean_text, remove_control_chars
+from transforms.normalize import clean_text, remove_control_chars, word_key
 
 logger = logging.getLogger(__name__)
 
@@ -162,12 +162,6 @@ def read_page(tree: lxml.html.HtmlElement, url: str) -> PageData:
 LINKED_ITEM_MIN_LINK_SHARE = 0.3
 
 
-_WORD_RE = re.compile(r"\w+")
-
-
-def word_key(text: str) -> str:
-    """A text's \\w+ words, case-folded and space-joined: how lines are matched to markup."""
-    return " ".join(_WORD_RE.findall(text)).casefold()
 
 
 def _linked_list_items(tree: lxml.html.HtmlElement) -> frozenset[str]:
@@ -392,3 +386,8 @@ def og_type(page: PageData) -> str:
 def has_article_markup(page: PageData) -> bool:
     """True when the page declares itself an article in JSON-LD or Open Graph."""
     return page.article is not None or og_type(page) == "article" or bool(page.meta.get("article:published_time"))
+
+
+def is_inside(element: lxml.html.HtmlElement, container: lxml.html.HtmlElement) -> bool:
+    """True when ``container`` is one of ``element``'s ancestors."""
+    return any(ancestor is container for ancestor in element.iterancestors())

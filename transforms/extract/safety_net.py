@@ -27,7 +27,7 @@ from collections import Counter
 import lxml.etree
 import lxml.html
 
-from transforms.normalize import word_count
+from transforms.normalize import WORD_RE, word_count
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,6 @@ PREFER_MIN_EXTRA_WORDS = 120
 # A line of running text: this many words or more (a heading or a label is shorter).
 RUNNING_LINE_MIN_WORDS = 6
 _BULLET_RE = re.compile(r"^\s*(?:[-•*]|\d+[.)])\s+")
-_WORDS_RE = re.compile(r"\w+")
 
 
 def looks_short(tree: lxml.html.HtmlElement, text: str) -> bool:
@@ -72,7 +71,7 @@ def _outside_story(element: lxml.html.HtmlElement) -> bool:
 
 
 def _key(line: str) -> str:
-    return " ".join(_WORDS_RE.findall(_BULLET_RE.sub("", line).casefold()))
+    return " ".join(WORD_RE.findall(_BULLET_RE.sub("", line).casefold()))
 
 
 def _running_words(key: str) -> int:

@@ -7,15 +7,8 @@ from __future__ import annotations
 
 from tests.fixtures.harbour_story import SENTENCES, extracted
 from transforms.article import Article
-from transforms.extract.body import (
-    article_container,
-    body_lines,
-    drop_link_lists,
-    interior_lines,
-    is_sentence,
-    merged_chunks,
-)
-from transforms.extract.boilerplate import drop_furniture
+from transforms.extract.body import article_container, interior_lines, is_sentence, merged_chunks
+from transforms.extract.line_rules import body_lines, drop_furniture, drop_link_lists
 from transforms.extract.page import parse_html
 
 URL = "https://news.example/2026/03/04/harbour-story"

@@ -7,7 +7,7 @@ real page. Each rule has a case it drops and a sentence of a story it must keep.
 
 from __future__ import annotations
 
-from transforms.extract.boilerplate import drop_furniture
+from transforms.extract.line_rules import drop_furniture
 
 TITLE = "Harbour works: The breakwater will be rebuilt before winter"
 STORY = [

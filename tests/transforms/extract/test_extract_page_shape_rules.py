@@ -7,9 +7,10 @@ Pages are written here in the shapes sites use; none is copied from a real site.
 from __future__ import annotations
 
 from tests.fixtures.harbour_story import SENTENCES, extracted
-from transforms.extract.body import DEFAULT_PRUNE_XPATHS, from_headline, own_article, pruned_tree, shape_furniture
-from transforms.extract.boilerplate import drop_furniture
+from transforms.extract.body import from_headline, own_article
+from transforms.extract.line_rules import drop_furniture
 from transforms.extract.page import parse_html
+from transforms.extract.tree_rules import DEFAULT_PRUNE_XPATHS, pruned_tree, shape_furniture
 
 URL = "https://news.example/2026/03/04/harbour-story"
 TITLE = "Breakwater to be rebuilt"

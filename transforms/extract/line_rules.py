@@ -1,4 +1,10 @@
-"""Lines of page furniture that survive text extraction, and the rules that drop them.
+"""Line rules: the lines of trafilatura's text that are page furniture, and the rules that drop them.
+
+``body_lines`` is the entry: link lists, the headline repeated at the top, the comment form,
+the furniture below, and a repost's closing attribution (moved into ``original_source``).
+Rules on the page's markup before trafilatura are in ``tree_rules``; whether a page is an
+article at all is decided in ``not_article``.
+
 
 trafilatura keeps whatever sits inside the article container: "Read more:" links to other
 stories, photo credits, the byline and dateline repeated above the text, newsletter and
@@ -13,8 +19,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from transforms.extract.page import compact
+from transforms.extract.page import compact, fold
 from transforms.extract.trace import removed_by
+from transforms.normalize import WORD_RE, clean_text, word_key
 
 # A line that is only a label of page furniture ("Advertisement", "Read more", "Comments").
 FURNITURE_LINE_RE = re.compile(
@@ -183,15 +190,8 @@ SIGNOFF_ANYWHERE_RE = re.compile(
     re.IGNORECASE,
 )
 SIGNOFF_MAX_WORDS = 60
-_WORD_RE = re.compile(r"\w+")
-
-
 def _words(text: str) -> list[str]:
-    return _WORD_RE.findall(text)
-
-
-def _norm(text: str) -> str:
-    return " ".join(_words(text)).casefold()
+    return WORD_RE.findall(text)
 
 
 def drop_furniture(
@@ -270,18 +270,18 @@ def _drop_headline_repeats(lines: list[str], title: str) -> list[str]:
     Pages repeat the headline in a sticky header, a share box or the print view's footer;
     the story itself never has the whole headline alone as a paragraph.
     """
-    headline = _norm(title)
+    headline = word_key(title)
     if not headline:
         return lines
     parts = {
-        part for part in (_norm(p) for p in _HEADLINE_SPLIT_RE.split(title))
+        part for part in (word_key(p) for p in _HEADLINE_SPLIT_RE.split(title))
         if len(part.split()) >= HEADLINE_PART_MIN_WORDS
     }
-    kept = lines[1:] if lines and _norm(lines[0]) in parts | {headline} else lines[:]
+    kept = lines[1:] if lines and word_key(lines[0]) in parts | {headline} else lines[:]
     # A line shorter than the headline, or much longer, cannot be it: most lines are not
     # normalized to compare.
     longest = 2 * len(title) + HEADLINE_EXTRA_CHARS
-    return [line for line in kept if not (len(headline) <= len(line) <= longest and _norm(line) == headline)]
+    return [line for line in kept if not (len(headline) <= len(line) <= longest and word_key(line) == headline)]
 
 
 def _drop_labels_and_credits(lines: list[str]) -> list[str]:
@@ -365,7 +365,7 @@ def _drop_top_furniture(lines: list[str], title: str, authors: tuple[str, ...]) 
     and a "Stand:" dateline above the standfirst leave the byline below it still at the top.
     """
     kept: list[str] = []
-    headline = _norm(title)
+    headline = word_key(title)
     for index, line in enumerate(lines):
         if len(kept) >= TOP_LINES:
             return kept + lines[index:]
@@ -379,7 +379,7 @@ def _drop_top_furniture(lines: list[str], title: str, authors: tuple[str, ...]) 
 def _is_top_furniture(line: str, headline: str, authors: tuple[str, ...]) -> bool:
     # A line far longer than the headline is not normalized to compare (most lines).
     if headline and len(headline) <= len(line) <= 2 * (len(headline) + HEADLINE_EXTRA_CHARS):
-        normalized = _norm(line)
+        normalized = word_key(line)
         if normalized == headline or (
             headline in normalized
             and len(normalized) <= len(headline) + HEADLINE_EXTRA_CHARS
@@ -420,9 +420,9 @@ def _is_byline(line: str, authors: tuple[str, ...]) -> bool:
     max_words = 4 * len(authors) + 4
     if not authors or len(line) > BYLINE_MAX_CHARS_PER_WORD * max_words:
         return False
-    rest = f" {_norm(BYLINE_LEAD_RE.sub('', line))} "
+    rest = f" {word_key(BYLINE_LEAD_RE.sub('', line))} "
     named = False
-    for name in sorted((_norm(a) for a in authors), key=len, reverse=True):
+    for name in sorted((word_key(a) for a in authors), key=len, reverse=True):
         if name and f" {name} " in rest:
             rest, named = rest.replace(f" {name} ", "  "), True
     if not named:
@@ -496,3 +496,118 @@ def _is_signoff(line: str) -> bool:
     return (SIGNOFF_RE.match(line) is not None or SIGNOFF_ANYWHERE_RE.search(line) is not None) and len(
         _words(line)
     ) <= SIGNOFF_MAX_WORDS
+
+
+# Lines of a comment form that survive as text when the form is not marked up as one.
+COMMENT_FORM_LINE_RE = re.compile(
+    r"^(?:your email address will not be published\b.*"
+    r"|required fields are marked\b.*"
+    r"|save my name, email,? and website\b.*"
+    r"|cancel reply|post comment|submit comment"
+    r"|you must be logged in to post a comment\.?"
+    # comment-system prompts (hosted comment widgets render them inside the article container)
+    r"|you must confirm your public display name before commenting"
+    r"|please logout and then login again, you will then be prompted to enter your display name\.?)$",
+    re.IGNORECASE,
+)
+# A comment-section heading: it and everything after it is not article text.
+COMMENT_HEADING_RE = re.compile(
+    r"^(?:leave a (?:reply|comment)|post a comment|add a comment|join the discussion)\b.{0,40}$",
+    re.IGNORECASE,
+)
+# A repost's attribution line, moved out of the body into ``original_source``.
+ORIGINAL_SOURCE_RE = re.compile(
+    r"^(?:original(?:ly)?\s+(?:source|published\s+(?:on|at|by|in))|source|via|quelle|fuente|fonte|źródło)\s*[:：]\s*"
+    r"(?P<source>\S.{0,150}?)\.?$",
+    re.IGNORECASE,
+)
+
+# Site names shorter than this ("bbc" is the shortest we know) match too much by prefix.
+MIN_SITE_NAME_CHARS = 3
+
+
+def body_lines(
+    text: str,
+    repeats: Iterable[str | None],
+    site_names: set[str],
+    lede: str | None = None,
+    authors: Iterable[str] = (),
+    linked_items: frozenset[str] = frozenset(),
+) -> tuple[list[str], str | None]:
+    """Clean body paragraphs, and the original source a repost's last line names.
+
+    ``repeats`` (the headline) are dropped from the top, where extractors repeat them from
+    the page header; ``lede``, the standfirst shown above the body, leads it when missing.
+    A source line naming the site itself ("Source: Al Jazeera and news agencies" on Al
+    Jazeera) is attribution, not syndication: it leaves the body but names no original.
+    """
+    lines = [line for line in (clean_text(raw) for raw in text.split("\n")) if line]
+    lines = removed_by("link_list", lines, drop_link_lists(lines, linked_items))
+    lines = removed_by("leading_repeat", lines, _drop_leading_repeats(lines, repeats))
+    if lede and word_key(lede) not in word_key("\n".join(lines[:3])):
+        lines.insert(0, lede)
+    title = next((r for r in repeats if r), "")
+    # The comment form goes first: furniture at the end of the story sits above it.
+    lines = removed_by("comment_form", lines, _drop_comment_form(lines))
+    lines = drop_furniture(lines, title, authors, site_names)
+    original_source = None
+    if lines and (match := ORIGINAL_SOURCE_RE.match(lines[-1])):
+        named = match.group("source").strip()
+        original_source = None if _names_site(named, site_names) else named
+        lines = removed_by("original_source_line", lines, _drop_comment_form(lines[:-1]))
+    return lines, original_source
+
+
+# A list whose every item is mostly a link is a list of other pages ("More stories", topic
+# lists, "Read next" boxes), not article text; article lists (facts, steps, quotes) are text
+# with an occasional link. One item alone may be a single recommended source: two at least.
+LINK_LIST_MIN_ITEMS = 2
+_LIST_ITEM_PREFIX = "- "
+
+
+def drop_link_lists(lines: list[str], linked_items: frozenset[str]) -> list[str]:
+    """``lines`` without runs of list items that are all links to other pages in the markup."""
+    kept: list[str] = []
+    index = 0
+    while index < len(lines):
+        end = index
+        while end < len(lines) and lines[end].startswith(_LIST_ITEM_PREFIX):
+            end += 1
+        if end == index:
+            kept.append(lines[index])
+            index += 1
+            continue
+        run = lines[index:end]
+        is_link_list = len(run) >= LINK_LIST_MIN_ITEMS and all(
+            word_key(line[len(_LIST_ITEM_PREFIX) :]) in linked_items for line in run
+        )
+        if not is_link_list:
+            kept.extend(run)
+        index = end
+    return kept
+
+
+def _names_site(text: str, site_names: set[str]) -> bool:
+    """True when ``text`` starts with one of the site's own names."""
+    compacted = compact(text)
+    return any(compacted.startswith(name) for name in site_names if len(name) >= MIN_SITE_NAME_CHARS)
+
+
+def _drop_leading_repeats(lines: list[str], repeats: Iterable[str | None]) -> list[str]:
+    """Lines without a leading title/standfirst that the extractor repeated from the header."""
+    seen = {fold(r) for r in repeats if r}
+    start = 0
+    while start < min(len(lines), len(seen)) and fold(lines[start]) in seen:
+        start += 1
+    return lines[start:]
+
+
+def _drop_comment_form(lines: list[str]) -> list[str]:
+    """Lines up to a comment-section heading, without comment-form boilerplate."""
+    kept: list[str] = []
+    for line in lines:
+        if COMMENT_HEADING_RE.match(line):
+            break
+        if not COMMENT_FORM_LINE_RE.match(line):
+            kept.append(line)
+    return kept
