@@ -1,8 +1,9 @@
-"""The analyst reads marts and core and nothing else, writes nothing, creates nothing;
-the loader writes ops/raw/core; both hold for tables created after the grants."""
+"""The analyst reads marts and core and nothing else, writes nothing, creates nothing but
+temporary tables; times show in UTC whatever the server's zone; the loader writes ops/raw/core; both hold for tables created after the grants."""
 
 from __future__ import annotations
 
+import functools
 import secrets
 import uuid
 from collections.abc import Callable, Iterator
@@ -26,16 +27,16 @@ def _as_user(dsn: str, user: str, password: str) -> str:
 
 
 @pytest.fixture()
-def login_as(warehouse: str) -> Iterator[Connect]:
-    """Make a throwaway login role in a group role; connect as it; drop it afterwards."""
+def login_as_on(server_dsn: str) -> Iterator[Callable[[str, str], psycopg2.extensions.connection]]:
+    """Make a throwaway login role in a group role; connect as it to a database; drop it afterwards."""
     made: list[str] = []
     connections: list[psycopg2.extensions.connection] = []
 
-    def connect(group: str) -> psycopg2.extensions.connection:
+    def connect(dsn: str, group: str) -> psycopg2.extensions.connection:
         user, password = f"news_test_{group}_{uuid.uuid4().hex[:8]}", secrets.token_hex(16)
-        execute_autocommit(warehouse, f"create role {user} login password '{password}' in role {group}")
+        execute_autocommit(dsn, f"create role {user} login password '{password}' in role {group}")
         made.append(user)
-        conn = psycopg2.connect(_as_user(warehouse, user, password))
+        conn = psycopg2.connect(_as_user(dsn, user, password))
         conn.autocommit = True
         connections.append(conn)
         return conn
@@ -44,7 +45,13 @@ def login_as(warehouse: str) -> Iterator[Connect]:
     for conn in connections:
         conn.close()
     for user in made:
-        execute_autocommit(warehouse, f"drop role if exists {user}")
+        execute_autocommit(server_dsn, f"drop role if exists {user}")
+
+
+@pytest.fixture()
+def login_as(warehouse: str, login_as_on: Callable[[str, str], psycopg2.extensions.connection]) -> Connect:
+    """A login in a group role, connected to the session's warehouse."""
+    return functools.partial(login_as_on, warehouse)
 
 
 def run(conn: psycopg2.extensions.connection, sql: str) -> list[tuple[object, ...]]:
@@ -102,7 +109,6 @@ def test_the_analyst_cannot_write_or_create_anything(warehouse: str, login_as: C
         "create table public.mine (id int)",
         "create view marts.mine as select 1 as one",
         "create schema mine",
-        "create temporary table mine (id int)",
         "alter table core.articles add column mine int",
         "drop view marts.articles",
         "create function marts.mine() returns int language sql as 'select 1'",
@@ -127,3 +133,48 @@ def test_the_loader_writes_ops_raw_core_but_runs_no_ddl(warehouse: str, login_as
                 f"insert into {later_tables['marts']} values (3, 'no')",
                 "insert into ops.schema_migrations (version, name, checksum) values (9999, 'x', 'x')"):
         assert refused(loader, sql), sql
+
+
+def test_the_analyst_creates_temporary_tables_and_nothing_else(warehouse: str, login_as: Connect) -> None:
+    analyst = login_as("news_analyst")
+    run(analyst, "create temporary table my_sources as select source, count(*) as n from marts.articles group by source")
+    run(analyst, "insert into my_sources values ('mine', 1)")
+    run(analyst, "create temporary table my_notes (story_id bigint primary key, note text) on commit preserve rows")
+    run(analyst, "insert into my_notes select story_id, 'read' from marts.articles limit 3")
+    assert run(analyst, "select count(*) from my_sources where source = 'mine'") == [(1,)]
+    [(schema,)] = run(analyst, "select n.nspname from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+                               "where c.relname = 'my_notes'")
+    assert str(schema).startswith("pg_temp")
+    for sql in ("create table my_table (id int)", "create table public.my_table (id int)",
+                "create table marts.my_table as select * from my_sources",
+                "create unlogged table core.my_table (id int)", "create materialized view marts.mv as select 1 as one",
+                "create schema my_schema", "create sequence core.my_sequence",
+                "insert into core.authors (name) values ('Mallory')"):
+        assert refused(analyst, sql), sql
+    # Another analyst's session does not see them; they are gone at the end of the session.
+    other = login_as("news_analyst")
+    with pytest.raises(psycopg2.errors.UndefinedTable):
+        run(other, "select * from my_notes")
+
+
+def test_times_show_in_utc_whatever_the_servers_zone(fresh_database: str, login_as_on: Callable[[str, str], psycopg2.extensions.connection]) -> None:
+    from common.migrate import apply_migrations
+
+    # A customer's database whose server (or database) runs in another zone.
+    with psycopg2.connect(fresh_database) as conn, conn.cursor() as cur:
+        cur.execute("select current_database()")
+        [(name,)] = cur.fetchall()
+    conn.close()
+    execute_autocommit(fresh_database, f"alter database {name} set timezone = 'Asia/Kolkata'")
+    assert run(login_as_on(fresh_database, "news_analyst"), "show timezone") == [("Asia/Kolkata",)]
+    apply_migrations(fresh_database)
+    analyst = login_as_on(fresh_database, "news_analyst")
+    assert run(analyst, "show timezone") == [("UTC",)]
+    assert run(analyst, "select to_char(timestamptz '2026-11-19 12:00+05:30', 'YYYY-MM-DD HH24:MI TZ')") == [("2026-11-19 06:30 UTC",)]
+    assert run(login_as_on(fresh_database, "news_loader"), "show timezone") == [("UTC",)]
+    with psycopg2.connect(fresh_database) as conn, conn.cursor() as cur:
+        cur.execute("select r.rolname, s.setconfig from pg_db_role_setting s join pg_roles r on r.oid = s.setrole "
+                    "where s.setdatabase = 0 and r.rolname in ('news_analyst', 'news_loader') order by 1")
+        assert [(role, "TimeZone=UTC" in config) for role, config in cur.fetchall()] == [
+            ("news_analyst", True), ("news_loader", True)]
+    conn.close()
