@@ -3,7 +3,8 @@
 One task group per source, built from scrapers/sources/*.toml: crawl (Scrapy in a child process,
 in the source's domain pool) -> extract_load (process pool + one-transaction upsert) -> check
 (quality gates). Then `publish` refreshes materialized marts and emits the `news_warehouse`
-Asset when anything was loaded, and `outcome` fails the run if any source failed.
+Asset when anything was loaded, `export` writes the days it loaded as Parquet into the archive
+store (dags/tasks/export.py), and `outcome` fails the run if any source failed.
 
 Per source, in its TOML file: `enabled = false` takes it out of every DAG; `schedule = "<cron>"`
 moves it to its own DAG `news_source_<slug>` on that schedule (same tasks, own pause switch and
@@ -31,6 +32,7 @@ START_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 CRAWL_TIMEOUT = timedelta(minutes=60)
 LOAD_TIMEOUT = timedelta(minutes=60)
 SHORT_TIMEOUT = timedelta(minutes=10)
+EXPORT_TIMEOUT = timedelta(minutes=30)
 
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": "news",
@@ -131,6 +133,14 @@ def build_news_dag(dag_id: str, schedule: str, sources: list[Source], descriptio
             context["outlet_events"][WAREHOUSE_ASSET].extra = summary
             return summary
 
+        @task(execution_timeout=EXPORT_TIMEOUT)
+        def export(summary: dict[str, Any]) -> dict[str, Any]:
+            """marts.articles and marts.story_articles as Parquet in the archive store, for the
+            days the run's loads touched (skipped with publish when nothing was loaded)."""
+            from dags.tasks.export import export_after_load
+
+            return export_after_load(summary["crawl_run_ids"]).as_dict()
+
         # No alert of its own: the failed source task has sent one already.
         @task(trigger_rule="one_failed", retries=0, execution_timeout=SHORT_TIMEOUT, on_failure_callback=None)
         def outcome() -> None:
@@ -140,6 +150,7 @@ def build_news_dag(dag_id: str, schedule: str, sources: list[Source], descriptio
             raise RuntimeError("at least one source failed: see the failed tasks of this run")
 
         published = publish()
+        export(published)
         for loaded, checked in zip(loads, checks):
             loaded >> published
             checked >> published
