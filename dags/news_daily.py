@@ -4,7 +4,8 @@ One task group per source, built from scrapers/sources/*.toml: crawl (Scrapy in 
 in the source's domain pool) -> extract_load (process pool + one-transaction upsert) -> check
 (quality gates). Then `publish` refreshes materialized marts and emits the `news_warehouse`
 Asset when anything was loaded, `export` writes the days it loaded as Parquet into the archive
-store (dags/tasks/export.py), and `outcome` fails the run if any source failed.
+store (dags/tasks/export.py), `report` writes the run's HTML report there (dags/tasks/
+daily_report.py, whatever happened), and `outcome` fails the run if any source failed.
 
 Per source, in its TOML file: `enabled = false` takes it out of every DAG; `schedule = "<cron>"`
 moves it to its own DAG `news_source_<slug>` on that schedule (same tasks, own pause switch and
@@ -141,6 +142,20 @@ def build_news_dag(dag_id: str, schedule: str, sources: list[Source], descriptio
 
             return export_after_load(summary["crawl_run_ids"]).as_dict()
 
+        @task(trigger_rule="all_done", execution_timeout=SHORT_TIMEOUT)
+        def report(plan: dict[str, Any] | None) -> dict[str, Any]:
+            """The run's HTML report (dags/tasks/daily_report.py) into the archive store, also
+            after failures: they are what it shows. Its location is in this task's log."""
+            from airflow.exceptions import AirflowSkipException
+
+            from common.window import parse_bound
+            from dags.tasks.daily_report import build_report
+
+            if not plan:
+                raise AirflowSkipException("the run has no plan (its plan task failed): nothing to report on")
+            dag_run = get_current_context()["dag_run"]
+            return build_report(dag_run.dag_id, dag_run.run_id, parse_bound(plan["since"]), parse_bound(plan["until"]))
+
         # No alert of its own: the failed source task has sent one already.
         @task(trigger_rule="one_failed", retries=0, execution_timeout=SHORT_TIMEOUT, on_failure_callback=None)
         def outcome() -> None:
@@ -150,7 +165,8 @@ def build_news_dag(dag_id: str, schedule: str, sources: list[Source], descriptio
             raise RuntimeError("at least one source failed: see the failed tasks of this run")
 
         published = publish()
-        export(published)
+        exported = export(published)
+        [published, exported] >> report(planned)
         for loaded, checked in zip(loads, checks):
             loaded >> published
             checked >> published
