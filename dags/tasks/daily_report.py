@@ -162,7 +162,10 @@ def gather(day_start: datetime, day_end: datetime, dag_run_id: str | None, dsn: 
                            for _, source, title, url, published, copies, sources, lags in cur.fetchall()]
             if dag_run_id:
                 cur.execute(RUNS_SQL, {"dag_run_id": dag_run_id})
-                data.runs = [RunHealth(*row[:8], list(row[8]), list(row[9])) for row in cur.fetchall()]
+                data.runs = [RunHealth(source, status, pages, new, updated, rejected, failed, failure,
+                                       list(failed_by_reason), list(rejected_by_reason))
+                             for source, status, pages, new, updated, rejected, failed, failure,
+                             failed_by_reason, rejected_by_reason in cur.fetchall()]
     finally:
         conn.close()
     return data
