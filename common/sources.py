@@ -18,6 +18,8 @@ REGISTRY_DIR = Path(__file__).resolve().parents[1] / "scrapers" / "sources"
 # Extra source folders (os.pathsep-separated), e.g. the demo's reposter site; later folders win.
 EXTRA_DIRS_ENV = "NEWS_SOURCES_EXTRA_DIRS"
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+# Where a source publishes from: ISO 3166-1 alpha-2 (the same check as ops.sources.country).
+COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
 DATE_PLACEHOLDERS = ("{yyyy}", "{mm}", "{dd}", "{m}", "{d}")
 
 
@@ -71,6 +73,7 @@ class Source:
     # A regex with named groups year, month, day that dates an article from its URL.
     url_date: re.Pattern[str] | None = None
     timezone: str = "UTC"  # zone of dates the site prints without an offset
+    country: str | None = None  # ISO 3166-1 alpha-2 code of where the source publishes from
     politeness: Politeness = field(default_factory=Politeness)
     prune_xpaths: tuple[str, ...] = ()
     config_path: Path | None = None
@@ -135,6 +138,9 @@ def _build_source(data: dict[str, Any], path: Path) -> Source:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise SourceConfigError(f"{path}: timezone {timezone!r} is not an IANA time zone") from exc
+    country = reader.optional("country", str, None)
+    if country is not None and not COUNTRY_PATTERN.match(country):
+        raise SourceConfigError(f"{path}: country {country!r} must be an ISO 3166-1 alpha-2 code in capitals, e.g. \"QA\"")
     discovery = _build_discovery(reader.table("discovery"), path)
     urls = _FieldReader(reader.table("urls"), path, "urls")
     politeness = _FieldReader(reader.table("politeness"), path, "politeness")
@@ -150,6 +156,7 @@ def _build_source(data: dict[str, Any], path: Path) -> Source:
         deny=urls.patterns("deny"),
         url_date=_optional_pattern(urls, "date_pattern"),
         timezone=timezone,
+        country=country,
         politeness=Politeness(
             download_delay=politeness.optional("download_delay", float, 1.0),
             concurrency_per_domain=politeness.optional("concurrency_per_domain", int, 2),
