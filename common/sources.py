@@ -140,7 +140,8 @@ def _build_source(data: dict[str, Any], path: Path) -> Source:
         raise SourceConfigError(f"{path}: timezone {timezone!r} is not an IANA time zone") from exc
     country = reader.optional("country", str, None)
     if country is not None and not COUNTRY_PATTERN.match(country):
-        raise SourceConfigError(f"{path}: country {country!r} must be an ISO 3166-1 alpha-2 code in capitals, e.g. \"QA\"")
+        raise SourceConfigError(f"{path}: country {country!r} must be an ISO 3166-1 alpha-2 code in capitals "
+                                f"(e.g. \"QA\")")
     discovery = _build_discovery(reader.table("discovery"), path)
     urls = _FieldReader(reader.table("urls"), path, "urls")
     politeness = _FieldReader(reader.table("politeness"), path, "politeness")

@@ -109,17 +109,6 @@ $$;
 comment on function core.clean_tag(text) is
     'Tag without internal codes: a CODE: prefix dropped (its value made words); identifiers (no letter, snake_case words, letters and digits alternating, hex ids) NULL.';
 
--- An author's name for display: spaces collapsed, names written all in capitals turned to
--- capitalised words (`JANE DOE` -> `Jane Doe`); mixed case is kept as written (McDonald, de la Cruz).
-create function core.author_display_name(name text) returns text
-language sql immutable parallel safe
-as $$
-    select case when n = upper(n) and n <> lower(n) then initcap(n) else n end
-    from (select btrim(regexp_replace(name, '\s+', ' ', 'g')) as n) cleaned
-$$;
-comment on function core.author_display_name(text) is
-    'Author name for display: spaces collapsed; all-capitals names as capitalised words, other names as written.';
-
 -- Person or organisation, from the shape of the name: words newsrooms and agencies use
 -- (in the languages of the sources), an acronym, or a single word mark an organisation.
 create function core.author_kind(name text) returns text
@@ -136,6 +125,18 @@ as $$
 $$;
 comment on function core.author_kind(text) is
     'person or organisation, from the name''s shape: newsroom and agency words in the sources'' languages, an acronym, or a single word mark an organisation.';
+
+-- An author's name for display: spaces collapsed, a person's name written all in capitals
+-- turned to capitalised words (`JANE DOE` -> `Jane Doe`); mixed case is kept as written
+-- (McDonald, de la Cruz), and so are organisations (AFP, BBC).
+create function core.author_display_name(name text) returns text
+language sql immutable parallel safe
+as $$
+    select case when n = upper(n) and n <> lower(n) and core.author_kind(n) = 'person' then initcap(n) else n end
+    from (select btrim(regexp_replace(name, '\s+', ' ', 'g')) as n) cleaned
+$$;
+comment on function core.author_display_name(text) is
+    'Author name for display: spaces collapsed; a person''s all-capitals name as capitalised words, other names as written.';
 
 grant execute on function core.decode_html_entities(text), core.clean_section(text, text, text[]),
     core.clean_tag(text), core.author_display_name(text), core.author_kind(text) to news_loader, news_analyst;
