@@ -86,6 +86,10 @@ def test_the_analyst_reads_marts_and_core_only(warehouse: str, login_as: Connect
                 "select count(*) from marts.daily_source_counts", "select count(*) from marts.article_versions",
                 "select count(*) from core.articles", "select count(*) from core.sources",
                 "select count(*) from marts.search_articles('anything')",
+                "select count(*) from marts.rejected_pages", "select count(*) from marts.crawl_runs",
+                "select count(*) from marts.crawl_health_by_run_day", "select count(*) from marts.articles_narrow",
+                "select count(*) from marts.article_authors", "select last_run_status, country from marts.sources",
+                "select core.clean_tag('RSBI:X'), core.author_kind('AFP')",
                 f"select note from {later_tables['marts']}", f"select note from {later_tables['core']}"):
         run(analyst, sql)  # no error
     for sql in ("select * from ops.crawl_runs", "select * from ops.sources", "select * from raw.captures",
