@@ -5,6 +5,7 @@ after-load export choose the right days; bad ranges are refused with a message."
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import subprocess
@@ -14,13 +15,16 @@ from typing import Any
 
 import duckdb
 import psycopg2
+import pyarrow.parquet as pq
 import pytest
 
 from dags.tasks import export
 from tests.analysts.conftest import rows
+from tests.dags.test_archive_s3 import BUCKET, S3Server, s3_archive, s3_server
 from tests.fixtures import PROJECT_ROOT
 from tests.fixtures.analyst_month import FIRST_DAY, LAST_DAY, PLANET_GAPS, AnalystMonth
 
+__all__ = ["s3_archive", "s3_server"]  # the moto S3 server's fixtures, imported for pytest
 DAY_SQL = "(coalesce(published_at, first_seen_at) at time zone 'UTC')::date"
 
 
@@ -167,3 +171,21 @@ def test_days_between_is_half_open() -> None:
     assert export.days_between(date(2026, 11, 18), date(2026, 11, 20)) == [date(2026, 11, 18), date(2026, 11, 19)]
     with pytest.raises(export.ExportError):
         export.days_between(date(2020, 1, 1), date(2031, 1, 1))
+
+
+def test_the_export_to_s3_replaces_partitions_and_removes_emptied_ones(month_db: tuple[str, AnalystMonth], s3_server: S3Server,
+                                                                       s3_archive: str) -> None:
+    dsn, _ = month_db
+    export.export_days([LAST_DAY], dsn=dsn)  # ARCHIVE_ROOT is s3://<bucket>/<prefix>
+    prefix = f"{s3_archive}/exports"
+    keys = s3_server.keys(prefix)
+    assert sorted(keys) == [f"{prefix}/articles/source=daily_planet/day=2026-11-19/articles.parquet",
+                            f"{prefix}/story_articles/source=daily_planet/day=2026-11-19/story_articles.parquet",
+                            f"{prefix}/story_articles/source=wire_copy/day=2026-11-19/story_articles.parquet"]
+    table = pq.read_table(io.BytesIO(s3_server.get(f"{prefix}/articles/source=daily_planet/day=2026-11-19/articles.parquet")))
+    assert table.num_rows == rows(dsn, f"select count(*) from marts.articles where {DAY_SQL} = %s", (LAST_DAY,))[0][0]
+    ghost = f"{prefix}/articles/source=ghost/day=2026-11-19/articles.parquet"
+    s3_server.client().pipe_file(f"{BUCKET}/{ghost}", b"stale")
+    result = export.export_days([LAST_DAY], dsn=dsn)
+    assert result.partitions_removed == 1 and ghost not in s3_server.keys(prefix)
+    assert s3_server.keys(prefix) == keys  # the same objects, the same sizes
