@@ -14,6 +14,7 @@ help:
 	@echo "make test   set up everything, lint and type-check, run the whole test suite"
 	@echo "make test-fast  unit and database tests only (no Airflow runs, no child crawls), on every core"
 	@echo "make psql   psql on the warehouse (SQL=\"...\" runs one statement)"
+	@echo "make export SINCE=YYYY-MM-DD UNTIL=YYYY-MM-DD  marts.articles and story membership to Parquet in the archive store"
 	@echo "make up     start PostgreSQL and Airflow (UI on http://localhost:8080, login printed once)"
 	@echo "make down   stop what the project started;  make clean  also remove .data/"
 
