@@ -9,6 +9,7 @@ import io
 import os
 import re
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -128,6 +129,17 @@ def test_re_exporting_a_day_replaces_its_partitions_whole(month_db: tuple[str, A
             cur.execute("update core.articles set title = %s where url = %s",
                         (month.articles[month.copied_url].title, month.copied_url))
         conn.close()
+
+
+def test_two_exports_of_the_same_days_at_once_leave_what_one_leaves(month_db: tuple[str, AnalystMonth], tmp_path: Path) -> None:
+    dsn, _ = month_db
+    days = [LAST_DAY - timedelta(days=n) for n in range(3)]
+    alone, together = tmp_path / "alone", tmp_path / "together"
+    export.export_days(days, str(alone), dsn)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for done in [pool.submit(export.export_days, days, str(together), dsn) for _ in range(2)]:
+            done.result()  # no error: each day is exported by one of them at a time
+    assert files(together) == files(alone)
 
 
 def test_after_a_load_the_days_its_runs_touched_are_exported(month_db: tuple[str, AnalystMonth], export_root: Path) -> None:
