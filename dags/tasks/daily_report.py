@@ -186,7 +186,10 @@ def _svg(chart: alt.TopLevelMixin) -> str:
 
 
 def articles_chart(data: ReportData) -> str:
-    values = [{"source": s, "day": d.isoformat(), "articles": n, "gap": n == 0} for s, d, n in data.counts]
+    most = max((n for _, _, n in data.counts), default=0)
+    # White numbers on the red gaps and on the darkest blues, where dark ones would not show.
+    values = [{"source": s, "day": d.isoformat(), "articles": n, "gap": n == 0, "light_text": n == 0 or n > 0.6 * most}
+              for s, d, n in data.counts]
     base = alt.Chart(alt.Data(values=values)).encode(
         x=alt.X("day:O", title=None, axis=alt.Axis(labelAngle=-60)),
         y=alt.Y("source:N", title=None))
@@ -196,7 +199,7 @@ def articles_chart(data: ReportData) -> str:
         tooltip=["source:N", "day:O", "articles:Q"])
     labels = base.mark_text(fontSize=9).encode(
         text=alt.Text("articles:Q"),
-        color=alt.condition("datum.gap", alt.value("white"), alt.value("#333333")))
+        color=alt.condition("datum.light_text", alt.value("white"), alt.value("#333333")))
     return _svg((cells + labels).properties(width=900, height=alt.Step(26),
                                             title="Articles per source per UTC day (red: none that day)"))
 
@@ -238,7 +241,8 @@ def render(data: ReportData) -> str:
               "crawl": crawl_chart(data) if data.runs else None}
     return env.get_template(TEMPLATE.name).render(
         data=data, charts=charts, day=data.day_start.astimezone(UTC).date(), trend_days=TREND_DAYS,
-        generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), gaps=data.gaps)
+        generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        gaps=sorted(data.gaps, key=lambda gap: (gap[1], gap[0]), reverse=True))  # newest first
 
 
 def write_report(html: str, location: str) -> str:
