@@ -110,15 +110,18 @@ comment on function core.clean_tag(text) is
     'Tag without internal codes: a CODE: prefix dropped (its value made words); identifiers (no letter, snake_case words, letters and digits alternating, hex ids) NULL.';
 
 -- Person or organisation, from the shape of the name: words newsrooms and agencies use
--- (in the languages of the sources), an acronym, or a single word mark an organisation.
+-- (in the languages of the sources), an acronym, or a single word (outside Chinese, Japanese and
+-- Korean) mark an organisation.
 create function core.author_kind(name text) returns text
 language sql immutable parallel safe
 as $$
     select case
         when n ~* '\m(news|press|agency|agencies|staff|desk|team|newsroom|editors?|editorial|wire|service|reuters|afp|associated|bureau|media|online|digital|correspondents?|redaktion|nachrichten|agentur|rédaction|redacción|redazione|redactie|agencia|agenzia|dpa|epd|kna|ap|ansa|efe|bbc|cnn|npr|dw)\M'
             then 'organisation'
+        when n ~ '(新聞|新闻|通信社|通讯社|日報|日报|日刊|電視|电视|放送|뉴스|일보|통신)' then 'organisation'
         when n ~ '^[[:upper:][:digit:]&.-]{2,10}$' then 'organisation'
-        when n !~ '\s' then 'organisation'
+        -- Chinese, Japanese and Korean names are written without a space: one word is a person there.
+        when n !~ '\s' and n !~ '[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]' then 'organisation'
         else 'person'
     end
     from (select btrim(regexp_replace(name, '\s+', ' ', 'g')) as n) cleaned

@@ -107,6 +107,10 @@ def test_clean_tag_rules(month_db: Month, tag: str, expected: str | None) -> Non
     ("Al Jazeera Staff", "Al Jazeera Staff", "organisation"), ("Al Jazeera and news agencies", "Al Jazeera and news agencies", "organisation"),
     ("AFP", "AFP", "organisation"), ("dpa", "dpa", "organisation"), ("Reuters", "Reuters", "organisation"),
     ("Redaktion Tagesblatt", "Redaktion Tagesblatt", "organisation"),
+    # Chinese, Japanese and Korean names have no space: one word is a person there, unless it
+    # names a paper or an agency.
+    ("岳弘彬", "岳弘彬", "person"), ("김혜진", "김혜진", "person"), ("朝日新聞デジタル", "朝日新聞デジタル", "organisation"),
+    ("日刊現代", "日刊現代", "organisation"),
 ])
 def test_authors_marked_person_or_organisation(month_db: Month, name: str, display: str, kind: str) -> None:
     dsn, _ = month_db
