@@ -233,7 +233,7 @@ def seed_captures(known: int) -> float:
     """``known`` synthetic page captures in raw.captures, by COPY; returns the seconds it took."""
     import uuid
 
-    from common.warehouse import transaction
+    from common.warehouse import execute_autocommit, transaction, warehouse_dsn
 
     run_id = str(uuid.uuid4())
     fetched = "2026-11-19T12:00:00+00:00"
@@ -243,14 +243,18 @@ def seed_captures(known: int) -> float:
                     "(%s, 'bench', '{bench.news.example}', 'en', true) on conflict do nothing", (SOURCE,))
         cur.execute("""insert into ops.crawl_runs (crawl_run_id, source, window_start, window_end, started_at,
                          finished_at, finish_reason, status, warc_uri)
-                       values (%s, %s, %s, %s, now(), now(), 'finished', 'captured', 'synthetic')""",
+                       values (%s, %s, %s, %s, now(), now(), 'finished', 'loaded', 'synthetic')""",
                     (run_id, SOURCE, WINDOW_START, WINDOW_END))
-        rows = (f"{run_id},{u},{u},page,200,text/html,{fetched},synthetic.warc.gz,{i * 10000},9000\n"
+        # Loaded pages: only those count as seen (seen means loaded).
+        rows = (f"{run_id},{u},{u},page,200,text/html,{fetched},synthetic.warc.gz,{i * 10000},9000,article\n"
                 for i, u in ((i, _synthetic_url(i)) for i in range(known)))
         cur.copy_expert("""copy raw.captures (crawl_run_id, url, normalized_url, kind, status, content_type,
-                             fetched_at, warc_uri, warc_offset, warc_length) from stdin with (format csv)""",
+                             fetched_at, warc_uri, warc_offset, warc_length, extraction_status)
+                           from stdin with (format csv)""",
                         _RowStream(rows))
-        cur.execute("analyze raw.captures")
+    # A warehouse's captures are vacuumed (autovacuum, news_maintenance): the lookup's index-only
+    # scan needs the visibility map that only a vacuum writes.
+    execute_autocommit(warehouse_dsn(), "vacuum (analyze) raw.captures")
     return time.perf_counter() - started
 
 

@@ -17,7 +17,7 @@ import json
 import logging
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -43,14 +43,19 @@ class Alert:
     try_number: int | None
     error: str
     log_url: str | None
+    # "failed" (the task failed) or "warning" (a quality check warned; the task succeeded).
+    severity: str = "failed"
+    # The figures behind a quality check, for receivers that chart or route on them.
+    checks: tuple[dict[str, Any], ...] = ()
     report: str | None = None  # where the run's HTML report will be, for the DAGs that write one
 
     def text(self) -> str:
         where = f"source {self.source}, " if self.source else ""
         attempt = f" (try {self.try_number})" if self.try_number else ""
-        lines = [f"news pipeline: {self.dag_id}.{self.task_id} failed{attempt}",
+        what = "failed" if self.severity == "failed" else "warns"
+        lines = [f"news pipeline: {self.dag_id}.{self.task_id} {what}{attempt}",
                  f"{where}run {self.run_id}",
-                 f"error: {self.error}"]
+                 f"{'error' if self.severity == 'failed' else 'warning'}: {self.error}"]
         if self.log_url:
             lines.append(f"log: {self.log_url}")
         if self.report:
@@ -61,7 +66,8 @@ class Alert:
         """Slack-compatible ``text``, plus the fields for receivers that want structure."""
         return {"text": self.text(), "dag_id": self.dag_id, "run_id": self.run_id,
                 "task_id": self.task_id, "source": self.source, "try_number": self.try_number,
-                "error": self.error, "log_url": self.log_url, "report": self.report}
+                "error": self.error, "log_url": self.log_url, "severity": self.severity,
+                "checks": list(self.checks), "report": self.report}
 
 
 def alert_from_context(context: Any) -> Alert:
@@ -70,6 +76,7 @@ def alert_from_context(context: Any) -> Alert:
     dag_run = context.get("dag_run")
     task_id = getattr(ti, "task_id", "?")
     params = context.get("params") or {}
+    exception = context.get("exception")
     dag_id = str(getattr(ti, "dag_id", None) or getattr(dag_run, "dag_id", "?"))
     run_id = str(getattr(ti, "run_id", None) or getattr(dag_run, "run_id", "?"))
     return Alert(
@@ -78,8 +85,9 @@ def alert_from_context(context: Any) -> Alert:
         task_id=task_id,
         source=source_of(task_id, params),
         try_number=getattr(ti, "try_number", None),
-        error=_short_error(context.get("exception")),
+        error=_short_error(exception),
         log_url=_log_url(ti),
+        checks=tuple(getattr(exception, "checks", ())),  # a failed quality gate's figures
         report=_report_location(dag_id, run_id),
     )
 
@@ -106,6 +114,22 @@ def notify_failure(context: Any) -> None:
     except Exception as exc:  # the callback must not fail the callback machinery
         log.error("could not send the failure alert through connection %r: %s",
                   CONNECTION_ID, type(exc).__name__)
+
+
+def notify_warning(context: Any, message: str, checks: list[dict[str, Any]]) -> None:
+    """A warning from a task that goes on (a quality check set to "warn"); never raises."""
+    try:
+        alert = replace(alert_from_context(context or {}), severity="warning", error=_short_error(message),
+                        checks=tuple(checks))
+        webhook = webhook_from_connection()
+        if webhook is None:
+            log.warning("alerts off: no Airflow Connection %r; warning was: %s", CONNECTION_ID, alert.text())
+            return
+        status = send(webhook, alert)
+        log.info("warning for %s.%s sent through connection %r (HTTP %d)",
+                 alert.dag_id, alert.task_id, CONNECTION_ID, status)
+    except Exception as exc:  # a warning must never fail the task it comes from
+        log.error("could not send the warning through connection %r: %s", CONNECTION_ID, type(exc).__name__)
 
 
 def webhook_from_connection(conn_id: str = CONNECTION_ID) -> Webhook | None:

@@ -40,6 +40,10 @@ class RunNotLoadable(RuntimeError):
     """The run does not exist, failed, or its WARC is missing."""
 
 
+class WarcGone(RunNotLoadable):
+    """The run's WARC was removed by retention or is missing from the archive."""
+
+
 @dataclass(frozen=True)
 class RunResult:
     crawl_run_id: str
@@ -53,6 +57,20 @@ class RunResult:
         return (f"run {self.crawl_run_id} [{self.source}]: {self.pages} pages -> "
                 f"{self.counts.new} new, {self.counts.updated} updated, {self.counts.unchanged} unchanged; "
                 f"not loaded: {rejected}")
+
+
+@dataclass
+class FieldCounts:
+    """How many of a run's articles lack a date or an author (the quality gate watches the shares)."""
+
+    articles: int = 0
+    without_date: int = 0
+    without_author: int = 0
+
+    def add(self, article: Article) -> None:
+        self.articles += 1
+        self.without_date += article.published_at is None
+        self.without_author += not article.authors
 
 
 class CaptureIndex(Mapping[int, int]):
@@ -121,6 +139,43 @@ def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int 
     inside the one transaction: memory stays flat however large the run, and a failure still
     leaves nothing of the run visible.
     """
+    result = _extract_and_load(crawl_run_id, dsn, workers, only_if_unloaded=False)
+    assert result is not None
+    return result
+
+
+def load_unloaded_runs(source: str, *, exclude: Iterable[str] = (), dsn: str | None = None,
+                       workers: int | None = None) -> list[RunResult]:
+    """Load the source's runs that were published but never loaded, oldest first.
+
+    A run is left unloaded when its task was killed after the crawl committed, or extract_load
+    failed (a bad source setting, since fixed); its pages do not count as seen, and whatever
+    else the next crawls re-fetch, the run itself is loaded here by the source's next
+    extract_load, so nothing waits for a human. A run another task is loading right now is
+    skipped (its row is locked). A run whose WARC is gone can never be loaded: it is marked
+    failed, with why, and its pages are fetched again by the crawls that list them.
+    """
+    with transaction(dsn) as cur:
+        cur.execute("""select crawl_run_id::text from ops.crawl_runs
+                       where source = %s and status = 'captured' and not crawl_run_id::text = any(%s)
+                       order by finished_at, crawl_run_id""", (source, list(exclude)))
+        runs = [run for (run,) in cur.fetchall()]
+    loaded = []
+    for run in runs:
+        try:
+            result = _extract_and_load(run, dsn, workers, only_if_unloaded=True)
+        except WarcGone as exc:
+            _mark_unloadable(run, str(exc), dsn)
+            log.error("run %s was never loaded and cannot be: %s; marked failed", run, exc)
+            continue
+        if result is not None:
+            log.warning("loaded run %s, published earlier but never loaded: %s", run, result.summary())
+            loaded.append(result)
+    return loaded
+
+
+def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
+                      only_if_unloaded: bool) -> RunResult | None:
     source_slug, warc_uri, captures = _run_inputs(crawl_run_id, dsn)
     source = load_sources().get(source_slug)
     if source is None:
@@ -130,7 +185,11 @@ def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int 
     outcomes: list[tuple[int, str, str | None]] = []  # capture_id, status, reason; recorded per batch
     rejected: dict[str, int] = {}
     counts = LoadCounts()
+    fields = FieldCounts()
     with transaction(dsn) as cur, ExtractionPool(workers) as pool:
+        if not _claim_run(cur, crawl_run_id, only_if_unloaded):
+            log.info("run %s is loaded, or being loaded by another task: skipped", crawl_run_id)
+            return None
         for job, result in pool.map(jobs):
             capture_id = captures.capture_id(job.key)
             if isinstance(result, Article):
@@ -143,6 +202,7 @@ def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int 
                 outcomes.append((capture_id, "rejected", f"{result.reason}: {result.detail}".rstrip(": ")))
                 continue
             batch.append(result)
+            fields.add(result)
             outcomes.append((capture_id, "article", None))
             if len(batch) >= LOAD_BATCH_SIZE:
                 counts += load_articles(cur, batch, crawl_run_id)
@@ -152,10 +212,34 @@ def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int 
                 outcomes = []
         counts += load_articles(cur, batch, crawl_run_id)
         _record_outcomes(cur, outcomes)
-        _record_run_counts(cur, crawl_run_id, counts, sum(rejected.values()))
+        _record_run_counts(cur, crawl_run_id, counts, sum(rejected.values()), fields)
     run_result = RunResult(crawl_run_id, source_slug, len(captures), counts, rejected)
     log.info("%s", run_result.summary())
     return run_result
+
+
+def _claim_run(cur: psycopg2.extensions.cursor, crawl_run_id: str, only_if_unloaded: bool) -> bool:
+    """Lock the run's row for this load. Its own task waits for a concurrent load of the run
+    (then loads it again, unchanged); an adopting task skips a run that is locked or loaded."""
+    if only_if_unloaded:
+        cur.execute("select status from ops.crawl_runs where crawl_run_id = %s for update skip locked",
+                    (crawl_run_id,))
+        row = cur.fetchone()
+        return row is not None and row[0] == "captured"
+    cur.execute("select status from ops.crawl_runs where crawl_run_id = %s for update", (crawl_run_id,))
+    return cur.fetchone() is not None
+
+
+def _mark_unloadable(crawl_run_id: str, why: str, dsn: str | None) -> None:
+    with transaction(dsn) as cur:
+        cur.execute("""update ops.crawl_runs set status = 'failed', failure = %s
+                       where crawl_run_id = %s and status = 'captured'""",
+                    (f"published but never loaded, and cannot be: {why}", crawl_run_id))
+        # The feeds' validators may have been stored by that run: a 304 would now hide the items
+        # it captured, which must be fetched again.
+        cur.execute("""update ops.feed_state set etag = null, last_modified = null
+                       where source = (select source from ops.crawl_runs where crawl_run_id = %s)""",
+                    (crawl_run_id,))
 
 
 def _run_inputs(crawl_run_id: str, dsn: str | None) -> tuple[str, str, CaptureIndex]:
@@ -175,9 +259,9 @@ def _run_inputs(crawl_run_id: str, dsn: str | None) -> tuple[str, str, CaptureIn
         )
         captures = CaptureIndex(cur)
     if warc_uri is None:
-        raise RunNotLoadable(f"run {crawl_run_id}: its WARC was removed by archive retention (news_maintenance)")
+        raise WarcGone(f"run {crawl_run_id}: its WARC was removed by archive retention (news_maintenance)")
     if not archive_store.exists(warc_uri):
-        raise RunNotLoadable(f"run {crawl_run_id}: WARC file {warc_uri} is missing from the archive")
+        raise WarcGone(f"run {crawl_run_id}: WARC file {warc_uri} is missing from the archive")
     return source_slug, warc_uri, captures
 
 
@@ -201,10 +285,13 @@ def _record_outcomes(cur: psycopg2.extensions.cursor, outcomes: list[tuple[int, 
     )
 
 
-def _record_run_counts(cur: psycopg2.extensions.cursor, crawl_run_id: str, counts: LoadCounts, rejected: int) -> None:
+def _record_run_counts(cur: psycopg2.extensions.cursor, crawl_run_id: str, counts: LoadCounts, rejected: int,
+                       fields: FieldCounts) -> None:
     cur.execute(
         """update ops.crawl_runs set status = 'loaded', loaded_at = now(), articles_new = %s,
-             articles_updated = %s, articles_unchanged = %s, pages_rejected = %s
+             articles_updated = %s, articles_unchanged = %s, pages_rejected = %s, articles_loaded = %s,
+             articles_without_date = %s, articles_without_author = %s
            where crawl_run_id = %s""",
-        (counts.new, counts.updated, counts.unchanged, rejected, crawl_run_id),
+        (counts.new, counts.updated, counts.unchanged, rejected, fields.articles, fields.without_date,
+         fields.without_author, crawl_run_id),
     )
