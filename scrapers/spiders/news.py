@@ -36,6 +36,7 @@ from scrapers.discovery import (
 )
 from scrapers.ledger import FailedUrl, FeedFetch, FeedState, classify_failure, due_entries, feed_states, seen_pages
 from scrapers.politeness import RetryAfterTooLong
+from scrapers.replay import NOT_IN_ARCHIVE
 
 log = logging.getLogger(__name__)
 
@@ -323,6 +324,9 @@ class NewsSpider(scrapy.Spider):
                       retry_at: Any = None) -> None:
         if reason == "robots_denied":
             self.crawler.stats.inc_value("news/robots_denied")
+        elif reason == NOT_IN_ARCHIVE:
+            # The archive never held the page: nothing the site did, so not in its error rate.
+            self.crawler.stats.inc_value("news/not_in_archive")
         else:
             self.crawler.stats.inc_value("news/pages_failed")
         self.crawler.stats.inc_value(f"news/pages_failed/{reason}")

@@ -19,7 +19,8 @@ from psycopg2.extras import execute_values
 from common import archive_store
 from common.sources import Source, load_sources
 from common.urls import article_url
-from common.warehouse import transaction
+from common.warehouse import ARCHIVE_BACKFILL, transaction
+from common.window import Window
 from transforms.article import Article, Rejected
 from transforms.extract.extractor import ExtractionHints
 from transforms.extract.pool import ExtractionPool, PageJob
@@ -51,12 +52,14 @@ class RunResult:
     pages: int
     counts: LoadCounts
     rejected: dict[str, int]  # reason -> pages
+    outside_window: int = 0  # pages whose article is dated outside the window asked for (not loaded)
 
     def summary(self) -> str:
         rejected = ", ".join(f"{n} {reason}" for reason, n in sorted(self.rejected.items())) or "none"
         return (f"run {self.crawl_run_id} [{self.source}]: {self.pages} pages -> "
                 f"{self.counts.new} new, {self.counts.updated} updated, {self.counts.unchanged} unchanged; "
-                f"not loaded: {rejected}")
+                f"not loaded: {rejected}"
+                + (f"; {self.outside_window} dated outside the window" if self.outside_window else ""))
 
 
 @dataclass
@@ -135,6 +138,12 @@ def identify_article(article: Article, source: Source) -> Article:
 def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int | None = None) -> RunResult:
     """Extract every captured article page of the run and load it in one transaction.
 
+    A run of an archive backfill (finish reason ARCHIVE_BACKFILL: its pages were picked before
+    their dates were known) loads only the articles dated in its window, by their own date where
+    they have one, else their capture's; the others' capture rows go: the run never held them,
+    and a later crawl of their own window must not take them for seen. Whichever task loads the
+    run (its own, or a later one adopting it) applies the same rule.
+
     Articles go to the database in batches of LOAD_BATCH_SIZE as they come out of the pool, all
     inside the one transaction: memory stays flat however large the run, and a failure still
     leaves nothing of the run visible.
@@ -176,7 +185,7 @@ def load_unloaded_runs(source: str, *, exclude: Iterable[str] = (), dsn: str | N
 
 def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
                       only_if_unloaded: bool) -> RunResult | None:
-    source_slug, warc_uri, captures = _run_inputs(crawl_run_id, dsn)
+    source_slug, warc_uri, captures, window = _run_inputs(crawl_run_id, dsn)
     source = load_sources().get(source_slug)
     if source is None:
         raise RunNotLoadable(f"run {crawl_run_id}: source {source_slug!r} is no longer configured")
@@ -184,6 +193,7 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
     batch: list[Article] = []
     outcomes: list[tuple[int, str, str | None]] = []  # capture_id, status, reason; recorded per batch
     rejected: dict[str, int] = {}
+    outside: list[int] = []  # capture ids
     counts = LoadCounts()
     fields = FieldCounts()
     with transaction(dsn) as cur, ExtractionPool(workers) as pool:
@@ -192,11 +202,12 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
             return None
         for job, result in pool.map(jobs):
             capture_id = captures.capture_id(job.key)
+            if window is not None and isinstance(result, Article) and not _dated_in(result, window):
+                outside.append(capture_id)
+                continue
             if isinstance(result, Article):
                 result = identify_article(result, source)
-            if isinstance(result, Article) and (problem := check_article(result)):
-                # The warehouse would refuse it: quarantine the page, with why.
-                result = Rejected(result.url, "load_rejected", problem)
+            result = quarantine(result)
             if isinstance(result, Rejected):
                 rejected[result.reason] = rejected.get(result.reason, 0) + 1
                 outcomes.append((capture_id, "rejected", f"{result.reason}: {result.detail}".rstrip(": ")))
@@ -212,10 +223,23 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
                 outcomes = []
         counts += load_articles(cur, batch, crawl_run_id)
         _record_outcomes(cur, outcomes)
+        if outside:
+            cur.execute("delete from raw.captures where capture_id = any(%s)", (outside,))
         _record_run_counts(cur, crawl_run_id, counts, sum(rejected.values()), fields)
-    run_result = RunResult(crawl_run_id, source_slug, len(captures), counts, rejected)
+    run_result = RunResult(crawl_run_id, source_slug, len(captures) - len(outside), counts, rejected, len(outside))
     log.info("%s", run_result.summary())
     return run_result
+
+
+def quarantine(result: Article | Rejected) -> Article | Rejected:
+    """An article the warehouse would refuse becomes a rejected page (``load_rejected``), with why."""
+    if isinstance(result, Article) and (problem := check_article(result)):
+        return Rejected(result.url, "load_rejected", problem)
+    return result
+
+
+def _dated_in(article: Article, window: Window) -> bool:
+    return window.contains(article.published_at or article.fetched_at)
 
 
 def _claim_run(cur: psycopg2.extensions.cursor, crawl_run_id: str, only_if_unloaded: bool) -> bool:
@@ -242,14 +266,16 @@ def _mark_unloadable(crawl_run_id: str, why: str, dsn: str | None) -> None:
                     (crawl_run_id,))
 
 
-def _run_inputs(crawl_run_id: str, dsn: str | None) -> tuple[str, str, CaptureIndex]:
+def _run_inputs(crawl_run_id: str, dsn: str | None) -> tuple[str, str, CaptureIndex, Window | None]:
+    """The run's source, WARC and captures; and its window when articles are kept by their dates."""
     with transaction(dsn) as cur:
-        cur.execute("select source, status, failure, warc_uri from ops.crawl_runs where crawl_run_id = %s",
-                    (crawl_run_id,))
+        cur.execute("""select source, status, failure, warc_uri, finish_reason, window_start, window_end
+                       from ops.crawl_runs where crawl_run_id = %s""", (crawl_run_id,))
         row = cur.fetchone()
         if row is None:
             raise RunNotLoadable(f"run {crawl_run_id} is not in ops.crawl_runs (did the crawl finish?)")
-        source_slug, status, failure, warc_uri = row
+        source_slug, status, failure, warc_uri, finish_reason, window_start, window_end = row
+        dated = Window(window_start, window_end) if finish_reason == ARCHIVE_BACKFILL else None
         if status == "failed":
             raise RunNotLoadable(f"run {crawl_run_id} failed and is not loaded: {failure}")
         cur.execute(
@@ -262,7 +288,7 @@ def _run_inputs(crawl_run_id: str, dsn: str | None) -> tuple[str, str, CaptureIn
         raise WarcGone(f"run {crawl_run_id}: its WARC was removed by archive retention (news_maintenance)")
     if not archive_store.exists(warc_uri):
         raise WarcGone(f"run {crawl_run_id}: WARC file {warc_uri} is missing from the archive")
-    return source_slug, warc_uri, captures
+    return source_slug, warc_uri, captures, dated
 
 
 def _jobs(warc_uri: str, captures: CaptureIndex, source: Source) -> Iterator[PageJob]:
