@@ -7,13 +7,14 @@ ENV := set -a; . tools/env.sh; set +a;
 DEMO_DATE ?= 2026-11-20
 DEMO_ARCHIVE ?= demo/replay/news-sample.warc.gz
 
-.PHONY: help setup venv db migrate airflow-db demo test test-fast lint psql up down clean lock archive eval bench
+.PHONY: help setup venv db migrate airflow-db demo test test-fast lint psql up down clean lock archive eval bench export
 
 help:
 	@echo "make demo   set up everything, run news_daily once offline on the bundled archive, print a summary"
 	@echo "make test   set up everything, lint and type-check, run the whole test suite"
 	@echo "make test-fast  unit and database tests only (no Airflow runs, no child crawls), on every core"
 	@echo "make psql   psql on the warehouse (SQL=\"...\" runs one statement)"
+	@echo "make export SINCE=YYYY-MM-DD UNTIL=YYYY-MM-DD  marts.articles and story membership to Parquet in the archive store"
 	@echo "make up     start PostgreSQL and Airflow (UI on http://localhost:8080, login printed once)"
 	@echo "make down   stop what the project started;  make clean  also remove .data/"
 
@@ -84,3 +85,11 @@ down:
 clean: down
 	@tools/pg.sh clean
 	rm -rf .data
+
+# Export marts.articles and marts.story_articles to Parquet in the archive store, partitioned by
+# source and UTC day: make export SINCE=2026-11-01 UNTIL=2026-12-01 (UNTIL exclusive).
+SINCE ?=
+UNTIL ?=
+export: migrate
+	@if [ -z "$(SINCE)" ] || [ -z "$(UNTIL)" ]; then echo "make export: give SINCE=YYYY-MM-DD UNTIL=YYYY-MM-DD (UNTIL exclusive)" >&2; exit 2; fi
+	@$(ENV) python -m dags.tasks.export --since "$(SINCE)" --until "$(UNTIL)"

@@ -165,6 +165,21 @@ def delete(location: str) -> bool:
     return True
 
 
+def glob(pattern: str) -> list[str]:
+    """The files matching ``pattern`` (``*`` matches within one path segment), sorted.
+
+    Local paths come back as paths, remote ones as URLs in the pattern's protocol, so each can
+    be passed to ``delete`` as it is.
+    """
+    if not is_remote(pattern):
+        local = _local_path(pattern)
+        return sorted(str(p) for p in Path(local.anchor).glob(str(local.relative_to(local.anchor))) if p.is_file())
+    fs, path = _filesystem(pattern)
+    fs.invalidate_cache()  # another process may have written or removed objects since we looked
+    protocol = get_protocol(pattern)
+    return sorted(f"{protocol}://{found}" for found in fs.glob(path))
+
+
 def prune_empty_folders(location: str, levels: int = 3) -> None:
     """Remove the emptied folders above a deleted local file (source/YYYY/MM/DD).
 

@@ -24,6 +24,8 @@ REGISTRY_DIR = Path(__file__).resolve().parents[1] / "scrapers" / "sources"
 # Extra source folders (os.pathsep-separated), e.g. the demo's reposter site; later folders win.
 EXTRA_DIRS_ENV = "NEWS_SOURCES_EXTRA_DIRS"
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+# Where a source publishes from: ISO 3166-1 alpha-2 (the same check as ops.sources.country).
+COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
 DATE_PLACEHOLDERS = ("{yyyy}", "{mm}", "{dd}", "{m}", "{d}")
 # A bare host name as the crawl compares it with a URL's hostname: no scheme, port or path.
 _LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
@@ -107,6 +109,7 @@ class Source:
     # A regex with named groups year, month, day that dates an article from its URL.
     url_date: re.Pattern[str] | None = None
     timezone: str = "UTC"  # zone of dates the site prints without an offset
+    country: str | None = None  # ISO 3166-1 alpha-2 code of where the source publishes from
     politeness: Politeness = field(default_factory=Politeness)
     prune_xpaths: tuple[str, ...] = ()
     config_path: Path | None = None
@@ -202,6 +205,10 @@ def _build_source(data: dict[str, Any], path: Path) -> Source:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise SourceConfigError(f"{path}: timezone {timezone!r} is not an IANA time zone") from exc
+    country = reader.optional("country", str, None)
+    if country is not None and not COUNTRY_PATTERN.match(country):
+        raise SourceConfigError(f"{path}: country {country!r} must be an ISO 3166-1 alpha-2 code in capitals "
+                                f"(e.g. \"QA\")")
     discovery_reader = _FieldReader(reader.table("discovery"), path, "discovery")
     discovery = _build_discovery(discovery_reader)
     urls = _FieldReader(reader.table("urls"), path, "urls")
@@ -220,6 +227,7 @@ def _build_source(data: dict[str, Any], path: Path) -> Source:
         deny=urls.patterns("deny"),
         url_date=_optional_pattern(urls, "date_pattern"),
         timezone=timezone,
+        country=country,
         politeness=_build_politeness(politeness),
         prune_xpaths=_prune_xpaths(extraction),
         config_path=path,

@@ -3,7 +3,9 @@
 One task group per source, built from scrapers/sources/*.toml: crawl (Scrapy in a child process,
 in the source's domain pool) -> extract_load (process pool + one-transaction upsert) -> check
 (quality gates). Then `publish` refreshes materialized marts and emits the `news_warehouse`
-Asset when anything was loaded, and `outcome` fails the run if any source failed.
+Asset when anything was loaded, `export` writes the days it loaded as Parquet into the archive
+store (dags/tasks/export.py), `report` writes the run's HTML report there (dags/tasks/
+daily_report.py, whatever happened), and `outcome` fails the run if any source failed.
 
 Per source, in its TOML file: `enabled = false` takes it out of every DAG; `schedule = "<cron>"`
 moves it to its own DAG `news_source_<slug>` on that schedule (same tasks, own pause switch and
@@ -31,6 +33,7 @@ START_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 CRAWL_TIMEOUT = timedelta(minutes=60)
 LOAD_TIMEOUT = timedelta(minutes=60)
 SHORT_TIMEOUT = timedelta(minutes=10)
+EXPORT_TIMEOUT = timedelta(minutes=30)
 
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": "news",
@@ -139,6 +142,28 @@ def build_news_dag(dag_id: str, schedule: str, sources: list[Source], descriptio
             context["outlet_events"][WAREHOUSE_ASSET].extra = summary
             return summary
 
+        @task(execution_timeout=EXPORT_TIMEOUT)
+        def export(summary: dict[str, Any]) -> dict[str, Any]:
+            """marts.articles and marts.story_articles as Parquet in the archive store, for the
+            days the run's loads touched (skipped with publish when nothing was loaded)."""
+            from dags.tasks.export import export_after_load
+
+            return export_after_load(summary["crawl_run_ids"]).as_dict()
+
+        @task(trigger_rule="all_done", execution_timeout=SHORT_TIMEOUT)
+        def report(plan: dict[str, Any] | None) -> dict[str, Any]:
+            """The run's HTML report (dags/tasks/daily_report.py) into the archive store, also
+            after failures: they are what it shows. Its location is in this task's log."""
+            from airflow.exceptions import AirflowSkipException
+
+            from common.window import parse_bound
+            from dags.tasks.daily_report import build_report
+
+            if not plan:
+                raise AirflowSkipException("the run has no plan (its plan task failed): nothing to report on")
+            dag_run = get_current_context()["dag_run"]
+            return build_report(dag_run.dag_id, dag_run.run_id, parse_bound(plan["since"]), parse_bound(plan["until"]))
+
         # No alert of its own: the failed source task has sent one already.
         @task(trigger_rule="one_failed", retries=0, execution_timeout=SHORT_TIMEOUT, on_failure_callback=None)
         def outcome() -> None:
@@ -148,6 +173,8 @@ def build_news_dag(dag_id: str, schedule: str, sources: list[Source], descriptio
             raise RuntimeError("at least one source failed: see the failed tasks of this run")
 
         published = publish()
+        exported = export(published)
+        [published, exported] >> report(planned)
         for loaded, checked in zip(loads, checks):
             loaded >> published
             checked >> published

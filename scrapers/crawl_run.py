@@ -137,11 +137,13 @@ def record_run(
     columns = stats_columns(stats, ledger.failed, (finished_at - started_at).total_seconds())
     with transaction() as cur:
         cur.execute(
-            """insert into ops.sources (source, name, domains, language, enabled)
-               values (%s, %s, %s, %s, %s)
+            """insert into ops.sources (source, name, domains, language, enabled, timezone, country)
+               values (%s, %s, %s, %s, %s, %s, %s)
                on conflict (source) do update set name = excluded.name, domains = excluded.domains,
-                 language = excluded.language, enabled = excluded.enabled, updated_at = now()""",
-            (source.slug, source.name, list(source.domains), source.language, source.enabled),
+                 language = excluded.language, enabled = excluded.enabled, timezone = excluded.timezone,
+                 country = excluded.country, updated_at = now()""",
+            (source.slug, source.name, list(source.domains), source.language, source.enabled, source.timezone,
+             source.country),
         )
         cur.execute(CRAWL_RUN_INSERT_SQL, crawl_run_row(
             run_id=run_id, source=source, window=window, dag_run_id=dag_run_id, started_at=started_at,

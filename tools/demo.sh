@@ -22,3 +22,10 @@ if ! python "$NEWS_ROOT/tools/run_dag.py" news_daily --logical-date "$logical_da
   exit 1
 fi
 python -m dags.tasks.report
+# Where the run's HTML report and Parquet export went (a local archive; on s3:// they are objects).
+report=$(ls -t "$ARCHIVE_ROOT"/reports/news_daily/*.html 2>/dev/null | head -1 || true)
+if [ -n "$report" ]; then
+  echo ""
+  echo "Daily report:   file://$report"
+  echo "Parquet export: $ARCHIVE_ROOT/exports/ (make export SINCE= UNTIL= for other days)"
+fi

@@ -47,6 +47,7 @@ class Alert:
     severity: str = "failed"
     # The figures behind a quality check, for receivers that chart or route on them.
     checks: tuple[dict[str, Any], ...] = ()
+    report: str | None = None  # where the run's HTML report will be, for the DAGs that write one
 
     def text(self) -> str:
         where = f"source {self.source}, " if self.source else ""
@@ -57,6 +58,8 @@ class Alert:
                  f"{'error' if self.severity == 'failed' else 'warning'}: {self.error}"]
         if self.log_url:
             lines.append(f"log: {self.log_url}")
+        if self.report:
+            lines.append(f"report (written when the run ends): {self.report}")
         return "\n".join(lines)
 
     def payload(self) -> dict[str, Any]:
@@ -64,7 +67,7 @@ class Alert:
         return {"text": self.text(), "dag_id": self.dag_id, "run_id": self.run_id,
                 "task_id": self.task_id, "source": self.source, "try_number": self.try_number,
                 "error": self.error, "log_url": self.log_url, "severity": self.severity,
-                "checks": list(self.checks)}
+                "checks": list(self.checks), "report": self.report}
 
 
 def alert_from_context(context: Any) -> Alert:
@@ -74,15 +77,18 @@ def alert_from_context(context: Any) -> Alert:
     task_id = getattr(ti, "task_id", "?")
     params = context.get("params") or {}
     exception = context.get("exception")
+    dag_id = str(getattr(ti, "dag_id", None) or getattr(dag_run, "dag_id", "?"))
+    run_id = str(getattr(ti, "run_id", None) or getattr(dag_run, "run_id", "?"))
     return Alert(
-        dag_id=str(getattr(ti, "dag_id", None) or getattr(dag_run, "dag_id", "?")),
-        run_id=str(getattr(ti, "run_id", None) or getattr(dag_run, "run_id", "?")),
+        dag_id=dag_id,
+        run_id=run_id,
         task_id=task_id,
         source=source_of(task_id, params),
         try_number=getattr(ti, "try_number", None),
         error=_short_error(exception),
         log_url=_log_url(ti),
         checks=tuple(getattr(exception, "checks", ())),  # a failed quality gate's figures
+        report=_report_location(dag_id, run_id),
     )
 
 
@@ -176,6 +182,21 @@ def _short_error(exception: BaseException | str | None) -> str:
     text = str(exception) if isinstance(exception, str) else f"{type(exception).__name__}: {exception}"
     text = " ".join(text.split())
     return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 1] + "…"
+
+
+# The DAGs built by dags/news_daily.py end with a report task.
+REPORTING_DAGS = ("news_daily", "news_source_")
+
+
+def _report_location(dag_id: str, run_id: str) -> str | None:
+    if not dag_id.startswith(REPORTING_DAGS):
+        return None
+    try:
+        from dags.tasks.daily_report import report_location
+
+        return report_location(dag_id, run_id)
+    except Exception:  # the report's place reads ARCHIVE_ROOT; the alert must go out regardless
+        return None
 
 
 def _log_url(ti: Any) -> str | None:

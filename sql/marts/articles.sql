@@ -12,7 +12,11 @@ select
     a.description,
     a.authors,
     a.tags,
-    a.section,
+    coalesce(array(select cleaned.tag from unnest(a.tags) with ordinality as t(tag, n)
+                   cross join lateral core.clean_tag(t.tag) as cleaned(tag)
+                   where cleaned.tag is not null group by cleaned.tag order by min(t.n)), '{}') as tags_clean,
+    core.clean_section(a.section, s.name, s.domains) as section,
+    a.section                                as section_raw,
     a.language,
     a.published_at,
     a.modified_at,
@@ -22,6 +26,7 @@ select
     a.image_url,
     a.first_seen_at,
     a.last_seen_at,
+    a.flags,
     coalesce(copies.n, 0)                    as copies,
     coalesce(copies.sources, '{}')           as copy_sources,
     coalesce(copies.urls, '{}')              as copy_urls,
@@ -50,8 +55,10 @@ comment on column marts.articles.canonical_url is 'The canonical URL the page de
 comment on column marts.articles.title is 'Headline (NFC text).';
 comment on column marts.articles.description is 'Standfirst / description, when the page has one.';
 comment on column marts.articles.authors is 'Byline, in page order (names as published; see marts.authors).';
-comment on column marts.articles.tags is 'Tags/topics the page declares, in page order.';
-comment on column marts.articles.section is 'Site section (news, features, opinion, ...), when known.';
+comment on column marts.articles.tags is 'Tags/topics the page declares, as given, in page order.';
+comment on column marts.articles.tags_clean is 'The tags without publisher codes: a CODE: prefix dropped (RSBI:HUMAN-RIGHTS -> human rights), identifiers left out, each once, in page order (core.clean_tag).';
+comment on column marts.articles.section is 'Site section for grouping: HTML references decoded, separators as spaces, repeated words once, lower case; NULL when the page names only the site or its front page (core.clean_section). As given: section_raw.';
+comment on column marts.articles.section_raw is 'Site section as the page gives it.';
 comment on column marts.articles.language is 'Language of the article, ISO 639-1.';
 comment on column marts.articles.published_at is 'First publication time in UTC; NULL when the page gives none or a future one.';
 comment on column marts.articles.modified_at is 'Last modification time the page declares, UTC.';
@@ -61,6 +68,7 @@ comment on column marts.articles.original_source is 'The original source the pag
 comment on column marts.articles.image_url is 'Lead image URL.';
 comment on column marts.articles.first_seen_at is 'When the pipeline first captured this URL (UTC).';
 comment on column marts.articles.last_seen_at is 'When the pipeline last captured this URL (UTC).';
+comment on column marts.articles.flags is 'Extraction notes: published_at_missing, published_at_in_future_dropped, ... (empty when none).';
 comment on column marts.articles.copies is 'How many other articles (other URLs, any source) were folded into this story.';
 comment on column marts.articles.copy_sources is 'Sources of those copies, distinct, sorted.';
 comment on column marts.articles.copy_urls is 'URLs of those copies, first seen first.';

@@ -3,7 +3,9 @@
 create view marts.authors as
 select
     w.author_id,
-    w.name                                                   as author,
+    w.name collate "und-x-icu"                               as author,
+    core.author_display_name(w.name) collate "und-x-icu"     as display_name,
+    core.author_kind(w.name)                                 as author_kind,
     count(*)::integer                                        as articles,
     (count(*) filter (where c.story_id is null or c.story_id = a.article_id))::integer as original_articles,
     array_agg(distinct a.source order by a.source)           as sources,
@@ -17,7 +19,9 @@ group by w.author_id, w.name;
 
 comment on view marts.authors is 'One row per byline name with how much it has published.';
 comment on column marts.authors.author_id is 'Author id (core.authors).';
-comment on column marts.authors.author is 'Name as published (NFC). The same person spelled two ways is two rows.';
+comment on column marts.authors.author is 'Name as published (NFC). The same person spelled two ways is two rows. Sorts case-insensitively (ICU collation).';
+comment on column marts.authors.display_name is 'Name for display: spaces collapsed, all-capitals names as capitalised words (JANE DOE -> Jane Doe); sorts case-insensitively.';
+comment on column marts.authors.author_kind is 'person or organisation (Associated Press, BBC News, Al Jazeera Staff, dpa), from the name''s shape (core.author_kind).';
 comment on column marts.authors.articles is 'Articles with this name in the byline, copies included.';
 comment on column marts.authors.original_articles is 'Of those, the originals of their stories.';
 comment on column marts.authors.sources is 'Sources the name appears in.';

@@ -1,5 +1,5 @@
 -- marts.search_articles(): full-text search over the stories of marts.articles.
--- requires: marts.articles, marts.sources
+-- requires: marts.articles
 
 create function marts.search_articles(
     search_text    text,
@@ -21,9 +21,6 @@ language plpgsql stable
 set search_path = pg_catalog, pg_temp
 as $$
 #variable_conflict use_column
-declare
-    wanted tsquery;
-    config regconfig;
 begin
     if coalesce(btrim(search_text), '') = '' then
         raise exception 'marts.search_articles: give some words to search for, e.g. ''cocoa export levy''';
@@ -31,20 +28,25 @@ begin
     if max_results is null or max_results not between 1 and 1000 then
         raise exception 'marts.search_articles: max_results must be between 1 and 1000 (got %)', max_results;
     end if;
-    -- Each article is indexed with its language's configuration, so the query is parsed with
-    -- every configuration the sources use (and simple), and the alternatives OR-ed.
-    wanted := websearch_to_tsquery('pg_catalog.simple', search_text);
-    for config in select distinct core.text_search_config(s.language) from marts.sources s loop
-        wanted := wanted || websearch_to_tsquery(config, search_text);
-    end loop;
+    -- Each article is indexed with its own language's configuration, so each is matched against
+    -- the query parsed with that same configuration: "-growers" then excludes the English stem
+    -- "grower" the document holds, and "Häfen" finds the German "haf". (OR-ing the parses of all
+    -- configurations let the parse whose stems a document lacks satisfy an exclusion.) One branch
+    -- per configuration keeps each a GIN index probe.
     return query
-    with hits as (
+    with queries as (
+        select c.config, websearch_to_tsquery(c.config, search_text) as query
+        from (select distinct core.text_search_config(code) as config
+              from unnest(core.text_search_languages() || array[null::text]) as code) c
+    ),
+    hits as (
         select coalesce(c.story_id, a.article_id) as story_id,
-               ts_rank_cd(a.search_document, wanted, 1) as rank
-        from core.articles a
+               ts_rank_cd(a.search_document, q.query, 1) as rank
+        from queries q
+        join core.articles a
+          on core.text_search_config(a.language) = q.config and a.search_document @@ q.query
         left join core.article_clusters c on c.article_id = a.article_id
-        where a.search_document @@ wanted
-          and (since is null or a.published_at >= since)
+        where (since is null or a.published_at >= since)
           and (until is null or a.published_at < until)
           and (source_slug is null or a.source = source_slug)
     ),
@@ -53,7 +55,8 @@ begin
         order by 2 desc, 1 limit max_results
     )
     select m.story_id, m.source, m.published_at, m.title, m.url, m.copies, b.rank,
-           ts_headline(core.text_search_config(m.language), m.body, wanted,
+           ts_headline(core.text_search_config(m.language), m.body,
+                       websearch_to_tsquery(core.text_search_config(m.language), search_text),
                        'MaxFragments=1, MinWords=8, MaxWords=20, StartSel=**, StopSel=**')
     from best b
     join marts.articles m on m.story_id = b.story_id
@@ -62,4 +65,4 @@ end
 $$;
 
 comment on function marts.search_articles(text, timestamptz, timestamptz, text, integer) is
-    'Full-text search over title, description and body (web-search syntax: words, "a phrase", -not, or), one row per story, best first; since/until bound published_at, source_slug keeps stories with an article (original or copy) from that source. Example: select * from marts.search_articles(''cocoa levy'', since => ''2026-11-01'').';
+    'Full-text search over title, description and body with websearch_to_tsquery syntax (words, "a phrase", -not, or), each article matched in its own language''s configuration (stemmed), one row per story, best first; since/until bound published_at, source_slug keeps stories with an article (original or copy) from that source. Example: select * from marts.search_articles(''cocoa levy'', since => ''2026-11-01'').';

@@ -111,9 +111,10 @@ def test_a_mart_dropped_by_a_numbered_migration_is_recreated(fresh_database: str
     shutil.copytree(MIGRATIONS_DIR, migrations)
     apply_migrations(fresh_database, migrations)
     (migrations / "9998_change_a_column_under_a_mart.sql").write_text(
-        "drop view marts.authors;\nalter table core.authors alter column name type varchar(400);")
+        "drop view marts.authors, marts.article_authors;\nalter table core.authors alter column name type varchar(400);")
     assert apply_migrations(fresh_database, migrations)[0] == "9998_change_a_column_under_a_mart"
     assert one_value(fresh_database, "select count(*) from marts.authors") == 0
+    assert one_value(fresh_database, "select count(*) from marts.article_authors") == 0
     assert one_value(fresh_database, "select has_table_privilege('news_analyst', 'marts.authors', 'select')")
 
 

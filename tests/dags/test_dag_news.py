@@ -73,6 +73,11 @@ def test_news_daily_has_a_group_per_enabled_source_in_its_domain_pool(monkeypatc
     assert [a.name for a in publish.outlets] == ["news_warehouse"]
     assert str(publish.trigger_rule) in ("all_done", "TriggerRule.ALL_DONE")
     assert {t.task_id for t in publish.upstream_list} >= {"aljazeera.check", "news_repost.extract_load"}
+    # After publish: the Parquet export of what was loaded, then the report, which runs whatever happened.
+    assert [t.task_id for t in daily.get_task("export").upstream_list] == ["publish"]
+    report = daily.get_task("report")
+    assert {t.task_id for t in report.upstream_list} == {"plan", "publish", "export"}
+    assert str(report.trigger_rule) in ("all_done", "TriggerRule.ALL_DONE")
     assert set(daily.params.keys()) == {"sources", "since", "until"}
     assert daily.schedule == "0 4 * * *"
     assert daily.catchup is False

@@ -55,6 +55,15 @@ def test_news_daily_loads_the_days_articles_once(clean_warehouse: str, archive_r
     zambia = rows[f"{AJ}/news/2026/11/19/zambia-rations-electricity-as-kariba-dam-water-falls-to-record-low"][3]
     assert "Recommended Stories" not in zambia
 
+    # After the load: the Parquet export of the day and the run's report, in the archive store.
+    exported = sorted(str(p.relative_to(archive_root / "exports")) for p in archive_root.glob("exports/*/*/*/*.parquet"))
+    assert exported == ["articles/source=aljazeera/day=2026-11-19/articles.parquet",
+                        "story_articles/source=aljazeera/day=2026-11-19/story_articles.parquet",
+                        "story_articles/source=news_repost/day=2026-11-19/story_articles.parquet"]
+    [report] = (archive_root / "reports" / "news_daily").glob("*.html")
+    html = report.read_text(encoding="utf-8")
+    assert html.count("<svg") == 3 and "news_repost +3 h 42 min" in html
+
     # The same run again: nothing new, every article unchanged, no new versions.
     second = run_news_daily(archive_root)
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]

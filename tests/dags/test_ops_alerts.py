@@ -101,7 +101,11 @@ def test_a_failed_crawl_sends_one_concise_alert_and_leaks_no_secret(
     log_url = str(payload["log_url"])
     assert log_url.startswith("http://airflow.test:8080/dags/news_daily/runs/") and "aljazeera.crawl" in log_url
     text = str(payload["text"])
-    assert len(text.splitlines()) == 4 and len(text) < 800
+    assert len(text.splitlines()) == 5 and len(text) < 800
+    # The alert names the run's report, which the run wrote after the failure, showing it.
+    report = Path(str(payload["report"]))
+    assert report.parent == archive_root / "reports" / "news_daily" and f"report (written when the run ends): {report}" in text
+    assert report.is_file() and "no feed or sitemap was reachable" in report.read_text(encoding="utf-8")
     # Neither the token in the URL nor the password appears anywhere in the logs.
     for secret in (TOKEN_IN_PATH, "s3cr3t", BEARER):
         assert secret not in output, secret

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -23,6 +21,7 @@ import pytest
 
 from common.warehouse import throwaway_database
 from tests.fixtures import PROJECT_ROOT
+from tests.fixtures.browser import chromium_driver
 from tests.fixtures.demo_day import EXPECTED
 from tests.fixtures.fault_server import TEST_CRAWL_SETTINGS, FaultServer, write_source
 from tests.fixtures.ops_stack import DEMO_SOURCES, Stack, marked_processes
@@ -226,7 +225,7 @@ def test_faults_25_a_crawl_past_execution_timeout_is_killed_and_leaves_nothing(s
 
 
 def test_browser_logs_in_and_sees_news_daily_succeed(stack: Stack, api: AirflowAPI) -> None:
-    driver = _chromium_driver()
+    driver = chromium_driver()
     password = json.loads((stack.state_dir / "simple_auth_manager_passwords.json").read_text())["admin"]
     base = f"http://localhost:{stack.port}"
     try:
@@ -278,24 +277,3 @@ def _wait_for_backfill(api: AirflowAPI, expected: int, timeout: float = 480) -> 
             return sorted(runs, key=lambda r: str(r["logical_date"]))
         time.sleep(4)
     raise TimeoutError(f"backfill not finished after {timeout:.0f}s: {runs}")
-
-
-def _chromium_driver():  # type: ignore[no-untyped-def]
-    installed = subprocess.run([str(PROJECT_ROOT / "tools" / "ops_deps.sh"), "browser"],
-                               capture_output=True, text=True, timeout=600)
-    chromium = shutil.which("chromium")
-    chromedriver = shutil.which("chromedriver")
-    if not (chromium and chromedriver):
-        pytest.skip("headless browser test skipped: Debian's chromium and chromium-driver are not "
-                    f"installed and cannot be as non-root ({installed.stderr.strip()})")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    profile = Path(os.environ.get("TMPDIR", "/tmp")) / f"chromium-profile-{os.getpid()}-{time.time_ns()}"
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-dev-shm-usage", "--window-size=1400,900", f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    return webdriver.Chrome(service=Service(executable_path=chromedriver), options=options)

@@ -33,6 +33,7 @@ def test_every_shipped_source_is_valid() -> None:
     assert {"aljazeera", "news_repost"} <= set(sources)
     aljazeera = sources["aljazeera"]
     assert aljazeera.enabled and aljazeera.discovery.feeds and aljazeera.discovery.dated_sitemaps
+    assert (aljazeera.country, aljazeera.timezone) == ("QA", "UTC")
 
 
 @pytest.mark.parametrize(
@@ -67,6 +68,8 @@ def test_valid_file_loads(tmp_path: Path) -> None:
         (("(?P<day>", "(?P<dd>"), "needs named groups \\['day'\\]"),
         (('feeds = ["https://www.example.com/feed.xml"]', 'feeds = ["file:///etc/passwd"]'), "must be http"),
         (('feeds = ["https://www.example.com/feed.xml"]', ""), "needs at least one feed or sitemap"),
+        (('enabled = true', 'enabled = true\ncountry = "Qatar"'), "country 'Qatar' must be an ISO 3166-1 alpha-2 code"),
+        (('enabled = true', 'enabled = true\ncountry = "qa"'), "country 'qa' must be an ISO 3166-1 alpha-2 code"),
     ],
 )
 def test_bad_files_name_the_file_and_field(tmp_path: Path, change: tuple[str, str], message: str) -> None:
