@@ -34,7 +34,7 @@ from dags.tasks.assets import WAREHOUSE_ASSET
     catchup=False,
     max_active_runs=2,
     default_args={"owner": "news", "retries": 2, "retry_delay": timedelta(minutes=2),
-                  "retry_exponential_backoff": True, "on_failure_callback": notify_failure},
+                  "retry_exponential_backoff": True, "on_failure_callback": [notify_failure]},
     tags=["news", "ops", "backfill"],
     doc_md=__doc__,
     params={
