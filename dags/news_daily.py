@@ -89,7 +89,7 @@ def build_news_dag(dag_id: str, schedule: str, sources: list[Source], descriptio
             def per_source(slug: str = source.slug, pool: str = crawl_pool(source)) -> Any:
                 @task(pool=pool, execution_timeout=CRAWL_TIMEOUT)
                 def crawl(plan: dict[str, Any]) -> str:
-                    from airflow.exceptions import AirflowSkipException
+                    from airflow.sdk.exceptions import AirflowSkipException
 
                     from dags.tasks.pipeline import SourceNotSelected, run_crawl
 
@@ -119,7 +119,7 @@ def build_news_dag(dag_id: str, schedule: str, sources: list[Source], descriptio
         @task(outlets=[WAREHOUSE_ASSET], trigger_rule="all_done", execution_timeout=SHORT_TIMEOUT)
         def publish() -> dict[str, Any]:
             """Refresh materialized marts, then emit the Asset if anything was loaded."""
-            from airflow.exceptions import AirflowSkipException
+            from airflow.sdk.exceptions import AirflowSkipException
 
             from dags.tasks.pipeline import refresh_marts, summarize_loads
 

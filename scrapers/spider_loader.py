@@ -13,6 +13,7 @@ from scrapy import Request
 from scrapy.settings import BaseSettings
 
 from common.sources import Source, load_sources
+from scrapers.crawl_progress import demote_scrapy_dumps
 from scrapers.spiders.news import NewsSpider
 
 
@@ -30,6 +31,9 @@ class SourceSpiderLoader:
     """Implements Scrapy's ISpiderLoader over the source registry."""
 
     def __init__(self, settings: BaseSettings) -> None:
+        # The loader is built before Scrapy logs its settings dump: the earliest hook a
+        # project has into `scrapy crawl`.
+        demote_scrapy_dumps()
         self._sources = load_sources()
 
     @classmethod

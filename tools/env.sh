@@ -21,6 +21,7 @@ export AIRFLOW__CORE__DAGS_FOLDER="${AIRFLOW__CORE__DAGS_FOLDER:-$NEWS_ROOT/dags
 export AIRFLOW__CORE__LOAD_EXAMPLES="${AIRFLOW__CORE__LOAD_EXAMPLES:-False}"
 export AIRFLOW__CORE__PARALLELISM="${AIRFLOW__CORE__PARALLELISM:-8}"
 export AIRFLOW__CORE__EXECUTOR="${AIRFLOW__CORE__EXECUTOR:-LocalExecutor}"
-export AIRFLOW__LOGGING__LOGGING_LEVEL="${AIRFLOW__LOGGING__LOGGING_LEVEL:-WARNING}"
+# Airflow's logging level stays Airflow's default (INFO): task logs show what a task is doing.
+# Commands that would flood a terminal send their output to a file instead (tools/demo.sh).
 # The archive of WARC files; any fsspec URL where tasks run on several machines.
 export ARCHIVE_ROOT="${ARCHIVE_ROOT:-$NEWS_ROOT/.data/archive}"

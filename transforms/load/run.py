@@ -17,6 +17,7 @@ import psycopg2.extensions
 from psycopg2.extras import execute_values
 
 from common import archive_store
+from common.progress import ProgressLog
 from common.sources import Source, load_sources
 from common.warehouse import transaction
 from transforms.article import Article, Rejected
@@ -108,12 +109,15 @@ def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int 
     if source is None:
         raise RunNotLoadable(f"run {crawl_run_id}: source {source_slug!r} is no longer configured")
     jobs = _jobs(warc_uri, captures, source)
+    log.info("run %s [%s]: extracting and loading %d article pages", crawl_run_id, source_slug, len(captures))
     batch: list[Article] = []
     outcomes: list[tuple[int, str, str | None]] = []  # capture_id, status, reason; recorded per batch
     rejected: dict[str, int] = {}
     counts = LoadCounts()
-    with transaction(dsn) as cur, ExtractionPool(workers) as pool:
+    progress = _Progress(crawl_run_id, source_slug, len(captures))
+    with transaction(dsn) as cur, ExtractionPool(workers) as pool, ProgressLog(log, progress.line):
         for job, result in pool.map(jobs):
+            progress.extracted += 1
             capture_id = captures.capture_id(job.key)
             if isinstance(result, Article) and (problem := check_article(result)):
                 # The warehouse would refuse it: quarantine the page, with why (FAULTS.md 22).
@@ -126,7 +130,7 @@ def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int 
             outcomes.append((capture_id, "article", None))
             if len(batch) >= LOAD_BATCH_SIZE:
                 counts += load_articles(cur, batch, crawl_run_id)
-                batch = []
+                progress.loaded, batch = counts.new + counts.updated + counts.unchanged, []
             if len(outcomes) >= LOAD_BATCH_SIZE:
                 _record_outcomes(cur, outcomes)
                 outcomes = []
@@ -136,6 +140,22 @@ def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int 
     result = RunResult(crawl_run_id, source_slug, len(captures), counts, rejected)
     log.info("%s", result.summary())
     return result
+
+
+@dataclass
+class _Progress:
+    """The run's counters, read by the progress thread (common/progress.py)."""
+
+    crawl_run_id: str
+    source: str
+    pages: int
+    extracted: int = 0
+    loaded: int = 0
+
+    def line(self) -> str:
+        # "loaded" counts articles written inside the run's transaction: visible at its commit.
+        return (f"progress: run {self.crawl_run_id} [{self.source}]: {self.extracted} of {self.pages} "
+                f"pages extracted, {self.loaded} articles loaded")
 
 
 def _run_inputs(crawl_run_id: str, dsn: str | None) -> tuple[str, str, CaptureIndex]:
