@@ -64,7 +64,7 @@ lock: venv
 
 # The local stack: PostgreSQL and Airflow (api-server/UI, scheduler, dag-processor, triggerer).
 up: setup
-	@$(ENV) tools/stack.sh up
+	@$(ENV) $(if $(RESTART),NEWS_STACK_RESTART=1) tools/stack.sh up
 
 # Airflow first (its tasks write to PostgreSQL), then PostgreSQL unless it is configured elsewhere.
 down:

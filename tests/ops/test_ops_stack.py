@@ -101,7 +101,7 @@ def test_make_up_prints_the_login_once_and_keeps_it_private(stack: Stack) -> Non
     assert again.returncode == 0, again.stderr
     assert "already running" in again.stderr and password not in again.stdout + again.stderr
     pids = {p.name: int(p.read_text()) for p in (stack.state_dir / "pids").glob("*.pid")}
-    assert set(pids) == {"api-server.pid", "scheduler.pid", "dag-processor.pid", "triggerer.pid"}
+    assert set(pids) == {"api-server.pid", "scheduler.pid", "dag-processor.pid", "triggerer.pid", "pool-keeper.pid"}
     for pid in pids.values():
         assert os.getpgid(pid) == pid  # its own process group: make down signals it whole
 
