@@ -7,11 +7,12 @@ ENV := set -a; . tools/env.sh; set +a;
 DEMO_DATE ?= 2026-11-20
 DEMO_ARCHIVE ?= demo/replay/news-sample.warc.gz
 
-.PHONY: help setup venv db migrate airflow-db demo test psql up down clean lock archive eval bench
+.PHONY: help setup venv db migrate airflow-db demo test test-fast lint psql up down clean lock archive eval bench
 
 help:
 	@echo "make demo   set up everything, run news_daily once offline on the bundled archive, print a summary"
-	@echo "make test   set up everything and run the whole test suite"
+	@echo "make test   set up everything, lint and type-check, run the whole test suite"
+	@echo "make test-fast  unit and database tests only (no Airflow runs, no child crawls), on every core"
 	@echo "make psql   psql on the warehouse (SQL=\"...\" runs one statement)"
 	@echo "make up     start PostgreSQL and Airflow (UI on http://localhost:8080, login printed once)"
 	@echo "make down   stop what the project started;  make clean  also remove .data/"
@@ -35,8 +36,16 @@ setup: migrate airflow-db
 demo: setup
 	@$(ENV) tools/demo.sh "$(DEMO_DATE)" "$(DEMO_ARCHIVE)"
 
-test: setup
+# The code checks: lint (ruff), types (mypy), import directions (import-linter's contracts in pyproject.toml).
+lint: venv
+	@$(ENV) ruff check --quiet . && mypy && lint-imports --no-cache >/dev/null && echo "[lint] ruff, mypy, import contracts: clean"
+
+test: setup lint
 	@$(ENV) python -m pytest $(PYTEST_ARGS)
+
+# The quick lane while working: no Airflow runs, no Scrapy child crawls, no whole-corpus scoring; every core.
+test-fast: setup
+	@$(ENV) python -m pytest -q -m "not airflow and not crawl and not corpus" -n auto $(PYTEST_ARGS)
 
 psql: db
 	@$(ENV) tools/psql.sh

@@ -228,10 +228,11 @@ def _iso(moment: datetime | None) -> str | None:
 def _plain_trafilatura_one(args: tuple[Case, bytes]) -> Prediction:
     """Plain trafilatura 2.x on one page, as the corpus README measured it (the baseline)."""
     import trafilatura
+    from trafilatura.settings import Document
 
     case, html = args
     document = trafilatura.bare_extraction(html, url=case.url, include_comments=False, with_metadata=True)
-    if document is None:
+    if not isinstance(document, Document):
         return Prediction(case.id, case.set_name, "rejected", reason="no_content")
     authors = tuple(a.strip() for a in (document.author or "").split(";") if a.strip())
     return Prediction(case.id, case.set_name, "article", body=document.text or "", title=document.title,

@@ -209,7 +209,9 @@ def main(argv: list[str] | None = None) -> int:
                   timed_pass(dsn, "unchanged re-load", articles, args.batch)]
         story_count, folded = stories(dsn)
     for p in passes:
-        per_cpu = f", {p.articles_per_cpu_second:,.0f} per CPU-second (Python + server)" if p.articles_per_cpu_second else ""
+        per_cpu = ""
+        if p.articles_per_cpu_second:
+            per_cpu = f", {p.articles_per_cpu_second:,.0f} per CPU-second (Python + server)"
         print(f"{p.name:<18} {args.n} articles in {p.seconds:6.1f} s = {p.articles_per_second:7.0f} articles/s "
               f"({p.counts.new} new, {p.counts.updated} updated, {p.counts.unchanged} unchanged){per_cpu}")
     print(f"stories in marts.articles: {story_count} ({folded} with copies folded in)")

@@ -325,7 +325,8 @@ def compare(small: Path, large: Path) -> int:
         worst = max(worst, growth)
         print(f"  {role:44} {x:>8.1f} -> {y:>8.1f} MB  {growth:+.0%}")
     flat = worst <= TARGETS["memory_growth"]
-    print(f"largest growth {worst:+.0%}: {'flat' if flat else 'NOT flat'} (target within {TARGETS['memory_growth']:.0%})")
+    verdict = "flat" if flat else "NOT flat"
+    print(f"largest growth {worst:+.0%}: {verdict} (target within {TARGETS['memory_growth']:.0%})")
     return 0 if flat else 1
 
 

@@ -113,10 +113,11 @@ def stage_extract(args: argparse.Namespace) -> dict[str, Any]:
     """The pipeline's extraction pool over the run's pages; the articles are kept for the load stage."""
     from tqdm import tqdm
 
-    from transforms.article import Rejected
+    from transforms.article import Article, Rejected
     from transforms.extract.pool import ExtractionPool
 
-    articles, rejected = [], {}
+    articles: list[Article] = []
+    rejected: dict[str, int] = {}
     pages = 0
     started = time.perf_counter()
     with ExtractionPool(args.workers) as pool:
@@ -216,7 +217,7 @@ class _RowStream(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def read(self, size: int = -1) -> bytes:  # type: ignore[override]
+    def read(self, size: int = -1) -> bytes:
         while size < 0 or len(self._buffer) < size:
             chunk = "".join(row for _, row in zip(range(2000), self._rows))
             if not chunk:

@@ -116,7 +116,8 @@ def main() -> None:
     parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     applied = apply_migrations()
-    print(f"warehouse migrations: {len(applied)} applied" + (f" ({', '.join(applied)})" if applied else ", already current"))
+    detail = f" ({', '.join(applied)})" if applied else ", already current"
+    print(f"warehouse migrations: {len(applied)} applied{detail}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ logger = logging.getLogger(__name__)
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 
 # Query parameters that only say how a reader arrived (campaigns, click ids, newsletter
-# ids): the same article behind different ones must get one key (FAULTS 19). Exact names,
+# ids): the same article behind different ones must get one key. Exact names,
 # compared case-insensitively.
 TRACKING_PARAMS = frozenset(
     {
@@ -67,7 +67,7 @@ def is_tracking_param(name: str) -> bool:
 def _without_default_port(scheme: str, netloc: str) -> str:
     """The netloc without credentials, and without a port that repeats the scheme's default.
 
-    Credentials never belong in a stored key (FAULTS 29).
+    Credentials never belong in a stored key.
     """
     netloc = netloc.rpartition("@")[2]
     host, sep, port = netloc.rpartition(":")

@@ -36,16 +36,23 @@ class Window:
         return f"{self.start.isoformat()} .. {self.end.isoformat()}"
 
 
-def parse_bound(text: str) -> datetime:
-    """A window bound from YYYY-MM-DD (midnight UTC) or an ISO-8601 datetime (UTC if naive)."""
-    text = text.strip()
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise ValueError(f"not a date or ISO-8601 datetime: {text!r}") from exc
+def parse_iso_utc(text: str) -> datetime:
+    """YYYY-MM-DD (midnight) or an ISO-8601 datetime, in UTC; naive values are taken as UTC.
+
+    Raises ValueError for anything else.
+    """
+    moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+def parse_bound(text: str) -> datetime:
+    """A window bound from YYYY-MM-DD (midnight UTC) or an ISO-8601 datetime (UTC if naive)."""
+    try:
+        return parse_iso_utc(text)
+    except ValueError as exc:
+        raise ValueError(f"not a date or ISO-8601 datetime: {text.strip()!r}") from exc
 
 
 def window_from_args(since: str | None, until: str | None, today: date | None = None) -> Window:

@@ -20,15 +20,14 @@ import os
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from airflow.sdk import Asset, Param, dag, get_current_context, task, task_group
+from airflow.sdk import Param, dag, get_current_context, task, task_group
 
 from common.sources import Source, load_sources
 from dags.tasks.alerts import notify_failure
+from dags.tasks.assets import WAREHOUSE_ASSET
 
 DEFAULT_SCHEDULE = "0 4 * * *"  # 04:00 UTC: the day's late articles and sitemaps have landed
 START_DATE = datetime(2026, 1, 1, tzinfo=UTC)
-# Emitted when a run loaded articles; downstream DAGs schedule on it (schedule=[WAREHOUSE_ASSET]).
-WAREHOUSE_ASSET = Asset(name="news_warehouse", uri="news://warehouse/core/articles", group="news")
 CRAWL_TIMEOUT = timedelta(minutes=60)
 LOAD_TIMEOUT = timedelta(minutes=60)
 SHORT_TIMEOUT = timedelta(minutes=10)

@@ -30,7 +30,8 @@ from dags.tasks.alerts import notify_failure
     doc_md=__doc__,
     params={
         "retention_days": Param(None, type=["null", "integer"], minimum=1,
-                                description="Keep raw captures this many days; default NEWS_ARCHIVE_RETENTION_DAYS or 365."),
+                                description="Keep raw captures this many days; "
+                                            "default NEWS_ARCHIVE_RETENTION_DAYS or 365."),
     },
 )
 def news_maintenance() -> None:

@@ -13,12 +13,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from airflow.sdk import Asset, Param, dag, get_current_context, task
+from airflow.sdk import Param, dag, get_current_context, task
 
 from dags.tasks.alerts import notify_failure
-
-# The same Asset news_daily emits: consumers of the warehouse hear about reloads too.
-WAREHOUSE_ASSET = Asset(name="news_warehouse", uri="news://warehouse/core/articles", group="news")
+from dags.tasks.assets import WAREHOUSE_ASSET
 
 
 @dag(

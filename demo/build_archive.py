@@ -103,7 +103,8 @@ def response_record(writer: WARCWriter, entry: Entry, body: bytes) -> ArcWarcRec
     http = StatusAndHeaders(status, headers, protocol="HTTP/1.1")
     return writer.create_warc_record(
         entry.url, "response", payload=BytesIO(body), length=len(body), http_headers=http,
-        warc_headers_dict={"WARC-Record-ID": record_id(entry.url, "response"), "WARC-Date": warc_date(entry.fetched_at)})
+        warc_headers_dict={"WARC-Record-ID": record_id(entry.url, "response"),
+                           "WARC-Date": warc_date(entry.fetched_at)})
 
 
 def request_record(writer: WARCWriter, entry: Entry) -> ArcWarcRecord:

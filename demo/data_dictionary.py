@@ -18,7 +18,7 @@ import argparse
 import logging
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -146,7 +146,8 @@ def _relation(cur: psycopg2.extensions.cursor, name: str, kind: str, oid: int, c
 
 def _functions(cur: psycopg2.extensions.cursor, schema: str) -> str:
     cur.execute(
-        """select p.proname, pg_get_function_arguments(p.oid), pg_get_function_result(p.oid), obj_description(p.oid, 'pg_proc')
+        """select p.proname, pg_get_function_arguments(p.oid), pg_get_function_result(p.oid),
+                  obj_description(p.oid, 'pg_proc')
            from pg_proc p where p.pronamespace = %s::regnamespace order by p.proname, p.oid""",
         (schema,),
     )
@@ -171,8 +172,14 @@ def render(readme: str, sections: dict[str, str]) -> str:
             raise ValueError(f"sql/README.md lacks the markers <!-- BEGIN GENERATED: {name} --> ... "
                              f"<!-- END GENERATED: {name} -->; add them where the section goes")
         block = f"<!-- BEGIN GENERATED: {name} -->\n{body.rstrip()}\n<!-- END GENERATED: {name} -->"
-        readme = pattern.sub(lambda _, block=block: block, readme)
+        readme = pattern.sub(_literal(block), readme)
     return readme
+
+
+
+def _literal(text: str) -> Callable[[re.Match[str]], str]:
+    """A re.sub replacement that inserts ``text`` as it is (no backslash escapes)."""
+    return lambda _match: text
 
 
 def generated_readme(dsn: str, readme: str) -> str:

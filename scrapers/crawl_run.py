@@ -1,7 +1,7 @@
 """Publishing a finished crawl: WARC into the archive, run stats and capture index into the warehouse.
 
 Nothing is published before the crawl finishes. A crawl killed or shut down midway publishes
-nothing and removes its work file, so the retry starts clean (FAULTS.md 10).
+nothing and removes its work file, so the retry starts clean.
 """
 
 from __future__ import annotations
@@ -177,7 +177,7 @@ class CrawlRunRecorder:
     def _publish(self, spider: Spider, reason: str, capture: WarcCaptureMiddleware) -> None:
         source: Source = spider.source  # type: ignore[attr-defined]
         window: Window = spider.window  # type: ignore[attr-defined]
-        stats = _json_safe(self.crawler.stats.get_stats())  # type: ignore[union-attr]
+        stats = _json_safe(self.crawler.stats.get_stats())
         outcome = decide_outcome(stats, source)
         settings = self.crawler.settings
         ledger = RunLedger(

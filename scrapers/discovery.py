@@ -1,6 +1,6 @@
 """Finding article URLs in feeds and sitemaps, and keeping those inside a run's window.
 
-XML is parsed with entities and network access off (FAULTS.md 28): a feed or sitemap cannot make
+XML is parsed with entities and network access off: a feed or sitemap cannot make
 us read a file, fetch a URL or expand a billion laughs.
 """
 
@@ -18,7 +18,7 @@ from lxml import etree
 
 from common.sources import Source
 from common.urls import ALLOWED_SCHEMES, normalize_url
-from common.window import Window
+from common.window import Window, parse_iso_utc
 
 log = logging.getLogger(__name__)
 
@@ -67,12 +67,13 @@ def parse_date(text: str) -> datetime | None:
     if not text:
         return None
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return parse_iso_utc(text)
     except ValueError:
-        try:
-            moment = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
+        pass
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
@@ -195,7 +196,7 @@ def article_url(url: str, source: Source) -> str:
 def candidate(item: Discovered, source: Source, window: Window) -> tuple[str | None, str]:
     """(article URL, "") when a listed item is an article of the window, else (None, why not).
 
-    The scheme is checked before any rewrite (never file:, data:, ftp:, s3:: FAULTS.md 27); the
+    The scheme is checked before any rewrite (never file:, data:, ftp:, s3:); the
     host and patterns after the canonical rewrite, so an AMP host maps onto the article's.
     """
     try:

@@ -68,6 +68,7 @@ class FailedUrl:
 def classify_failure(failure: Failure) -> tuple[str, int | None]:
     """The ledger reason and HTTP status for a failed request's errback failure."""
     exc = failure.value
+    assert exc is not None, "a Failure always wraps an exception"
     if isinstance(exc, HttpError):
         return f"http_{exc.response.status}", exc.response.status
     reason = getattr(exc, "reason", None)

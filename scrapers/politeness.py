@@ -1,4 +1,4 @@
-"""Retries that respect the server: ``Retry-After`` on 429 and 503 (FAULTS.md 2; scrapy#3849).
+"""Retries that respect the server: ``Retry-After`` on 429 and 503 (scrapy#3849).
 
 Scrapy's RetryMiddleware retries at once, whatever the server asked. Here a 429/503 that carries
 ``Retry-After`` pauses the whole host (its download slot) for that long and only then retries;
@@ -65,7 +65,7 @@ class RetryAfterMiddleware(RetryMiddleware):
         self.max_wait = crawler.settings.getfloat("RETRY_AFTER_MAX", 120.0)
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:  # type: ignore[override]
+    def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
         return cls(crawler)
 
     async def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
@@ -74,7 +74,7 @@ class RetryAfterMiddleware(RetryMiddleware):
             wait = retry_after_seconds(response.headers.get(b"Retry-After"))
         if wait is None:
             return super().process_response(request, response)
-        self.crawler.stats.inc_value("news/retry_after_seen")  # type: ignore[union-attr]
+        self.crawler.stats.inc_value("news/retry_after_seen")
         if wait > self.max_wait:
             raise RetryAfterTooLong(wait, response.status, request.url)
         retry = self._retry(request, f"{response.status} with Retry-After {wait:.0f} s")
@@ -87,7 +87,7 @@ class RetryAfterMiddleware(RetryMiddleware):
 
     def _pause_host(self, request: Request, wait: float) -> None:
         """No request to this host leaves before ``wait`` seconds have passed."""
-        downloader = self.crawler.engine.downloader  # type: ignore[union-attr]
+        downloader = self.crawler.engine.downloader
         slot = downloader.slots.get(downloader.get_slot_key(request))
         if slot is not None:
             # The downloader sends the next request once monotonic() - lastseen >= the slot's delay.

@@ -212,7 +212,7 @@ def _gzip_members(stream: BinaryIO) -> Iterator[tuple[int, int, bytes, int]]:
                 pending = stream.read(SCAN_CHUNK)
                 if not pending:
                     raise NotPerRecordGzip(f"gzip member at {offset} is cut short")
-        except zlib_ng.error as exc:
+        except zlib_ng.error as exc:  # type: ignore[misc]  # zlib-ng's stubs do not say error is an exception
             raise NotPerRecordGzip(f"no gzip member at {offset}: {exc}") from exc
         yield offset, length, head, size
         offset += length

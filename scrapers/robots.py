@@ -1,4 +1,4 @@
-"""robots.txt as RFC 9309 says, not as Scrapy does (FAULTS.md 7).
+"""robots.txt as RFC 9309 says, not as Scrapy does.
 
 Scrapy's RobotsTxtMiddleware allows everything when robots.txt answers 5xx or does not answer
 at all. RFC 9309 (2.3.1.3, 2.3.1.4): 4xx means no rules (allowed); 5xx, a timeout or a network
@@ -115,7 +115,7 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
 
     def _enforce_delay(self, request: Request, delay: float) -> None:
         """The host's download slot waits at least ``delay`` seconds between requests."""
-        downloader = self.crawler.engine.downloader  # type: ignore[union-attr]
+        downloader = self.crawler.engine.downloader
         key = downloader.get_slot_key(request)
         settings = downloader.per_slot_settings.setdefault(key, {})
         settings["delay"] = max(float(settings.get("delay", 0)), delay)

@@ -1,7 +1,7 @@
 """Where a crawl may send requests: http(s) only, public addresses only, the source's own sites.
 
 Checked on every request the downloader sees, so on every redirect hop too (RedirectMiddleware
-re-schedules each hop as a new request): FAULTS.md 26, 27 and 8. Host names are resolved first
+re-schedules each hop as a new request). Host names are resolved first
 and every address they resolve to must be public; a name that points at 127.0.0.1 or the cloud
 metadata address (169.254.169.254) is refused like the literal address. SSRF_ALLOW_LOOPBACK lets
 the test servers on 127.0.0.1 through, and nothing else.
@@ -56,7 +56,7 @@ def address_is_public(address: IpAddress, allow_loopback: bool = False) -> bool:
 
 
 def check_scheme(url: str) -> None:
-    """Refuse anything but http(s): file:, data:, ftp:, s3: and friends (FAULTS.md 27)."""
+    """Refuse anything but http(s): file:, data:, ftp:, s3: and friends."""
     scheme = urlsplit(url).scheme.lower()
     if scheme not in ALLOWED_SCHEMES:
         raise BlockedRequest("blocked_scheme", f"scheme {scheme or '(none)'!r} is not fetched: {url}")
@@ -69,7 +69,7 @@ def resolve(host: str) -> list[IpAddress]:
     except ValueError:
         pass
     infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
 
 
 def check_addresses(host: str, addresses: list[IpAddress], allow_loopback: bool) -> None:
@@ -102,12 +102,12 @@ class UrlGuardMiddleware:
                 raise BlockedRequest("blocked_scheme", f"no host in {request.url}")
             await self._check_host(host)
         except BlockedRequest as blocked:
-            self.crawler.stats.inc_value(f"news/blocked/{blocked.reason}")  # type: ignore[union-attr]
+            self.crawler.stats.inc_value(f"news/blocked/{blocked.reason}")
             log.warning("not fetched: %s", blocked)
             raise
 
     def _check_redirect_stays_on_site(self, request: Request) -> None:
-        """A redirect hop to a host outside the source's domains is stopped (FAULTS.md 8)."""
+        """A redirect hop to a host outside the source's domains is stopped."""
         if not request.meta.get("redirect_urls"):
             return
         spider = self.crawler.spider

@@ -45,7 +45,7 @@ TELNETCONSOLE_ENABLED = False
 COOKIES_ENABLED = False
 HTTPCACHE_ENABLED = False
 
-# Only http(s) is ever fetched: no handlers for file:, data:, ftp:, s3: (FAULTS.md 27).
+# Only http(s) is ever fetched: no handlers for file:, data:, ftp:, s3:.
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 # The resolver the downloader connects with refuses non-public answers (DNS rebinding).
 TWISTED_DNS_RESOLVER = "scrapers.safety.PublicOnlyResolver"

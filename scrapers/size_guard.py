@@ -1,4 +1,4 @@
-"""Refuse decompression bombs before they reach the WARC file (FAULTS.md 6).
+"""Refuse decompression bombs before they reach the WARC file.
 
 DOWNLOAD_MAXSIZE bounds the bytes on the wire, and Scrapy's HttpCompressionMiddleware bounds the
 decoded body, but the WARC capture (980) writes the wire bytes before decompression (590) runs:
@@ -101,13 +101,13 @@ class DecodedSizeGuard:
         try:
             fits = decoded_size_within(response.body, encodings, self.limit)
         except UnsupportedEncoding:
-            self.crawler.stats.inc_value("news/dropped/unsupported_encoding")  # type: ignore[union-attr]
+            self.crawler.stats.inc_value("news/dropped/unsupported_encoding")
             raise
         except Exception as exc:  # zlib.error, brotli.error: a body that does not decode at all
-            self.crawler.stats.inc_value("news/dropped/undecodable")  # type: ignore[union-attr]
+            self.crawler.stats.inc_value("news/dropped/undecodable")
             raise UnsupportedEncoding(f"{request.url}: body does not decode as {header!r}: {exc}") from exc
         if not fits:
-            self.crawler.stats.inc_value("news/dropped/too_large")  # type: ignore[union-attr]
+            self.crawler.stats.inc_value("news/dropped/too_large")
             log.warning("%s: decoded body passes DOWNLOAD_MAXSIZE (%d bytes): dropped", request.url, self.limit)
             raise ResponseTooLarge(f"{request.url}: decoded body larger than DOWNLOAD_MAXSIZE ({self.limit} bytes)")
         return response

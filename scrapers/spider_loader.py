@@ -7,6 +7,7 @@ source runs the generic NewsSpider.
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from scrapy import Request
@@ -47,8 +48,8 @@ class SourceSpiderLoader:
             raise KeyError(f"Spider not found: {spider_name} (configured sources: {known})")
         return spider_class_for(source)
 
-    def list(self) -> list[str]:
+    def list(self) -> builtins.list[str]:
         return sorted(self._sources)
 
-    def find_by_request(self, request: Request) -> list[str]:
+    def find_by_request(self, request: Request) -> builtins.list[str]:
         return [slug for slug, source in self._sources.items() if source.is_article_url(request.url)]

@@ -65,7 +65,7 @@ class LeveledWarcWriter(WARCWriter):
         # instead of uuid4's system call per record (6% of the writer thread's time).
         self._ids = random.Random()
 
-    def _make_warc_id(self) -> str:  # type: ignore[override]
+    def _make_warc_id(self) -> str:
         return f"<urn:uuid:{uuid.UUID(int=self._ids.getrandbits(128), version=4)}>"
 
     def write_record(self, record: Any, params: object = None) -> None:
@@ -280,8 +280,8 @@ class WarcCaptureMiddleware:
             records.finish(drop=drop)
             log.info("WARC writer thread: %d responses, %.0f MB, %.1f s CPU", len(records.captures),
                      records.bytes_written / 1e6, records.cpu_seconds)
-            self.crawler.stats.inc_value("warc/records", 2 * len(records.captures))  # type: ignore[union-attr]
-            self.crawler.stats.inc_value("warc/bytes", records.bytes_written)  # type: ignore[union-attr]
+            self.crawler.stats.inc_value("warc/records", 2 * len(records.captures))
+            self.crawler.stats.inc_value("warc/bytes", records.bytes_written)
             self._error = records.error
         if self._file is not None and not self._file.closed:
             self._file.close()

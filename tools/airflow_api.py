@@ -1,7 +1,8 @@
 """A small client of Airflow 3's REST API (v2, JWT), for ops scripts and the stack's tests.
 
     python tools/airflow_api.py trigger news_daily --logical-date 2026-11-20 --wait
-    python tools/airflow_api.py trigger news_reprocess --conf '{"source": "aljazeera", "since": "2026-11-19", "until": "2026-11-20"}'
+    python tools/airflow_api.py trigger news_reprocess \
+        --conf '{"source": "aljazeera", "since": "2026-11-19", "until": "2026-11-20"}'
     python tools/airflow_api.py unpause news_daily      # or pause
 
 Airflow runs nothing of a paused DAG, manual runs included, and unpausing also lets the scheduler

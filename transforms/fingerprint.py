@@ -11,7 +11,7 @@ articles sharing any whole band are compared. With 16 x 4, a pair at Jaccard 0.8
 with probability 0.9998, a pair at 0.3 with 0.12, so the database compares few pairs.
 
 Everything here is deterministic (blake2b, no process-seeded ``hash()``): the same text gives the
-same fingerprint on every machine and every run (FAULTS.md 17).
+same fingerprint on every machine and every run.
 """
 
 from __future__ import annotations

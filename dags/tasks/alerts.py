@@ -3,7 +3,7 @@
 The webhook is the Airflow Connection ``news_alerts`` (any secrets backend, or the environment
 variable ``AIRFLOW_CONN_NEWS_ALERTS``). Its URL usually carries a token (Slack, Teams, Mattermost
 and most chat webhooks do), so the URL is never logged, never put in the message and never
-raised in an error: logs say only which connection was used and the HTTP status (FAULTS.md 29).
+raised in an error: logs say only which connection was used and the HTTP status.
 
 Connection fields: ``host`` holds the URL (``https://hooks.example.com/services/T0/B0/xyz``)
 or a host name with ``schema`` (http/https), ``port`` and the path in ``extra.path``; an optional
@@ -68,8 +68,8 @@ def alert_from_context(context: Any) -> Alert:
     task_id = getattr(ti, "task_id", "?")
     params = context.get("params") or {}
     return Alert(
-        dag_id=getattr(ti, "dag_id", None) or getattr(dag_run, "dag_id", "?"),
-        run_id=getattr(ti, "run_id", None) or getattr(dag_run, "run_id", "?"),
+        dag_id=str(getattr(ti, "dag_id", None) or getattr(dag_run, "dag_id", "?")),
+        run_id=str(getattr(ti, "run_id", None) or getattr(dag_run, "run_id", "?")),
         task_id=task_id,
         source=source_of(task_id, params),
         try_number=getattr(ti, "try_number", None),

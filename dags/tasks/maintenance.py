@@ -38,7 +38,7 @@ class RetentionResult:
 
 def retention_days(value: int | str | None = None) -> int:
     raw = value if value not in (None, "") else os.environ.get(RETENTION_ENV, DEFAULT_RETENTION_DAYS)
-    days = int(raw)  # type: ignore[arg-type]
+    days = int(raw)
     if days < 1:
         raise ValueError(f"retention must be at least 1 day, got {days} (set {RETENTION_ENV})")
     return days

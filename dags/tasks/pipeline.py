@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 # Quality gate: below this share of captured pages loading as articles, something is wrong
 # (a site redesign, a block page served to us). Liveblogs and videos are normal rejects.
 MIN_ARTICLE_YIELD = 0.5
-# The crawl must end on its own terms before the task's execution_timeout fires (FAULTS.md 4):
+# The crawl must end on its own terms before the task's execution_timeout fires:
 # it gets the timeout minus this margin (for publishing its WARC and capture index)...
 CRAWL_PUBLISH_MARGIN = timedelta(minutes=5)
 # ...but never less than this share of the timeout, for short timeouts.

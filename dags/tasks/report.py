@@ -56,7 +56,9 @@ def run_totals(dag_run_id: str) -> RunTotals:
     with transaction() as cur:
         cur.execute(RUN_TOTALS_SQL, (dag_run_id,))
         row = cur.fetchone()
-    return RunTotals(dag_run_id, *row[:8], row[8] or "none")
+    crawls, crawls_failed, fetched, new, updated, unchanged, rejected, failed, sources = row
+    return RunTotals(dag_run_id, crawls, crawls_failed, fetched, new, updated, unchanged, rejected, failed,
+                     sources or "none")
 
 
 def newest_articles(limit: int = 5) -> list[tuple[str, datetime | None, str, int]]:

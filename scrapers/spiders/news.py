@@ -188,7 +188,7 @@ class NewsSpider(scrapy.Spider):
         self._resolved_discovery.add(key)
 
     def _gunzip(self, body: bytes) -> bytes:
-        """A gzipped sitemap, read no further than DOWNLOAD_MAXSIZE (gzip bombs: FAULTS.md 6)."""
+        """A gzipped sitemap, read no further than DOWNLOAD_MAXSIZE (gzip bombs)."""
         limit = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
         try:
             with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
@@ -242,7 +242,7 @@ class NewsSpider(scrapy.Spider):
                        meta={"capture_kind": "page", "news_url": url, "ledger_retry": ledger_retry})
 
     def _is_own_http_url(self, url: str) -> bool:
-        """http(s) on one of the source's hosts: never file:, data:, ftp:, s3: (FAULTS.md 27)."""
+        """http(s) on one of the source's hosts: never file:, data:, ftp:, s3:."""
         try:
             parts = urlsplit(url.strip())
         except ValueError:

@@ -53,7 +53,7 @@ def test_every_task_has_a_timeout_retries_with_backoff_and_the_alert(monkeypatch
         if task.task_id.endswith((".crawl", ".extract_load")):
             assert task.retries == 2 and task.retry_exponential_backoff
             assert task.retry_delay == timedelta(minutes=5) and task.max_retry_delay == timedelta(hours=1)
-    # The crawl must end itself before its task's timeout fires (FAULTS.md 4).
+    # The crawl must end itself before its task's timeout fires.
     from dags.tasks.pipeline import crawl_time_limit
 
     crawl = daily.get_task("aljazeera.crawl")

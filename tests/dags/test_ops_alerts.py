@@ -102,7 +102,7 @@ def test_a_failed_crawl_sends_one_concise_alert_and_leaks_no_secret(
     assert log_url.startswith("http://airflow.test:8080/dags/news_daily/runs/") and "aljazeera.crawl" in log_url
     text = str(payload["text"])
     assert len(text.splitlines()) == 4 and len(text) < 800
-    # FAULTS.md 29: neither the token in the URL nor the password appears anywhere in the logs.
+    # Neither the token in the URL nor the password appears anywhere in the logs.
     for secret in (TOKEN_IN_PATH, "s3cr3t", BEARER):
         assert secret not in output, secret
 

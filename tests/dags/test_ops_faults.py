@@ -1,4 +1,4 @@
-"""FAULTS.md orchestration case 23, with real processes.
+"""A worker that dies after the commit, before success is reported: with real processes.
 
 23: the worker dies (SIGKILL) after the task's transaction committed but before it could report
     success; Airflow runs the task again, and the retry must reach the same end state.

@@ -107,7 +107,7 @@ def test_make_up_prints_the_login_once_and_keeps_it_private(stack: Stack) -> Non
 
 
 def test_backfill_runs_load_only_their_own_window(stack: Stack, api: AirflowAPI) -> None:
-    """FAULTS.md 24: airflow backfill create over three past days, through the date sitemaps."""
+    """airflow backfill create over three past days, through the date sitemaps."""
     created = stack.airflow("backfill", "create", "--dag-id", "news_daily", "--from-date", "2026-11-18",
                             "--to-date", "2026-11-20T05:00:00+00:00", "--max-active-runs", "3")
     assert created.returncode == 0, created.stdout + created.stderr
@@ -152,7 +152,7 @@ def test_news_daily_through_the_rest_api_matches_the_backfill(stack: Stack, api:
 
 
 TIMEOUT_DAG = '''
-"""FAULTS.md 25 fixture: a crawl task whose crawl outlives the task's execution_timeout."""
+"""A crawl task whose crawl outlives the task's execution_timeout."""
 from __future__ import annotations
 
 import json

@@ -1,4 +1,4 @@
-"""FAULTS.md fetch cases 1-9 against the fault-injecting server on 127.0.0.1, one crawl a test.
+"""Fetch faults against the fault-injecting server on 127.0.0.1, one crawl a test.
 
 Each test asserts the end state: what was captured (raw.captures, the WARC), what is in the
 failed-URL ledger (ops.failed_urls) and whether the crawl (hence the Airflow task) failed.
@@ -13,6 +13,8 @@ import pytest
 from scrapers.crawl_process import CrawlFailed
 from tests.fixtures.crawl_support import DAY, CrawlEnv, crawl_env, ledger, page_captures, run_row, warc_response_urls
 from tests.fixtures.fault_server import FaultServer, gzip_file_bomb, write_source
+
+pytestmark = pytest.mark.crawl  # Scrapy crawls in child processes: left out of make test-fast
 
 __all__ = ["crawl_env"]  # the fixture, imported for pytest
 

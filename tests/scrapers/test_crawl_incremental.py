@@ -7,12 +7,15 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import psycopg2
+import pytest
 from psycopg2.extras import execute_values
 
 from common.warehouse import transaction
 from scrapers.ledger import SEEN_SQL
 from tests.fixtures.crawl_support import DAY, CrawlEnv, crawl_env, ledger, page_captures, run_row
 from tests.fixtures.fault_server import FaultServer, write_source
+
+pytestmark = pytest.mark.crawl  # Scrapy crawls in child processes: left out of make test-fast
 
 __all__ = ["crawl_env"]
 

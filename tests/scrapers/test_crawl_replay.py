@@ -10,11 +10,15 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
+
 from common.warehouse import transaction
 from scrapers.crawl_process import PROJECT_ROOT
 from scrapers.replay import index_archive, replay_paths
 from tests.fixtures.cc_news import AJ, IN_WINDOW, OUT_OF_WINDOW, build_cc_news_like
 from tests.fixtures.crawl_support import warc_response_urls
+
+pytestmark = pytest.mark.crawl  # Scrapy crawls in child processes: left out of make test-fast
 
 
 def test_the_replay_index_keeps_only_the_sources_exact_hosts(tmp_path: Path) -> None:

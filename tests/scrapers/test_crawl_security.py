@@ -1,4 +1,4 @@
-"""FAULTS.md 10 (a killed crawl leaves nothing) and the security cases 26, 27, 28 and 32."""
+"""A killed crawl leaves nothing; private addresses, other schemes, XML entities and the control endpoints are refused."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from scrapers.crawl_process import PROJECT_ROOT, CrawlFailed, CrawlRequest, craw
 from scrapers.safety import BlockedRequest, address_is_public, check_addresses, check_scheme, resolve
 from tests.fixtures.crawl_support import DAY, CrawlEnv, crawl_env, ledger, run_row
 from tests.fixtures.fault_server import TEST_CRAWL_SETTINGS, FaultServer, write_source
+
+pytestmark = pytest.mark.crawl  # Scrapy crawls in child processes: left out of make test-fast
 
 __all__ = ["crawl_env"]
 

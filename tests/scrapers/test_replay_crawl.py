@@ -12,6 +12,8 @@ from common.window import window_from_args
 from scrapers.crawl_process import CrawlFailed, CrawlRequest, run_crawl
 from tests.fixtures import DEMO_ARCHIVE
 
+pytestmark = pytest.mark.crawl  # Scrapy crawls in child processes: left out of make test-fast
+
 
 @pytest.fixture()
 def replay(monkeypatch: pytest.MonkeyPatch, archive_root: Path) -> Path:

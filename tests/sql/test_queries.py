@@ -16,6 +16,8 @@ from common.warehouse import execute_autocommit
 from demo.data_dictionary import README, ExampleQuery, example_queries, generated_readme, run_query
 from demo.warehouse import demo_database
 
+pytestmark = pytest.mark.crawl  # Scrapy crawls in child processes: left out of make test-fast
+
 QUERIES = example_queries()
 REPOST_TITLE = "Cocoa Growers in São Tomé and Príncipe Win Export Levy Dispute"
 

@@ -1,4 +1,4 @@
-"""FAULTS.md 31: the analyst reads marts and core and nothing else, writes nothing, creates nothing;
+"""The analyst reads marts and core and nothing else, writes nothing, creates nothing;
 the loader writes ops/raw/core; both hold for tables created after the grants."""
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ from demo.warehouse import DEMO_DAG_RUN_ID, demo_database
 from tests.fixtures import PROJECT_ROOT
 from transforms.load.run import extract_and_load
 
+pytestmark = pytest.mark.crawl  # Scrapy crawls in child processes: left out of make test-fast
+
 AJ = "https://www.aljazeera.com"
 ORIGINAL = f"{AJ}/news/2026/11/19/sao-tome-and-principes-cocoa-growers-win-fight-over-export-levy"
 REPOST = "https://news-repost.example/2026/11/19/cocoa-growers-in-sao-tome-and-principe-win-export-levy-dispute/"

@@ -25,12 +25,10 @@ from transforms.normalize import clean_text, word_count
 logger = logging.getLogger(__name__)
 
 
-# favor_precision is the better default (fundus set 0.951 vs 0.947) but on some pages it
-# keeps only a fragment (a reprint notice instead of the story). Below this many words the
-# recall run's text is preferred when it finds RECALL_PREFERRED_RATIO times more:
-# body F1 aeb 0.955 -> 0.963, fundus 0.948 -> 0.950 against precision alone. Above it, the
-# recall run (always made) only gives back sentences precision dropped inside the article
-# (``interior_lines``): body F1 aeb 0.960 -> 0.961, fundus 0.964 -> 0.966.
+# favor_precision is the better default (it keeps less furniture) but on some pages it keeps
+# only a fragment (a reprint notice instead of the story). Below this many words the recall
+# run's text is preferred when it finds RECALL_PREFERRED_RATIO times more. Above it, the recall
+# run only gives back sentences precision dropped inside the article (``interior_lines``).
 RECALL_RETRY_BELOW_WORDS = 150
 RECALL_PREFERRED_RATIO = 2
 
@@ -205,8 +203,8 @@ def _best_document(
     """Precision mode with the paragraphs it dropped between its own put back; recall mode
     where precision comes back thin."""
     # Both runs skip trafilatura's second opinions (readability, jusText) unless precision
-    # comes back thin: where it does, the recall run makes them. Body F1 was unchanged
-    # (fundus and aeb, 3 decimals) and a page costs about a third less.
+    # comes back thin: where it does, the recall run makes them. They change no score and
+    # cost about a third of a page's time.
     precise = _trafilatura_document(
         tree, page, fetched_at, favor_precision=True, with_metadata=with_metadata, fast=True
     )

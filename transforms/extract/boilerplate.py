@@ -38,8 +38,10 @@ CONSENT_LINE_RE = re.compile(
     r"^(?:empfohlener (?:redaktioneller|externer) inhalt|link zum [\w-]+[- ]inhalt|externer inhalt"
     r"|an dieser stelle finden sie (?:einen|einen von unseren redakteuren ausgewählten,?) externen inhalt\b.*"
     r"|ich bin damit einverstanden, dass mir (?:der )?externe[rn]? inhalte? angezeigt (?:wird|werden)\b.*"
-    r"|(?:this|the) (?:embedded )?content (?:is not available|cannot be displayed) (?:due to|because of) your (?:privacy|cookie) (?:preferences|settings)\b.*"
-    r"|to (?:view|display|see) this (?:content|embed|video|post),? (?:you need to|please) (?:consent|accept|enable)\b.*)$",
+    r"|(?:this|the) (?:embedded )?content (?:is not available|cannot be displayed) (?:due to|because of) your"
+    r" (?:privacy|cookie) (?:preferences|settings)\b.*"
+    r"|to (?:view|display|see) this (?:content|embed|video|post),? (?:you need to|please) (?:consent|accept"
+    r"|enable)\b.*)$",
     re.IGNORECASE,
 )
 # Longest related-link line: a label and one headline.
@@ -61,7 +63,8 @@ INTERFACE_LINE_RE = re.compile(
     r"|(?:dies ist eine|this is an?) (?:maschinelle|automatische|machine|automated) (?:übersetzung|translation)\b.*"
     r"|(?-i:[a-z]+[A-Z]\w*\s*:|true|false|null|undefined)"
     r"|copy link|link kopieren|copier le lien|copiar (?:el )?enlace|kopiuj link|कॉपी लिंक|分享让更多人看到|分享到"
-    r"|(?:\d+\s*(?:min(?:ute)?s?|minuten?)\.?\s*(?:read|lesezeit|lesedauer|de lecture|de leitura|de lectura|di lettura))"
+    r"|(?:\d+\s*(?:min(?:ute)?s?|minuten?)\.?\s*(?:read|lesezeit|lesedauer|de lecture|de leitura|de lectura|di"
+    r" lettura))"
     r"|(?:estimated )?(?:reading|read) time|lesezeit|lesedauer|temps de lecture|tempo de leitura|tiempo de lectura"
     r"|tempo di lettura|czas czytania|leestijd|lästid|lesetid)\W*"
     r"(?:(?:ca\.?|about|environ|circa)\s*)?(?:\d+\s*(?:min(?:ute)?s?|minuten?|minutos?|minuti|minuty|minutter)\b\.?)?\W*$",
@@ -82,21 +85,24 @@ PRINT_NOTICE_RE = re.compile(r"^this copy is for your personal,? non-commercial 
 # support for CSS..."), often broken over several lines; the lines up to the end of its
 # sentence go with it.
 BROWSER_NOTICE_RE = re.compile(
-    r"\byou are using (?:a|an) (?:[\w-]+ ){0,3}browser\b|\byour (?:web )?browser (?:is (?:out of date|outdated|not supported)|does not support)\b",
+    r"\byou are using (?:a|an) (?:[\w-]+ ){0,3}browser\b|\byour (?:web )?browser (?:is (?:out of date|outdated|not"
+    r" supported)|does not support)\b",
     re.IGNORECASE,
 )
 BROWSER_NOTICE_MAX_WORDS = 40
 BROWSER_NOTICE_MAX_LINES = 5
 # The timestamp of an update, anywhere ("Updated at 1:23 p.m.", "Aktualisiert: 12.03.2024").
 UPDATED_LINE_RE = re.compile(
-    r"^(?:last |zuletzt )?(?:updated|update|aktualisiert|mis à jour|actualizado|aggiornato|bijgewerkt|oppdatert|uppdaterad)\b",
+    r"^(?:last |zuletzt )?(?:updated|update|aktualisiert|mis à jour|actualizado|aggiornato|bijgewerkt|oppdatert"
+    r"|uppdaterad)\b",
     re.IGNORECASE,
 )
 # Subscription and newsletter promotions anywhere in the text: an imperative to sign up or
 # subscribe, a price offer, an order form's "click here". Short, so a paragraph of the story
 # that mentions a newsletter stays.
 PROMO_RE = re.compile(
-    r"^(?:sign up (?:for|to|now|here|today)\b|subscribe (?:now|today|here|to (?:our|the))\b|get (?:unlimited )?access to\b.*\bfor\b"
+    r"^(?:sign up (?:for|to|now|here|today)\b|subscribe (?:now|today|here|to (?:our|the))\b|get (?:unlimited )?access"
+    r" to\b.*\bfor\b"
     r"|(?:jetzt )?(?:\d+|zwei|vier) wochen (?:lang )?(?:kostenlos|gratis) (?:testen|lesen))",
     re.IGNORECASE,
 )
@@ -112,7 +118,8 @@ PROMO_MAX_WORDS = 60
 # wherever it stands; the story reports on newsletters, it does not end a paragraph telling
 # its reader to subscribe.
 PROMO_SIGNUP_TAIL_RE = re.compile(
-    r"(?:^|[.!?…]\s+)(?:sign up|subscribe|register)(?: now| today| here)?\s+(?:for|to)\b[^.!?]{0,80}\bnewsletters?\b[^.!?]{0,40}[.!?]?\W*$",
+    r"(?:^|[.!?…]\s+)(?:sign up|subscribe|register)(?: now| today| here)?\s+(?:for"
+    r"|to)\b[^.!?]{0,80}\bnewsletters?\b[^.!?]{0,40}[.!?]?\W*$",
     re.IGNORECASE,
 )
 # The page's taxonomy: "Tags: ...", "Filed under: ...", "Categoria: Saúde", "- Etiketler :",
@@ -154,12 +161,15 @@ SIGNOFF_RE = re.compile(
     r"|with (?:files|reporting|reports) from\b|mit agenturmaterial|if you enjoyed this article"
     r"|(?:wie )?hat ihnen dieser artikel gefallen|unabhängiger journalismus braucht|(?:\w+ )?newsletter\b"
     r"|thank you\W*$|(?:log|sign) in (?:or (?:create|register)|to (?:continue|read))\b|enjoy(?:ing|ed) (?:this|our)\b"
-    r"|follow (?:[\w'’]+\W+){0,8}(?:on (?:facebook|twitter|instagram|youtube|linkedin|tiktok|threads|bluesky|google news)|coverage\b)"
-    r"|this (?:is a )?(?:breaking|developing) (?:news? )?(?:story|news)\b|this story (?:is developing|will be updated|has been updated)"
+    r"|follow (?:[\w'’]+\W+){0,8}(?:on (?:facebook|twitter|instagram|youtube|linkedin|tiktok|threads|bluesky|google"
+    r" news)|coverage\b)"
+    r"|this (?:is a )?(?:breaking|developing) (?:news? )?(?:story|news)\b|this story (?:is developing|will be updated"
+    r"|has been updated)"
     r"|(?:how to )?listen (?:to|on|back|again|live)\b"
     r"|(?:quellen?|sources?|fuentes?|fontes?|źródła|bronnen|kilder)\s*:?\s*$"
     r"|(?:redaktion|faktencheck|recherche|mitarbeit|übersetzung|schlussredaktion|grafik|illustrationen?|bearbeitung"
-    r"|edited by|editing|fact-?check(?:ing)?|research|translation|translated by|graphics|design|produktion|production)\s*:)",
+    r"|edited by|editing|fact-?check(?:ing)?|research|translation|translated by|graphics|design|produktion"
+    r"|production)\s*:)",
     re.IGNORECASE,
 )
 # Sign-off phrases that close a longer line at the end (an author bio's "Follow him on
@@ -233,7 +243,8 @@ def _after_site_name(line: str, names: set[str]) -> str | None:
     for count in range(1, PROFILE_NAME_MAX_WORDS + 1):
         if offset + count > len(words):
             break
-        name = compact(" ".join(w.group() for w in words[offset : offset + count]).removesuffix("’s").removesuffix("'s"))
+        name = " ".join(w.group() for w in words[offset : offset + count])
+        name = compact(name.removesuffix("’s").removesuffix("'s"))
         if name in names:
             return line[words[offset + count - 1].end() :].strip()
     return None
@@ -260,7 +271,8 @@ def _drop_headline_repeats(lines: list[str], title: str) -> list[str]:
     if not headline:
         return lines
     parts = {
-        part for part in (_norm(p) for p in _HEADLINE_SPLIT_RE.split(title)) if len(part.split()) >= HEADLINE_PART_MIN_WORDS
+        part for part in (_norm(p) for p in _HEADLINE_SPLIT_RE.split(title))
+        if len(part.split()) >= HEADLINE_PART_MIN_WORDS
     }
     kept = lines[1:] if lines and _norm(lines[0]) in parts | {headline} else lines[:]
     # A line shorter than the headline, or much longer, cannot be it: most lines are not
@@ -317,7 +329,8 @@ def _drop_browser_notice(lines: list[str]) -> list[str]:
     for start, line in enumerate(lines):
         if "rowser" in line and BROWSER_NOTICE_RE.search(line) and len(_words(line)) <= BROWSER_NOTICE_MAX_WORDS:
             end = start + 1
-            while end < min(len(lines), start + BROWSER_NOTICE_MAX_LINES) and not lines[end - 1].rstrip().endswith(_SENTENCE_END):
+            last = min(len(lines), start + BROWSER_NOTICE_MAX_LINES)
+            while end < last and not lines[end - 1].rstrip().endswith(_SENTENCE_END):
                 end += 1
             return lines[:start] + lines[end:]
     return lines

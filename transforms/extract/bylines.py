@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from html import unescape
 from typing import Any
 
@@ -78,7 +79,8 @@ def _self_credits(raws: list[str], own_names: set[str]) -> set[str]:
 def _author_sources(page: PageData, document: Any, own_names: set[str]) -> Iterator[list[str]]:
     """Candidate author lists, most trusted first."""
     yield _jsonld_authors(page.article, own_names)
-    metas = [raw for raw in page.all_meta(META_AUTHOR) or page.all_meta(FALLBACK_AUTHOR_META_KEYS) if not _looks_like_url(raw)]
+    raws = page.all_meta(META_AUTHOR) or page.all_meta(FALLBACK_AUTHOR_META_KEYS)
+    metas = [raw for raw in raws if not _looks_like_url(raw)]
     yield [n for raw in metas for n in _split_byline(raw, own_names)]
     guessed = getattr(document, "author", None) or ""
     if not SOURCE_CREDIT_RE.match(guessed.strip()):  # trafilatura's "Quelle sid; Dpa" from "Quelle: sid/dpa"
@@ -114,7 +116,7 @@ def _jsonld_authors(article: Mapping[str, Any] | None, own_names: set[str]) -> l
     return names
 
 
-def _split_byline(byline: str, own_names: set[str] = frozenset(), *, split: bool = True) -> list[str]:
+def _split_byline(byline: str, own_names: AbstractSet[str] = frozenset(), *, split: bool = True) -> list[str]:
     """Individual names from a byline: "By A, B and C" -> ["A", "B", "C"].
 
     A credit that names the publisher itself ("Le Figaro et AFP", "Al Jazeera and news

@@ -28,7 +28,7 @@ def find_dates(
     if published is None and modified is None:
         # A dateline in the title ("... | DW | 28.04.2023"), else htmldate's guess from the
         # text: day precision only, and only when the page has no structured dates at all
-        # (an "updated" date alone must not pass as published: FAULTS 16).
+        # (an "updated" date alone must not pass as published).
         published = _title_date(page, naive_zone)
         if published is None and getattr(document, "date", None):
             published = _parse_datetime(document.date, naive_zone)
@@ -59,7 +59,10 @@ def _title_date(page: PageData, naive_zone: ZoneInfo) -> datetime | None:
         match = _TITLE_DATE_RE.search(title)
         if match is None:
             continue
-        year, month, day = (match["y"], match["m"], match["d"]) if match["y"] else (match["iy"], match["im"], match["id"])
+        if match["y"]:
+            year, month, day = match["y"], match["m"], match["d"]
+        else:
+            year, month, day = match["iy"], match["im"], match["id"]
         try:
             moment = datetime(int(year), int(month), int(day), tzinfo=naive_zone)
         except ValueError:

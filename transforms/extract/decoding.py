@@ -59,7 +59,7 @@ def decode_html(body: bytes, content_type: str | None) -> str:
         return ""
     bom_encoding, bom = read_bom(body)
     if bom_encoding is not None:
-        return body[len(bom) :].decode(bom_encoding, errors="replace")
+        return body[len(bom or b"") :].decode(bom_encoding, errors="replace")
     utf8 = None if body.isascii() else _strict_decode(body, "utf-8")
     if utf8 is not None:
         # Non-ASCII bytes that form valid UTF-8 are UTF-8 whatever the page declares: text in

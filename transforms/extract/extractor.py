@@ -8,7 +8,7 @@ structured data for search engines and it is exact where the heuristics guess.
 One module a concern: ``page`` (markup), ``not_article`` (rejections), ``body``, ``metadata``
 (title, standfirst, section, tags, image, canonical URL), ``bylines``, ``dates``, ``language``.
 
-Never raises on bad input: every failure is a ``Rejected`` with a reason (FAULTS 11-17).
+Never raises on bad input: every failure is a ``Rejected`` with a reason.
 Deterministic: no dedup cache, and dates are judged against ``fetched_at``, not the clock.
 """
 
@@ -53,7 +53,7 @@ EXTRACTOR_VERSION = "10"
 EXTRACTOR = f"trafilatura {trafilatura.__version__} + news {EXTRACTOR_VERSION}"
 
 # libxml2 (lxml with huge_tree) stops nesting at this depth and silently drops what is
-# deeper (FAULTS 13); a page that reaches it is rejected instead of loaded short.
+# deeper; a page that reaches it is rejected instead of loaded short.
 PARSER_MAX_DEPTH = 2040
 
 
@@ -93,7 +93,7 @@ def extract_article(
     safe_url = normalize_url(remove_control_chars(url))
     try:
         return _extract(html, safe_url, source=source, fetched_at=as_utc(fetched_at), hints=hints)
-    except Exception as exc:  # one bad page must never stop the run (FAULTS 12-14)
+    except Exception as exc:  # one bad page must never stop the run
         logger.warning("extraction failed for %s", safe_url, exc_info=True)
         return Rejected(safe_url, "extraction_error", detail=f"{type(exc).__name__}: {exc}"[:500])
 

@@ -4,7 +4,7 @@ Markup is the publisher's own statement (``<html lang>``, JSON-LD ``inLanguage``
 ``og:locale``); where it says nothing, or says only the CMS default English that the text
 clearly contradicts, py3langid identifies the language of the body. It is
 a naive Bayes classifier with a fixed model: the same text always gets the same answer
-(no random seed, unlike langdetect), which keeps extraction deterministic (FAULTS 17).
+(no random seed, unlike langdetect), which keeps extraction deterministic.
 """
 
 from __future__ import annotations

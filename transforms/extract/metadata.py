@@ -163,7 +163,8 @@ def _untruncated(title: str, others: list[str]) -> str:
     if not _ELLIPSIS_RE.search(title):
         return title
     stem = _fold(_ELLIPSIS_RE.sub("", title))
-    longer = [o for o in others if len(_fold(o)) > len(stem) and _fold(o).startswith(stem) and not _ELLIPSIS_RE.search(o)]
+    longer = [o for o in others
+              if len(_fold(o)) > len(stem) and _fold(o).startswith(stem) and not _ELLIPSIS_RE.search(o)]
     return max(longer, key=len) if longer else title
 
 
@@ -269,7 +270,7 @@ def _position(value: Any) -> int:
 
 def find_tags(page: PageData) -> tuple[str, ...]:
     """Tags from meta (primaryTag first) and JSON-LD keywords, de-duplicated, order kept."""
-    raws = page.all_meta(META_TAGS)
+    raws: list[object] = list(page.all_meta(META_TAGS))
     keywords = (page.article or {}).get("keywords")
     raws += keywords if isinstance(keywords, list) else [keywords]
     tags = [t.strip() for raw in raws if isinstance(raw, str) for t in re.split(r"[,;]", raw)]

@@ -1,7 +1,7 @@
 """Pages that are not articles: liveblogs, video pages, section fronts, paywall teasers, empty pages.
 
 Each comes back as a ``Rejected`` with a reason, so it is recorded and never loaded as an
-article (FAULTS 15).
+article.
 """
 
 from __future__ import annotations
@@ -72,7 +72,8 @@ def _is_paywalled(page: PageData) -> bool:
     node = page.article or {}
     parts = node.get("hasPart")
     flags = [node.get("isAccessibleForFree")]
-    flags += [p.get("isAccessibleForFree") for p in (parts if isinstance(parts, list) else [parts]) if isinstance(p, dict)]
+    parts = parts if isinstance(parts, list) else [parts]
+    flags += [p.get("isAccessibleForFree") for p in parts if isinstance(p, dict)]
     return any(flag is False or (isinstance(flag, str) and flag.strip().lower() == "false") for flag in flags)
 
 

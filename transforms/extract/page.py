@@ -120,7 +120,7 @@ def parse_html(html: str) -> lxml.html.HtmlElement | None:
 @functools.lru_cache(maxsize=8)
 def _depth_xpath(depth: int) -> lxml.etree.XPath:
     # One step per level: libxml2 expands the node set level by level, linear in the tree's
-    # size, where walking the tree in Python cost 1 ms a page.
+    # size, where walking the tree in Python costs about 1 ms a page.
     return lxml.etree.XPath("boolean(" + "/*" * (depth + 1) + ")")
 
 
@@ -212,7 +212,9 @@ def _marks_byline(element: lxml.html.HtmlElement) -> bool:
     href = (element.get("href") or "") if element.tag == "a" else ""
     if "/author/" in href or "/autor" in href:
         return True
-    if element.get("rel") == "author" or element.get("itemprop") == "author" or "author" in classes or "byline" in classes:
+    if element.get("rel") == "author" or element.get("itemprop") == "author":
+        return True
+    if "author" in classes or "byline" in classes:
         return True
     return _opens_with_author_label(element)
 

@@ -1,7 +1,7 @@
 """Extraction in a pool of processes, with a time limit per page.
 
 trafilatura runs in processes, not threads (crashes are reported under threads), and one
-pathological page must not stall or kill the run (FAULTS.md 13-14): a page past its soft limit is
+pathological page must not stall or kill the run: a page past its soft limit is
 interrupted inside its worker; a worker stuck past the hard limit (in C code, or dead) is replaced
 with the whole pool, and the page is recorded as ``extraction_timeout``. Every job yields exactly
 one result, in submission order. The pool can be run from any process, including Airflow task
@@ -121,11 +121,13 @@ class _PoolOwnerProcess(multiprocessing.process.BaseProcess):
         self._parent_pid = None
         self._popen = None
         self._closed = False
-        self._config = {"authkey": multiprocessing.process.AuthenticationString(os.urandom(32)),
+        self._config = {"authkey": AuthenticationString(os.urandom(32)),
                         "semprefix": "/mp"}
 
 
 _owner_lock = threading.Lock()
+# multiprocessing's own key type (typeshed leaves it out).
+AuthenticationString: type[bytes] = multiprocessing.process.AuthenticationString  # type: ignore[attr-defined]
 _open_pools = 0
 _restore: ExitStack | None = None
 
@@ -133,7 +135,7 @@ _restore: ExitStack | None = None
 def _needs_own_identity() -> bool:
     current = multiprocessing.process.current_process()
     authkey = getattr(current, "_config", {}).get("authkey")
-    return current.daemon or not isinstance(authkey, multiprocessing.process.AuthenticationString)
+    return current.daemon or not isinstance(authkey, AuthenticationString)
 
 
 @contextmanager
@@ -220,13 +222,13 @@ class ExtractionPool:
     def _new_pool(self) -> Pool:
         return self._context.Pool(self.workers, initializer=_init_worker, maxtasksperchild=TASKS_PER_WORKER)
 
-    def _submit(self, job: PageJob) -> AsyncResult:  # type: ignore[type-arg]
+    def _submit(self, job: PageJob) -> AsyncResult:
         assert self._pool is not None
         return self._pool.apply_async(extract_one, (job, self.soft_limit))
 
     def map(self, jobs: Iterable[PageJob]) -> Iterator[tuple[PageJob, Article | Rejected]]:
         """(job, result) for every job, in order; at most ``workers * IN_FLIGHT_PER_WORKER`` in flight."""
-        pending: deque[tuple[PageJob, AsyncResult]] = deque()  # type: ignore[type-arg]
+        pending: deque[tuple[PageJob, AsyncResult]] = deque()
         for job in jobs:
             pending.append((job, self._submit(job)))
             if len(pending) >= self.workers * IN_FLIGHT_PER_WORKER:
@@ -234,7 +236,7 @@ class ExtractionPool:
         while pending:
             yield self._collect(pending)
 
-    def _collect(self, pending: deque[tuple[PageJob, AsyncResult]]) -> tuple[PageJob, Article | Rejected]:  # type: ignore[type-arg]
+    def _collect(self, pending: deque[tuple[PageJob, AsyncResult]]) -> tuple[PageJob, Article | Rejected]:
         job, result = pending.popleft()
         try:
             return job, result.get(timeout=self.soft_limit + HARD_LIMIT_GRACE_SECONDS)
@@ -243,7 +245,7 @@ class ExtractionPool:
             self._restart(pending)
             return job, Rejected(job.url, "extraction_timeout", "worker stuck past the hard limit")
 
-    def _restart(self, pending: deque[tuple[PageJob, AsyncResult]]) -> None:  # type: ignore[type-arg]
+    def _restart(self, pending: deque[tuple[PageJob, AsyncResult]]) -> None:
         assert self._pool is not None
         self._pool.terminate()
         self._pool.join()

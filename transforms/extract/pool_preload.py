@@ -33,7 +33,7 @@ extraction runs: title, byline, dates, language, body lines and the rules that c
 
 def _warm_up() -> None:
     # The fork server dies on anything but an ImportError raised here, and with it every pool:
-    # a warm-up that fails leaves the workers to start cold, as they used to.
+    # a warm-up that fails leaves the workers to start cold (slower, still correct).
     try:
         warm_identifier()
         extract_article(_WARM_UP_PAGE, "https://warm-up.example/2026/01/01/warm-up", source="warm_up",

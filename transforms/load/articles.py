@@ -7,10 +7,10 @@ the derived tables are recomputed only for those. Fingerprints arrive computed b
 workers (``Article.fingerprint``); the load computes one only where none is attached. The search
 vector (a generated column) and its GIN index are most of what a first load costs the server.
 
-All of it runs inside the caller's transaction, so a batch is visible whole or not at all
-(FAULTS.md 20). Values travel as bound data (COPY), never as SQL text (FAULTS.md 30). An article
+All of it runs inside the caller's transaction, so a batch is visible whole or not at all.
+Values travel as bound data (COPY), never as SQL text. An article
 that breaks a limit of the schema is refused before anything is written, with its URL and the
-field named (FAULTS.md 22); ``check_article`` lets the caller quarantine it instead.
+field named; ``check_article`` lets the caller quarantine it instead.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ _HTTP_RE = re.compile(r"^https?://")
 # lexemes overlap most, at least this much. On the demo the repost scores 0.48 against its
 # original and at most 0.07 against the other articles of the day.
 ORIGINAL_SOURCE_JACCARD = 0.25
-CLUSTER_LOCK_KEY = 7_150_002  # serializes story assignment between concurrent loads (FAULTS.md 21)
+CLUSTER_LOCK_KEY = 7_150_002  # serializes story assignment between concurrent loads
 
 LZ4_AVAILABLE_SQL = """
 select coalesce(bool_or('lz4' = any(enumvals)), false) from pg_settings where name = 'default_toast_compression'
@@ -86,7 +86,7 @@ order by k.ordinal
 """
 
 # One row per URL: the batch may hold the same article twice (an AMP page and the canonical one,
-# or two tracking-parameter variants), and ON CONFLICT cannot touch a row twice (FAULTS.md 19).
+# or two tracking-parameter variants), and ON CONFLICT cannot touch a row twice.
 # The latest capture wins.
 UPSERT_SQL = """
 with batch as (
@@ -124,7 +124,7 @@ upserted as (
         last_seen_at = excluded.last_seen_at, last_fetched_at = excluded.last_fetched_at,
         crawl_run_id = excluded.crawl_run_id
     -- Only a real change, and never an older capture over a newer one (a backfill beside the
-    -- daily run must not roll an article back: FAULTS.md 21).
+    -- daily run must not roll an article back).
     where a.content_hash <> excluded.content_hash and excluded.last_fetched_at >= a.last_fetched_at
     returning a.article_id, a.url, a.version, a.content_hash, a.title, a.description, a.body, a.authors,
               a.modified_at, a.last_fetched_at, a.crawl_run_id, (a.xmax = 0) as inserted
@@ -566,7 +566,9 @@ def _component_closure(cur: psycopg2.extensions.cursor, start: set[int]) -> tupl
         ids = sorted(frontier)
         cur.execute(
             """select article_id, matched_article_id from core.article_matches where article_id = any(%(ids)s)
-               union select article_id, matched_article_id from core.article_matches where matched_article_id = any(%(ids)s)""",
+               union
+               select article_id, matched_article_id from core.article_matches
+               where matched_article_id = any(%(ids)s)""",
             {"ids": ids},
         )
         found = set(cur.fetchall())
@@ -588,7 +590,8 @@ def _stories_around(cur: psycopg2.extensions.cursor, touched: set[int]) -> tuple
     ids = sorted(touched)
     cur.execute(
         """select article_id, matched_article_id from core.article_matches where article_id = any(%(ids)s)
-           union select article_id, matched_article_id from core.article_matches where matched_article_id = any(%(ids)s)""",
+           union
+           select article_id, matched_article_id from core.article_matches where matched_article_id = any(%(ids)s)""",
         {"ids": ids},
     )
     edges = set(cur.fetchall())

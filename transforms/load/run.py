@@ -1,7 +1,7 @@
 """Extract and load one crawl run: the run's WARC in, articles in the warehouse out.
 
-Safe to repeat: re-running a loaded run re-extracts the same pages and finds them unchanged
-(FAULTS.md 18). The load, the captures' extraction status and the run's counts commit together.
+Safe to repeat: re-running a loaded run re-extracts the same pages and finds them unchanged.
+The load, the captures' extraction status and the run's counts commit together.
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int 
 
     Articles go to the database in batches of LOAD_BATCH_SIZE as they come out of the pool, all
     inside the one transaction: memory stays flat however large the run, and a failure still
-    leaves nothing of the run visible (FAULTS.md 20).
+    leaves nothing of the run visible.
     """
     source_slug, warc_uri, captures = _run_inputs(crawl_run_id, dsn)
     source = load_sources().get(source_slug)
@@ -120,7 +120,7 @@ def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int 
             progress.extracted += 1
             capture_id = captures.capture_id(job.key)
             if isinstance(result, Article) and (problem := check_article(result)):
-                # The warehouse would refuse it: quarantine the page, with why (FAULTS.md 22).
+                # The warehouse would refuse it: quarantine the page, with why.
                 result = Rejected(result.url, "load_rejected", problem)
             if isinstance(result, Rejected):
                 rejected[result.reason] = rejected.get(result.reason, 0) + 1
@@ -137,9 +137,9 @@ def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int 
         counts += load_articles(cur, batch, crawl_run_id)
         _record_outcomes(cur, outcomes)
         _record_run_counts(cur, crawl_run_id, counts, sum(rejected.values()))
-    result = RunResult(crawl_run_id, source_slug, len(captures), counts, rejected)
-    log.info("%s", result.summary())
-    return result
+    run_result = RunResult(crawl_run_id, source_slug, len(captures), counts, rejected)
+    log.info("%s", run_result.summary())
+    return run_result
 
 
 @dataclass

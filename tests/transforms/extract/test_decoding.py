@@ -1,4 +1,4 @@
-"""decode_html: the right text from bytes whatever the charset declarations say (FAULTS 11)."""
+"""decode_html: the right text from bytes whatever the charset declarations say."""
 
 from __future__ import annotations
 

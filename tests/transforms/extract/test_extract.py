@@ -1,4 +1,4 @@
-"""extract_article on hand-written pages in real page structures (FAULTS 11-17)."""
+"""extract_article on hand-written pages in real page structures."""
 
 from __future__ import annotations
 
@@ -214,7 +214,7 @@ def test_nothing_to_extract_is_rejected_not_raised(html: str) -> None:
     assert result.reason in {"unparseable", "empty_body"}
 
 
-# --- bad input (FAULTS 11-13) ------------------------------------------------------------
+# --- bad input ------------------------------------------------------------
 
 
 def test_windows_1256_without_charset() -> None:
@@ -264,7 +264,7 @@ def test_nesting_past_parser_limit_is_rejected_not_silently_short() -> None:
     assert "nested" in result.detail
 
 
-# --- dates (FAULTS 16) --------------------------------------------------------------------
+# --- dates --------------------------------------------------------------------
 
 
 def test_future_published_date_dropped_with_flag() -> None:

@@ -238,7 +238,8 @@ def test_consent_placeholder_lines_are_dropped() -> None:
     lines = [
         SENTENCES[0],
         "Empfohlener redaktioneller Inhalt",
-        "An dieser Stelle finden Sie einen externen Inhalt, der den Artikel ergänzt. Sie können ihn sich anzeigen lassen.",
+        "An dieser Stelle finden Sie einen externen Inhalt, der den Artikel ergänzt. Sie können ihn sich anzeigen"
+        " lassen.",
         "Ich bin damit einverstanden, dass mir der externe Inhalt angezeigt wird. Daten können übermittelt werden.",
         "Link zum YouTube-Inhalt",
         SENTENCES[1],

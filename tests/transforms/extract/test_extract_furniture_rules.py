@@ -28,7 +28,8 @@ def test_print_view_block_and_share_widget_messages_are_dropped_anywhere() -> No
         STORY[0],
         "- Order Reprints",
         "- Print Article",
-        "This copy is for your personal, non-commercial use only. To order copies for colleagues visit the reprints desk.",
+        "This copy is for your personal, non-commercial use only. To order copies for colleagues visit the reprints"
+        " desk.",
         "https://news.example/2026/03/04/harbour-story",
         STORY[1],
         STORY[2],

@@ -1,4 +1,4 @@
-"""The extraction pool with real pages (FAULTS 14, 17): a pathological page is marked
+"""The extraction pool with real pages: a pathological page is marked
 ``extraction_timeout`` by the per-page limit and the run goes on; the same page extracted
 twice through the pool gives byte-identical records. The pool also runs where Airflow runs tasks:
 inside a daemonic process, and under a script as __main__ that its workers must not re-import."""

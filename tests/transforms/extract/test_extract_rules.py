@@ -223,7 +223,7 @@ def test_source_default_language_when_text_is_too_short_to_tell() -> None:
     assert find_language(read_page(tree, URL), "de", "Kurz.") == "de"
 
 
-# --- decoding (FAULTS 11) ----------------------------------------------------------------------
+# --- decoding ----------------------------------------------------------------------
 
 
 def test_utf8_page_declaring_latin1_decodes_as_utf8_into_the_body() -> None:

@@ -184,7 +184,7 @@ def test_authors_and_tags_are_linked_in_page_order_and_follow_changes(clean_ware
 
 
 def test_concurrent_loads_of_the_same_articles_neither_crash_nor_lose_the_newest(clean_warehouse: str) -> None:
-    # A scheduled run and a backfill load the same URLs at the same moment (FAULTS.md 21).
+    # A scheduled run and a backfill load the same URLs at the same moment.
     urls = [f"https://test.example/news/raced-{i}" for i in range(150)]
     older = [make_article(u, body=f"Older text of story {i} about harbour cranes.") for i, u in enumerate(urls)]
     newer = [make_article(u, body=f"Newer text of story {i} about harbour cranes.", fetched_at=FETCHED + timedelta(hours=1),
