@@ -20,7 +20,8 @@ import re
 import sys
 from pathlib import Path
 
-RELEVANT = re.compile(r"^(NEWS_|AIRFLOW__|AIRFLOW_CONN_|AWS_)|^(REPLAY_WARC|REPLAY_INDEX_DIR|ARCHIVE_ROOT|AIRFLOW_HOME)$")
+RELEVANT = re.compile(r"^(NEWS_|AIRFLOW__|AIRFLOW_CONN_|AWS_)"
+                      r"|^(REPLAY_WARC|REPLAY_INDEX_DIR|ARCHIVE_ROOT|AIRFLOW_HOME)$")
 # The stack tool's own knobs (how long to wait, whether to restart): not the stack's settings.
 IGNORED = {"NEWS_STACK_ID", "NEWS_STACK_RESTART", "NEWS_STACK_WAIT", "NEWS_STACK_STOP_WAIT"}
 SECRET = re.compile(r"PASSWORD|SECRET|TOKEN|KEY|CONN|DSN|CREDENTIAL", re.IGNORECASE)

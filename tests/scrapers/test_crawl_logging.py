@@ -10,11 +10,11 @@ import time
 import pytest
 
 from common.progress import ProgressLog
-from scrapers.crawl_process import CrawlRequest, run_crawl
 from common.window import window_from_args
-from transforms.load.run import extract_and_load
+from scrapers.crawl_process import CrawlRequest, run_crawl
 from tests.fixtures.crawl_support import DAY, CrawlEnv, crawl_env
 from tests.fixtures.fault_server import TEST_CRAWL_SETTINGS, FaultServer, write_source
+from transforms.load.run import extract_and_load
 
 __all__ = ["crawl_env"]
 
