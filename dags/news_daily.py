@@ -23,7 +23,7 @@ from typing import Any
 from airflow.sdk import Param, dag, get_current_context, task, task_group
 
 from common.sources import Source, load_sources
-from dags.tasks.alerts import notify_failure
+from dags.tasks.alerts import notify_failure, notify_recovery, notify_retry
 from dags.tasks.assets import WAREHOUSE_ASSET
 
 DEFAULT_SCHEDULE = "0 4 * * *"  # 04:00 UTC: the day's late articles and sitemaps have landed
@@ -40,7 +40,11 @@ DEFAULT_ARGS: dict[str, Any] = {
     "retry_exponential_backoff": True,
     "max_retry_delay": timedelta(hours=1),
     "execution_timeout": SHORT_TIMEOUT,
+    # Alerts: the first failed try of a source that will be retried, the final failure, and a
+    # recovery after a retrying alert (dags/tasks/alerts.py).
     "on_failure_callback": notify_failure,
+    "on_retry_callback": notify_retry,
+    "on_success_callback": notify_recovery,
 }
 
 
@@ -132,7 +136,8 @@ def build_news_dag(dag_id: str, schedule: str, sources: list[Source], descriptio
             return summary
 
         # No alert of its own: the failed source task has sent one already.
-        @task(trigger_rule="one_failed", retries=0, execution_timeout=SHORT_TIMEOUT, on_failure_callback=None)
+        @task(trigger_rule="one_failed", retries=0, execution_timeout=SHORT_TIMEOUT, on_failure_callback=None,
+              on_success_callback=None)
         def outcome() -> None:
             """Runs only when a source failed, and fails, so the run is marked failed.
 
