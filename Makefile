@@ -14,8 +14,9 @@ help:
 	@echo "make test   set up everything, lint and type-check, run the whole test suite"
 	@echo "make test-fast  unit and database tests only (no Airflow runs, no child crawls), on every core"
 	@echo "make psql   psql on the warehouse (SQL=\"...\" runs one statement)"
-	@echo "make up     start PostgreSQL and Airflow (UI on http://localhost:8080, login printed once)"
+	@$(ENV) echo "make up     start PostgreSQL and Airflow (UI on http://localhost:$${NEWS_AIRFLOW_PORT:-8080}, login printed once; make up RESTART=1 restarts with new settings)"
 	@echo "make down   stop what the project started;  make clean  also remove .data/"
+	@$(ENV) echo "ports      PostgreSQL 127.0.0.1:$${NEWS_PG_PORT:-54329} (NEWS_PG_PORT), Airflow UI $${NEWS_AIRFLOW_PORT:-8080} (NEWS_AIRFLOW_PORT), log servers $${NEWS_AIRFLOW_LOG_PORT:-8793}+1 (NEWS_AIRFLOW_LOG_PORT, only with NEWS_AIRFLOW_HOST off loopback); remembered in .data/ports.env"
 
 venv:
 	@tools/bootstrap.sh

@@ -7,6 +7,15 @@ export NEWS_ROOT
 export PYTHONPATH="$NEWS_ROOT${PYTHONPATH:+:$PYTHONPATH}"
 export PATH="$NEWS_ROOT/.venv/bin:$PATH"
 
+# The ports this checkout's .data/ was created with (tools/ports.sh), for every port variable
+# the shell does not set: NEWS_PG_PORT, NEWS_AIRFLOW_PORT, NEWS_AIRFLOW_LOG_PORT.
+if [ -f "$NEWS_ROOT/.data/ports.env" ]; then
+  while IFS='=' read -r _name _value; do
+    case "$_name" in NEWS_*_PORT) [ -n "${!_name:-}" ] || export "$_name=$_value" ;; esac
+  done <"$NEWS_ROOT/.data/ports.env"
+  unset _name _value
+fi
+
 if [ -f "$NEWS_ROOT/.data/local-db.env" ]; then
   # shellcheck disable=SC1091
   . "$NEWS_ROOT/.data/local-db.env"

@@ -136,6 +136,10 @@ Its components would keep the old ones. Restart it with them: make up RESTART=1 
   "$ROOT/tools/airflow_db.sh"
   reconcile_pools
   python "$ROOT/tools/stack_env.py" record "$SETTINGS"
+  if [ "$STATE" = "$ROOT/.data/stack" ]; then  # the checkout's own stack, not a test's
+    "$ROOT/tools/ports.sh" remember NEWS_AIRFLOW_PORT "$PORT"
+    "$ROOT/tools/ports.sh" remember NEWS_AIRFLOW_LOG_PORT "$LOG_PORT"
+  fi
   local password
   password=$(ensure_login) || password=""
   log "starting Airflow: api-server, scheduler, dag-processor, triggerer, and the pool keeper (logs: $LOGS)"
