@@ -1,8 +1,17 @@
-"""Apply the numbered SQL migrations in sql/migrations/, each once, each in its own transaction.
+"""Apply the numbered SQL migrations in sql/migrations/, each once, each in its own transaction;
+then the repeatable files in sql/marts/ (the analysts' views and functions) whenever they change.
 
 Safe to repeat: applied files are recorded with their checksum in ops.schema_migrations and
 skipped; an applied file whose content changed is an error (migrations are never edited once
 merged: add a new one). A session advisory lock keeps two runners from racing.
+
+Tables live in numbered migrations; marts in repeatable files, one object a file, named after it
+(sql/marts/articles.sql defines marts.articles, with its COMMENT ON and GRANT statements beside
+it). When any repeatable file changed, was added or removed, or one of its objects is missing,
+all of them are dropped (dependents first) and created again from the files, in one transaction,
+and their checksums recorded in ops.schema_repeatables. A file names the other repeatables it
+reads in a ``-- requires: marts.a, marts.b`` line; they are created before it. A numbered
+migration that changes a column a mart reads may drop that mart: it is recreated right after.
 """
 
 from __future__ import annotations
@@ -21,7 +30,11 @@ from common.warehouse import connect
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "sql" / "migrations"
+MARTS_DIR = Path(__file__).resolve().parents[1] / "sql" / "marts"
+MARTS_SCHEMA = "marts"
 FILENAME = re.compile(r"^(?P<version>\d{4})_(?P<name>[a-z0-9_]+)\.sql$")
+REPEATABLE_FILENAME = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)\.sql$")
+REQUIRES = re.compile(r"^--\s*requires:(?P<names>.*)$", re.MULTILINE)
 ADVISORY_LOCK_KEY = 7_150_001  # any constant unique to this project
 
 BOOKKEEPING_DDL = """
@@ -29,6 +42,11 @@ create schema if not exists ops;
 create table if not exists ops.schema_migrations (
     version     integer primary key,
     name        text not null,
+    checksum    text not null,
+    applied_at  timestamptz not null default now()
+);
+create table if not exists ops.schema_repeatables (
+    name        text primary key,
     checksum    text not null,
     applied_at  timestamptz not null default now()
 );
@@ -50,6 +68,19 @@ class Migration:
         return hashlib.sha256(self.sql.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class Repeatable:
+    """A repeatable file: the object ``marts.<name>`` with its comments and grants."""
+
+    name: str
+    sql: str
+    requires: tuple[str, ...]
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.sql.encode("utf-8")).hexdigest()
+
+
 def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     """The migration files in version order; refuses stray or duplicate numbers."""
     migrations: dict[int, Migration] = {}
@@ -64,8 +95,49 @@ def discover(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     return [migrations[v] for v in sorted(migrations)]
 
 
-def apply_migrations(dsn: str | None = None, directory: Path = MIGRATIONS_DIR) -> list[str]:
-    """Apply what is not yet applied; return the names applied now."""
+def discover_repeatables(directory: Path = MARTS_DIR) -> list[Repeatable]:
+    """The repeatable files, each after the ones it requires; refuses unknown names and cycles."""
+    found: dict[str, Repeatable] = {}
+    for path in sorted(directory.glob("*.sql")):
+        match = REPEATABLE_FILENAME.match(path.name)
+        if not match:
+            raise MigrationError(f"{path.name}: repeatable files are named <object_name>.sql, lower_snake")
+        sql = path.read_text(encoding="utf-8")
+        listed = [item for line in REQUIRES.findall(sql) for item in line.split(",") if item.strip()]
+        requires = tuple(_repeatable_name(path.name, item) for item in listed)
+        found[match["name"]] = Repeatable(match["name"], sql, requires)
+    ordered: list[Repeatable] = []
+    placing: set[str] = set()
+
+    def place(repeatable: Repeatable) -> None:
+        if repeatable in ordered:
+            return
+        if repeatable.name in placing:
+            raise MigrationError(f"{repeatable.name}.sql: its requires: lines form a cycle")
+        placing.add(repeatable.name)
+        for name in repeatable.requires:
+            if name not in found:
+                raise MigrationError(f"{repeatable.name}.sql requires {MARTS_SCHEMA}.{name}, which no file defines")
+            place(found[name])
+        ordered.append(repeatable)
+
+    for repeatable in found.values():
+        place(repeatable)
+    return ordered
+
+
+def _repeatable_name(filename: str, item: str) -> str:
+    schema, _, name = item.strip().rpartition(".")
+    if schema != MARTS_SCHEMA:
+        raise MigrationError(f"{filename}: requires: names {MARTS_SCHEMA}.<object>, not {item.strip()!r}")
+    return name
+
+
+def apply_migrations(
+    dsn: str | None = None, directory: Path = MIGRATIONS_DIR, repeatables_directory: Path | None = MARTS_DIR
+) -> list[str]:
+    """Apply what is not yet applied, then the repeatable files if they changed; return the names
+    applied now (numbered ones as NNNN_name, repeatable ones as marts/name)."""
     conn = connect(dsn)
     applied_now: list[str] = []
     try:
@@ -81,6 +153,8 @@ def apply_migrations(dsn: str | None = None, directory: Path = MIGRATIONS_DIR) -
                 continue
             _apply_one(conn, migration)
             applied_now.append(f"{migration.version:04d}_{migration.name}")
+        if repeatables_directory is not None:
+            applied_now += _apply_repeatables(conn, discover_repeatables(repeatables_directory))
     finally:
         with conn.cursor() as cur:
             cur.execute("select pg_advisory_unlock(%s)", (ADVISORY_LOCK_KEY,))
@@ -109,6 +183,67 @@ def _apply_one(conn: psycopg2.extensions.connection, migration: Migration) -> No
                 )
     except Exception as exc:
         raise MigrationError(f"migration {migration.version:04d}_{migration.name} failed: {exc}") from exc
+
+
+def _apply_repeatables(conn: psycopg2.extensions.connection, repeatables: list[Repeatable]) -> list[str]:
+    """Recreate every repeatable object when any changed or is missing; the names applied now."""
+    with conn.cursor() as cur:
+        cur.execute("select name, checksum from ops.schema_repeatables")
+        recorded = dict(cur.fetchall())
+        wanted = {r.name: r.checksum for r in repeatables}
+        missing = [r.name for r in repeatables if not _existing_objects(cur, r.name)]
+    conn.commit()
+    if recorded == wanted and not missing:
+        return []
+    log.info("recreating %d repeatable object(s) in %s", len(repeatables), MARTS_SCHEMA)
+    try:
+        with conn:  # all of them or none: analysts never see half the marts
+            with conn.cursor() as cur:
+                removed = [name for name in recorded if name not in wanted]
+                for name in [*removed, *(r.name for r in reversed(repeatables))]:
+                    for kind, identity in _existing_objects(cur, name):
+                        cur.execute(f"drop {kind} {identity}")
+                for repeatable in repeatables:
+                    _create_repeatable(cur, repeatable)
+                cur.execute("delete from ops.schema_repeatables")
+                for repeatable in repeatables:
+                    cur.execute("insert into ops.schema_repeatables (name, checksum) values (%s, %s)",
+                                (repeatable.name, repeatable.checksum))
+    except MigrationError:
+        raise
+    except Exception as exc:
+        raise MigrationError(f"recreating the {MARTS_SCHEMA} objects failed: {exc}") from exc
+    return [f"{MARTS_SCHEMA}/{r.name}" for r in repeatables]
+
+
+def _create_repeatable(cur: psycopg2.extensions.cursor, repeatable: Repeatable) -> None:
+    try:
+        cur.execute(repeatable.sql)
+    except Exception as exc:
+        raise MigrationError(f"repeatable {MARTS_SCHEMA}/{repeatable.name}.sql failed: {exc}") from exc
+    if not _existing_objects(cur, repeatable.name):
+        raise MigrationError(f"repeatable {MARTS_SCHEMA}/{repeatable.name}.sql did not create "
+                             f"{MARTS_SCHEMA}.{repeatable.name} (the file is named after the object it defines)")
+
+
+def _existing_objects(cur: psycopg2.extensions.cursor, name: str) -> list[tuple[str, str]]:
+    """The objects named ``marts.<name>`` as (kind for DROP, identity), e.g. ("view", "marts.articles")."""
+    cur.execute(
+        """select case c.relkind when 'v' then 'view' when 'm' then 'materialized view' end,
+                  c.oid::regclass::text
+           from pg_class c where c.relnamespace = %(schema)s::regnamespace and c.relname = %(name)s
+           union all
+           select case p.prokind when 'p' then 'procedure' when 'a' then 'aggregate' else 'function' end,
+                  p.oid::regprocedure::text
+           from pg_proc p where p.pronamespace = %(schema)s::regnamespace and p.proname = %(name)s""",
+        {"schema": MARTS_SCHEMA, "name": name},
+    )
+    found = cur.fetchall()
+    for kind, identity in found:
+        if kind is None:  # a table or sequence: data, never dropped by the runner
+            raise MigrationError(f"{identity} is not a view or function: repeatable files define only those; "
+                                 "rename the file or move the object into a numbered migration")
+    return [(kind, identity) for kind, identity in found]
 
 
 def main() -> None:

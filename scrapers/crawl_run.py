@@ -93,6 +93,40 @@ def archive_path(source: str, window: Window, run_id: str) -> str:
                               f"{run_id}.warc.gz")
 
 
+# The columns of ops.crawl_runs a finished crawl writes, each once, with its SQL type: the insert
+# is built from this, and crawl_run_row must give exactly these (json ones are sent as JSON).
+CRAWL_RUN_COLUMNS: dict[str, str] = {
+    "crawl_run_id": "uuid", "source": "text", "dag_run_id": "text", "window_start": "timestamptz",
+    "window_end": "timestamptz", "started_at": "timestamptz", "finished_at": "timestamptz",
+    "finish_reason": "text", "status": "text", "failure": "text", "warc_uri": "text",
+    "pages_fetched": "integer", "requests": "integer", "stats": "jsonb", "duration_seconds": "numeric",
+    "responses_by_status": "jsonb", "bytes_received": "bigint", "pages_captured": "integer",
+    "skipped_seen": "integer", "robots_denied": "integer", "retries": "integer", "urls_failed": "integer",
+    "failed_by_reason": "jsonb",
+}
+CRAWL_RUN_INSERT_SQL = "insert into ops.crawl_runs ({}) values ({})".format(
+    ", ".join(CRAWL_RUN_COLUMNS), ", ".join(f"%({name})s" for name in CRAWL_RUN_COLUMNS))
+
+
+def crawl_run_row(
+    *, run_id: str, source: Source, window: Window, dag_run_id: str | None, started_at: datetime,
+    finished_at: datetime, finish_reason: str, outcome: CrawlOutcome, warc_uri: str,
+    stats: dict[str, Any], columns: dict[str, Any],
+) -> dict[str, Any]:
+    """The run's row of ops.crawl_runs, by column name (CRAWL_RUN_COLUMNS)."""
+    row: dict[str, Any] = {
+        "crawl_run_id": run_id, "source": source.slug, "dag_run_id": dag_run_id,
+        "window_start": window.start, "window_end": window.end, "started_at": started_at,
+        "finished_at": finished_at, "finish_reason": finish_reason, "status": outcome.status,
+        "failure": outcome.failure, "warc_uri": warc_uri, "pages_fetched": outcome.pages_fetched,
+        "requests": outcome.requests, "stats": stats, **columns,
+    }
+    if row.keys() != CRAWL_RUN_COLUMNS.keys():
+        raise ValueError(f"ops.crawl_runs row: missing {sorted(CRAWL_RUN_COLUMNS.keys() - row.keys())}, "
+                         f"undeclared {sorted(row.keys() - CRAWL_RUN_COLUMNS.keys())}")
+    return {name: Json(value) if CRAWL_RUN_COLUMNS[name] == "jsonb" else value for name, value in row.items()}
+
+
 def record_run(
     *, run_id: str, source: Source, window: Window, dag_run_id: str | None, started_at: datetime,
     finished_at: datetime, finish_reason: str, outcome: CrawlOutcome, warc_uri: str,
@@ -109,20 +143,11 @@ def record_run(
                  language = excluded.language, enabled = excluded.enabled, updated_at = now()""",
             (source.slug, source.name, list(source.domains), source.language, source.enabled),
         )
-        cur.execute(
-            """insert into ops.crawl_runs (crawl_run_id, source, dag_run_id, window_start, window_end,
-                 started_at, finished_at, finish_reason, status, failure, warc_uri, pages_fetched,
-                 requests, stats, duration_seconds, responses_by_status, bytes_received, pages_captured,
-                 skipped_seen, robots_denied, retries, urls_failed, failed_by_reason)
-               values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,
-                       %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
-            (run_id, source.slug, dag_run_id, window.start, window.end, started_at, finished_at,
-             finish_reason, outcome.status, outcome.failure, warc_uri, outcome.pages_fetched,
-             outcome.requests, Json(stats), columns["duration_seconds"], Json(columns["responses_by_status"]),
-             columns["bytes_received"], columns["pages_captured"], columns["skipped_seen"],
-             columns["robots_denied"], columns["retries"], columns["urls_failed"],
-             Json(columns["failed_by_reason"])),
-        )
+        cur.execute(CRAWL_RUN_INSERT_SQL, crawl_run_row(
+            run_id=run_id, source=source, window=window, dag_run_id=dag_run_id, started_at=started_at,
+            finished_at=finished_at, finish_reason=finish_reason, outcome=outcome, warc_uri=warc_uri,
+            stats=stats, columns=columns,
+        ))
         execute_values(
             cur,
             """insert into raw.captures (crawl_run_id, url, normalized_url, kind, status, content_type,

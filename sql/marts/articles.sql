@@ -1,0 +1,69 @@
+-- marts.articles: one row per story, the original article with its copies folded in.
+
+create view marts.articles as
+select
+    a.article_id                             as story_id,
+    a.article_id,
+    a.source,
+    s.name                                   as source_name,
+    a.url,
+    a.canonical_url,
+    a.title,
+    a.description,
+    a.authors,
+    a.tags,
+    a.section,
+    a.language,
+    a.published_at,
+    a.modified_at,
+    a.word_count,
+    a.version,
+    a.original_source,
+    a.image_url,
+    a.first_seen_at,
+    a.last_seen_at,
+    coalesce(copies.n, 0)                    as copies,
+    coalesce(copies.sources, '{}')           as copy_sources,
+    coalesce(copies.urls, '{}')              as copy_urls,
+    a.body
+from core.articles a
+join ops.sources s on s.source = a.source
+left join core.article_clusters c on c.article_id = a.article_id
+left join lateral (
+    select count(*)::integer                              as n,
+           array_agg(distinct o.source order by o.source) as sources,
+           array_agg(o.url order by o.first_seen_at, o.article_id) as urls
+    from core.article_clusters m
+    join core.articles o on o.article_id = m.article_id
+    where m.story_id = a.article_id and m.article_id <> a.article_id
+) copies on true
+where c.story_id is null or c.story_id = a.article_id;
+
+comment on view marts.articles is
+    'One row per story: the original article, current content, with the copies (reposts, near-duplicates under other URLs) folded in. Every article, copies included, is in marts.story_articles.';
+comment on column marts.articles.story_id is 'The story''s id: the article_id of its original article. Stable while the original stays the earliest known copy.';
+comment on column marts.articles.article_id is 'The original article''s id (equals story_id).';
+comment on column marts.articles.source is 'Slug of the source that published the original (see marts.sources).';
+comment on column marts.articles.source_name is 'Name of that source.';
+comment on column marts.articles.url is 'Normalized URL of the original article (no tracking parameters, no fragment).';
+comment on column marts.articles.canonical_url is 'The canonical URL the page declares, when it declares one.';
+comment on column marts.articles.title is 'Headline (NFC text).';
+comment on column marts.articles.description is 'Standfirst / description, when the page has one.';
+comment on column marts.articles.authors is 'Byline, in page order (names as published; see marts.authors).';
+comment on column marts.articles.tags is 'Tags/topics the page declares, in page order.';
+comment on column marts.articles.section is 'Site section (news, features, opinion, ...), when known.';
+comment on column marts.articles.language is 'Language of the article, ISO 639-1.';
+comment on column marts.articles.published_at is 'First publication time in UTC; NULL when the page gives none or a future one.';
+comment on column marts.articles.modified_at is 'Last modification time the page declares, UTC.';
+comment on column marts.articles.word_count is 'Words in the body.';
+comment on column marts.articles.version is 'How many different contents this URL has had (1 = never changed; see marts.article_versions).';
+comment on column marts.articles.original_source is 'The original source the page itself names (e.g. "www.aljazeera.com" on a repost), as written.';
+comment on column marts.articles.image_url is 'Lead image URL.';
+comment on column marts.articles.first_seen_at is 'When the pipeline first captured this URL (UTC).';
+comment on column marts.articles.last_seen_at is 'When the pipeline last captured this URL (UTC).';
+comment on column marts.articles.copies is 'How many other articles (other URLs, any source) were folded into this story.';
+comment on column marts.articles.copy_sources is 'Sources of those copies, distinct, sorted.';
+comment on column marts.articles.copy_urls is 'URLs of those copies, first seen first.';
+comment on column marts.articles.body is 'Article text: paragraphs separated by newlines, boilerplate removed.';
+
+grant select on marts.articles to news_loader, news_analyst;
