@@ -226,6 +226,36 @@ def test_a_source_added_while_the_stack_runs_gets_its_pool(stack: Stack, api: Ai
     assert api.get("/pools/crawl_newdesk_example")["slots"] == 1
 
 
+def make_backfill(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["make", "--no-print-directory", "backfill", *args], cwd=PROJECT_ROOT, env=stack.env,
+                          capture_output=True, text=True, timeout=900)
+
+
+def test_make_backfill_says_what_it_created_and_waits_with_progress(stack: Stack, api: AirflowAPI) -> None:
+    days = ("SINCE=2026-11-18", "UNTIL=2026-11-19", "SOURCES=aljazeera")
+    api.pause("news_daily")
+    refused = make_backfill(stack, *days)
+    assert refused.returncode != 0 and "news_daily is paused" in refused.stderr, refused.stdout + refused.stderr
+    assert api.get("/backfills", dag_id="news_daily")["total_entries"] == 0
+
+    ran = make_backfill(stack, *days, "UNPAUSE=1")
+    api.pause("news_daily")
+    out = ran.stdout
+    assert ran.returncode == 0, out + ran.stderr + stack.task_errors()
+    assert ("created: 2 run(s) at 2026-11-18 04:00 .. 2026-11-19 04:00 UTC, each loading the 24 hours "
+            "before its time; sources: aljazeera") in out, out
+    assert "backfill: 2 of 2 run(s) finished (2 success, 0 failed)" in out.splitlines()[-1], out
+    assert any(line.startswith("backfill: 0 of 2 run(s) finished") for line in out.splitlines()), out
+    runs = list(api.get("/dags/news_daily/dagRuns", run_type="backfill")["dag_runs"])
+    assert sorted(str(r["logical_date"])[:16] for r in runs) == ["2026-11-18T04:00", "2026-11-19T04:00"]
+    assert all(r["conf"] == {"sources": ["aljazeera"]} for r in runs), runs
+
+    again = make_backfill(stack, *days, "UNPAUSE=1")
+    assert again.returncode == 0 and "nothing to backfill" in again.stdout, again.stdout + again.stderr
+    usage = make_backfill(stack, "SINCE=2026-11-18")
+    assert usage.returncode != 0 and "usage: make backfill SINCE=" in usage.stderr
+
+
 def test_make_up_with_other_settings_refuses_then_restarts_when_asked(stack: Stack) -> None:
     pids = {p.name: p.read_text() for p in (stack.state_dir / "pids").glob("*.pid")}
     live = {**stack.env, "REPLAY_WARC": ""}
