@@ -89,3 +89,68 @@ def test_live_fetches_never_reach_private_addresses() -> None:
     answer = LiveFetcher("news-pipeline-test").fetch("http://127.0.0.1:9/robots.txt")
     assert answer.status is None and answer.error
     assert LiveFetcher("news-pipeline-test").fetch("file:///etc/passwd").status is None
+
+
+BBC_FEED = b'''<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>BBC News</title><link>https://www.bbc.co.uk/news</link>
+<item><title>Harbour reopens</title><link>https://www.bbc.co.uk/news/articles/c1harbour00o?at_medium=RSS&amp;at_campaign=rss</link>
+<pubDate>Thu, 19 Nov 2026 09:15:00 GMT</pubDate></item>
+<item><title>Bridge vote</title><link>https://www.bbc.co.uk/news/articles/c2bridge000o?at_medium=RSS&amp;at_campaign=rss</link>
+<pubDate>Thu, 19 Nov 2026 14:40:00 GMT</pubDate></item>
+</channel></rss>'''
+
+BBC_SITEMAP = b'''<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+<url><loc>https://www.bbc.com/news/articles/c1harbour00o</loc><news:news><news:publication_date>2026-11-19T09:15:00Z</news:publication_date></news:news></url>
+<url><loc>https://www.bbc.com/news/articles/c2bridge000o.amp</loc><news:news><news:publication_date>2026-11-19T14:40:00Z</news:publication_date></news:news></url>
+</urlset>'''
+
+
+def bbc_page(title: str, published: str, author: str) -> bytes:
+    sentence = ("The council said the work had gone to plan and that residents would see the difference "
+                "within weeks, while opposition members asked for the full costs to be published. ")
+    paragraphs = "".join(f"<p>{sentence * 2}</p>" for _ in range(6))
+    return f'''<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{title} - BBC News</title>
+<script type="application/ld+json">{{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "{title}",
+"datePublished": "{published}", "author": [{{"@type": "Person", "name": "{author}"}}]}}</script></head>
+<body><main><article><h1>{title}</h1><p>By {author}</p>{paragraphs}</article></main></body></html>'''.encode()
+
+
+def write_warc(path: Path, responses: dict[str, tuple[str, bytes]]) -> None:
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for url, (content_type, body) in responses.items():
+            headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                                          http_headers=headers))
+
+
+def test_bbc_feed_and_sitemap_hosts_give_one_key_a_story(tmp_path: Path) -> None:
+    """The feed links www.bbc.co.uk, the sitemap www.bbc.com (and .amp): two stories, not four."""
+    robots = ("text/plain", b"User-agent: *\nAllow: /\n")
+    archive = tmp_path / "bbc.warc.gz"
+    write_warc(archive, {
+        "https://www.bbc.com/robots.txt": robots, "https://www.bbc.co.uk/robots.txt": robots,
+        "https://feeds.bbci.co.uk/robots.txt": robots,
+        "https://feeds.bbci.co.uk/news/rss.xml": ("application/rss+xml", BBC_FEED),
+        "https://www.bbc.com/sitemaps/https-index-com-news.xml": ("application/xml", BBC_SITEMAP),
+        "https://www.bbc.com/news/articles/c1harbour00o": (
+            "text/html; charset=utf-8", bbc_page("Harbour reopens after storm repairs", "2026-11-19T09:15:00Z",
+                                                 "Ann Example")),
+        "https://www.bbc.com/news/articles/c2bridge000o": (
+            "text/html; charset=utf-8", bbc_page("Council votes for new river bridge", "2026-11-19T14:40:00Z",
+                                                 "Ben Sample")),
+    })
+    result = doctor("bbc", "--replay", str(archive), "--since", "2026-11-19", "--until", "2026-11-19")
+    report = result.stdout
+    assert "feed    https://feeds.bbci.co.uk/news/rss.xml: HTTP 200; 2 URL(s) listed, 2 in the window, 2 pass" in report
+    assert "article URLs in the window passing allow/deny: 2" in report, report
+    assert "sample: 2 fetched, 2 extracted as articles" in report, report
+    assert "completeness: title 2/2, date 2/2, author 2/2" in report, report
+    # The world feed is configured but not in this archive: the doctor says so.
+    assert "feed https://feeds.bbci.co.uk/news/world/rss.xml did not answer: HTTP 404" in report
