@@ -6,19 +6,31 @@ the field, so a typo in a config never becomes a silently empty crawl.
 
 from __future__ import annotations
 
+import difflib
+import functools
+import logging
 import os
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+log = logging.getLogger(__name__)
 
 REGISTRY_DIR = Path(__file__).resolve().parents[1] / "scrapers" / "sources"
 # Extra source folders (os.pathsep-separated), e.g. the demo's reposter site; later folders win.
 EXTRA_DIRS_ENV = "NEWS_SOURCES_EXTRA_DIRS"
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 DATE_PLACEHOLDERS = ("{yyyy}", "{mm}", "{dd}", "{m}", "{d}")
+# A bare host name as the crawl compares it with a URL's hostname: no scheme, port or path.
+_LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+HOSTNAME_PATTERN = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*$")
+# Airflow takes these for a cron schedule besides five-field expressions.
+CRON_PRESETS = frozenset({"@hourly", "@daily", "@weekly", "@monthly", "@quarterly", "@yearly", "@annually",
+                          "@midnight"})
 
 
 class SourceConfigError(ValueError):
@@ -104,14 +116,44 @@ def load_source(path: Path) -> Source:
     return _build_source(data, path)
 
 
-def load_sources(dirs: list[Path] | None = None) -> dict[str, Source]:
-    """All sources in the registry folder plus extra folders, keyed by slug."""
+@dataclass(frozen=True)
+class Registry:
+    """Every source file read: the valid sources by slug, and the broken files with their error."""
+
+    sources: dict[str, Source]
+    broken: dict[Path, SourceConfigError]
+
+
+def read_registry(dirs: list[Path] | None = None) -> Registry:
+    """All source files in the registry folder plus extra folders, each validated on its own.
+
+    A broken file disables only its own source: the others still load (one typo must not stop
+    every crawl and DAG). Callers say so loudly; ``load_sources`` logs each broken file.
+    """
     sources: dict[str, Source] = {}
+    broken: dict[Path, SourceConfigError] = {}
     for folder in dirs if dirs is not None else source_dirs():
         for path in sorted(folder.glob("*.toml")):
-            source = load_source(path)
+            try:
+                source = load_source(path)
+            except SourceConfigError as exc:
+                broken[path] = exc
+                continue
             sources[source.slug] = source
-    return sources
+    return Registry(sources, broken)
+
+
+def load_sources(dirs: list[Path] | None = None, *, strict: bool = False) -> dict[str, Source]:
+    """The valid sources, keyed by slug; each broken file is logged as an error and left out.
+
+    ``strict`` raises the first broken file's error instead (validation commands and tests).
+    """
+    registry = read_registry(dirs)
+    for path, error in registry.broken.items():
+        if strict:
+            raise error
+        log.error("source file %s is broken and its source is disabled: %s", path, error)
+    return registry.sources
 
 
 def enabled_sources() -> list[Source]:
@@ -135,40 +177,119 @@ def _build_source(data: dict[str, Any], path: Path) -> Source:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise SourceConfigError(f"{path}: timezone {timezone!r} is not an IANA time zone") from exc
-    discovery = _build_discovery(reader.table("discovery"), path)
+    discovery_reader = _FieldReader(reader.table("discovery"), path, "discovery")
+    discovery = _build_discovery(discovery_reader)
     urls = _FieldReader(reader.table("urls"), path, "urls")
     politeness = _FieldReader(reader.table("politeness"), path, "politeness")
     extraction = _FieldReader(reader.table("extraction"), path, "extraction")
+    incremental = _FieldReader(reader.table("incremental"), path, "incremental")
     source = Source(
         slug=slug,
         name=reader.required("name", str),
-        domains=tuple(d.lower() for d in reader.required_list("domains")),
-        language=reader.required("language", str),
+        domains=_domains(reader),
+        language=_language(reader),
         enabled=reader.required("enabled", bool),
         discovery=discovery,
         allow=urls.patterns("allow", required=True),
         deny=urls.patterns("deny"),
         url_date=_optional_pattern(urls, "date_pattern"),
         timezone=timezone,
-        politeness=Politeness(
-            download_delay=politeness.optional("download_delay", float, 1.0),
-            concurrency_per_domain=politeness.optional("concurrency_per_domain", int, 2),
-            max_error_rate=politeness.optional("max_error_rate", float, 0.5),
-        ),
-        prune_xpaths=tuple(extraction.optional_list("prune_xpaths")),
+        politeness=_build_politeness(politeness),
+        prune_xpaths=_prune_xpaths(extraction),
         config_path=path,
-        incremental=_build_incremental(reader.table("incremental"), path),
+        incremental=_build_incremental(incremental),
         strip_params=tuple(p.lower() for p in urls.optional_list("strip_params")),
         canonical_rewrites=_canonical_rewrites(urls),
-        schedule=reader.optional("schedule", str, None) or None,
+        schedule=_schedule(reader),
     )
+    # Last, once every reader has asked for the names it knows: a typo is refused, not ignored.
+    for table in (reader, discovery_reader, urls, politeness, extraction, incremental):
+        table.refuse_unknown()
     if not (discovery.feeds or discovery.sitemaps or discovery.dated_sitemaps):
         raise SourceConfigError(f"{path}: [discovery] needs at least one feed or sitemap")
     return source
 
 
-def _build_discovery(table: dict[str, Any], path: Path) -> Discovery:
-    reader = _FieldReader(table, path, "discovery")
+def _domains(reader: _FieldReader) -> tuple[str, ...]:
+    """Bare host names: a URL, a port or a path here would never match a URL's hostname."""
+    domains = tuple(d.strip().lower() for d in reader.required_list("domains"))
+    for domain in domains:
+        if not HOSTNAME_PATTERN.match(domain):
+            hint = urlsplit(domain).hostname if "://" in domain else None
+            raise SourceConfigError(
+                f"{reader.where('domains')}: {domain!r} is not a bare host name"
+                + (f" (write {hint!r}, without scheme or path)" if hint else " (no scheme, port or path)"))
+    return domains
+
+
+def _language(reader: _FieldReader) -> str:
+    """An ISO 639-1 code, as the articles' language column stores it."""
+    language = reader.required("language", str)
+    if language not in iso_639_1_codes():
+        close = difflib.get_close_matches(language.lower(), sorted(iso_639_1_codes()), n=1)
+        raise SourceConfigError(
+            f"{reader.where('language')}: {language!r} is not an ISO 639-1 code (two lower-case letters, "
+            f"e.g. 'en', 'ar', 'de')" + (f"; did you mean {close[0]!r}?" if close else ""))
+    return language
+
+
+@functools.cache
+def iso_639_1_codes() -> frozenset[str]:
+    """The two-letter language codes CLDR (through Babel) knows."""
+    from babel import Locale
+
+    return frozenset(code for code in Locale("en").languages if isinstance(code, str) and len(code) == 2)
+
+
+def _schedule(reader: _FieldReader) -> str | None:
+    """A five-field cron expression (UTC) or one of Airflow's presets, checked with croniter."""
+    schedule = reader.optional("schedule", str, None)
+    if not schedule:
+        return None
+    from croniter import croniter
+
+    text = schedule.strip()
+    valid = text in CRON_PRESETS or (len(text.split()) == 5 and croniter.is_valid(text))
+    if not valid:
+        raise SourceConfigError(
+            f"{reader.where('schedule')}: {schedule!r} is not a cron schedule: five fields "
+            f"(minute hour day-of-month month day-of-week, e.g. '0 5 * * *') or one of {sorted(CRON_PRESETS)}")
+    return text
+
+
+def _build_politeness(reader: _FieldReader) -> Politeness:
+    politeness = Politeness(
+        download_delay=reader.optional("download_delay", float, 1.0),
+        concurrency_per_domain=reader.optional("concurrency_per_domain", int, 2),
+        max_error_rate=reader.optional("max_error_rate", float, 0.5),
+    )
+    if politeness.download_delay < 0:
+        raise SourceConfigError(f"{reader.where('download_delay')} must be >= 0 seconds, "
+                                f"got {politeness.download_delay}")
+    if politeness.concurrency_per_domain < 1:
+        raise SourceConfigError(f"{reader.where('concurrency_per_domain')} must be >= 1, "
+                                f"got {politeness.concurrency_per_domain}")
+    if not 0 <= politeness.max_error_rate <= 1:
+        raise SourceConfigError(f"{reader.where('max_error_rate')} is a share of pages between 0 and 1 "
+                                f"(0.2 = 20%), got {politeness.max_error_rate}")
+    return politeness
+
+
+def _prune_xpaths(reader: _FieldReader) -> tuple[str, ...]:
+    """XPaths that compile: a bad one would otherwise fail every page's extraction later."""
+    from lxml import etree
+
+    xpaths = tuple(reader.optional_list("prune_xpaths"))
+    for xpath in xpaths:
+        try:
+            etree.XPath(xpath)
+        except etree.XPathError as exc:
+            raise SourceConfigError(f"{reader.where('prune_xpaths')}: {xpath!r} is not a valid XPath: {exc}") from exc
+    return xpaths
+
+
+def _build_discovery(reader: _FieldReader) -> Discovery:
+    path = reader.path
     dated = tuple(reader.optional_list("dated_sitemaps"))
     for template in dated:
         if not any(p in template for p in DATE_PLACEHOLDERS):
@@ -186,17 +307,17 @@ def _build_discovery(table: dict[str, Any], path: Path) -> Discovery:
     )
 
 
-def _build_incremental(table: dict[str, Any], path: Path) -> Incremental:
-    reader = _FieldReader(table, path, "incremental")
+def _build_incremental(reader: _FieldReader) -> Incremental:
     revisit = reader.optional("revisit_hours", float, 0.0)
-    give_up = reader.optional("give_up_days", float, None) if "give_up_days" in table else None
+    give_up = reader.optional("give_up_days", float, None)
     if revisit < 0 or (give_up is not None and give_up <= 0):
-        raise SourceConfigError(f"{path}: [incremental] revisit_hours must be >= 0 and give_up_days > 0")
+        raise SourceConfigError(f"{reader.path}: [incremental] revisit_hours must be >= 0 and give_up_days > 0")
     return Incremental(revisit_hours=revisit, give_up_days=give_up)
 
 
 def _canonical_rewrites(reader: _FieldReader) -> tuple[tuple[re.Pattern[str], str], ...]:
     """``canonical_rewrites = [["^https://amp\\.site/(.*)$", "https://www.site/\\1"]]``."""
+    reader.known.add("canonical_rewrites")
     raw = reader.data.get("canonical_rewrites", [])
     pairs = []
     if not isinstance(raw, list):
@@ -227,16 +348,33 @@ class _FieldReader:
         self.data = data
         self.path = path
         self.prefix = prefix
+        # Every name the loader asked this table for, present or not: what the file may contain.
+        self.known: set[str] = set()
 
     def where(self, name: str) -> str:
         return f"{self.path}: field {self.prefix + '.' if self.prefix else ''}{name}"
 
+    def refuse_unknown(self) -> None:
+        """A key or table the loader never reads is a typo or a misplaced setting: say which."""
+        for name in self.data:
+            if name in self.known:
+                continue
+            kind = "table" if isinstance(self.data[name], dict) else "key"
+            where = f"[{self.prefix}]" if self.prefix else "the top level"
+            close = difflib.get_close_matches(name, sorted(self.known), n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; known here: {', '.join(sorted(self.known))}"
+            raise SourceConfigError(f"{self.path}: unknown {kind} {name!r} in {where}{hint}")
+
     def required(self, name: str, kind: type) -> Any:
+        self.known.add(name)
         if name not in self.data:
-            raise SourceConfigError(f"{self.where(name)} is missing")
+            typo = difflib.get_close_matches(name, [k for k in self.data if isinstance(k, str)], n=1, cutoff=0.6)
+            raise SourceConfigError(f"{self.where(name)} is missing"
+                                    + (f" (the file has {typo[0]!r}: a typo?)" if typo else ""))
         return self._typed(name, self.data[name], kind)
 
     def optional(self, name: str, kind: type, default: Any) -> Any:
+        self.known.add(name)
         if name not in self.data:
             return default
         value = self.data[name]
@@ -251,12 +389,14 @@ class _FieldReader:
         return values
 
     def optional_list(self, name: str) -> list[str]:
+        self.known.add(name)
         values = self.data.get(name, [])
         if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
             raise SourceConfigError(f"{self.where(name)} must be a list of non-empty strings")
         return values
 
     def table(self, name: str) -> dict[str, Any]:
+        self.known.add(name)
         value = self.data.get(name, {})
         if not isinstance(value, dict):
             raise SourceConfigError(f"{self.where(name)} must be a table")

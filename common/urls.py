@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
+
+if TYPE_CHECKING:
+    from common.sources import Source
 
 logger = logging.getLogger(__name__)
 
@@ -81,3 +85,24 @@ def _without_tracking(query: str) -> str:
     pairs = parse_qsl(query, keep_blank_values=True)
     kept = [(name, value) for name, value in pairs if not is_tracking_param(name)]
     return urlencode(kept)
+
+
+def article_url(url: str, source: Source) -> str:
+    """The key an article URL is fetched and stored under.
+
+    The site's canonical-page rewrites (AMP variants) first, then the common normalization
+    (tracking parameters, fragments, default ports), then the source's own tracking parameters.
+    """
+    url = url.strip()
+    for pattern, replacement in source.canonical_rewrites:
+        rewritten = pattern.sub(replacement, url, count=1)
+        if rewritten != url:
+            url = rewritten
+            break
+    url = normalize_url(url)
+    if source.strip_params and "?" in url:
+        parts = urlsplit(url)
+        kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                if k.lower() not in source.strip_params]
+        url = urlunsplit(parts._replace(query=urlencode(kept)))
+    return url

@@ -80,9 +80,14 @@ def build_news_dag(dag_id: str, schedule: str, sources: list[Source], descriptio
         @task(execution_timeout=SHORT_TIMEOUT)
         def plan() -> dict[str, Any]:
             """The window and the sources this run crawls."""
+            from airflow.sdk.exceptions import AirflowFailException
+
             from dags.tasks.pipeline import plan_run
 
-            return plan_run(get_current_context(), slugs)
+            try:
+                return plan_run(get_current_context(), slugs)
+            except ValueError as exc:  # bad params: the same on every try
+                raise AirflowFailException(str(exc)) from exc
 
         planned = plan()
         loads = []
@@ -92,14 +97,16 @@ def build_news_dag(dag_id: str, schedule: str, sources: list[Source], descriptio
             def per_source(slug: str = source.slug, pool: str = crawl_pool(source)) -> Any:
                 @task(pool=pool, execution_timeout=CRAWL_TIMEOUT)
                 def crawl(plan: dict[str, Any]) -> str:
-                    from airflow.sdk.exceptions import AirflowSkipException
+                    from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
-                    from dags.tasks.pipeline import SourceNotSelected, run_crawl
+                    from dags.tasks.pipeline import DeterministicFailure, SourceNotSelected, run_crawl
 
                     try:
                         return run_crawl(slug, plan, get_current_context())
                     except SourceNotSelected as exc:
                         raise AirflowSkipException(str(exc)) from None
+                    except DeterministicFailure as exc:  # no retry could change it: fail now
+                        raise AirflowFailException(str(exc)) from exc
 
                 @task(execution_timeout=LOAD_TIMEOUT)
                 def extract_load(crawl_run_id: str) -> dict[str, Any]:

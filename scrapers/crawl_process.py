@@ -30,7 +30,15 @@ TERMINATE_GRACE_SECONDS = 15
 
 
 class CrawlFailed(RuntimeError):
-    """The crawl ended without a usable run; the message says what failed."""
+    """The crawl ended without a usable run; the message says what failed.
+
+    ``deterministic``: trying again cannot change the outcome (a replay whose archive holds none
+    of the source's feeds and sitemaps), so the task should fail at once instead of retrying.
+    """
+
+    def __init__(self, message: str, *, deterministic: bool = False) -> None:
+        super().__init__(message)
+        self.deterministic = deterministic
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,12 @@ def run_crawl(request: CrawlRequest, *, extra_env: dict[str, str] | None = None)
         exit_code = _run_child(command, env)
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)  # a killed crawl's partial WARC goes with it
-    return _verdict(crawl_run_id, request, exit_code)
+    return _verdict(crawl_run_id, request, exit_code, replay=is_replay(request, env))
+
+
+def is_replay(request: CrawlRequest, env: Mapping[str, str]) -> bool:
+    """Whether the crawl read WARC files instead of the network (the same answer every time)."""
+    return bool(request.settings.get("REPLAY_WARC") or env.get("REPLAY_WARC"))
 
 
 def crawl_env(work_dir: Path, extra_env: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -100,19 +113,24 @@ def _stop(process: subprocess.Popen[str]) -> None:
         process.wait()
 
 
-def _verdict(crawl_run_id: str, request: CrawlRequest, exit_code: int) -> str:
+def _verdict(crawl_run_id: str, request: CrawlRequest, exit_code: int, *, replay: bool = False) -> str:
     with transaction() as cur:
-        cur.execute("select status, failure, pages_fetched, urls_failed, failed_by_reason from ops.crawl_runs "
+        cur.execute("select status, failure, pages_fetched, urls_failed, failed_by_reason, "
+                    "coalesce((stats ->> 'news/discovery_ok')::int, 0) from ops.crawl_runs "
                     "where crawl_run_id = %s", (crawl_run_id,))
         row = cur.fetchone()
     if row is None:
         raise CrawlFailed(f"crawl of {request.source} for {request.window} recorded no run "
                           f"(exit code {exit_code}); see the [scrapy] lines above")
-    status, failure, pages, urls_failed, by_reason = row
+    status, failure, pages, urls_failed, by_reason, discovery_ok = row
     if status == "failed":
+        # Replay reads a fixed archive: if it held no feed or sitemap of the source, no retry will.
+        deterministic = replay and discovery_ok == 0
         raise CrawlFailed(f"crawl of {request.source} for {request.window} failed: {failure}; "
                           f"{urls_failed or 0} URL(s) in ops.failed_urls {by_reason or {}} "
-                          f"(crawl run {crawl_run_id})")
+                          f"(crawl run {crawl_run_id})"
+                          + ("; replayed from a fixed archive: not retried" if deterministic else ""),
+                          deterministic=deterministic)
     log.info("crawl %s captured %d pages; %d URL(s) in the failed-URL ledger", crawl_run_id, pages,
              urls_failed or 0)
     return crawl_run_id

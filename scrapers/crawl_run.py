@@ -195,6 +195,7 @@ class CrawlRunRecorder:
         capture.close()
         if reason not in PUBLISHABLE_REASONS:
             capture.discard()
+            self.crawler.news_run_status = "discarded"  # type: ignore[attr-defined]
             log.warning("crawl ended with %r: nothing published, work file removed", reason)
             return
         self._publish(spider, reason, capture)
@@ -226,6 +227,8 @@ class CrawlRunRecorder:
             finished_at=finished_at, finish_reason=reason, outcome=outcome,
             warc_uri=destination, stats=stats, captures=capture.captures, ledger=ledger,
         )
+        # Read by `scrapy crawl` (scrapers/commands/crawl.py) for its exit code.
+        self.crawler.news_run_status = outcome.status  # type: ignore[attr-defined]
         summary = (f"crawl {capture.run_id} [{source.slug}, {window}]: {outcome.status}; "
                    f"{outcome.pages_fetched} pages, {stats.get('news/skipped_seen', 0)} skipped as seen, "
                    f"{len(ledger.failed)} in the failed-URL ledger, {outcome.requests} requests; "

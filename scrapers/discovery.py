@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from io import BytesIO
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import feedparser
 from lxml import etree
 
 from common.sources import Source
-from common.urls import ALLOWED_SCHEMES, normalize_url
+from common.urls import ALLOWED_SCHEMES, article_url
 from common.window import Window, parse_iso_utc
 
 log = logging.getLogger(__name__)
@@ -170,27 +170,6 @@ def url_date(url: str, source: Source) -> date | None:
 
 MONTH_NAMES = {name: i for i, name in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
-
-
-def article_url(url: str, source: Source) -> str:
-    """The key an article URL is fetched and stored under.
-
-    The site's canonical-page rewrites (AMP variants) first, then the common normalization
-    (tracking parameters, fragments, default ports), then the source's own tracking parameters.
-    """
-    url = url.strip()
-    for pattern, replacement in source.canonical_rewrites:
-        rewritten = pattern.sub(replacement, url, count=1)
-        if rewritten != url:
-            url = rewritten
-            break
-    url = normalize_url(url)
-    if source.strip_params and "?" in url:
-        parts = urlsplit(url)
-        kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                if k.lower() not in source.strip_params]
-        url = urlunsplit(parts._replace(query=urlencode(kept)))
-    return url
 
 
 def candidate(item: Discovered, source: Source, window: Window) -> tuple[str | None, str]:

@@ -12,16 +12,19 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from scrapy import Request
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http.request import NO_CALLBACK
 from scrapy.robotstxt import RobotParser
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
 from scrapers.ledger import network_reason
 from scrapers.safety import BlockedRequest
 
 if TYPE_CHECKING:
-    from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
 
@@ -29,6 +32,12 @@ log = logging.getLogger(__name__)
 
 # Failures of the robots.txt fetch that say the whole host is unreachable, kept as the reason.
 HOST_DOWN_REASONS = frozenset({"connection_refused", "dns_error", "blocked_address"})
+# RFC 9309 2.3.1.2: follow at least five consecutive redirects, even to another host
+# (example.com/robots.txt -> www.example.com/robots.txt is common); REDIRECT_MAX_TIMES still caps it.
+ROBOTS_MAX_REDIRECTS = 5
+# Request meta marking a robots.txt fetch: its redirects may leave the source's hosts (each hop
+# still passes the SSRF guard), and its rules apply to the host it was asked for.
+ROBOTS_META = "news_robots_txt"
 
 
 class RobotsUnreachable(RobotParser):
@@ -70,6 +79,24 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
         if delay:
             self._enforce_delay(request, delay)
 
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        """Scrapy's, with a robots.txt request that follows redirects to other hosts."""
+        url = urlparse_cached(request)
+        netloc = url.netloc
+        if netloc not in self._parsers:
+            self._parsers[netloc] = Deferred()
+            try:
+                response = await self.crawler.engine.download_async(
+                    robots_request(f"{url.scheme}://{netloc}/robots.txt"))
+                await self._parse_robots(response, netloc, request)
+            except Exception as exc:  # every failure of the fetch: the host counts as unreachable
+                self._robots_error(exc, netloc)
+            self._stats.inc_value("robotstxt/request_count")
+        parser = self._parsers[netloc]
+        if isinstance(parser, Deferred):
+            return await maybe_deferred_to_future(parser)
+        return parser
+
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         status = response.status
         if status >= 500 or status == 429:
@@ -97,8 +124,9 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
         self._stats.inc_value(key)
         log.warning("robots.txt of %s unreachable (%s): treating the host as disallowed", netloc, exc)
         # A host that refuses connections or has no address is down, not shy: the ledger says so.
+        # Not when a redirect led there: then the site's robots.txt is what is unavailable.
         reason = getattr(exc, "reason", None) or network_reason(exc)
-        if reason not in HOST_DOWN_REASONS:
+        if reason not in HOST_DOWN_REASONS or getattr(exc, "on_redirect", False):
             reason = "robots_unavailable"
         self._settle(netloc, RobotsUnreachable(f"unreachable ({type(exc).__name__})", reason))
 
@@ -124,3 +152,11 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
         if slot is not None and (slot.delay < delay or slot.jitter):
             slot.delay = max(slot.delay, delay)
             slot.jitter = 0.0
+
+
+def robots_request(url: str) -> Request:
+    """The robots.txt fetch: first before the host's pages, up to ROBOTS_MAX_REDIRECTS hops to any
+    host (Scrapy's offsite filter off for it; UrlGuardMiddleware checks each hop's address)."""
+    return Request(url, priority=RobotsTxtMiddleware.DOWNLOAD_PRIORITY, callback=NO_CALLBACK,
+                   meta={"dont_obey_robotstxt": True, "allow_offsite": True, ROBOTS_META: True,
+                         "redirect_ttl": ROBOTS_MAX_REDIRECTS})

@@ -42,6 +42,8 @@ class BlockedRequest(IgnoreRequest):
     def __init__(self, reason: str, message: str) -> None:
         super().__init__(message)
         self.reason = reason
+        # Refused on a redirect hop: what is wrong is where the redirect led, not the first host.
+        self.on_redirect = False
 
 
 def address_is_public(address: IpAddress, allow_loopback: bool = False) -> bool:
@@ -102,6 +104,7 @@ class UrlGuardMiddleware:
                 raise BlockedRequest("blocked_scheme", f"no host in {request.url}")
             await self._check_host(host)
         except BlockedRequest as blocked:
+            blocked.on_redirect = bool(request.meta.get("redirect_urls"))
             self.crawler.stats.inc_value(f"news/blocked/{blocked.reason}")
             log.warning("not fetched: %s", blocked)
             raise
@@ -110,6 +113,8 @@ class UrlGuardMiddleware:
         """A redirect hop to a host outside the source's domains is stopped."""
         if not request.meta.get("redirect_urls"):
             return
+        if request.meta.get("news_robots_txt"):
+            return  # robots.txt may move to another host (RFC 9309); the address checks still apply
         spider = self.crawler.spider
         domains = set(getattr(getattr(spider, "source", None), "domains", ()) or ())
         host = (urlsplit(request.url).hostname or "").lower()
@@ -122,7 +127,7 @@ class UrlGuardMiddleware:
             self._verdicts[host] = await self._verdict(host)
         verdict = self._verdicts[host]
         if verdict is not None:
-            raise verdict
+            raise BlockedRequest(verdict.reason, str(verdict))  # a fresh one: each request marks its own
 
     async def _verdict(self, host: str) -> BlockedRequest | None:
         try:

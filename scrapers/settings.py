@@ -8,6 +8,8 @@ from scrapy.settings import default_settings
 
 BOT_NAME = "news-pipeline"
 SPIDER_LOADER_CLASS = "scrapers.spider_loader.SourceSpiderLoader"
+# Our `scrapy crawl` exits non-zero when the crawl failed (Scrapy's exits 0: scrapy#1231).
+COMMANDS_MODULE = "scrapers.commands"
 
 # Say who we are and how to reach us; sites block anonymous crawlers, and rightly so.
 USER_AGENT = os.environ.get(
@@ -33,6 +35,11 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024  # also bounds decompressed bodies (gzip bombs)
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
+# Child sitemaps one run may fetch from sitemap indexes, all indexes together; children whose
+# lastmod is before the window are skipped first, then the newest are fetched. Real news
+# indexes list a few daily or monthly children; an index of thousands (a whole archive) would
+# take the run's time at a polite delay. What is left out is counted in the run's stats.
+SITEMAP_CHILD_LIMIT = 100
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 # Bound the crawl below the Airflow task's execution_timeout (60 min), so it ends on its own terms.

@@ -13,7 +13,7 @@ from typing import Any
 from scrapy import Request
 from scrapy.settings import BaseSettings
 
-from common.sources import Source, load_sources
+from common.sources import Source, SourceConfigError, read_registry
 from scrapers.crawl_progress import demote_scrapy_dumps
 from scrapers.spiders.news import NewsSpider
 
@@ -35,7 +35,11 @@ class SourceSpiderLoader:
         # The loader is built before Scrapy logs its settings dump: the earliest hook a
         # project has into `scrapy crawl`.
         demote_scrapy_dumps()
-        self._sources = load_sources()
+        # A broken file of another source must not stop this crawl; asking for its own spider
+        # raises its error (files are named after their slug).
+        registry = read_registry()
+        self._sources = registry.sources
+        self._broken: dict[str, SourceConfigError] = {path.stem: error for path, error in registry.broken.items()}
 
     @classmethod
     def from_settings(cls, settings: BaseSettings, **kwargs: Any) -> SourceSpiderLoader:
@@ -43,6 +47,8 @@ class SourceSpiderLoader:
 
     def load(self, spider_name: str) -> type[NewsSpider]:
         source = self._sources.get(spider_name)
+        if source is None and spider_name in self._broken:
+            raise self._broken[spider_name]
         if source is None:
             known = ", ".join(sorted(self._sources)) or "none"
             raise KeyError(f"Spider not found: {spider_name} (configured sources: {known})")

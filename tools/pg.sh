@@ -163,6 +163,11 @@ create_databases() {
     psql_super -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1 \
       || psql_super -d postgres -c "CREATE DATABASE $db OWNER $DB_USER"
   done
+  # No large objects for anyone (analysts write nothing): the warehouse, and template1 for the
+  # databases created later (the tests' throwaway warehouses). Idempotent.
+  for db in template1 news; do
+    psql_super -d "$db" -f "$ROOT/sql/superuser/revoke_large_objects.sql"
+  done
 }
 
 write_env() {

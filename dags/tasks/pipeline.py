@@ -8,11 +8,12 @@ from datetime import timedelta
 from typing import Any
 
 from common import archive_store
-from common.sources import load_sources
+from common.sources import load_sources, read_registry
 from common.warehouse import transaction
 from common.window import Window, parse_bound, window_for_run
 from scrapers.crawl_process import CrawlFailed, CrawlRequest
 from scrapers.crawl_process import run_crawl as run_crawl_child
+from scrapers.settings import DOWNLOAD_TIMEOUT
 from transforms.load.run import RunNotLoadable, extract_and_load
 
 log = logging.getLogger(__name__)
@@ -20,10 +21,11 @@ log = logging.getLogger(__name__)
 # Quality gate: below this share of captured pages loading as articles, something is wrong
 # (a site redesign, a block page served to us). Liveblogs and videos are normal rejects.
 MIN_ARTICLE_YIELD = 0.5
-# The crawl must end on its own terms before the task's execution_timeout fires:
-# it gets the timeout minus this margin (for publishing its WARC and capture index)...
+# The crawl must end on its own terms before the task's execution_timeout fires. Its time limit
+# does not cancel downloads in flight: it can overrun by up to DOWNLOAD_TIMEOUT. So it gets the
+# timeout minus that overrun, minus this margin (for publishing its WARC and capture index)...
 CRAWL_PUBLISH_MARGIN = timedelta(minutes=5)
-# ...but never less than this share of the timeout, for short timeouts.
+# ...but never less than this share of what is left after the overrun, for short timeouts.
 CRAWL_MIN_SHARE = 0.75
 TIME_LIMIT_ENV = "NEWS_CRAWL_TIME_LIMIT"
 
@@ -34,6 +36,11 @@ class QualityCheckFailed(RuntimeError):
 
 class SourceNotSelected(Exception):
     """This run does not crawl the source (params.sources names others); the task skips."""
+
+
+class DeterministicFailure(RuntimeError):
+    """A failure no retry can change (a broken source file, bad params, a replay archive without
+    the source's feeds): the task fails at once instead of waiting for its retries."""
 
 
 def run_window(context: Any) -> Window:
@@ -67,18 +74,34 @@ def plan_run(context: Any, dag_sources: list[str]) -> dict[str, Any]:
     return {"since": window.start.isoformat(), "until": window.end.isoformat(), "sources": selected}
 
 
-def crawl_time_limit(execution_timeout: timedelta | None) -> int | None:
-    """Seconds the crawl child may run so it finishes before the task's execution_timeout."""
+def crawl_time_limit(execution_timeout: timedelta | None, download_timeout: float = DOWNLOAD_TIMEOUT) -> int | None:
+    """Seconds the crawl child may run so that, with the downloads still in flight when its limit
+    fires (up to ``download_timeout``), it finishes before the task's execution_timeout."""
     if execution_timeout is None:
         return None
-    total = execution_timeout.total_seconds()
-    return int(max(total - CRAWL_PUBLISH_MARGIN.total_seconds(), total * CRAWL_MIN_SHARE))
+    budget = execution_timeout.total_seconds() - download_timeout
+    if budget < 2:
+        raise DeterministicFailure(f"execution_timeout {execution_timeout} leaves the crawl no time after "
+                                   f"DOWNLOAD_TIMEOUT ({download_timeout:g} s): raise it")
+    return int(max(budget - CRAWL_PUBLISH_MARGIN.total_seconds(), budget * CRAWL_MIN_SHARE))
+
+
+def check_source_file(source: str) -> None:
+    """DeterministicFailure when the source's file is broken now (edited after the DAG parsed)."""
+    registry = read_registry()
+    broken = {path.stem: error for path, error in registry.broken.items()}
+    if source not in registry.sources and source in broken:
+        raise DeterministicFailure(f"source file of {source} is broken: {broken[source]}")
+    if source not in registry.sources:
+        raise DeterministicFailure(f"source {source!r} is no longer configured "
+                                   f"(configured: {sorted(registry.sources)})")
 
 
 def run_crawl(source: str, plan: dict[str, Any], context: Any) -> str:
     """Crawl one source for the planned window; the crawl run id, or SourceNotSelected."""
     if source not in plan["sources"]:
         raise SourceNotSelected(f"{source} is not in this run's sources {plan['sources']}")
+    check_source_file(source)
     dag_run = context.get("dag_run")
     request = CrawlRequest(source, Window(parse_bound(plan["since"]), parse_bound(plan["until"])),
                            dag_run_id=getattr(dag_run, "run_id", None))
@@ -89,8 +112,10 @@ def run_crawl(source: str, plan: dict[str, Any], context: Any) -> str:
         extra_env[TIME_LIMIT_ENV] = str(limit)
     try:
         return run_crawl_child(request, extra_env=extra_env)
-    except CrawlFailed:
+    except CrawlFailed as exc:
         log.error("crawl failed; the failed-URL ledger and stats are in ops.crawl_runs")
+        if exc.deterministic:
+            raise DeterministicFailure(str(exc)) from exc
         raise
 
 

@@ -8,18 +8,26 @@ from datetime import datetime
 
 from common.warehouse import transaction
 
+# A source retried by Airflow has one crawl run per attempt: sources are counted once, failed
+# when their last attempt failed; pages and articles add up over every attempt (each did that work).
 RUN_TOTALS_SQL = """
-select count(*),
-       count(*) filter (where status = 'failed'),
+with attempts as (
+    select * from ops.crawl_runs where dag_run_id = %s
+),
+last_attempt as (
+    select distinct on (source) source, status from attempts order by source, finished_at desc, crawl_run_id
+)
+select (select count(*) from last_attempt),
+       (select count(*) from last_attempt where status = 'failed'),
        coalesce(sum(pages_fetched), 0),
        coalesce(sum(articles_new), 0),
        coalesce(sum(articles_updated), 0),
        coalesce(sum(articles_unchanged), 0),
        coalesce(sum(pages_rejected), 0),
        coalesce(sum((stats ->> 'news/pages_failed')::int), 0),
-       string_agg(distinct source, ', ')
-from ops.crawl_runs
-where dag_run_id = %s
+       string_agg(distinct source, ', '),
+       count(*)
+from attempts
 """
 
 NEWEST_SQL = """
@@ -33,8 +41,8 @@ limit %s
 @dataclass(frozen=True)
 class RunTotals:
     dag_run_id: str
-    crawls: int
-    crawls_failed: int
+    sources_crawled: int
+    sources_failed: int
     pages_fetched: int
     new: int
     updated: int
@@ -42,6 +50,7 @@ class RunTotals:
     pages_rejected: int
     pages_failed: int
     sources: str
+    attempts: int  # crawl runs, one per task attempt
 
 
 def latest_dag_run_id() -> str | None:
@@ -56,9 +65,9 @@ def run_totals(dag_run_id: str) -> RunTotals:
     with transaction() as cur:
         cur.execute(RUN_TOTALS_SQL, (dag_run_id,))
         row = cur.fetchone()
-    crawls, crawls_failed, fetched, new, updated, unchanged, rejected, failed, sources = row
-    return RunTotals(dag_run_id, crawls, crawls_failed, fetched, new, updated, unchanged, rejected, failed,
-                     sources or "none")
+    sources_crawled, sources_failed, fetched, new, updated, unchanged, rejected, failed, sources, attempts = row
+    return RunTotals(dag_run_id, sources_crawled, sources_failed, fetched, new, updated, unchanged, rejected,
+                     failed, sources or "none", attempts)
 
 
 def newest_articles(limit: int = 5) -> list[tuple[str, datetime | None, str, int]]:
@@ -69,11 +78,12 @@ def newest_articles(limit: int = 5) -> list[tuple[str, datetime | None, str, int
 
 def format_summary(totals: RunTotals, newest: list[tuple[str, datetime | None, str, int]]) -> str:
     lines = [
-        f"news_daily run {totals.dag_run_id} ({totals.crawls} crawl(s): {totals.sources})",
+        f"news_daily run {totals.dag_run_id} ({totals.sources_crawled} source(s): {totals.sources}; "
+        f"{totals.attempts} crawl attempt(s))",
         f"  pages fetched      {totals.pages_fetched}",
         f"  articles           {totals.new} new, {totals.updated} updated, {totals.unchanged} unchanged",
         f"  not articles       {totals.pages_rejected} (liveblogs, videos, empty pages: see raw.captures)",
-        f"  failures           {totals.crawls_failed} crawl(s) failed, {totals.pages_failed} page fetch(es) failed",
+        f"  failures           {totals.sources_failed} source(s) failed, {totals.pages_failed} page fetch(es) failed",
         "",
         "Five newest articles (marts.articles):",
     ]

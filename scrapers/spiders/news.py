@@ -44,6 +44,11 @@ MAX_SITEMAP_DEPTH = 3
 DISCOVERY_STATUSES = [304]
 
 
+def _newest_first(item: Discovered) -> tuple[bool, float]:
+    """Sort key: dated items newest first, then undated ones (a stable sort keeps their order)."""
+    return (item.published is None, -item.published.timestamp() if item.published else 0.0)
+
+
 class NewsSpider(scrapy.Spider):
     """Crawls one configured source for one time window."""
 
@@ -63,6 +68,7 @@ class NewsSpider(scrapy.Spider):
         self.failed: dict[str, FailedUrl] = {}
         self.feed_fetches: list[FeedFetch] = []
         self._feed_state: dict[str, FeedState] = {}
+        self._sitemap_children = 0  # child sitemaps this run asked for, against SITEMAP_CHILD_LIMIT
 
     # --- start: discovery documents and due ledger entries -------------------------------------
 
@@ -147,21 +153,48 @@ class NewsSpider(scrapy.Spider):
             return
         self._discovered(response, len(document.urls) + len(document.child_sitemaps))
         depth = response.meta.get("sitemap_depth", 0)
-        for child in document.child_sitemaps:
-            if depth >= MAX_SITEMAP_DEPTH:
-                log.warning("sitemap %s nests deeper than %d; not followed", child.url, MAX_SITEMAP_DEPTH)
-                break
-            if not self._is_own_http_url(child.url):
-                self.crawler.stats.inc_value("news/skipped_foreign_sitemap")
-                continue
-            # An index's lastmod is when the child last changed: older than the window means
-            # nothing of the window can be in it.
-            if child.published is None or child.published >= self.window.start:
-                request = self._discovery_request(child.url, self.parse_sitemap, "sitemap", depth + 1)
-                if request is not None:
-                    yield request
+        yield from self._child_sitemap_requests(response.url, document.child_sitemaps, depth)
         self.crawler.stats.inc_value("news/sitemap_urls", len(document.urls))
         yield from self._follow(document.urls)
+
+    def _child_sitemap_requests(self, index_url: str, children: list[Discovered], depth: int) -> Iterable[Request]:
+        """The index's children worth fetching, within the run's SITEMAP_CHILD_LIMIT.
+
+        Skipped, and counted in the stats: children off the source's hosts, children whose own
+        lastmod is before the window (nothing of the window can be in them), and children past
+        the limit (an index of thousands would otherwise take the whole run at a polite delay).
+        """
+        if not children:
+            return
+        if depth >= MAX_SITEMAP_DEPTH:
+            log.warning("sitemap %s nests deeper than %d; its %d children not followed", index_url,
+                        MAX_SITEMAP_DEPTH, len(children))
+            self.crawler.stats.inc_value("news/sitemap_children_too_deep", len(children))
+            return
+        wanted = []
+        for child in children:
+            if not self._is_own_http_url(child.url):
+                self.crawler.stats.inc_value("news/skipped_foreign_sitemap")
+            elif child.published is not None and child.published < self.window.start:
+                self.crawler.stats.inc_value("news/sitemap_children_skipped_old")
+            else:
+                wanted.append(child)
+        # Dated children first, newest first: the likeliest to hold the window's articles when the
+        # limit cuts; undated ones after, in the index's order.
+        wanted.sort(key=_newest_first)
+        limit = self.crawler.settings.getint("SITEMAP_CHILD_LIMIT")
+        for position, child in enumerate(wanted):
+            if limit and self._sitemap_children >= limit:
+                skipped = len(wanted) - position
+                self.crawler.stats.inc_value("news/sitemap_children_over_limit", skipped)
+                log.warning("sitemap index %s: %d child sitemap(s) not fetched, over this run's "
+                            "SITEMAP_CHILD_LIMIT of %d", index_url, skipped, limit)
+                return
+            request = self._discovery_request(child.url, self.parse_sitemap, "sitemap", depth + 1)
+            if request is not None:
+                self._sitemap_children += 1
+                self.crawler.stats.inc_value("news/sitemap_children_fetched")
+                yield request
 
     def _not_modified(self, response: Response) -> Iterable[Request]:
         self.crawler.stats.inc_value("news/discovery_ok")

@@ -29,7 +29,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_every_shipped_source_is_valid() -> None:
-    sources = load_sources([PROJECT_ROOT / "scrapers" / "sources", PROJECT_ROOT / "demo" / "sources"])
+    sources = load_sources([PROJECT_ROOT / "scrapers" / "sources", PROJECT_ROOT / "demo" / "sources"], strict=True)
     assert {"aljazeera", "news_repost"} <= set(sources)
     aljazeera = sources["aljazeera"]
     assert aljazeera.enabled and aljazeera.discovery.feeds and aljazeera.discovery.dated_sitemaps

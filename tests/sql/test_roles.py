@@ -3,63 +3,16 @@ the loader writes ops/raw/core; both hold for tables created after the grants.""
 
 from __future__ import annotations
 
-import secrets
 import uuid
-from collections.abc import Callable, Iterator
-from urllib.parse import quote, urlsplit, urlunsplit
+from collections.abc import Iterator
 
-import psycopg2
 import psycopg2.errors
 import pytest
 
 from common.warehouse import execute_autocommit
+from tests.fixtures.roles import FORBIDDEN, Connect, login_as, refused, run
 
-FORBIDDEN = psycopg2.errors.InsufficientPrivilege
-Connect = Callable[[str], psycopg2.extensions.connection]
-
-
-def _as_user(dsn: str, user: str, password: str) -> str:
-    parts = urlsplit(dsn)
-    host = parts.hostname or "127.0.0.1"
-    netloc = f"{quote(user)}:{quote(password)}@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
-
-
-@pytest.fixture()
-def login_as(warehouse: str) -> Iterator[Connect]:
-    """Make a throwaway login role in a group role; connect as it; drop it afterwards."""
-    made: list[str] = []
-    connections: list[psycopg2.extensions.connection] = []
-
-    def connect(group: str) -> psycopg2.extensions.connection:
-        user, password = f"news_test_{group}_{uuid.uuid4().hex[:8]}", secrets.token_hex(16)
-        execute_autocommit(warehouse, f"create role {user} login password '{password}' in role {group}")
-        made.append(user)
-        conn = psycopg2.connect(_as_user(warehouse, user, password))
-        conn.autocommit = True
-        connections.append(conn)
-        return conn
-
-    yield connect
-    for conn in connections:
-        conn.close()
-    for user in made:
-        execute_autocommit(warehouse, f"drop role if exists {user}")
-
-
-def run(conn: psycopg2.extensions.connection, sql: str) -> list[tuple[object, ...]]:
-    with conn.cursor() as cur:
-        cur.execute(sql)
-        return cur.fetchall() if cur.description else []
-
-
-def refused(conn: psycopg2.extensions.connection, sql: str) -> bool:
-    try:
-        run(conn, sql)
-    except FORBIDDEN:
-        return True
-    return False
-
+__all__ = ["login_as"]  # the fixture, imported for pytest
 
 @pytest.fixture()
 def later_tables(warehouse: str) -> Iterator[dict[str, str]]:

@@ -278,11 +278,12 @@ def find_tags(page: PageData) -> tuple[str, ...]:
 
 
 def find_image_url(page: PageData, document: Any) -> str | None:
-    """Lead image: og:/twitter: image, then JSON-LD image, then trafilatura's, absolute."""
+    """Lead image: og:/twitter: image, then JSON-LD image, then trafilatura's, absolute (against
+    the page's <base href> where it has one, as a browser resolves it)."""
     candidates = [*page.all_meta(META_IMAGE), _jsonld_image((page.article or {}).get("image"))]
     candidates.append(getattr(document, "image", None))
     for candidate in candidates:
-        absolute = absolute_http_url(page.url, candidate)
+        absolute = absolute_http_url(page.base_url, candidate)
         if absolute:
             return absolute
     return None
@@ -298,9 +299,10 @@ def _jsonld_image(value: Any) -> str | None:
 
 
 def find_canonical_url(page: PageData) -> str | None:
-    """<link rel=canonical>, else og:url, absolute and normalized."""
+    """<link rel=canonical>, else og:url, absolute (against the page's <base href> where it has
+    one) and normalized."""
     for candidate in (page.canonical_href, page.first_meta(("og:url",))):
-        absolute = absolute_http_url(page.url, candidate)
+        absolute = absolute_http_url(page.base_url, candidate)
         if absolute:
             return normalize_url(absolute)
     return None

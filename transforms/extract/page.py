@@ -82,6 +82,14 @@ class PageData:
     html_title: str | None = None  # the <title> element's text
     visible_bylines: tuple[str, ...] = ()  # short texts of elements marked as author/byline
     linked_list_items: frozenset[str] = frozenset()  # word_key() of <li> items that are mostly a link
+    # What the page's relative URLs resolve against: its <base href> (HTML's document base URL),
+    # else its own URL. None: the page's URL.
+    base_href: str | None = None
+
+    @property
+    def base_url(self) -> str:
+        """The document base URL: the first <base href> resolved against the page URL."""
+        return absolute_http_url(self.url, self.base_href) or self.url
 
     @functools.cached_property
     def types(self) -> frozenset[str]:
@@ -132,6 +140,7 @@ def nests_deeper_than(tree: lxml.html.HtmlElement, depth: int) -> bool:
 def read_page(tree: lxml.html.HtmlElement, url: str) -> PageData:
     """Collect the page's structured data: JSON-LD, meta, lang, canonical link."""
     canonical = tree.xpath('//link[contains(concat(" ", normalize-space(@rel), " "), " canonical ")]/@href')
+    base = tree.xpath("(//base[@href])[1]/@href")
     return PageData(
         url=url,
         jsonld=tuple(_jsonld_nodes(tree)),
@@ -144,6 +153,7 @@ def read_page(tree: lxml.html.HtmlElement, url: str) -> PageData:
         html_title=single_line(tree.findtext("head/title")),
         visible_bylines=_visible_bylines(tree),
         linked_list_items=_linked_list_items(tree),
+        base_href=str(base[0]) if base else None,
     )
 
 

@@ -40,7 +40,9 @@ log = logging.getLogger(__name__)
 # lexemes overlap most, at least this much. On the demo the repost scores 0.48 against its
 # original and at most 0.07 against the other articles of the day.
 ORIGINAL_SOURCE_JACCARD = 0.25
-CLUSTER_LOCK_KEY = 7_150_002  # serializes story assignment between concurrent loads
+# Serialises story assignment between concurrent loads: a row lock on a table only the loader
+# may update, never an advisory lock (any role, analysts included, can take those).
+STORY_LOCK_SQL = "select name from ops.load_locks where name = 'story_assignment' for update"
 
 # The load's statements, sql/load/*.sql; the article's columns in them come from ARTICLE_COLUMNS.
 _COLUMN_LISTS = column_lists(ARTICLE_COLUMNS)
@@ -168,7 +170,10 @@ def refresh_derived(cur: psycopg2.extensions.cursor) -> None:
     cur.execute(AUTHORS_TAGS_SQL)
     cur.execute(FINGERPRINTS_SQL, {"version": FINGERPRINT_VERSION})
     # From here on, what one load decides depends on what another is deciding: one at a time.
-    cur.execute("select pg_advisory_xact_lock(%s)", (CLUSTER_LOCK_KEY,))
+    cur.execute(STORY_LOCK_SQL)
+    if cur.fetchone() is None:
+        raise RuntimeError("ops.load_locks has no 'story_assignment' row to serialise loads on: "
+                           "apply the migrations (python -m common.migrate)")
     cur.execute(HAS_STALE_MATCHES_SQL)
     stories_may_split = bool(cur.fetchone()[0])
     cur.execute(DROP_STALE_MATCHES_SQL)

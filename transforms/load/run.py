@@ -10,7 +10,7 @@ import logging
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import psycopg2.extensions
@@ -19,6 +19,7 @@ from psycopg2.extras import execute_values
 from common import archive_store
 from common.progress import ProgressLog
 from common.sources import Source, load_sources
+from common.urls import article_url
 from common.warehouse import transaction
 from transforms.article import Article, Rejected
 from transforms.extract.extractor import ExtractionHints
@@ -97,6 +98,23 @@ def hints_for(source: Source) -> ExtractionHints:
                            language=source.language)
 
 
+def identify_article(article: Article, source: Source) -> Article:
+    """The article keyed on the canonical URL it declares, where that is one of the source's
+    article URLs; else on the URL it was fetched as.
+
+    A site lists one article under several URLs (``/x`` and ``/x/``, AMP, tracking variants)
+    and each page names the same canonical: keyed on it, they are one article, deduplicated in
+    the batch before the upsert. A canonical off the source's article URLs (a section page, the
+    home page, another site) says nothing about identity and is ignored.
+    """
+    if not article.canonical_url:
+        return article
+    key = article_url(article.canonical_url, source)
+    if key == article.url or not source.is_article_url(key):
+        return article
+    return replace(article, url=key)
+
+
 def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int | None = None) -> RunResult:
     """Extract every captured article page of the run and load it in one transaction.
 
@@ -119,6 +137,8 @@ def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int 
         for job, result in pool.map(jobs):
             progress.extracted += 1
             capture_id = captures.capture_id(job.key)
+            if isinstance(result, Article):
+                result = identify_article(result, source)
             if isinstance(result, Article) and (problem := check_article(result)):
                 # The warehouse would refuse it: quarantine the page, with why.
                 result = Rejected(result.url, "load_rejected", problem)

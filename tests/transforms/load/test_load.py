@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import re
 import threading
-import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -10,20 +9,9 @@ import psycopg2
 import pytest
 
 from common.warehouse import transaction
-from tests.fixtures.articles import FETCHED, make_article
+from tests.fixtures.articles import FETCHED, make_article, new_run
 from transforms.article import Article
 from transforms.load.articles import ArticleInvalid, LoadCounts, check_article, load_articles
-
-
-def new_run(cur: psycopg2.extensions.cursor) -> str:
-    run_id = str(uuid.uuid4())
-    cur.execute("""insert into ops.sources (source, name, domains, language, enabled)
-                   values ('testsource', 'Test', '{test.example}', 'en', true) on conflict do nothing""")
-    cur.execute("""insert into ops.crawl_runs (crawl_run_id, source, window_start, window_end, started_at,
-                     finished_at, finish_reason, status)
-                   values (%s, 'testsource', '2026-11-19', '2026-11-20', now(), now(), 'finished', 'captured')""",
-                (run_id,))
-    return run_id
 
 
 def load(articles: list[Article]) -> LoadCounts:
