@@ -22,6 +22,7 @@ def checkout(tmp_path: Path) -> Iterator[Path]:
     root = tmp_path / "checkout"
     root.mkdir()
     shutil.copytree(PROJECT_ROOT / "tools", root / "tools")
+    shutil.copytree(PROJECT_ROOT / "sql", root / "sql")  # pg.sh runs sql/superuser/ on set-up
     shutil.copy(PROJECT_ROOT / "Makefile", root / "Makefile")
     try:
         yield root
