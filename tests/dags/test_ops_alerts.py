@@ -7,7 +7,6 @@ import io
 import json
 import logging
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -102,7 +101,9 @@ def test_a_failed_crawl_sends_one_concise_alert_and_leaks_no_secret(
     assert payload["dag_id"] == "news_daily" and payload["task_id"] == "aljazeera.crawl"
     assert payload["source"] == "aljazeera"
     assert str(payload["run_id"]).startswith("manual__") or "2026-11-20" in str(payload["run_id"])
-    assert "CrawlFailed" in str(payload["error"]) and "no feed or sitemap was reachable" in str(payload["error"])
+    # A replay without the source's feeds cannot succeed on a retry: the crawl fails at once.
+    assert "no feed or sitemap was reachable" in str(payload["error"])
+    assert "replayed from a fixed archive: not retried" in str(payload["error"])
     log_url = str(payload["log_url"])
     assert log_url.startswith("http://airflow.test:8080/dags/news_daily/runs/") and "aljazeera.crawl" in log_url
     text = str(payload["text"])
@@ -143,10 +144,9 @@ def test_the_callback_never_raises_and_says_when_alerts_are_off(
     assert "could not send" in caplog.text and TOKEN_IN_PATH not in caplog.text
 
 
-def run_daily_with_retries(tmp_path: Path, archive_root: Path, receiver: Receiver, replay: str,
-                           retries: int) -> subprocess.CompletedProcess[str]:
+def run_daily_with_retries(archive_root: str, receiver: Receiver, retries: int) -> subprocess.CompletedProcess[str]:
     connection = {"conn_type": "http", "host": receiver.url}
-    env = {**os.environ, "REPLAY_WARC": replay, "ARCHIVE_ROOT": str(archive_root),
+    env = {**os.environ, "REPLAY_WARC": str(DEMO_ARCHIVE), "ARCHIVE_ROOT": archive_root,
            "NEWS_TASK_RETRIES": str(retries), "NEWS_RETRY_DELAY_SECONDS": "1",
            "AIRFLOW_CONN_NEWS_ALERTS": json.dumps(connection)}
     return subprocess.run(
@@ -155,40 +155,47 @@ def run_daily_with_retries(tmp_path: Path, archive_root: Path, receiver: Receive
         env=env, capture_output=True, text=True, timeout=900, cwd=PROJECT_ROOT)
 
 
+def blocked_archive(tmp_path: Path) -> tuple[Path, str]:
+    """An ARCHIVE_ROOT under a regular file: the crawl cannot publish its WARC, a fault a retry
+    can outlive once someone removes the file (unlike a replay without the source's feeds)."""
+    blocker = tmp_path / "blocker"
+    blocker.write_text("not a folder", encoding="utf-8")
+    return blocker, str(blocker / "archive")
+
+
 @pytest.mark.airflow
 def test_a_failed_try_alerts_at_once_as_retrying_then_recovered(
-    clean_warehouse: str, archive_root: Path, receiver: Receiver, tmp_path: Path
+    clean_warehouse: str, receiver: Receiver, tmp_path: Path
 ) -> None:
-    """Try 1 of the crawl finds nothing to replay; the retrying alert arrives while the task waits
-    for its retry, and (as an engineer would) the receiver puts the right archive in place, so try
-    2 captures the day and the run succeeds with a recovered alert."""
-    replay_dir = tmp_path / "replay"
-    replay_dir.mkdir()
-    unrelated_warc(replay_dir)
+    """Try 1 of the crawl cannot publish; the retrying alert arrives while the task waits for its
+    retry, and (as an engineer would) the receiver removes the obstacle, so try 2 captures the
+    day and the run succeeds with a recovered alert."""
+    blocker, archive = blocked_archive(tmp_path)
 
     def fix_on_retrying(payload: dict[str, object]) -> None:
         if payload["status"] == "retrying":
-            shutil.copy(DEMO_ARCHIVE, replay_dir / "news-sample.warc.gz")
+            blocker.unlink()
 
     receiver.on_post = fix_on_retrying
-    run = run_daily_with_retries(tmp_path, archive_root, receiver, str(replay_dir / "*.warc.gz"), retries=2)
+    run = run_daily_with_retries(archive, receiver, retries=2)
     output = run.stdout + run.stderr
     assert run.returncode == 0, output[-3000:]
     posts = [p[2] for p in receiver.posts]
     assert [(p["status"], p["task_id"], p["try_number"]) for p in posts] == [
         ("retrying", "aljazeera.crawl", 1), ("recovered", "aljazeera.crawl", 2)], posts
     assert str(posts[0]["text"]).splitlines()[0] == "news pipeline: news_daily.aljazeera.crawl failed (try 1), retrying"
-    assert "no feed or sitemap was reachable" in str(posts[0]["error"])
     recovered = str(posts[1]["text"]).splitlines()
     assert recovered[0] == "news pipeline: news_daily.aljazeera.crawl recovered (try 2)"
-    assert recovered[2].startswith("earlier error: CrawlFailed")
+    assert recovered[2].startswith("earlier error: ") and recovered[2] == "earlier " + str(
+        posts[0]["text"]).splitlines()[2]
 
 
 @pytest.mark.airflow
 def test_a_source_failing_every_try_alerts_once_as_retrying_and_once_at_the_end(
-    clean_warehouse: str, archive_root: Path, receiver: Receiver, tmp_path: Path
+    clean_warehouse: str, receiver: Receiver, tmp_path: Path
 ) -> None:
-    run = run_daily_with_retries(tmp_path, archive_root, receiver, str(unrelated_warc(tmp_path)), retries=2)
+    _, archive = blocked_archive(tmp_path)
+    run = run_daily_with_retries(archive, receiver, retries=2)
     output = run.stdout + run.stderr
     assert run.returncode == 1, output[-3000:]
     posts = [p[2] for p in receiver.posts]
