@@ -4,7 +4,8 @@ One real stack for the module (make up, Airflow 3 on the project's DAGs, the dem
 replayed): the stack listens on loopback only; triggering a paused DAG is refused unless asked to
 unpause; task logs show progress and the run's summary at the default level; a source file
 added while the stack runs gets its crawl pool, and `make up` on a running stack reconciles
-pools; `make up` with other settings refuses, then restarts when asked to.
+pools; `make backfill` says what it created and waits with progress; `make up` with other
+settings refuses, then restarts when asked to.
 """
 
 from __future__ import annotations
