@@ -10,13 +10,19 @@ HTML), the format of ``../shared/corpus`` (see its README, which also defines th
 implemented here). Where the default corpus is absent the evaluation says so and exits 0.
 
 ``--extractor trafilatura`` scores plain trafilatura (``bare_extraction`` with metadata, no
-comments) through the same harness, for comparison.
+comments) through the same harness, for comparison. The project's run is always set beside
+plain trafilatura's on the same pages (cached in ``.data/eval`` by page content and
+trafilatura version): every page whose body F1 is more than ``WORSE_MARGIN`` below
+trafilatura's is listed with the rule that removed the text, where a rule did, and scores are
+also given per publisher. ``--explain CASE_ID`` shows, for one page, which rule removed
+which lines.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import logging
 import multiprocessing
@@ -35,6 +41,7 @@ from urllib.parse import urlsplit
 from transforms.article import Article, Rejected
 from transforms.extract.extractor import ExtractionHints
 from transforms.extract.pool import ExtractionPool, PageJob
+from transforms.extract.trace import Removal, recording
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +52,9 @@ DEFAULT_OUTPUT_DIR = REPO_ROOT / ".data" / "eval"
 # Pages without a crawl date (the aeb set) are judged as if fetched at this fixed moment, so
 # that a run today and a run next year give the same output (dates after it are "future").
 UNDATED_FETCH_TIME = datetime(2030, 1, 1, tzinfo=UTC)
-METRICS = ("body_f1", "title_exact", "date", "authors")
+METRICS = ("body_f1", "title_exact", "date", "authors", "pages_worse")
+# Metrics whose floor is a ceiling: the score must not be above it.
+CEILING_METRICS = frozenset({"pages_worse"})
 _WORD_RE = re.compile(r"\w+")
 SHINGLE_SIZE = 4
 
@@ -64,6 +73,7 @@ class Case:
     url: str
     fetched_at: datetime
     expected: Mapping[str, Any]
+    publisher: str = ""
 
 
 @dataclass(frozen=True)
@@ -102,6 +112,7 @@ class SetScore:
     title_exact: float | None = None
     date: float | None = None
     authors: float | None = None
+    pages_worse: int | None = None  # pages whose body F1 is WORSE_MARGIN below plain trafilatura's
     counts: dict[str, tuple[int, int]] = field(default_factory=dict)  # metric -> (right, scored)
 
     def metric(self, name: str) -> float | None:
@@ -138,6 +149,7 @@ def load_cases(set_dir: Path) -> list[Case]:
                 url=str(raw["url"]),
                 fetched_at=_fetch_time(raw.get("crawl_date")),
                 expected=raw.get("expected") or {},
+                publisher=str(raw.get("publisher") or urlsplit(str(raw["url"])).hostname or "unknown"),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise CorpusError(f"{where}: not a case ({type(exc).__name__}: {exc})") from exc
@@ -241,9 +253,53 @@ def _plain_trafilatura_one(args: tuple[Case, bytes]) -> Prediction:
 
 def predict_plain_trafilatura(cases: Sequence[Case], workers: int | None = None) -> list[Prediction]:
     """Baseline predictions: trafilatura on the raw bytes, no project code, in case order."""
+    if not cases:
+        return []
     context = multiprocessing.get_context("forkserver")
     with context.Pool(workers) as pool:
         return pool.map(_plain_trafilatura_one, [(c, read_page(c)) for c in cases], chunksize=4)
+
+
+def _page_key(case: Case) -> str:
+    return f"{case.set_name}/{case.id}/{hashlib.sha256(case.path.read_bytes()).hexdigest()}/{case.url}"
+
+
+def _prediction_from_record(record: Mapping[str, Any]) -> Prediction:
+    return Prediction(
+        id=record["id"], set=record["set"], status=record["status"], reason=record.get("reason"),
+        body=record.get("body") or "", title=record.get("title"), authors=tuple(record.get("authors") or ()),
+        published_at=record.get("published_at"),
+    )
+
+
+def cached_plain_trafilatura(cases: Sequence[Case], cache_dir: Path, workers: int | None = None) -> list[Prediction]:
+    """Plain trafilatura's predictions, computed once per page content and trafilatura version.
+
+    The baseline never changes while the pages and trafilatura do not, and computing it costs
+    as much as the project's own run; a cache entry that does not parse is computed again.
+    """
+    import trafilatura
+
+    cache = cache_dir / f"trafilatura-{trafilatura.__version__}.jsonl"
+    known: dict[str, Prediction] = {}
+    if cache.is_file():
+        for line in cache.read_text(encoding="utf-8").splitlines():
+            try:
+                record = json.loads(line)
+                known[record["key"]] = _prediction_from_record(record)
+            except (ValueError, KeyError, TypeError):
+                logger.warning("skipping a damaged line of %s", cache)
+    keys = [_page_key(case) for case in cases]
+    missing = [(key, case) for key, case in zip(keys, cases) if key not in known]
+    if missing:
+        fresh = predict_plain_trafilatura([case for _, case in missing], workers)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        with cache.open("a", encoding="utf-8") as out:
+            for (key, _), prediction in zip(missing, fresh):
+                known[key] = prediction
+                record = json.loads(prediction.as_json())
+                out.write(json.dumps({"key": key, **record}, ensure_ascii=False) + "\n")
+    return [known[key] for key in keys]
 
 
 # --- scoring ---------------------------------------------------------------------------------
@@ -276,19 +332,85 @@ def body_scores(pairs: Iterable[tuple[str, str]]) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
+@dataclass(frozen=True)
+class SnippetCounts:
+    """trafilatura's evaluation counts for one page or a sum of pages."""
+
+    tp: int = 0  # `with` snippets found
+    fn: int = 0  # `with` snippets missing
+    fp: int = 0  # `without` snippets found
+    tn: int = 0  # `without` snippets missing
+
+    def __add__(self, other: SnippetCounts) -> SnippetCounts:
+        return SnippetCounts(self.tp + other.tp, self.fn + other.fn, self.fp + other.fp, self.tn + other.tn)
+
+
+def _has_snippets(expected: Mapping[str, Any]) -> bool:
+    return bool(expected.get("with") or expected.get("without"))
+
+
+def _collapsed(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def snippet_counts(text: str, expected: Mapping[str, Any]) -> SnippetCounts:
+    """Which ``with`` / ``without`` snippets the text holds (whitespace collapsed, exact substring)."""
+    haystack = _collapsed(text)
+    found_with = [_collapsed(s) in haystack for s in expected.get("with") or ()]
+    found_without = [_collapsed(s) in haystack for s in expected.get("without") or ()]
+    return SnippetCounts(
+        tp=sum(found_with), fn=len(found_with) - sum(found_with),
+        fp=sum(found_without), tn=len(found_without) - sum(found_without),
+    )
+
+
+def snippet_scores(pages: Iterable[tuple[str, Mapping[str, Any]]]) -> tuple[float, float, float]:
+    """Precision, recall and F1 with counts summed over all pages (trafilatura's evaluation)."""
+    total = SnippetCounts()
+    for text, expected in pages:
+        total = total + snippet_counts(text, expected)
+    precision = total.tp / (total.tp + total.fp) if total.tp + total.fp else 0.0
+    recall = total.tp / (total.tp + total.fn) if total.tp + total.fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def page_f1(text: str, expected: Mapping[str, Any]) -> float | None:
+    """One page's body F1 by its set's metric (shingles for a full body, else snippets);
+    None where the case expects no body."""
+    if expected.get("body"):
+        got, want = shingles(text), shingles(expected["body"])
+        overlap = sum((got & want).values())
+        total = sum(got.values()) + sum(want.values())
+        return 2 * overlap / total if total else 1.0
+    if _has_snippets(expected):
+        counts = snippet_counts(text, expected)
+        judged = 2 * counts.tp + counts.fp + counts.fn
+        return 2 * counts.tp / judged if judged else 1.0
+    return None
+
+
 def same_title(predicted: str | None, expected: str) -> bool:
     """Exact after collapsing whitespace and case-folding."""
     return _fold(predicted or "") == _fold(expected)
 
 
 def same_day(predicted: str | None, expected: str) -> bool:
-    """The same calendar day in UTC (naive values are taken as UTC)."""
+    """The same calendar day: in UTC when the expectation is a moment (naive values are UTC);
+    where it is a bare day ("2022-02-08", the page's own local day, as in the traf set), the
+    day of the prediction in the offset it was given with, the page's own."""
     if not predicted:
         return False
     try:
+        if _is_bare_day(expected):
+            return datetime.fromisoformat(predicted.strip()).date() == datetime.fromisoformat(expected.strip()).date()
         return _utc(predicted).date() == _utc(expected).date()
     except ValueError:
         return False
+
+
+def _is_bare_day(text: str) -> bool:
+    return re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()) is not None
 
 
 def same_authors(predicted: Iterable[str], expected: Iterable[str]) -> bool:
@@ -311,6 +433,9 @@ def score_set(name: str, cases: Sequence[Case], predictions: Sequence[Prediction
     bodies = [(p.body, c.expected["body"]) for c, p in zip(cases, predictions) if c.expected.get("body")]
     if bodies:
         score.body_precision, score.body_recall, score.body_f1 = body_scores(bodies)
+    snippets = [(p.body, c.expected) for c, p in zip(cases, predictions) if _has_snippets(c.expected)]
+    if snippets and not bodies:
+        score.body_precision, score.body_recall, score.body_f1 = snippet_scores(snippets)
     checks = {
         "title_exact": ("title", lambda p, e: same_title(p.title, e)),
         "date": ("published_at", lambda p, e: same_day(p.published_at, e)),
@@ -324,18 +449,98 @@ def score_set(name: str, cases: Sequence[Case], predictions: Sequence[Prediction
     return score
 
 
+# --- explaining one page --------------------------------------------------------------------
+
+# Lines trafilatura kept that the project's run never had: its own trafilatura runs
+# (precision mode, the page pruned of furniture by shape) did not return them.
+NOT_RETURNED = "not returned by the pipeline's trafilatura runs"
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What the project did with one page: the lines each rule removed, and which of the
+    lines plain trafilatura kept are missing from the body, and why."""
+
+    case: Case
+    result: Article | Rejected
+    removals: list[Removal]
+    baseline: Prediction
+    lost: list[tuple[str, str]]  # (line plain trafilatura kept, the rule that removed it)
+
+    def main_rule(self) -> str:
+        """The rule that removed the most words of what plain trafilatura kept."""
+        if isinstance(self.result, Rejected):
+            return self.result.reason
+        words: Counter[str] = Counter()
+        for line, rule in self.lost:
+            words[rule] += len(_WORD_RE.findall(line))
+        return words.most_common(1)[0][0] if words else "none (different text, no line lost)"
+
+
+def _line_key(text: str) -> str:
+    return " ".join(_WORD_RE.findall(text.casefold()))
+
+
+def explain_case(case: Case, baseline: Prediction | None = None) -> Explanation:
+    """Extract one page in this process with the rules' removals recorded."""
+    from transforms.extract.decoding import decode_html
+    from transforms.extract.extractor import extract_article
+
+    page = read_page(case)
+    host = (urlsplit(case.url).hostname or "").lower()
+    slug, hints = hints_by_domain().get(host, (f"eval:{case.set_name}", ExtractionHints()))
+    with recording() as removals:
+        result = extract_article(decode_html(page, None), case.url, source=slug, fetched_at=case.fetched_at,
+                                 hints=hints)
+    baseline = baseline or _plain_trafilatura_one((case, page))
+    body = _line_key(result.body) if isinstance(result, Article) else ""
+    removed_by_key = {_line_key(r.line): r.rule for r in removals}
+    lost: list[tuple[str, str]] = []
+    for line in baseline.body.split("\n"):
+        key = _line_key(line)
+        if not key or key in body:
+            continue
+        rule = result.reason if isinstance(result, Rejected) else removed_by_key.get(key, NOT_RETURNED)
+        lost.append((line, rule))
+    return Explanation(case, result, removals, baseline, lost)
+
+
+def format_explanation(explanation: Explanation) -> str:
+    """The explanation as text for a terminal."""
+    case, result = explanation.case, explanation.result
+    out = [f"{case.id} ({case.set_name}, {case.publisher}) {case.url}"]
+    if isinstance(result, Rejected):
+        out.append(f"REJECTED: {result.reason} ({result.detail})")
+    else:
+        out.append(f"body: {result.word_count} words; title {result.title!r}; published {_iso(result.published_at)}; "
+                   f"authors {list(result.authors)}; flags {list(result.flags)}")
+    f1 = page_f1(result.body if isinstance(result, Article) else "", case.expected)
+    base = page_f1(explanation.baseline.body, case.expected)
+    if f1 is not None and base is not None:
+        out.append(f"page body F1 {f1:.3f}; plain trafilatura {base:.3f}")
+    out.append(f"lines removed by rules ({len(explanation.removals)}):")
+    out.extend(f"  [{r.rule}] {r.line[:160]}" for r in explanation.removals)
+    out.append(f"lines plain trafilatura kept that the body lacks ({len(explanation.lost)}):")
+    out.extend(f"  [{rule}] {line[:160]}" for line, rule in explanation.lost)
+    return "\n".join(out)
+
+
 # --- floors and report ------------------------------------------------------------------------
 
 
 def load_floors(path: Path) -> dict[str, dict[str, float]]:
-    """Floors per set and metric from a TOML file: ``[fundus] body_f1 = 0.97``."""
+    """Floors per set and metric from a TOML file: ``[fundus] body_f1 = 0.97``; a ceiling
+    metric (``pages_worse = 2``) is a count of pages."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     floors: dict[str, dict[str, float]] = {}
     for set_name, table in data.items():
         if not isinstance(table, dict):
             raise ValueError(f"{path}: [{set_name}] must be a table of metric = floor")
         for metric, value in table.items():
-            if metric not in METRICS or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            if metric in CEILING_METRICS:
+                if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                    raise ValueError(f"{path}: [{set_name}] {metric} = {value!r}: a ceiling counts pages, 0 or more")
+            elif metric not in METRICS or not isinstance(value, (int, float)) or not 0 <= value <= 1:
                 raise ValueError(f"{path}: [{set_name}] {metric} = {value!r}: metrics are {METRICS}, floors 0..1")
         floors[set_name] = {m: float(v) for m, v in table.items()}
     return floors
@@ -347,7 +552,11 @@ def below_floors(scores: Iterable[SetScore], floors: Mapping[str, Mapping[str, f
     for score in scores:
         for metric, floor in floors.get(score.name, {}).items():
             value = score.metric(metric)
-            if value is None or value < floor:
+            if metric in CEILING_METRICS:
+                if value is None or value > floor:
+                    shown = "not measured" if value is None else f"{value}"
+                    failures.append(f"{score.name} {metric}: {shown} > ceiling {floor:g}")
+            elif value is None or value < floor:
                 shown = "not measured" if value is None else f"{value:.4f}"
                 failures.append(f"{score.name} {metric}: {shown} < floor {floor:.4f}")
     return failures
@@ -355,13 +564,57 @@ def below_floors(scores: Iterable[SetScore], floors: Mapping[str, Mapping[str, f
 
 def format_table(scores: Iterable[SetScore]) -> str:
     """A Markdown table of the scores, one row per set."""
-    rows = ["| set | cases | rejected | body P | body R | body F1 | title exact | date | authors |",
-            "|---|---|---|---|---|---|---|---|---|"]
+    rows = ["| set | cases | rejected | body P | body R | body F1 | title exact | date | authors "
+            "| worse than trafilatura |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
     for s in scores:
         cells = [s.body_precision, s.body_recall, s.body_f1, s.title_exact, s.date, s.authors]
         shown = ["–" if v is None else f"{v:.3f}" for v in cells]
-        rows.append(f"| {s.name} | {s.cases} | {s.rejected} | " + " | ".join(shown) + " |")
+        worse = "–" if s.pages_worse is None else str(s.pages_worse)
+        rows.append(f"| {s.name} | {s.cases} | {s.rejected} | " + " | ".join(shown) + f" | {worse} |")
     return "\n".join(rows)
+
+
+def format_comparison(result: EvalResult, publishers_shown: int = 10) -> str:
+    """The pages far below plain trafilatura, and the publishers furthest below it."""
+    out = [f"pages with body F1 more than {WORSE_MARGIN} below plain trafilatura's: {len(result.worse)}"]
+    out.extend(f"  {w.case.set_name} {w.case.id} ({w.case.publisher}): {w.f1:.3f} vs {w.baseline_f1:.3f}, "
+               f"removed by: {w.rule}" for w in result.worse)
+    behind = sorted((p for p in result.publishers if p.baseline_f1 is not None),
+                    key=lambda p: p.f1 - (p.baseline_f1 or 0))
+    if behind:
+        out.append("publishers furthest below plain trafilatura (mean page body F1; all in the report):")
+        out.extend(f"  {p.set_name} {p.publisher} ({p.pages} pages): {p.f1:.3f} vs {p.baseline_f1:.3f}"
+                   for p in behind[:publishers_shown])
+    return "\n".join(out)
+
+
+def format_publishers(publishers: Iterable[PublisherScore]) -> str:
+    """Every publisher's mean page body F1 beside plain trafilatura's, as a Markdown table."""
+    rows = ["| set | publisher | pages | body F1 | plain trafilatura |", "|---|---|---|---|---|"]
+    for p in publishers:
+        base = "–" if p.baseline_f1 is None else f"{p.baseline_f1:.3f}"
+        rows.append(f"| {p.set_name} | {p.publisher} | {p.pages} | {p.f1:.3f} | {base} |")
+    return "\n".join(rows)
+
+
+@dataclass(frozen=True)
+class WorsePage:
+    """A page where the project's body F1 is more than WORSE_MARGIN below plain trafilatura's."""
+
+    case: Case
+    f1: float
+    baseline_f1: float
+    rule: str  # what removed the text trafilatura kept, as far as the trace tells
+
+
+@dataclass(frozen=True)
+class PublisherScore:
+    set_name: str
+    publisher: str
+    pages: int
+    f1: float  # mean page body F1
+    baseline_f1: float | None
 
 
 @dataclass(frozen=True)
@@ -370,6 +623,34 @@ class EvalResult:
     output: Path
     failures: list[str]
     seconds: float
+    worse: list[WorsePage] = field(default_factory=list)
+    publishers: list[PublisherScore] = field(default_factory=list)
+
+
+# A page counts as worse than plain trafilatura when its body F1 is more than this below.
+WORSE_MARGIN = 0.2
+
+
+def compare_with_baseline(
+    cases: Sequence[Case], predictions: Sequence[Prediction], baseline: Sequence[Prediction]
+) -> tuple[list[tuple[Case, float, float]], list[PublisherScore]]:
+    """Pages far below the baseline, and mean page F1 per publisher beside the baseline's."""
+    worse: list[tuple[Case, float, float]] = []
+    by_publisher: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for case, mine, theirs in zip(cases, predictions, baseline):
+        f1 = page_f1(mine.body, case.expected)
+        if f1 is None:
+            continue
+        base = page_f1(theirs.body, case.expected) or 0.0
+        by_publisher.setdefault((case.set_name, case.publisher), []).append((f1, base))
+        if f1 < base - WORSE_MARGIN:
+            worse.append((case, f1, base))
+    publishers = [
+        PublisherScore(set_name, publisher, len(pairs), sum(p for p, _ in pairs) / len(pairs),
+                       sum(b for _, b in pairs) / len(pairs))
+        for (set_name, publisher), pairs in sorted(by_publisher.items())
+    ]
+    return worse, publishers
 
 
 def evaluate(
@@ -379,6 +660,8 @@ def evaluate(
     floors: Mapping[str, Mapping[str, float]] | None = None,
     workers: int | None = None,
     extractor: str = "project",
+    compare: bool = True,
+    cache_dir: Path | None = None,
 ) -> EvalResult:
     """Run, write predictions, score every set of ``corpus``, and check the floors."""
     started = time.monotonic()
@@ -389,13 +672,23 @@ def evaluate(
     output = output or DEFAULT_OUTPUT_DIR / f"predictions-{extractor}.jsonl"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text("".join(p.as_json() + "\n" for p in predictions), encoding="utf-8")
+    worse: list[WorsePage] = []
+    publishers: list[PublisherScore] = []
+    if compare and extractor == "project":
+        baseline = cached_plain_trafilatura(all_cases, cache_dir or output.parent, workers)
+        far_below, publishers = compare_with_baseline(all_cases, predictions, baseline)
+        by_id = {p.id: p for p in baseline}
+        worse = [WorsePage(c, f1, base, explain_case(c, by_id[c.id]).main_rule()) for c, f1, base in far_below]
     scores: list[SetScore] = []
     start = 0
     for name, cases in sets:
-        scores.append(score_set(name, cases, predictions[start : start + len(cases)]))
+        score = score_set(name, cases, predictions[start : start + len(cases)])
+        if compare and extractor == "project":
+            score.pages_worse = sum(w.case.set_name == name for w in worse)
+        scores.append(score)
         start += len(cases)
     failures = below_floors(scores, floors or {})
-    return EvalResult(scores, output, failures, time.monotonic() - started)
+    return EvalResult(scores, output, failures, time.monotonic() - started, worse, publishers)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -408,6 +701,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=None, help="extraction processes (default: one per core)")
     parser.add_argument("--extractor", choices=("project", "trafilatura"), default="project",
                         help="'trafilatura' scores plain trafilatura through the same harness, for comparison")
+    parser.add_argument("--no-compare", action="store_true",
+                        help="do not set the run beside plain trafilatura's (no pages-worse count or publisher table)")
+    parser.add_argument("--explain", metavar="CASE_ID", default=None,
+                        help="show which rule removed which lines of one case, and what plain trafilatura kept")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
@@ -418,20 +715,41 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         print(f"[eval] --corpus {corpus} is not a folder", file=sys.stderr)
         return 2
+    if args.explain:
+        return _explain(corpus, args.explain)
     floors = {} if args.no_floors or args.extractor != "project" else load_floors(args.floors)
     try:
-        result = evaluate(corpus, output=args.output, floors=floors, workers=args.workers, extractor=args.extractor)
+        result = evaluate(corpus, output=args.output, floors=floors, workers=args.workers, extractor=args.extractor,
+                          compare=not args.no_compare)
     except CorpusError as exc:
         print(f"[eval] {exc}", file=sys.stderr)
         return 2
     print(f"[eval] {args.extractor} extraction of {sum(s.cases for s in result.scores)} pages "
           f"in {result.seconds:.0f}s; predictions: {result.output}")
     print(format_table(result.scores))
+    if result.publishers:
+        report = result.output.with_name(result.output.stem + "-publishers.md")
+        report.write_text(format_publishers(result.publishers) + "\n", encoding="utf-8")
+        print(format_comparison(result))
+        print(f"[eval] per-publisher scores: {report}")
     for failure in result.failures:
         print(f"[eval] BELOW FLOOR: {failure}", file=sys.stderr)
     if floors and not result.failures:
         print(f"[eval] every score is at or above its floor in {args.floors}")
     return 1 if result.failures else 0
+
+
+def _explain(corpus: Path, case_id: str) -> int:
+    try:
+        cases = [case for set_dir in find_sets(corpus) for case in load_cases(set_dir) if case.id == case_id]
+    except CorpusError as exc:
+        print(f"[eval] {exc}", file=sys.stderr)
+        return 2
+    if not cases:
+        print(f"[eval] no case {case_id!r} in {corpus}", file=sys.stderr)
+        return 2
+    print(format_explanation(explain_case(cases[0])))
+    return 0
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from bench.build_archive import BENCH_DATA, PROJECT_ROOT, SOURCES_DIR, build_archive
+from bench.build_cc_news import build_cc_news
 from bench.procmem import TreeSampler
 from bench.stages import WINDOW_END, WINDOW_START, progress_enabled
 
@@ -48,7 +49,7 @@ TARGETS = {
     "airflow_overhead_seconds": 30.0,
 }
 STAGE_TIMEOUT_SECONDS = 4 * 3600
-STAGES = ("crawl", "extract", "limit", "load", "e2e", "airflow", "seen")
+STAGES = ("crawl", "extract", "limit", "load", "e2e", "airflow", "seen", "backfill")
 
 
 class BenchFailed(RuntimeError):
@@ -158,9 +159,10 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_stage(ctx: Context, stage: str, *extra: str, dsn: str | None = None) -> dict[str, Any]:
+def run_stage(ctx: Context, stage: str, *extra: str, dsn: str | None = None,
+              env_extra: dict[str, str] | None = None) -> dict[str, Any]:
     out = ctx.work / f"{stage}.json"
-    env = {**ctx.env, "NEWS_WAREHOUSE_DSN": dsn or ctx.dsn}
+    env = {**ctx.env, **(env_extra or {}), "NEWS_WAREHOUSE_DSN": dsn or ctx.dsn}
     command = [sys.executable, "-m", "bench.stages", stage, "--out", str(out), "--pages", str(ctx.n), *extra]
     watched = run_child(ctx, stage, command, env)
     return {**json.loads(out.read_text()), **watched}
@@ -235,6 +237,17 @@ def figures(r: dict[str, Any]) -> dict[str, Any]:
         f["airflow_seconds"] = round(r["airflow"]["seconds"], 2)
         if "e2e" in r:
             f["airflow_overhead_seconds"] = round(r["airflow"]["seconds"] - r["e2e"]["wall_seconds"], 2)
+    if "backfill" in r:
+        b = r["backfill"]
+        f["backfill_records"] = b["records"]
+        f["backfill_source_pages"] = b["source_pages"]
+        f["backfill_scan_records_per_s"] = _rate(b["records"], b["scan_seconds"])
+        f["backfill_scan_mb_per_s"] = _rate(b["archive_bytes"] / 1e6, b["scan_seconds"])
+        f["backfill_scan_inflating_all_records_per_s"] = _rate(b["records"], b["scan_inflating_all_seconds"])
+        f["backfill_records_per_s"] = _rate(b["records"], b["seconds"])
+        f["backfill_articles_loaded"] = b["articles_loaded"]
+        f["backfill_articles_loaded_per_s"] = _rate(b["articles_loaded"], b["seconds"])
+        f["backfill_again_seconds"] = round(b["again_seconds"], 2)
     if "seen" in r:
         s = r["seen"]
         f["seen_url_known"] = s["known"]
@@ -285,6 +298,12 @@ TABLE_ROWS = [
     ("news_daily through Airflow", "airflow_seconds", "s", ""),
     ("  Airflow's overhead per run", "airflow_overhead_seconds", "s", "< 30"),
     ("seen-URL decision, 1,000 vs known", "seen_url_seconds", "s", "< 1"),
+    ("backfill scan, CC-NEWS-shaped file (headers only)", "backfill_scan_records_per_s", "records/s", ""),
+    ("  same, compressed bytes", "backfill_scan_mb_per_s", "MB/s", ""),
+    ("  same, inflating every record instead", "backfill_scan_inflating_all_records_per_s", "records/s", ""),
+    ("backfill file task (scan, copy, extract, load)", "backfill_records_per_s", "records/s", ""),
+    ("  articles loaded", "backfill_articles_loaded_per_s", "articles/s", ""),
+    ("  the same file again (nothing changes)", "backfill_again_seconds", "s", ""),
     ("largest process, peak RSS", "peak_process_mb", "MB", "< 600"),
 ]
 
@@ -333,7 +352,8 @@ def compare(small: Path, large: Path) -> int:
 # --- main ----------------------------------------------------------------------------------
 
 
-def bench(n: int, out: Path | None, skip: set[str], known: int, workers: int | None) -> dict[str, Any]:
+def bench(n: int, out: Path | None, skip: set[str], known: int, workers: int | None,
+          cc_news_records: int = 20_000) -> dict[str, Any]:
     from tqdm import tqdm
 
     from common.warehouse import warehouse_dsn
@@ -372,6 +392,9 @@ def bench(n: int, out: Path | None, skip: set[str], known: int, workers: int | N
                 results["e2e"] = run_stage(ctx, "e2e", *extra_workers)
             elif stage == "airflow":
                 results["airflow"] = run_airflow(ctx)
+            elif stage == "backfill":
+                cc_news, _, _ = build_cc_news(cc_news_records, 0.10)
+                results["backfill"] = run_stage(ctx, "backfill", env_extra={"BENCH_CC_NEWS": str(cc_news)})
             elif stage == "seen":
                 with throwaway_database(server, "seen") as seen_dsn:
                     results["seen"] = run_stage(ctx, "seen", "--known", str(known), dsn=seen_dsn)
@@ -407,6 +430,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", default="", help=f"comma-separated stages to leave out, of {','.join(STAGES)}")
     parser.add_argument("--known", type=int, default=1_000_000, help="captured URLs for the seen-URL figure")
     parser.add_argument("--workers", type=int, default=None, help="extraction workers (default: usable cores)")
+    parser.add_argument("--cc-news-records", type=int, default=20_000,
+                        help="records in the backfill stage's CC-NEWS-shaped archive (10%% on the bench source)")
     parser.add_argument("--compare", nargs=2, type=Path, metavar=("SMALL_JSON", "LARGE_JSON"))
     args = parser.parse_args(argv)
     if args.compare:
@@ -420,7 +445,7 @@ def main(argv: list[str] | None = None) -> int:
     if "load" not in skip and "extract" in skip:
         parser.error("load uses the articles extract makes: skip load too, or keep extract")
     try:
-        report = bench(args.n, args.out, skip, args.known, args.workers)
+        report = bench(args.n, args.out, skip, args.known, args.workers, args.cc_news_records)
     except BenchFailed as exc:
         print(f"bench failed: {exc}", file=sys.stderr)
         return 1

@@ -236,3 +236,40 @@ def _parse_record(location: str, offset: int, data: bytes) -> ResponseRecord:
         return response_record(record, offset, record.content_stream().read())
     raise ArchiveError(f"{location} has no response record at offset {offset} "
                        f"({len(data)} bytes read): is the capture index from another WARC?")
+
+
+def list_files(prefix: str, suffixes: tuple[str, ...]) -> list[str]:
+    """Every object under a remote prefix (or file under a local folder) whose name ends in one
+    of ``suffixes``, as locations, sorted."""
+    if not is_remote(prefix):
+        folder = _local_path(prefix)
+        return sorted(str(p) for p in folder.rglob("*") if p.is_file() and p.name.endswith(suffixes))
+    fs, path = _filesystem(prefix)
+    protocol = get_protocol(prefix)
+    try:
+        found = fs.find(path)
+    except FileNotFoundError:
+        return []
+    return sorted(f"{protocol}://{key}" for key in found if key.endswith(suffixes))
+
+
+def read_bytes(location: str) -> bytes:
+    """A whole (small) file or object, such as a warc.paths listing."""
+    if not is_remote(location):
+        return _local_path(location).read_bytes()
+    fs, path = _filesystem(location)
+    try:
+        return bytes(fs.cat_file(path))
+    except FileNotFoundError as exc:
+        raise ArchiveError(f"{location} does not exist") from exc
+
+
+def fetch_to(location: str, destination: Path) -> None:
+    """Copy a remote file or object to a local path (whole, or not at all)."""
+    fs, path = _filesystem(location)
+    staging = destination.with_name(destination.name + ".incoming")
+    try:
+        fs.get_file(path, str(staging))
+    except FileNotFoundError as exc:
+        raise ArchiveError(f"{location} does not exist") from exc
+    os.replace(staging, destination)

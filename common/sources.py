@@ -68,6 +68,30 @@ class Incremental:
     give_up_days: float | None = None
 
 
+CHECK_ACTIONS = ("fail", "warn", "off")
+
+
+@dataclass(frozen=True)
+class Quality:
+    """The completeness checks the quality gate runs on each of the source's runs, and what a
+    failing check does to the source's task: "fail" (the task fails and alerts), "warn" (an
+    alert, the task succeeds) or "off"."""
+
+    # How far back the gate looks for what is normal: crawled days for volume, runs for shares.
+    baseline_days: int = 14
+    # Volume: the window's articles per day below this share of the trailing daily median.
+    min_volume_ratio: float = 0.25
+    # Rise (absolute, 0..1) over the trailing median of the share of feed and sitemap URLs that
+    # the allow/deny patterns reject (a redesign moves articles to URLs the patterns miss).
+    allow_reject_jump: float = 0.3
+    # Rise over the trailing median of the share of articles without a date, or without an author.
+    missing_field_jump: float = 0.3
+    on_zero_articles: str = "fail"
+    on_low_volume: str = "warn"
+    on_allow_reject_jump: str = "warn"
+    on_missing_fields_jump: str = "warn"
+
+
 @dataclass(frozen=True)
 class Source:
     """One news source, as its TOML file describes it."""
@@ -94,6 +118,7 @@ class Source:
     # A cron expression (UTC): the source gets its own DAG news_source_<slug> on that schedule
     # instead of riding news_daily's. None: crawled by news_daily.
     schedule: str | None = None
+    quality: Quality = field(default_factory=Quality)
 
     def is_article_url(self, url: str) -> bool:
         """True when the URL is on the source's domains, matches an allow pattern and no deny pattern."""
@@ -183,6 +208,7 @@ def _build_source(data: dict[str, Any], path: Path) -> Source:
     politeness = _FieldReader(reader.table("politeness"), path, "politeness")
     extraction = _FieldReader(reader.table("extraction"), path, "extraction")
     incremental = _FieldReader(reader.table("incremental"), path, "incremental")
+    quality = _FieldReader(reader.table("quality"), path, "quality")
     source = Source(
         slug=slug,
         name=reader.required("name", str),
@@ -198,12 +224,13 @@ def _build_source(data: dict[str, Any], path: Path) -> Source:
         prune_xpaths=_prune_xpaths(extraction),
         config_path=path,
         incremental=_build_incremental(incremental),
+        quality=_build_quality(quality),
         strip_params=tuple(p.lower() for p in urls.optional_list("strip_params")),
         canonical_rewrites=_canonical_rewrites(urls),
         schedule=_schedule(reader),
     )
     # Last, once every reader has asked for the names it knows: a typo is refused, not ignored.
-    for table in (reader, discovery_reader, urls, politeness, extraction, incremental):
+    for table in (reader, discovery_reader, urls, politeness, extraction, incremental, quality):
         table.refuse_unknown()
     if not (discovery.feeds or discovery.sitemaps or discovery.dated_sitemaps):
         raise SourceConfigError(f"{path}: [discovery] needs at least one feed or sitemap")
@@ -305,6 +332,30 @@ def _build_discovery(reader: _FieldReader) -> Discovery:
         sitemaps=tuple(reader.optional_list("sitemaps")),
         dated_sitemaps=dated,
     )
+
+
+def _build_quality(reader: _FieldReader) -> Quality:
+    default = Quality()
+    quality = Quality(
+        baseline_days=reader.optional("baseline_days", int, default.baseline_days),
+        min_volume_ratio=reader.optional("min_volume_ratio", float, default.min_volume_ratio),
+        allow_reject_jump=reader.optional("allow_reject_jump", float, default.allow_reject_jump),
+        missing_field_jump=reader.optional("missing_field_jump", float, default.missing_field_jump),
+        on_zero_articles=reader.optional("on_zero_articles", str, default.on_zero_articles),
+        on_low_volume=reader.optional("on_low_volume", str, default.on_low_volume),
+        on_allow_reject_jump=reader.optional("on_allow_reject_jump", str, default.on_allow_reject_jump),
+        on_missing_fields_jump=reader.optional("on_missing_fields_jump", str, default.on_missing_fields_jump),
+    )
+    if quality.baseline_days < 1:
+        raise SourceConfigError(f"{reader.where('baseline_days')} must be at least 1")
+    for name in ("min_volume_ratio", "allow_reject_jump", "missing_field_jump"):
+        if not 0 < getattr(quality, name) <= 1:
+            raise SourceConfigError(f"{reader.where(name)} must be in (0, 1], got {getattr(quality, name)!r}")
+    for name in ("on_zero_articles", "on_low_volume", "on_allow_reject_jump", "on_missing_fields_jump"):
+        if getattr(quality, name) not in CHECK_ACTIONS:
+            raise SourceConfigError(f"{reader.where(name)} must be one of {CHECK_ACTIONS}, "
+                                    f"got {getattr(quality, name)!r}")
+    return quality
 
 
 def _build_incremental(reader: _FieldReader) -> Incremental:

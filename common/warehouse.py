@@ -141,3 +141,8 @@ def throwaway_database(server_dsn: str, prefix: str = "news_scratch") -> Iterato
         yield with_database(server_dsn, name)
     finally:
         drop_database(server_dsn, name)
+
+
+# ops.crawl_runs.finish_reason of a run made by an archive backfill (scrapers/archive_backfill.py)
+# rather than a crawl: its load keeps only the articles dated in its window (transforms/load/run.py).
+ARCHIVE_BACKFILL = "archive_backfill"

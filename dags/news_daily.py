@@ -118,7 +118,7 @@ def build_news_dag(dag_id: str, schedule: str, sources: list[Source], descriptio
                 def check(result: dict[str, Any]) -> None:
                     from dags.tasks.pipeline import run_quality_check
 
-                    run_quality_check(result)
+                    run_quality_check(result, get_current_context())
 
                 loaded = extract_load(crawl(planned))
                 loads.append(loaded)

@@ -3,10 +3,15 @@
 A fresh ``python -m scrapy crawl`` per crawl: a new Twisted reactor every time, and a process we
 can kill when the Airflow task times out or is stopped. Scrapy's exit code says nothing about
 success (scrapy#1231): the run's row in ops.crawl_runs does.
+
+The child dies with this process (scrapers/parent_watch.py). Each crawl works in its own folder
+under the work root, locked (flock) by this process and the child for as long as either lives:
+a folder nobody holds is what a killed crawl left behind, and the next crawl removes it.
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import shutil
@@ -14,19 +19,29 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from common.warehouse import DSN_ENV, transaction, warehouse_dsn
 from common.window import Window
+from scrapers.parent_watch import PARENT_PID_ENV
 
 log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # After SIGTERM, how long Scrapy gets to close cleanly before SIGKILL.
 TERMINATE_GRACE_SECONDS = 15
+# Where crawls keep their work folders (default: the system temp folder).
+WORK_ROOT_ENV = "NEWS_CRAWL_WORK_ROOT"
+WORK_PREFIX = "news-crawl-"
+OWNER_LOCK = ".owner"
+# A loose work file (a crawl run by hand, without a work folder) nobody holds is removed once it
+# has not been written for this long: a crawl from an older release does not lock its file.
+LOOSE_PART_AGE_SECONDS = 3600
 
 
 class CrawlFailed(RuntimeError):
@@ -65,14 +80,15 @@ def crawl_command(request: CrawlRequest, crawl_run_id: str) -> list[str]:
 def run_crawl(request: CrawlRequest, *, extra_env: dict[str, str] | None = None) -> str:
     """Crawl in a child process; return the crawl run id, or raise CrawlFailed saying why."""
     crawl_run_id = str(uuid.uuid4())
-    work_dir = Path(tempfile.mkdtemp(prefix=f"news-crawl-{request.source}-"))
-    env = crawl_env(work_dir, extra_env)
-    command = crawl_command(request, crawl_run_id)
-    log.info("starting crawl %s: %s", crawl_run_id, " ".join(command[1:]))
-    try:
-        exit_code = _run_child(command, env)
-    finally:
-        shutil.rmtree(work_dir, ignore_errors=True)  # a killed crawl's partial WARC goes with it
+    root = work_root()
+    removed = sweep_abandoned_work(root)
+    if removed:
+        log.warning("removed %d work folder(s) or file(s) left by killed crawls: %s", len(removed), removed)
+    with work_folder(root, request.source) as (work_dir, lock_fd):
+        env = crawl_env(work_dir, extra_env)
+        command = crawl_command(request, crawl_run_id)
+        log.info("starting crawl %s: %s", crawl_run_id, " ".join(command[1:]))
+        exit_code = _run_child(command, env, lock_fd)
     return _verdict(crawl_run_id, request, exit_code, replay=is_replay(request, env))
 
 
@@ -81,16 +97,70 @@ def is_replay(request: CrawlRequest, env: Mapping[str, str]) -> bool:
     return bool(request.settings.get("REPLAY_WARC") or env.get("REPLAY_WARC"))
 
 
+def work_root() -> Path:
+    return Path(os.environ.get(WORK_ROOT_ENV) or tempfile.gettempdir())
+
+
+@contextmanager
+def work_folder(root: Path, source: str) -> Iterator[tuple[Path, int]]:
+    """A fresh work folder and the descriptor of its held lock; removed afterwards."""
+    root.mkdir(parents=True, exist_ok=True)
+    work_dir = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{source}-", dir=root))
+    lock_fd = os.open(work_dir / OWNER_LOCK, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(lock_fd, fcntl.LOCK_EX)
+        yield work_dir, lock_fd
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)  # a stopped crawl's partial WARC goes with it
+        os.close(lock_fd)
+
+
+def sweep_abandoned_work(root: Path) -> list[str]:
+    """Remove work folders and loose ``.part`` files no living crawl holds; their names.
+
+    A folder counts as abandoned only when its lock file exists and can be taken: a folder
+    without one is being created (or belongs to a release that did not lock) and is left alone.
+    """
+    removed = []
+    for entry in sorted(root.glob(f"{WORK_PREFIX}*")):
+        if entry.is_dir() and _abandoned(entry / OWNER_LOCK):
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry.name)
+        elif entry.is_file() and entry.name.endswith(".part") and _abandoned(entry, LOOSE_PART_AGE_SECONDS):
+            entry.unlink(missing_ok=True)
+            removed.append(entry.name)
+    return removed
+
+
+def _abandoned(lock_path: Path, min_idle_seconds: float = 0.0) -> bool:
+    try:
+        fd = os.open(lock_path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        if min_idle_seconds and time.time() - os.fstat(fd).st_mtime < min_idle_seconds:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False  # a living crawl holds it
+        return True
+    finally:
+        os.close(fd)  # also lets go of the lock just taken
+
+
 def crawl_env(work_dir: Path, extra_env: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The crawl child's environment: ours, the warehouse and its work directory."""
+    """The crawl child's environment: ours, the warehouse, its work directory and its parent."""
     return {**os.environ, **(extra_env or {}), DSN_ENV: warehouse_dsn(), "WARC_WORK_DIR": str(work_dir),
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
+            PARENT_PID_ENV: str(os.getpid()),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
 
 
-def _run_child(command: list[str], env: dict[str, str]) -> int:
+def _run_child(command: list[str], env: dict[str, str], lock_fd: int) -> int:
+    # The child inherits the work folder's lock: while it lives, no sweep removes its folder.
     process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, errors="replace",
-                               start_new_session=True)
+                               start_new_session=True, pass_fds=(lock_fd,))
     try:
         assert process.stdout is not None
         for line in process.stdout:

@@ -160,7 +160,8 @@ def record_run(
                      base_seconds=ledger.retry_base_seconds,
                      give_up_days=source.incremental.give_up_days or ledger.give_up_days)
         write_feed_state(cur, source=source.slug, fetches=ledger.feed_fetches,
-                         window_start=window.start, window_end=window.end)
+                         window_start=window.start, window_end=window.end,
+                         keep_validators=outcome.status != "failed")
 
 
 @dataclass

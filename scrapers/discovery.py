@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from io import BytesIO
 from urllib.parse import urlsplit
+from xml.parsers import expat
 
 import feedparser
 from lxml import etree
@@ -39,16 +40,107 @@ class SitemapDocument:
     urls: list[Discovered]
 
 
+class NotAFeed(ValueError):
+    """A feed URL answered with something else: an HTML page (a bot challenge, a login or error
+    page), an empty body, or XML that is not RSS or Atom."""
+
+    reason = "not_a_feed"
+
+
+class TruncatedFeed(ValueError):
+    """The feed ends before its first item is complete: nothing of it is usable."""
+
+    reason = "truncated"
+
+
+@dataclass(frozen=True)
+class FeedDocument:
+    """A parsed feed's items; ``truncated`` when the document ended early (only the items that
+    were complete are kept)."""
+
+    items: list[Discovered]
+    truncated: bool = False
+
+
+FEED_ITEM_TAGS = frozenset({"item", "entry"})  # RSS 0.9x/1.0/2.0, Atom
+
+
 def parse_feed(body: bytes) -> list[Discovered]:
-    """Items of an RSS 0.9x/1.0/2.0 or Atom feed."""
+    """Items of an RSS 0.9x/1.0/2.0 or Atom feed (read_feed says whether it was truncated)."""
+    return read_feed(body).items
+
+
+def read_feed(body: bytes) -> FeedDocument:
+    """Items of an RSS 0.9x/1.0/2.0 or Atom feed; NotAFeed or TruncatedFeed when unusable.
+
+    A 200 answer is not proof of a feed: a site behind a bot challenge answers every URL with the
+    same HTML page, and a cut connection can leave half a feed whose last item has a link but
+    not yet its date (which would make it look in any window).
+    """
+    if not body.strip():
+        raise NotAFeed("empty body")
     feed = feedparser.parse(BytesIO(body), resolve_relative_uris=False, sanitize_html=False)
+    if not feed.get("version"):
+        raise NotAFeed(f"no RSS or Atom document ({_what_it_is(body)})")
+    entries = list(feed.entries)
+    complete = complete_items_if_truncated(body)
+    if complete is not None:
+        if complete == 0:
+            raise TruncatedFeed(f"the document ends before its first item is complete ({len(body)} bytes)")
+        entries = entries[:complete]
     found = []
-    for entry in feed.entries:
+    for entry in entries:
         link = entry.get("link")
         if not link:
             continue
         found.append(Discovered(link.strip(), _entry_date(entry)))
-    return found
+    return FeedDocument(found, truncated=complete is not None)
+
+
+def complete_items_if_truncated(body: bytes) -> int | None:
+    """How many items were closed before the document ended early; None if it did not.
+
+    Expat reports a malformed token as soon as it reads it, and an unfinished one only when told
+    the input is over: a document broken in its middle (a stray ``&`` in a title, common in real
+    feeds) is left to feedparser's lenient reading, and only a document well-formed up to where
+    it stops is called truncated. A document declaring entities is not examined (never expanded).
+    """
+    parser = expat.ParserCreate(namespace_separator=" ")
+    closed = 0
+
+    def end_element(name: str) -> None:
+        nonlocal closed
+        if name.rsplit(" ", 1)[-1] in FEED_ITEM_TAGS:
+            closed += 1
+
+    def refuse_entities(*_: object) -> None:
+        raise _EntityDeclared
+
+    parser.EndElementHandler = end_element
+    parser.EntityDeclHandler = refuse_entities
+    try:
+        parser.Parse(body, False)
+    except (expat.ExpatError, _EntityDeclared):
+        return None  # broken before the end (or has entities): not a truncation
+    try:
+        parser.Parse(b"", True)
+    except expat.ExpatError:
+        return closed
+    return None
+
+
+class _EntityDeclared(Exception):
+    pass
+
+
+def _what_it_is(body: bytes) -> str:
+    head = body[:2048].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
+        title = head.split(b"<title", 1)[1].split(b">", 1)[-1].split(b"</title", 1)[0] if b"<title" in head else b""
+        return "an HTML page" + (f" titled {title.decode('utf-8', 'replace').strip()[:80]!r}" if title.strip() else "")
+    if head.startswith(b"<"):
+        return "XML that is not RSS or Atom"
+    return f"{len(body)} bytes that are not XML"
 
 
 def _entry_date(entry: feedparser.FeedParserDict) -> datetime | None:

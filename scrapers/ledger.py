@@ -1,7 +1,8 @@
 """What a crawl remembers between runs: captured URLs, the failed-URL ledger, feed state.
 
-- ``seen_pages``: which article URLs earlier runs captured (one indexed probe per URL, so the
-  cost follows the batch, not the history: raw.captures's partial index captures_seen_pages).
+- ``seen_pages``: which article URLs earlier runs captured *and loaded* (or rejected for a lasting
+  reason): seen means loaded. One indexed probe per URL, so the cost follows the batch, not the
+  history (raw.captures's partial index captures_settled_pages).
 - ``ops.failed_urls``: every URL a run meant to fetch and did not capture, with the reason, the
   HTTP status and when to try again; runs retry due entries and give up after give_up_days.
 - ``ops.feed_state``: ETag/Last-Modified per feed or sitemap for conditional GET, and its health.
@@ -130,20 +131,29 @@ def next_retry(entry: FailedUrl, attempts: int, first_failed_at: datetime, now: 
 
 # --- reading, when the crawl starts -------------------------------------------------------------
 
-SEEN_SQL = """
+# A capture whose content reached the warehouse: loaded as an article, or rejected as not an
+# article (liveblog, video, section page, paywall), which fetching it again will not change. The
+# same predicate as the partial index captures_settled_pages (0220), so the planner uses it.
+SETTLED_PAGE = """c.kind = 'page' and c.status = 200
+  and (c.extraction_status = 'article'
+       or (c.extraction_status = 'rejected' and c.extraction_reason like 'not\\_article:%%'))"""
+
+SEEN_SQL = f"""
 select c.normalized_url, min(c.fetched_at)
 from raw.captures c
-join ops.crawl_runs r on r.crawl_run_id = c.crawl_run_id
-where c.normalized_url = any(%s) and c.kind = 'page' and c.status = 200 and r.status <> 'failed'
+where c.normalized_url = any(%s) and {SETTLED_PAGE}
 group by c.normalized_url
 """
 
 
 def seen_pages(urls: list[str]) -> dict[str, datetime]:
-    """Normalized URL -> first successful capture, for those of ``urls`` captured before.
+    """Normalized URL -> first capture that was loaded, for those of ``urls`` loaded before.
 
-    Captures of failed runs do not count: a failed run is never loaded, so its pages must be
-    fetched again.
+    Seen means loaded: a capture counts only once its load committed (the load writes the
+    capture's extraction status in its own transaction). Captures of a run that failed, was
+    never loaded, or is being loaded right now do not count, nor an empty or unparseable page:
+    those are fetched again (and a run left unloaded is loaded by the source's next
+    extract_load: transforms/run_load.py).
     """
     if not urls:
         return {}
@@ -174,10 +184,16 @@ class FeedState:
 
 
 def feed_states(source: str) -> dict[str, FeedState]:
+    """The source's feed validators, none while one of its runs is published but not loaded.
+
+    A 304 lists nothing: the items of a run that was never loaded would stay hidden from every
+    crawl until the feed changes. Those runs' pages are not seen, so a full GET fetches them again.
+    """
     with transaction() as cur:
         cur.execute(
             """select url, etag, last_modified, validators_window_start, validators_window_end
-               from ops.feed_state where source = %s""",
+               from ops.feed_state f where source = %s
+                 and not exists (select from ops.crawl_runs r where r.source = f.source and r.status = 'captured')""",
             (source,),
         )
         return {url: FeedState(*rest) for url, *rest in cur.fetchall()}
@@ -195,6 +211,7 @@ class FeedFetch:
     last_modified: str | None
     items: int | None
     failure: str | None  # ledger reason when it failed
+    flag: str | None = None  # used, but not whole: "truncated"
 
 
 def write_ledger(cur: cursor, *, source: str, run_id: str, failed: list[FailedUrl], captured: list[str],
@@ -235,17 +252,24 @@ def write_ledger(cur: cursor, *, source: str, run_id: str, failed: list[FailedUr
 
 
 def write_feed_state(cur: cursor, *, source: str, fetches: list[FeedFetch], window_start: datetime,
-                     window_end: datetime) -> None:
-    """Validators and health per feed/sitemap URL fetched this run."""
+                     window_end: datetime, keep_validators: bool = True) -> None:
+    """Validators and health per feed/sitemap URL fetched this run.
+
+    A failed run is never loaded: its validators are not kept (a 304 would hide the items it
+    read from the next run).
+    """
     now = datetime.now(UTC)
     for fetch in fetches:
         ok = fetch.failure is None
+        # Nor does a truncated answer: a 304 to its validators would hide the items it lacked.
+        keep = keep_validators and fetch.flag is None
         cur.execute(
             """insert into ops.feed_state as f (source, url, etag, last_modified, validators_window_start,
                  validators_window_end, last_status, last_attempt_at, last_success_at, consecutive_failures,
-                 last_failure, items_last)
+                 last_failure, items_last, last_flag)
                values (%(source)s, %(url)s, %(etag)s, %(lm)s, %(ws)s, %(we)s, %(status)s, %(now)s,
-                       case when %(ok)s then %(now)s end, case when %(ok)s then 0 else 1 end, %(failure)s, %(items)s)
+                       case when %(ok)s then %(now)s end, case when %(ok)s then 0 else 1 end, %(failure)s, %(items)s,
+                       %(flag)s)
                on conflict (source, url) do update set
                  etag = case when %(fresh)s then excluded.etag else f.etag end,
                  last_modified = case when %(fresh)s then excluded.last_modified else f.last_modified end,
@@ -257,12 +281,14 @@ def write_feed_state(cur: cursor, *, source: str, fetches: list[FeedFetch], wind
                  last_success_at = coalesce(excluded.last_success_at, f.last_success_at),
                  consecutive_failures = case when %(ok)s then 0 else f.consecutive_failures + 1 end,
                  last_failure = excluded.last_failure,
-                 items_last = coalesce(excluded.items_last, f.items_last)""",
-            {"source": source, "url": fetch.url, "etag": fetch.etag, "lm": fetch.last_modified,
+                 items_last = coalesce(excluded.items_last, f.items_last),
+                 last_flag = excluded.last_flag""",
+            {"source": source, "url": fetch.url, "etag": fetch.etag if keep else None,
+             "lm": fetch.last_modified if keep else None,
              "ws": window_start, "we": window_end, "status": fetch.status, "now": now, "ok": ok,
-             "failure": fetch.failure, "items": fetch.items,
+             "failure": fetch.failure, "items": fetch.items, "flag": fetch.flag,
              # Only a full 200 answer brings new validators; a 304 keeps the stored ones.
-             "fresh": ok and fetch.status == 200},
+             "fresh": ok and fetch.status == 200 and keep},
         )
 
 

@@ -2,30 +2,40 @@
 
 The spider's code and URLs stay the real ones; only the download is replaced. Any WARC works,
 multi-site archives such as CC-NEWS included: only records on the source's domains are indexed.
-A URL absent from the archive gets a 404, as a replay server (pywb, Wayback) answers.
+Archived URLs and requested URLs are compared by the spider's own key (common.urls.normalize_url
+and the source's rewrites): an archived ``?utm_source=rss`` or trailing-slash variant answers the
+spider's clean URL. Where the archive holds several captures of a URL, the one serving the crawl's
+window is replayed: the latest captured before the window ends, else the earliest. A URL the
+archive does not hold fails with its own reason, ``not_in_archive``; it is not an HTTP error of
+the site and does not count against the source's error rate.
 """
 
 from __future__ import annotations
 
+import functools
 import glob
 import hashlib
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import urlsplit
 
 from scrapy import Request, signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord, ArcWarcRecordLoader
 from zlib_ng import zlib_ng
 
+from common.urls import article_url, normalize_url
+from common.warc_index import RecordLocation, scan_records
+from common.window import Window, parse_iso_utc
 from scrapers.size_guard import ResponseTooLarge
 from scrapers.warc_capture import ORIGINAL_DATE_FLAG
 
@@ -37,31 +47,29 @@ log = logging.getLogger(__name__)
 
 # The payload is replayed decoded (warcio undoes chunking and compression), so these no longer apply.
 DROPPED_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
-GZIP_MAGIC = b"\x1f\x8b"
-# Compressed bytes read per step while indexing.
-SCAN_CHUNK = 256 * 1024
-# Inflated bytes kept per gzip member while indexing: a record's WARC headers fit (they run ~1 KB).
-HEAD_BYTES = 16 * 1024
 # A record may inflate to this much more than DOWNLOAD_MAXSIZE (its WARC and HTTP headers).
 RECORD_HEADROOM = 1024 * 1024
 # Where each archive's index is kept once built (REPLAY_INDEX_DIR overrides): a replay server
 # indexes an archive once, as pywb's CDX files do, instead of inflating all of it every crawl.
 DEFAULT_INDEX_DIR = Path(__file__).resolve().parents[1] / ".data" / "replay-index"
-INDEX_FORMAT = "news-pipeline replay index 1"
+INDEX_FORMAT = "news-pipeline replay index 2"
+NOT_IN_ARCHIVE = "not_in_archive"
+
+
+class NotInArchive(IgnoreRequest):
+    """The replayed archive holds no capture of the requested URL."""
+
+    reason = NOT_IN_ARCHIVE
+    status = None
 
 
 @dataclass(frozen=True)
-class RecordLocation:
-    """Where a record is: ``length`` is its gzip member's size, or None when the file does not
-    hold one record per gzip member (then the record is found by reading on from ``offset``)."""
+class Capture:
+    """One archived response: its URL as archived, its WARC-Date, and where it is."""
 
-    path: Path
-    offset: int
-    length: int | None = None
-
-
-class NotPerRecordGzip(ValueError):
-    """The file is not one gzip member per record (plain WARC, whole-file gzip, odd padding)."""
+    url: str
+    warc_date: str
+    location: RecordLocation
 
 
 def replay_paths(pattern: str) -> list[Path]:
@@ -76,34 +84,62 @@ def replay_paths(pattern: str) -> list[Path]:
     return paths
 
 
-def index_archive(paths: list[Path], hosts: set[str] | None,
-                  cache_dir: Path | None = None) -> dict[str, RecordLocation]:
-    """URL -> location of its last response record, for records on ``hosts`` (all if None).
+def index_archive(paths: list[Path], hosts: set[str] | None, cache_dir: Path | None = None,
+                  window: Window | None = None,
+                  key: Callable[[str], str] = normalize_url) -> dict[str, RecordLocation]:
+    """Lookup key (``lookup_key`` of ``key``) -> location of the capture to replay, for records
+    on ``hosts`` (all if None).
 
+    Without a window, the last capture in file order (a plain replay of one crawl's WARC).
     With ``cache_dir``, each file's responses are read from its cached index when the file's
     size and modification time still match, and the index is written there after a scan.
     """
-    index: dict[str, RecordLocation] = {}
+    captures: dict[str, list[Capture]] = {}
     for path in paths:
-        for url, location in _file_responses(path, cache_dir):
-            if hosts is None or (urlsplit(url).hostname or "").lower() in hosts:
-                index[url] = location
-    return index
+        for capture in _file_responses(path, cache_dir):
+            if hosts is None or (urlsplit(capture.url).hostname or "").lower() in hosts:
+                captures.setdefault(lookup_key(key(capture.url)), []).append(capture)
+    return {url: choose_capture(found, window).location for url, found in captures.items()}
 
 
-def _file_responses(path: Path, cache_dir: Path | None) -> list[tuple[str, RecordLocation]]:
-    """(url, location) of every response record in the file, in file order."""
+def lookup_key(url: str) -> str:
+    """The key without a trailing slash on its path: a feed may list ``/slug`` and the archive
+    hold ``/slug/`` (or the reverse); the site serves one page at both."""
+    parts = urlsplit(url)
+    if len(parts.path) > 1 and parts.path.endswith("/"):
+        return parts._replace(path=parts.path.rstrip("/") or "/").geturl()
+    return url
+
+
+def choose_capture(captures: list[Capture], window: Window | None) -> Capture:
+    """The capture a crawl of ``window`` would have fetched: the latest one before the window
+    ends, else (all are later) the earliest; the last in file order when there is no window."""
+    if window is None or len(captures) == 1:
+        return captures[-1]
+    dated = [(_capture_time(c), i, c) for i, c in enumerate(captures)]
+    before = [d for d in dated if d[0] is not None and d[0] < window.end]
+    if before:
+        return max(before, key=lambda d: (d[0], d[1]))[2]
+    after = [d for d in dated if d[0] is not None]
+    return min(after, key=lambda d: (d[0], d[1]))[2] if after else captures[-1]
+
+
+def _capture_time(capture: Capture) -> datetime | None:
+    try:
+        return parse_iso_utc(capture.warc_date)
+    except ValueError:
+        return None
+
+
+def _file_responses(path: Path, cache_dir: Path | None) -> list[Capture]:
+    """Every response record in the file, in file order."""
     cache = _cache_path(path, cache_dir) if cache_dir is not None else None
     if cache is not None:
         cached = _read_cache(cache, path)
         if cached is not None:
             return cached
-    try:
-        found = list(_index_gzip_members(path))
-    except NotPerRecordGzip as why:
-        log.info("%s: %s; indexed record by record", path, why)
-        found = list(_index_records(path))
-    responses = [(url, location) for record_type, url, location in found if record_type == "response"]
+    responses = [Capture(head.url, head.warc_date, head.location)
+                 for head in scan_records(path) if head.record_type == "response"]
     if cache is not None:
         _write_cache(cache, path, responses)
     return responses
@@ -116,7 +152,7 @@ def _cache_path(path: Path, cache_dir: Path) -> Path:
     return cache_dir / f"{path.name}.{hashlib.sha256(key.encode()).hexdigest()[:16]}.tsv"
 
 
-def _read_cache(cache: Path, path: Path) -> list[tuple[str, RecordLocation]] | None:
+def _read_cache(cache: Path, path: Path) -> list[Capture] | None:
     try:
         lines = cache.read_text(encoding="utf-8").splitlines()
     except OSError:
@@ -125,17 +161,18 @@ def _read_cache(cache: Path, path: Path) -> list[tuple[str, RecordLocation]] | N
         return None
     responses = []
     for line in lines[1:]:
-        offset, length, url = line.split("\t", 2)
-        responses.append((url, RecordLocation(path, int(offset), int(length) if length else None)))
+        offset, length, warc_date, url = line.split("\t", 3)
+        responses.append(Capture(url, warc_date, RecordLocation(path, int(offset), int(length) if length else None)))
     return responses
 
 
-def _write_cache(cache: Path, path: Path, responses: list[tuple[str, RecordLocation]]) -> None:
+def _write_cache(cache: Path, path: Path, responses: list[Capture]) -> None:
     """Best effort: a cache that cannot be written only means the next crawl scans again."""
-    if any(("\t" in url or "\n" in url or "\r" in url) for url, _ in responses):
+    if any(any(c in text for c in "\t\n\r") for r in responses for text in (r.url, r.warc_date)):
         return
     lines = [f"{INDEX_FORMAT}\t{path.resolve()}",
-             *(f"{loc.offset}\t{'' if loc.length is None else loc.length}\t{url}" for url, loc in responses)]
+             *(f"{r.location.offset}\t{'' if r.location.length is None else r.location.length}\t"
+               f"{r.warc_date}\t{r.url}" for r in responses)]
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         _prune_cache(cache.parent, path.name)
@@ -158,68 +195,6 @@ def _prune_cache(cache_dir: Path, name: str) -> None:
             continue
 
 
-def _index_records(path: Path) -> Iterator[tuple[str, str, RecordLocation]]:
-    """Any WARC warcio reads, one record after the other (inflating and parsing each)."""
-    with path.open("rb") as stream:
-        records = ArchiveIterator(stream)
-        for record in records:
-            url = record.rec_headers.get_header("WARC-Target-URI") or ""
-            yield record.rec_type, url, RecordLocation(path, records.get_record_offset())
-
-
-def _index_gzip_members(path: Path) -> Iterator[tuple[str, str, RecordLocation]]:
-    """The usual WARC layout, one gzip member per record: each member is inflated in C without
-    keeping its output, and only its WARC headers are parsed. The member's size is kept, so a
-    replay reads exactly those bytes."""
-    loader = ArcWarcRecordLoader()
-    with path.open("rb") as stream:
-        if stream.read(2) != GZIP_MAGIC:
-            raise NotPerRecordGzip("not gzip-compressed")
-        stream.seek(0)
-        for offset, length, head, size in _gzip_members(stream):
-            end = head.find(b"\r\n\r\n")
-            try:
-                record = loader.parse_record_stream(BytesIO(head), no_record_parse=True)
-                content_length = int(record.rec_headers.get_header("Content-Length") or "")
-            except Exception as exc:  # any parse failure: let warcio read the file
-                raise NotPerRecordGzip(f"gzip member at {offset} does not start with a WARC record: {exc}") from exc
-            # The member holds this record and its closing CRLF CRLF, and nothing more.
-            if end < 0 or not end + 4 + content_length <= size <= end + 8 + content_length:
-                raise NotPerRecordGzip(f"gzip member at {offset} is not exactly one record")
-            url = record.rec_headers.get_header("WARC-Target-URI") or ""
-            yield record.rec_type, url, RecordLocation(path, offset, length)
-
-
-def _gzip_members(stream: BinaryIO) -> Iterator[tuple[int, int, bytes, int]]:
-    """(offset, compressed size, first HEAD_BYTES inflated, inflated size) of each gzip member."""
-    offset = 0
-    pending = stream.read(SCAN_CHUNK)
-    while pending:
-        inflater = zlib_ng.decompressobj(zlib_ng.MAX_WBITS + 16)
-        head, size, length = b"", 0, 0
-        try:
-            while True:
-                out = inflater.decompress(pending)
-                size += len(out)
-                if len(head) < HEAD_BYTES:
-                    head += out[:HEAD_BYTES - len(head)]
-                if inflater.eof:
-                    rest = inflater.unused_data
-                    length += len(pending) - len(rest)
-                    pending = rest
-                    break
-                length += len(pending)
-                pending = stream.read(SCAN_CHUNK)
-                if not pending:
-                    raise NotPerRecordGzip(f"gzip member at {offset} is cut short")
-        except zlib_ng.error as exc:  # type: ignore[misc]  # zlib-ng's stubs do not say error is an exception
-            raise NotPerRecordGzip(f"no gzip member at {offset}: {exc}") from exc
-        yield offset, length, head, size
-        offset += length
-        if not pending:
-            pending = stream.read(SCAN_CHUNK)
-
-
 class ReplayMiddleware:
     """Downloader middleware serving responses from WARC files."""
 
@@ -231,6 +206,8 @@ class ReplayMiddleware:
         self.max_record = max_size + RECORD_HEADROOM if max_size else 0
         self._files: dict[Path, BinaryIO] = {}
         self._loader = ArcWarcRecordLoader()
+        # The spider's key for a URL (its source's rewrites when it has a source).
+        self.key: Callable[[str], str] = normalize_url
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ReplayMiddleware:
@@ -247,7 +224,11 @@ class ReplayMiddleware:
     def spider_opened(self, spider: Spider) -> None:
         source = getattr(spider, "source", None)
         hosts = set(source.domains) if source is not None else None
-        self.index = index_archive(self.paths, hosts, self.index_dir)
+        if source is not None:
+            self.key = functools.partial(article_url, source=source)
+        window = getattr(spider, "window", None)
+        self.index = index_archive(self.paths, hosts, self.index_dir, window if isinstance(window, Window) else None,
+                                   self.key)
         log.info("replaying %d responses from %d WARC file(s)", len(self.index), len(self.paths))
 
     def spider_closed(self, spider: Spider) -> None:
@@ -256,10 +237,10 @@ class ReplayMiddleware:
         self._files.clear()
 
     def process_request(self, request: Request) -> Response:
-        location = self.index.get(request.url)
+        location = self.index.get(lookup_key(self.key(request.url)))
         if location is None:
             self.stats.inc_value("replay/miss")  # type: ignore[attr-defined]
-            return Response(request.url, status=404, request=request, flags=["replay-miss"])
+            raise NotInArchive(f"{request.url} is not in the replayed archive ({len(self.paths)} WARC file(s))")
         self.stats.inc_value("replay/hit")  # type: ignore[attr-defined]
         return _response(self._read(location), request)
 

@@ -22,6 +22,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
 from scrapers.ledger import network_reason
+from scrapers.replay import NOT_IN_ARCHIVE
 from scrapers.safety import BlockedRequest
 
 if TYPE_CHECKING:
@@ -122,6 +123,12 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
     def _robots_error(self, exc: Exception, netloc: str) -> None:
         key = f"robotstxt/exception_count/{type(exc).__name__}"
         self._stats.inc_value(key)
+        if getattr(exc, "reason", None) == NOT_IN_ARCHIVE:
+            # Replaying an archive that holds no robots.txt (CC-NEWS keeps none): the site's rules
+            # are unknown, not unreachable; the archive's captures were allowed when they were made.
+            log.info("robots.txt of %s is not in the replayed archive: no rules", netloc)
+            self._settle(netloc, None)
+            return
         log.warning("robots.txt of %s unreachable (%s): treating the host as disallowed", netloc, exc)
         # A host that refuses connections or has no address is down, not shy: the ledger says so.
         # Not when a redirect led there: then the site's robots.txt is what is unavailable.

@@ -93,6 +93,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapers.warc_capture.WarcCaptureMiddleware": 980,
 }
 EXTENSIONS = {
+    # First: a crawl whose parent (the Airflow task) is gone must not go on (parent_watch.py).
+    "scrapers.parent_watch.DieWithParent": 0,
     "scrapers.crawl_run.CrawlRunRecorder": 500,
     # Pages fetched / queued / failed in the task log while the crawl runs, in LogStats' place.
     "scrapy.extensions.logstats.LogStats": None,

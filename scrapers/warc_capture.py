@@ -7,6 +7,7 @@ The file grows in a private work folder; only a finished crawl publishes it to t
 from __future__ import annotations
 
 import base64
+import fcntl
 import hashlib
 import logging
 import random
@@ -261,6 +262,8 @@ class WarcCaptureMiddleware:
         self.work_dir.mkdir(parents=True, exist_ok=True)
         self.path = self.work_dir / f"news-crawl-{self.run_id}.warc.gz.part"
         self._file = self.path.open("wb")
+        # Held while the file is written: a sweep by a later crawl removes it only once we are gone.
+        fcntl.flock(self._file.fileno(), fcntl.LOCK_EX)
         writer = LeveledWarcWriter(self._file, self.gzip_level, warc_version="1.1")
         info = {"software": "news-pipeline (Scrapy)", "format": "WARC File Format 1.1",
                 "source": spider.name, "crawl-run-id": self.run_id}

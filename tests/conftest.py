@@ -60,6 +60,6 @@ def clean_warehouse(warehouse: str) -> str:
     """The session's warehouse with every table emptied."""
     with psycopg2.connect(warehouse) as conn, conn.cursor() as cur:
         cur.execute("truncate core.article_versions, core.articles, raw.captures, ops.crawl_runs, "
-                    "ops.sources cascade")
+                    "ops.sources, ops.backfill_files cascade")
     conn.close()
     return warehouse

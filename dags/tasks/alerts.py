@@ -27,7 +27,7 @@ import json
 import logging
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -56,13 +56,20 @@ class Alert:
     error: str
     log_url: str | None
     status: str = FAILED  # failed | retrying | recovered
+    # "failed" (the task failed) or "warning" (a quality check warned; the task succeeded).
+    severity: str = "failed"
+    # The figures behind a quality check, for receivers that chart or route on them.
+    checks: tuple[dict[str, Any], ...] = ()
 
     def text(self) -> str:
         where = f"source {self.source}, " if self.source else ""
         attempt = f" (try {self.try_number})" if self.try_number else ""
-        headline = {FAILED: f"failed{attempt}", RETRYING: f"failed{attempt}, retrying",
-                    RECOVERED: f"recovered{attempt}"}[self.status]
-        label = "earlier error" if self.status == RECOVERED else "error"
+        if self.severity != "failed":  # a quality check warned; the task succeeded
+            headline, label = f"warns{attempt}", "warning"
+        else:
+            headline = {FAILED: f"failed{attempt}", RETRYING: f"failed{attempt}, retrying",
+                        RECOVERED: f"recovered{attempt}"}[self.status]
+            label = "earlier error" if self.status == RECOVERED else "error"
         lines = [f"news pipeline: {self.dag_id}.{self.task_id} {headline}",
                  f"{where}run {self.run_id}",
                  f"{label}: {self.error}"]
@@ -72,9 +79,11 @@ class Alert:
 
     def payload(self) -> dict[str, Any]:
         """Slack-compatible ``text``, plus the fields for receivers that want structure."""
-        return {"text": self.text(), "status": self.status, "dag_id": self.dag_id, "run_id": self.run_id,
+        status = self.status if self.severity == "failed" else "warning"
+        return {"text": self.text(), "status": status, "dag_id": self.dag_id, "run_id": self.run_id,
                 "task_id": self.task_id, "source": self.source, "try_number": self.try_number,
-                "error": self.error, "log_url": self.log_url}
+                "error": self.error, "log_url": self.log_url, "severity": self.severity,
+                "checks": list(self.checks)}
 
 
 def alert_from_context(context: Any, status: str = FAILED) -> Alert:
@@ -83,15 +92,17 @@ def alert_from_context(context: Any, status: str = FAILED) -> Alert:
     dag_run = context.get("dag_run")
     task_id = getattr(ti, "task_id", "?")
     params = context.get("params") or {}
+    exception = context.get("exception")
     return Alert(
         dag_id=str(getattr(ti, "dag_id", None) or getattr(dag_run, "dag_id", "?")),
         run_id=str(getattr(ti, "run_id", None) or getattr(dag_run, "run_id", "?")),
         task_id=task_id,
         source=source_of(task_id, params),
         try_number=getattr(ti, "try_number", None),
-        error=_short_error(context.get("exception")),
+        error=_short_error(exception),
         log_url=_log_url(ti),
         status=status,
+        checks=tuple(getattr(exception, "checks", ())),  # a failed quality gate's figures
     )
 
 
@@ -194,6 +205,22 @@ def _close_open_alert(key: str) -> None:
             Variable.delete(key)
     except Exception as exc:  # outside a task (a test, a shell) there is no Variable store
         log.warning("could not clear the open-alert marker %s: %s", key, type(exc).__name__)
+
+
+def notify_warning(context: Any, message: str, checks: list[dict[str, Any]]) -> None:
+    """A warning from a task that goes on (a quality check set to "warn"); never raises."""
+    try:
+        alert = replace(alert_from_context(context or {}), severity="warning", error=_short_error(message),
+                        checks=tuple(checks))
+        webhook = webhook_from_connection()
+        if webhook is None:
+            log.warning("alerts off: no Airflow Connection %r; warning was: %s", CONNECTION_ID, alert.text())
+            return
+        status = send(webhook, alert)
+        log.info("warning for %s.%s sent through connection %r (HTTP %d)",
+                 alert.dag_id, alert.task_id, CONNECTION_ID, status)
+    except Exception as exc:  # a warning must never fail the task it comes from
+        log.error("could not send the warning through connection %r: %s", CONNECTION_ID, type(exc).__name__)
 
 
 def webhook_from_connection(conn_id: str = CONNECTION_ID) -> Webhook | None:

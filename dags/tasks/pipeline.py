@@ -11,10 +11,12 @@ from common import archive_store
 from common.sources import load_sources, read_registry
 from common.warehouse import transaction
 from common.window import Window, parse_bound, window_for_run
+from dags.tasks.alerts import notify_warning
+from dags.tasks.completeness import check_completeness
 from scrapers.crawl_process import CrawlFailed, CrawlRequest
 from scrapers.crawl_process import run_crawl as run_crawl_child
 from scrapers.settings import DOWNLOAD_TIMEOUT
-from transforms.load.run import RunNotLoadable, extract_and_load
+from transforms.load.run import RunNotLoadable, extract_and_load, load_unloaded_runs
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +33,11 @@ TIME_LIMIT_ENV = "NEWS_CRAWL_TIME_LIMIT"
 
 
 class QualityCheckFailed(RuntimeError):
-    """A run loaded, but what it loaded looks wrong."""
+    """A run loaded, but what it loaded looks wrong; ``checks`` holds the figures for the alert."""
+
+    def __init__(self, message: str, checks: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.checks = checks or []
 
 
 class SourceNotSelected(Exception):
@@ -115,18 +121,26 @@ def run_crawl(source: str, plan: dict[str, Any], context: Any) -> str:
     except CrawlFailed as exc:
         log.error("crawl failed; the failed-URL ledger and stats are in ops.crawl_runs")
         if exc.deterministic:
-            raise DeterministicFailure(str(exc)) from exc
+            raise DeterministicFailure(f"{type(exc).__name__}: {exc}") from exc
         raise
 
 
 def run_extract_load(crawl_run_id: str) -> dict[str, Any]:
+    """Load the run, then any run of the same source that was published but never loaded."""
     result = extract_and_load(crawl_run_id)  # its pool runs in task processes too (extract_pool.py)
+    adopted = load_unloaded_runs(result.source, exclude=[crawl_run_id])
     return {"crawl_run_id": result.crawl_run_id, "source": result.source, "pages": result.pages,
             "new": result.counts.new, "updated": result.counts.updated,
-            "unchanged": result.counts.unchanged, "rejected": result.rejected}
+            "unchanged": result.counts.unchanged, "rejected": result.rejected,
+            "adopted_runs": [{"crawl_run_id": r.crawl_run_id, "pages": r.pages, "new": r.counts.new,
+                              "updated": r.counts.updated, "unchanged": r.counts.unchanged} for r in adopted]}
 
 
-def run_quality_check(result: dict[str, Any]) -> None:
+def run_quality_check(result: dict[str, Any], context: Any = None) -> None:
+    """The quality gate of one source's run: yield and extraction errors, then the completeness
+    checks of its source file (dags/tasks/completeness.py). A failing check set to "fail" fails
+    the task (its alert carries the figures); one set to "warn" sends a warning and the task
+    goes on."""
     pages = result["pages"]
     articles = result["new"] + result["updated"] + result["unchanged"]
     errors = {k: v for k, v in result["rejected"].items() if k.startswith("extraction_")}
@@ -135,9 +149,19 @@ def run_quality_check(result: dict[str, Any]) -> None:
         problems.append(f"only {articles} of {pages} pages became articles (yield under {MIN_ARTICLE_YIELD:.0%})")
     if errors:
         problems.append(f"extraction errors: {errors}")
-    if problems:
-        raise QualityCheckFailed(f"{result['source']} run {result['crawl_run_id']}: " + "; ".join(problems))
-    log.info("%s: %d pages, %d articles, checks passed", result["source"], pages, articles)
+    source = load_sources().get(result["source"])
+    checks = check_completeness(source, result["crawl_run_id"]) if source is not None else []
+    failing = [c for c in checks if c.action == "fail"]
+    warning = [c for c in checks if c.action == "warn"]
+    where = f"{result['source']} run {result['crawl_run_id']}"
+    if warning:
+        notify_warning(context, f"{where}: " + "; ".join(f"{c.check}: {c.message}" for c in warning),
+                       [c.as_dict() for c in warning])
+    if problems or failing:
+        raise QualityCheckFailed(f"{where}: " + "; ".join(problems + [f"{c.check}: {c.message}" for c in failing]),
+                                 checks=[c.as_dict() for c in failing + warning])
+    log.info("%s: %d pages, %d articles, checks passed%s", result["source"], pages, articles,
+             f" ({len(warning)} warning(s) sent)" if warning else "")
 
 
 def summarize_loads(results: list[dict[str, Any] | None]) -> dict[str, Any] | None:
@@ -145,10 +169,11 @@ def summarize_loads(results: list[dict[str, Any] | None]) -> dict[str, Any] | No
     loaded = [r for r in results if r]
     if not loaded:
         return None
+    runs = [*loaded, *(a for r in loaded for a in r.get("adopted_runs", []))]  # adopted: loaded late
     return {"sources": sorted({r["source"] for r in loaded}),
-            "crawl_run_ids": [r["crawl_run_id"] for r in loaded],
-            "new": sum(r["new"] for r in loaded), "updated": sum(r["updated"] for r in loaded),
-            "unchanged": sum(r["unchanged"] for r in loaded)}
+            "crawl_run_ids": [r["crawl_run_id"] for r in runs],
+            "new": sum(r["new"] for r in runs), "updated": sum(r["updated"] for r in runs),
+            "unchanged": sum(r["unchanged"] for r in runs)}
 
 
 def refresh_marts() -> list[str]:

@@ -26,14 +26,17 @@ from common.urls import ALLOWED_SCHEMES, normalize_url
 from common.window import Window, window_from_args
 from scrapers.discovery import (
     Discovered,
+    NotAFeed,
+    TruncatedFeed,
     article_url,
     candidate,
     expand_dated_sitemaps,
-    parse_feed,
     parse_sitemap,
+    read_feed,
 )
 from scrapers.ledger import FailedUrl, FeedFetch, FeedState, classify_failure, due_entries, feed_states, seen_pages
 from scrapers.politeness import RetryAfterTooLong
+from scrapers.replay import NOT_IN_ARCHIVE
 
 log = logging.getLogger(__name__)
 
@@ -132,10 +135,20 @@ class NewsSpider(scrapy.Spider):
         if response.status == 304:
             yield from self._not_modified(response)
             return
-        items = parse_feed(response.body)
-        self._discovered(response, len(items))
-        self.crawler.stats.inc_value("news/feed_items", len(items))
-        yield from self._follow(items)
+        try:
+            feed = read_feed(response.body)
+        except (NotAFeed, TruncatedFeed) as exc:
+            self._discovery_failure(response.request, response.url, exc.reason, response.status)  # type: ignore[arg-type]
+            log.warning("feed %s unusable (%s): %s", response.url, exc.reason, exc)
+            return
+        flag = None
+        if feed.truncated:
+            flag = "truncated"
+            self.crawler.stats.inc_value("news/feed_truncated")
+            log.warning("feed %s is truncated: using its %d complete items", response.url, len(feed.items))
+        self._discovered(response, len(feed.items), flag)
+        self.crawler.stats.inc_value("news/feed_items", len(feed.items))
+        yield from self._follow(feed.items)
 
     def parse_sitemap(self, response: Response) -> Iterable[Request]:
         if response.status == 304:
@@ -202,11 +215,11 @@ class NewsSpider(scrapy.Spider):
         self._record_fetch(response, items=None)
         return iter(())
 
-    def _discovered(self, response: Response, items: int) -> None:
+    def _discovered(self, response: Response, items: int, flag: str | None = None) -> None:
         self.crawler.stats.inc_value("news/discovery_ok")
-        self._record_fetch(response, items=items)
+        self._record_fetch(response, items=items, flag=flag)
 
-    def _record_fetch(self, response: Response, items: int | None) -> None:
+    def _record_fetch(self, response: Response, items: int | None, flag: str | None = None) -> None:
         headers = response.headers
         etag = headers.get(b"ETag")
         modified = headers.get(b"Last-Modified")
@@ -214,7 +227,7 @@ class NewsSpider(scrapy.Spider):
         self.failed.pop(key, None)
         self.feed_fetches.append(FeedFetch(
             url=response.request.url if response.request else response.url,
-            status=response.status, items=items, failure=None,
+            status=response.status, items=items, failure=None, flag=flag,
             etag=etag.decode("latin-1") if etag else None,
             last_modified=modified.decode("latin-1") if modified else None,
         ))
@@ -287,6 +300,11 @@ class NewsSpider(scrapy.Spider):
         if response.status != 200:
             self._page_failure(response.request, key, f"http_{response.status}", response.status)  # type: ignore[arg-type]
             return
+        if not response.body.strip():
+            # A 200 with nothing in it (a CDN hiccup, a server mid-deploy) is no capture of the
+            # article: the ledger retries it like any transient failure.
+            self._page_failure(response.request, key, "empty_body", response.status)  # type: ignore[arg-type]
+            return
         self.crawler.stats.inc_value("news/pages_ok")
         self.captured.add(key)
         self.failed.pop(key, None)
@@ -306,6 +324,9 @@ class NewsSpider(scrapy.Spider):
                       retry_at: Any = None) -> None:
         if reason == "robots_denied":
             self.crawler.stats.inc_value("news/robots_denied")
+        elif reason == NOT_IN_ARCHIVE:
+            # The archive never held the page: nothing the site did, so not in its error rate.
+            self.crawler.stats.inc_value("news/not_in_archive")
         else:
             self.crawler.stats.inc_value("news/pages_failed")
         self.crawler.stats.inc_value(f"news/pages_failed/{reason}")

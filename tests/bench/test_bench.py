@@ -56,7 +56,8 @@ def test_compare_fails_when_a_process_grows_more_than_a_fifth(tmp_path: Path) ->
 def test_a_small_bench_writes_every_figure(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     env = {**os.environ, "CI": "true"}
-    done = subprocess.run([sys.executable, "-m", "bench.run", "--n", "50", "--known", "20000", "--out", str(out)],
+    done = subprocess.run([sys.executable, "-m", "bench.run", "--n", "50", "--known", "20000", "--out", str(out),
+                           "--cc-news-records", "400"],
                           cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert f"JSON: {out}" in done.stdout and "extraction / limit" in done.stdout
@@ -73,6 +74,12 @@ def test_a_small_bench_writes_every_figure(tmp_path: Path) -> None:
                 "e2e_pages_per_s", "airflow_seconds", "seen_url_seconds", "peak_process_mb"):
         assert figures[key] > 0, key
     assert figures["seen_url_known"] == 20000 and figures["seen_url_discovered"] == 1000
+    # The backfill stage: a CC-NEWS-shaped file of 401 records, 20 pages on the bench source.
+    backfill = report["stages"]["backfill"]
+    assert (figures["backfill_records"], figures["backfill_source_pages"]) == (401, 20)
+    assert 0 < backfill["result"]["new"] and backfill["result"]["new"] + backfill["result"]["rejected"] <= 20
+    assert backfill["again_result"]["new"] == 0 and backfill["again_result"]["unchanged"] == backfill["result"]["new"]
+    assert figures["backfill_scan_records_per_s"] > 0 and figures["backfill_articles_loaded_per_s"] > 0
     assert "scrapers.ledger.seen_pages" in figures["seen_url_method"]  # the spider's own lookup
     assert {"crawl: scrapy child", "extraction: worker", "airflow: dag.test (tasks run here)"} <= set(
         report["peak_memory_mb"])

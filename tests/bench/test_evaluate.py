@@ -83,6 +83,8 @@ def test_repo_floors_meet_the_issue_targets() -> None:
     for set_name, metrics in targets.items():
         for metric, target in metrics.items():
             assert floors[set_name][metric] >= target, (set_name, metric)
+    # Issue 17: every set has a ceiling on pages far below plain trafilatura (lowered as pages are fixed).
+    assert all("pages_worse" in metrics for metrics in floors.values()), floors
 
 
 def write_corpus(root: Path) -> Path:
@@ -117,7 +119,8 @@ def test_cli_scores_a_corpus_writes_predictions_and_checks_floors(tmp_path: Path
     rows = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in rows] == ["mini-0", "mini-1"]
     assert rows[0]["title"] == "Harbour story 0" and rows[0]["authors"] == ["Jane Doe"]
-    assert rows[0]["published_at"] == "2026-03-04T09:00:00+00:00" and rows[0]["language"] == "en"
+    # The page's own offset is kept (the same instant as the expected 09:00 UTC).
+    assert rows[0]["published_at"] == "2026-03-04T10:00:00+01:00" and rows[0]["language"] == "en"
 
     floors.write_text("[mini]\nbody_f1 = 0.99\ntitle_exact = 1.0\ndate = 1.0\nauthors = 1.0\nbody_f1_x = 1\n", encoding="utf-8")
     with pytest.raises(ValueError):
@@ -149,3 +152,60 @@ def test_bad_corpus_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["--corpus", str(tmp_path)]) == 2
     assert "missing.html.gz is missing" in capsys.readouterr().err
     assert main(["--corpus", str(tmp_path / "nope")]) == 2
+
+
+def test_snippet_metric_sums_counts_over_pages() -> None:
+    pages = [
+        ("The harbour  will be\nrebuilt. Share this article", {"with": ["harbour will be rebuilt", "storms"], "without": ["Share this article"]}),
+        ("Fishing crews moor in the north.", {"with": ["Fishing crews"], "without": ["Subscribe now"]}),
+    ]
+    counts = [evaluate.snippet_counts(text, expected) for text, expected in pages]
+    assert counts[0] == evaluate.SnippetCounts(tp=1, fn=1, fp=1, tn=0)
+    assert counts[1] == evaluate.SnippetCounts(tp=1, fn=0, fp=0, tn=1)
+    precision, recall, f1 = evaluate.snippet_scores(pages)
+    assert (precision, recall) == pytest.approx((2 / 3, 2 / 3)) and f1 == pytest.approx(2 / 3)
+    assert evaluate.page_f1(*pages[0]) == pytest.approx(2 / 4)
+    assert evaluate.page_f1("", {"with": ["x"], "without": []}) == 0.0
+    assert evaluate.page_f1("anything", {}) is None
+
+
+def test_a_bare_expected_day_is_the_page_own_local_day() -> None:
+    # 23:30 at UTC-02:00 is the 29th in UTC but the 28th where the page was published.
+    assert same_day("2024-04-28T23:30:00-02:00", "2024-04-28")
+    assert not same_day("2024-04-28T23:30:00-02:00", "2024-04-29")
+    assert same_day("2024-04-29T00:30:00+02:00", "2024-04-29")
+
+
+def test_pages_worse_is_a_ceiling(tmp_path: Path) -> None:
+    path = tmp_path / "floors.toml"
+    path.write_text("[news]\npages_worse = 0\nbody_f1 = 0.5\n", encoding="utf-8")
+    floors = load_floors(path)
+    path.write_text("[news]\npages_worse = 1.5\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="counts pages"):
+        load_floors(path)
+    assert below_floors([SetScore("news", body_f1=0.9, pages_worse=0)], floors) == []
+    failures = below_floors([SetScore("news", body_f1=0.9, pages_worse=2)], floors)
+    assert failures == ["news pages_worse: 2 > ceiling 0"]
+    assert "not measured" in below_floors([SetScore("news", body_f1=0.9)], floors)[0]
+
+
+def test_pages_far_below_the_baseline_and_publishers_are_reported(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path)
+    cases = evaluate.load_cases(corpus / "mini")
+    good = [evaluate.Prediction(c.id, "mini", "article", body=c.expected["body"]) for c in cases]
+    lost = [good[0], evaluate.Prediction(cases[1].id, "mini", "article", body=STORY)]
+    worse, publishers = evaluate.compare_with_baseline(cases, lost, good)
+    assert [(c.id, round(f1, 2), base) for c, f1, base in worse] == [("mini-1", 0.74, 1.0)]
+    assert [(p.publisher, p.pages) for p in publishers] == [("mini.example", 2)]
+
+
+def test_explain_names_the_rule_that_removed_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = write_corpus(tmp_path)
+    page = corpus / "mini" / "pages" / "p0.html.gz"
+    html = gzip.decompress(page.read_bytes()).decode()
+    page.write_bytes(gzip.compress(html.replace("</article>", "<p>Advertisement</p></article>").encode()))
+    assert main(["--corpus", str(corpus), "--explain", "mini-0"]) == 0
+    shown = capsys.readouterr().out
+    assert "mini-0 (mini, mini.example)" in shown
+    assert "[labels_and_credits] Advertisement" in shown
+    assert main(["--corpus", str(corpus), "--explain", "nope"]) == 2

@@ -29,6 +29,7 @@ def test_a_second_daily_run_fetches_no_article_twice(crawl_env: CrawlEnv) -> Non
             server.article("ok", DAY, f"d1-{i}")
         write_source(crawl_env.sources, server, dated=[server.url(DATED)])
         first = crawl_env.crawl(since="2026-11-19", until="2026-11-19")
+        crawl_env.load(first)  # seen means loaded
         # Next day: new articles, and the feed now dates one of yesterday's as updated today.
         for i in range(2):
             server.article("ok", day2, f"d2-{i}")
@@ -36,6 +37,7 @@ def test_a_second_daily_run_fetches_no_article_twice(crawl_env: CrawlEnv) -> Non
         server.documents["/feed.xml"] = ("application/rss+xml", server.rss().replace(
             b"Thu, 19 Nov 2026 12:00:00 GMT</pubDate></item>", b"Fri, 20 Nov 2026 09:00:00 GMT</pubDate></item>", 1), {})
         second = crawl_env.crawl(since="2026-11-20", until="2026-11-20")
+        crawl_env.load(second)
         same_day_again = crawl_env.crawl(since="2026-11-20", until="2026-11-20")
         fetches = Counter(server.paths("/news/"))
     assert run_row(first)["pages_captured"] == 3
@@ -52,8 +54,9 @@ def test_a_revisit_window_fetches_recent_articles_again_and_old_ones_never(crawl
     with FaultServer() as server:
         server.article("ok", day, "1")
         write_source(crawl_env.sources, server, revisit_hours=72)
-        crawl_env.crawl(**window)
+        crawl_env.load(crawl_env.crawl(**window))
         again = crawl_env.crawl(**window)  # first captured moments ago: inside 72 h of the window end
+        crawl_env.load(again)
         with transaction() as cur:  # let ten days pass for that capture
             cur.execute("update raw.captures set fetched_at = fetched_at - interval '10 days'")
         third = crawl_env.crawl(**window)
@@ -100,13 +103,14 @@ def test_feeds_are_fetched_conditionally_only_within_the_window_that_stored_the_
     with FaultServer() as server:
         server.article("ok", DAY, "1")
         write_source(crawl_env.sources, server)
-        crawl_env.crawl()
+        crawl_env.load(crawl_env.crawl())  # validators are sent only once the runs are loaded
         rerun = crawl_env.crawl()  # same window: If-None-Match, 304
+        crawl_env.load(rerun)
         other_day = crawl_env.crawl(since="2026-11-20", until="2026-11-20")  # plain GET
         feed_hits = server.hits("/feed.xml")
     assert [h.headers.get("if-none-match") for h in feed_hits] == [None, '"feed-v1"', None]
     assert run_row(rerun)["stats"]["news/discovery_not_modified"] == 1
-    assert run_row(rerun)["status"] == "captured" and run_row(other_day)["status"] == "captured"
+    assert run_row(rerun)["status"] == "loaded" and run_row(other_day)["status"] == "captured"
     with transaction() as cur:
         cur.execute("select etag, last_status, consecutive_failures, last_success_at is not null "
                     "from ops.feed_state where url like %s", ("%/feed.xml",))
@@ -158,9 +162,9 @@ def test_the_seen_lookup_probes_an_index_whose_cost_does_not_grow_with_history(c
                        values (%s, 'histsite', '2026-01-01', '2026-01-02', now(), now(), 'finished', 'captured')""",
                     (run_id,))
         execute_values(cur, """insert into raw.captures (crawl_run_id, url, normalized_url, kind, status,
-                                 fetched_at, warc_uri, warc_offset, warc_length) values %s""",
+                                 fetched_at, warc_uri, warc_offset, warc_length, extraction_status) values %s""",
                        [(run_id, f"https://h.example/a/{i}", f"https://h.example/a/{i}", "page", 200,
-                         "2026-01-01", "x.warc.gz", i, 100) for i in range(60_000)], page_size=5000)
+                         "2026-01-01", "x.warc.gz", i, 100, "article") for i in range(60_000)], page_size=5000)
         cur.execute("analyze raw.captures")
         batch = [f"https://h.example/a/{i}" for i in range(0, 60_000, 2400)] + ["https://h.example/new"]
         cur.execute("explain " + SEEN_SQL, (batch,))

@@ -20,6 +20,8 @@ from trafilatura import bare_extraction
 
 from transforms.extract.boilerplate import drop_furniture
 from transforms.extract.page import PageData, compact, fold, word_key
+from transforms.extract.safety_net import looks_short, widened
+from transforms.extract.trace import note, removed_by
 from transforms.normalize import clean_text, word_count
 
 logger = logging.getLogger(__name__)
@@ -178,8 +180,37 @@ def _prunable(element: Any) -> bool:
 def run_trafilatura(
     tree: lxml.html.HtmlElement, page: PageData, prune_xpaths: tuple[str, ...], fetched_at: datetime
 ) -> Any:
-    """trafilatura's Document for the pruned page, made whole where the body is split in chunks."""
+    """trafilatura's Document for the pruned page, made whole where the body is split in
+    chunks, and never far below trafilatura's own default reading of the page."""
     pruned = pruned_tree(tree, (*DEFAULT_PRUNE_XPATHS, *prune_xpaths))
+    document = _pipeline_document(pruned, page, fetched_at)
+    # A body under RECALL_RETRY_BELOW_WORDS was already set beside the default reading of the
+    # page (``_best_document``): the safety net is for the longer ones precision cut short.
+    if document is None or word_count(document.text or "") < RECALL_RETRY_BELOW_WORDS:
+        return document
+    if not looks_short(pruned, document.text):
+        return document
+    # The lines to put back sit between the body's own, so inside the article's container
+    # (the page where none is found): a fraction of the page, read at a fraction of the cost.
+    # With trafilatura's second opinions (readability, jusText), as plain trafilatura reads a
+    # page: its fast mode returns the same short reading on the pages this is for.
+    container = article_container(pruned, document.text)
+    scope = _standalone(container) if container is not None else pruned
+    default = _trafilatura_document(scope, page, fetched_at, favor_precision=False, with_metadata=False)
+    wider = widened(document.text, default.text) if default is not None and default.text else None
+    if wider is None:
+        return document
+    kept = {_norm(line) for line in wider.split("\n")}
+    note("safety_net (trafilatura's default run kept far more)",
+         [line for line in document.text.split("\n") if line.strip() and _norm(line) not in kept])
+    logger.debug("%s: body of %d words replaced by trafilatura's default run (%d words)",
+                 page.url, word_count(document.text), word_count(wider))
+    document.text = wider
+    return document
+
+
+def _pipeline_document(pruned: lxml.html.HtmlElement, page: PageData, fetched_at: datetime) -> Any:
+    """The pipeline's own reading: precision first, made whole where split in chunks."""
     # Metadata (htmldate's date search, trafilatura's title and author heuristics) is the same
     # for every run on this page: read once, with the first run, and lent to the others.
     document = _best_document(pruned, page, fetched_at, with_metadata=True)
@@ -325,7 +356,10 @@ def from_headline(tree: lxml.html.HtmlElement, text: str) -> str:
             break
         above.add(_norm(element.text_content()))
     before = [_norm(line) for line in lines[:index]]
-    return "\n".join(lines[index + 1 :]) if all(line in above for line in before if line) else text
+    if not all(line in above for line in before if line):
+        return text
+    note("above_headline", [line for line in lines[: index + 1] if line.strip()])
+    return "\n".join(lines[index + 1 :])
 
 
 def _standalone(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
@@ -591,7 +625,8 @@ def _trafilatura_document(
         deduplicate=False,  # its cache makes output depend on earlier pages (trafilatura#778)
         date_extraction_params={
             "original_date": True,
-            "extensive_search": False,
+            # As plain trafilatura: where the markup has no date, htmldate searches the text.
+            "extensive_search": with_metadata,
             "max_date": fetched_at.strftime("%Y-%m-%d"),
         },
     )
@@ -613,18 +648,19 @@ def body_lines(
     Jazeera) is attribution, not syndication: it leaves the body but names no original.
     """
     lines = [line for line in (clean_text(raw) for raw in text.split("\n")) if line]
-    lines = drop_link_lists(lines, linked_items)
-    lines = _drop_leading_repeats(lines, repeats)
+    lines = removed_by("link_list", lines, drop_link_lists(lines, linked_items))
+    lines = removed_by("leading_repeat", lines, _drop_leading_repeats(lines, repeats))
     if lede and _norm(lede) not in _norm("\n".join(lines[:3])):
         lines.insert(0, lede)
     title = next((r for r in repeats if r), "")
     # The comment form goes first: furniture at the end of the story sits above it.
-    lines = drop_furniture(_drop_comment_form(lines), title, authors, site_names)
+    lines = removed_by("comment_form", lines, _drop_comment_form(lines))
+    lines = drop_furniture(lines, title, authors, site_names)
     original_source = None
     if lines and (match := ORIGINAL_SOURCE_RE.match(lines[-1])):
         named = match.group("source").strip()
         original_source = None if _names_site(named, site_names) else named
-        lines = _drop_comment_form(lines[:-1])
+        lines = removed_by("original_source_line", lines, _drop_comment_form(lines[:-1]))
     return lines, original_source
 
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 
 from transforms.extract.page import compact
+from transforms.extract.trace import removed_by
 
 # A line that is only a label of page furniture ("Advertisement", "Read more", "Comments").
 FURNITURE_LINE_RE = re.compile(
@@ -197,11 +198,13 @@ def drop_furniture(
     lines: list[str], title: str, authors: Iterable[str], site_names: Iterable[str] = ()
 ) -> list[str]:
     """The body lines without page furniture (see the module docstring for the rules)."""
-    lines = _drop_labels_and_credits(_drop_browser_notice(lines))
+    lines = removed_by("browser_notice", lines, _drop_browser_notice(lines))
+    lines = removed_by("labels_and_credits", lines, _drop_labels_and_credits(lines))
     authors = tuple(authors)
-    lines = _drop_top_furniture(lines, title, authors)
-    lines = _drop_headline_repeats(lines, title)
-    return _drop_publisher_profile(_drop_signoffs(lines, authors), site_names)
+    lines = removed_by("top_furniture", lines, _drop_top_furniture(lines, title, authors))
+    lines = removed_by("headline_repeat", lines, _drop_headline_repeats(lines, title))
+    lines = removed_by("signoffs", lines, _drop_signoffs(lines, authors))
+    return removed_by("publisher_profile", lines, _drop_publisher_profile(lines, site_names))
 
 
 # A company's own newsroom ends each press release with the company's profile: "About Acme",

@@ -22,7 +22,12 @@ from transforms.extract.page import (
 # "By", "Written by", "Reporting by" (and German "Von", "Autor:") in front of a byline.
 BYLINE_PREFIX_RE = re.compile(
     r"^(?:(?:written|reported|reporting|words|text|story|posted|published|compiled)\s+)?by\b\s*:?\s*"
-    r"|^(?:authors?|byline|autor(?:in|en|innen)?(?:\s*/\s*autor(?:in|en|innen)?)?)\b\s*:?\s*|^von\s+",
+    r"|^(?:authors?|byline|autor(?:in|en|innen)?(?:\s*/\s*autor(?:in|en|innen)?)?)\b\s*:?\s*|^von\s+"
+    # An author page's link text ("View all posts by ..."), and the label in the other languages
+    # of the corpus: "Von:", "vom", "ein Beitrag von", "Auteur", "Autore", "door:", "par :", "por:".
+    r"|^(?:view\s+all\s+|more\s+)?posts\s+by\s*:?\s*|^von\s*:\s*|^vom\s+"
+    r"|^(?:ein\s+)?beitrag\s+von\s+|^(?:geschrieben|verfasst)\s+von\s+"
+    r"|^(?:auteure?|autore|autora)\b\s*:?\s*|^(?:door|par|por|di)\s*:\s*",
     re.IGNORECASE,
 )
 # Non-standard meta keys that name the author, read only where none of the common ones is
@@ -36,6 +41,19 @@ AUTHOR_SPLIT_RE = re.compile(r"\s*(?:[,;&]|\s(?:and|und|og|och|et|y|e|ve|и)\s)\
 AUTHOR_INITIALS_RE = re.compile(r"\s*\((?:[^)]{1,12}|(?:https?://)?[\w-]+(?:\.[\w-]+)+/?)\)$")
 # Profile slugs ("emma-mackenzie") and photo credits that CMSs put in author fields.
 NOT_A_NAME_RE = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)+|\(.*|[Ii]mage:.*|[Pp]hoto:.*)$")
+# Labels and stamps that templates put where a byline goes (a comment form's "Name *", a
+# "Posted on" without its name, a weekday or a date), and a commenter's "... says:".
+NOT_A_NAME_WORDS = frozenset({
+    "name", "posted", "posted on", "published", "author", "autor", "by", "von", "redaktion:",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag",
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+    "lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo",
+})
+_DATE_LIKE_RE = re.compile(r"(?<!\w)\d{4}(?!\w)|\d{1,2}[./]\s*\d{1,2}[./]|\d{1,2}\.\s+\w+")
+_SAYS_RE = re.compile(r"\s(?:says|sagt|dit|dice|zegt)\s*:?$", re.IGNORECASE)
+# A host ("jungle.world", "facebook.com/jane.doe") beside a person's name is a link, not an author.
+_HOST_LIKE_RE = re.compile(r"^[\w-]+(?:\.[\w-]+)+(?:/\S*)?$")
 # Longest plausible person or desk name; longer "authors" are sentences that leaked in.
 MAX_AUTHOR_CHARS = 80
 
@@ -128,13 +146,17 @@ def _split_byline(byline: str, own_names: AbstractSet[str] = frozenset(), *, spl
     parts = AUTHOR_SPLIT_RE.split(text) if split else [text]
     if len(parts) > 1 and any(compact(p) in own_names for p in parts):
         parts = [text]
-    names = [AUTHOR_INITIALS_RE.sub("", BYLINE_PREFIX_RE.sub("", p)).strip(" .-|") for p in parts]
-    return [n for n in names if _is_plausible_name(n)]
+    names = [AUTHOR_INITIALS_RE.sub("", BYLINE_PREFIX_RE.sub("", p)).strip(" .-|*") for p in parts]
+    names = [n for n in names if _is_plausible_name(n)]
+    people = [n for n in names if not _HOST_LIKE_RE.match(n)]
+    return people if people else names
 
 
 def _is_plausible_name(name: str) -> bool:
     """False for empty strings, sentences, URLs, emails, slugs and photo credits."""
     if not name or len(name) > MAX_AUTHOR_CHARS or _looks_like_url(name):
+        return False
+    if name.casefold().strip(" *:") in NOT_A_NAME_WORDS or _DATE_LIKE_RE.search(name) or _SAYS_RE.search(name):
         return False
     if NOT_A_NAME_RE.match(name) and (" " not in name or name.startswith("(")):
         return False

@@ -1,4 +1,9 @@
-"""Published and modified times: structured data first, UTC always, never after the fetch."""
+"""Published and modified times: structured data first, never after the fetch.
+
+Times keep the offset the page gave them (the same instant as in UTC, and the page's own
+calendar day, which is what a reader of the page sees); values without one are in the
+source's zone.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +14,19 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import lxml.html
+from htmldate import find_date
+
 from transforms.extract.page import META_MODIFIED, META_PUBLISHED, PageData, jsonld_text
 
 # Dates before the web news era are parse errors (0001-01-01, epoch zero), not facts.
 MIN_PLAUSIBLE_YEAR = 1990
 
 def find_dates(
-    page: PageData, document: Any, fetched_at: datetime, naive_zone: ZoneInfo
+    page: PageData, document: Any, fetched_at: datetime, naive_zone: ZoneInfo,
+    tree: lxml.html.HtmlElement | None = None,
 ) -> tuple[datetime | None, datetime | None, tuple[str, ...]]:
-    """Published and modified times in UTC, never after fetch time, with flags saying why not."""
+    """Published and modified times, never after fetch time, with flags saying why not."""
     flags: list[str] = []
     published = _first_datetime(
         [jsonld_text(page.article, "datePublished"), *page.all_meta(META_PUBLISHED)], naive_zone
@@ -25,13 +34,20 @@ def find_dates(
     modified = _first_datetime(
         [jsonld_text(page.article, "dateModified"), *page.all_meta(META_MODIFIED)], naive_zone
     )
-    if published is None and modified is None:
-        # A dateline in the title ("... | DW | 28.04.2023"), else htmldate's guess from the
-        # text: day precision only, and only when the page has no structured dates at all
-        # (an "updated" date alone must not pass as published).
+    if published is None:
+        # A dateline in the title ("... | DW | 28.04.2023"), else htmldate's search for the
+        # original date (the URL's date, a visible date line, then the whole text): day
+        # precision only. An "updated" date alone must not pass as published (FAULTS 16):
+        # htmldate's day is not taken where it is the structured modified day or later
+        # (htmldate reads the modified meta where nothing else dates the page).
         published = _title_date(page, naive_zone)
-        if published is None and getattr(document, "date", None):
-            published = _parse_datetime(document.date, naive_zone)
+        searched = getattr(document, "date", None) or (
+            _searched_date(tree, page.url, fetched_at) if published is None and tree is not None else None
+        )
+        if published is None and searched:
+            published = _parse_datetime(searched, naive_zone)
+            if published is not None and modified is not None and published.date() >= modified.date():
+                published = None
         if published is not None:
             flags.append("published_at_day_only")
     if published is not None and published > fetched_at:
@@ -68,8 +84,16 @@ def _title_date(page: PageData, naive_zone: ZoneInfo) -> datetime | None:
         except ValueError:
             continue
         if moment.year >= MIN_PLAUSIBLE_YEAR:
-            return moment.astimezone(UTC)
+            return moment
     return None
+
+
+def _searched_date(tree: lxml.html.HtmlElement, url: str, fetched_at: datetime) -> str | None:
+    """htmldate's extensive search (the URL, date lines, then the whole text) for the original
+    date, where trafilatura's run (in its fast mode, which skips that search) found none."""
+    return find_date(
+        tree, url=url, original_date=True, extensive_search=True, max_date=fetched_at.strftime("%Y-%m-%d")
+    )
 
 
 def _first_datetime(raws: Iterable[str | None], naive_zone: ZoneInfo) -> datetime | None:
@@ -101,7 +125,8 @@ _EPOCH_RE = re.compile(r"^\d{10}(?:\d{3})?$")
 
 
 def _parse_datetime(raw: str, naive_zone: ZoneInfo) -> datetime | None:
-    """An aware UTC datetime from ISO 8601, RFC 822, day-first dotted or Unix-time text.
+    """An aware datetime, in the offset it was written with, from ISO 8601, RFC 822,
+    day-first dotted or Unix-time text.
 
     Values without an offset are in the zone abbreviation they carry, else in naive_zone.
     """
@@ -111,7 +136,7 @@ def _parse_datetime(raw: str, naive_zone: ZoneInfo) -> datetime | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone(timedelta(hours=offset)) if offset is not None else naive_zone)
-    return parsed.astimezone(UTC)
+    return parsed
 
 
 def _without_zone_name(text: str) -> tuple[str, int | None]:

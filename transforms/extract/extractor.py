@@ -49,7 +49,7 @@ __all__ = ["EXTRACTOR", "EXTRACTOR_VERSION", "MIN_BODY_WORDS", "ExtractionHints"
 
 # Bump when a change here can change the output for the same page: stored articles
 # record it, so re-extraction from the WARC archive can target older versions.
-EXTRACTOR_VERSION = "10"
+EXTRACTOR_VERSION = "11"
 EXTRACTOR = f"trafilatura {trafilatura.__version__} + news {EXTRACTOR_VERSION}"
 
 # libxml2 (lxml with huge_tree) stops nesting at this depth and silently drops what is
@@ -142,7 +142,8 @@ def _build_article(
     rejection = reject_by_content(page, words)
     if rejection is not None:
         return rejection
-    published_at, modified_at, flags = find_dates(page, document, fetched_at, ZoneInfo(hints.naive_timezone))
+    # The tree is not read after this: htmldate may clean it in place.
+    published_at, modified_at, flags = find_dates(page, document, fetched_at, ZoneInfo(hints.naive_timezone), tree)
     if not title:
         flags = (*flags, "title_missing")
     return Article(

@@ -64,7 +64,37 @@ def find_title(page: PageData, document: Any) -> str:
     shared = [_strip_site_name(c, names) for c in (single_line(v) for v in page.all_meta(META_TITLE)) if c]
     title = _without_kicker(title, shared, stripped)
     title = _with_displayed_kicker(title, _og_title(page, names), page.headings[:1])
-    return _untruncated(title, stripped)
+    return _as_displayed(_untruncated(title, stripped), page.headings, _headline(page, names))
+
+
+# Between a headline and an affix the page's own headline does not show: a site or section
+# name ("… › evang.at", "… (neues deutschland)"), a date or a number ("08.11.2021 | …"), a
+# slogan ("… » 1000 EUR sofort aufs Konto"). A colon is left out on purpose: "Kicker: Headline"
+# is a kicker some publishers count as part of the headline (kept by _with_displayed_kicker).
+_AFFIX_SEPARATOR = r"(?:\s[|›»•·–—-]+\s?|\s?[|›»•·]\s|\s\()"
+_AFFIX_MAX_WORDS = 12
+
+
+def _as_displayed(title: str, headings: tuple[str, ...], declared: str | None = None) -> str:
+    """The page's one <h1> where ``title`` is that headline with an affix before or after it
+    behind a separator, unless the article's structured headline (``declared``) carries the
+    affix too; else ``title``."""
+    if len(headings) != 1 or not title or (declared and _fold(declared) == _fold(title)):
+        return title
+    shown = headings[0]
+    if _fold(shown) == _fold(title) or len(shown.split()) < 2:
+        return title
+    folded, wanted = _fold(title), _fold(shown)
+    if folded.startswith(wanted):
+        rest = title[len(shown):] if title.startswith(shown) else title[len(title) - len(folded) + len(wanted):]
+        bare_separator = rest.strip() in {"-", "–", "|"}
+        if re.match(_AFFIX_SEPARATOR, rest) and len(rest.split()) <= _AFFIX_MAX_WORDS or bare_separator:
+            return shown
+    if folded.endswith(wanted):
+        rest = title[: len(title) - len(shown)] + " "
+        if re.search(_AFFIX_SEPARATOR + r"\s*$", " " + rest) and len(rest.split()) <= _AFFIX_MAX_WORDS:
+            return shown
+    return title
 
 
 def _og_title(page: PageData, names: set[str]) -> str | None:
@@ -239,9 +269,37 @@ def find_description(page: PageData, document: Any) -> str | None:
     return next((c for c in candidates if c), None)
 
 def find_section(page: PageData) -> str | None:
-    """articleSection, then article:section meta, then the first breadcrumb below home."""
-    section = jsonld_text(page.article, "articleSection") or single_line(page.first_meta(META_SECTION))
-    return section or _breadcrumb_section(page)
+    """articleSection, then article:section meta, then the first breadcrumb below home.
+
+    HTML entities left in the value are decoded ("My&#x20;Europe"); the site's own name and
+    the home page ("Startseite", "Accueil") are never a section.
+    """
+    for raw in (jsonld_text(page.article, "articleSection"), single_line(page.first_meta(META_SECTION)),
+                _breadcrumb_section(page)):
+        section = _decoded(raw)
+        if section and not _names_home(section, page):
+            return section
+    return None
+
+
+# The home page's name in a breadcrumb, in the corpus's languages (en, de, fr, es, it, pt, nl):
+# the start of every path, never a section.
+HOME_WORDS = frozenset({
+    "home", "homepage", "home page", "start", "startseite", "accueil", "inicio", "portada", "página principal",
+    "pagina principale", "página inicial", "início", "voorpagina", "hoofdpagina", "news home", "front page",
+})
+
+
+def _decoded(text: str | None) -> str | None:
+    """``text`` with HTML entities a CMS escaped twice decoded, whitespace collapsed."""
+    if not text:
+        return None
+    return single_line(unescape(text))
+
+
+def _names_home(section: str, page: PageData) -> bool:
+    folded = " ".join(section.casefold().split())
+    return folded in HOME_WORDS or compact(section) in site_names(page)
 
 
 def _breadcrumb_section(page: PageData) -> str | None:
@@ -255,8 +313,8 @@ def _breadcrumb_section(page: PageData) -> str | None:
             name = item.get("name")
             if name is None and isinstance(item.get("item"), dict):
                 name = item["item"].get("name")
-            name = single_line(name) if isinstance(name, str) else None
-            if name and compact(name) not in {"home", "homepage", "start"}:
+            name = _decoded(name) if isinstance(name, str) else None
+            if name and not _names_home(name, page):
                 return name
     return None
 

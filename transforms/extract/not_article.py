@@ -30,19 +30,33 @@ PAYWALL_TEASER_MAX_WORDS = 150
 SECTION_MIN_LINKS = 30
 SECTION_MAX_BODY_WORDS = 150
 
+# A page at a liveblog URL that declares itself an article is one when its body holds this
+# many words: a full story, not the first updates a liveblog renders server-side.
+LIVEBLOG_URL_MIN_ARTICLE_WORDS = 300
+
 # --- page classification ---------------------------------------------------------------
 
 def reject_by_markup(page: PageData) -> Rejected | None:
-    """Rejections that markup alone decides: liveblogs and video pages."""
-    if page.types & LIVEBLOG_TYPES or LIVEBLOG_URL_RE.search(url_part(page.url, "path")):
-        return Rejected(page.url, "not_article:liveblog", detail="LiveBlogPosting or liveblog URL")
+    """Rejections that markup alone decides: liveblogs and video pages.
+
+    A liveblog URL alone is a weak signal (a story about a live event, a section named
+    "live"): a page whose structured data says it is an article is judged on its body
+    (``reject_by_content``) instead.
+    """
+    if page.types & LIVEBLOG_TYPES:
+        return Rejected(page.url, "not_article:liveblog", detail="LiveBlogPosting in the structured data")
+    if _liveblog_url(page) and not has_article_markup(page):
+        return Rejected(page.url, "not_article:liveblog", detail="liveblog URL")
     if not has_article_markup(page) and (page.types & VIDEO_TYPES or og_type(page).startswith("video")):
         return Rejected(page.url, "not_article:video", detail="video is the main entity")
     return None
 
 
 def reject_by_content(page: PageData, words: int) -> Rejected | None:
-    """Rejections that need the extracted body: section fronts, paywalls, empty pages."""
+    """Rejections that need the extracted body: section fronts, paywalls, empty pages, and
+    liveblog URLs whose article markup comes with no more than a first batch of updates."""
+    if _liveblog_url(page) and words < LIVEBLOG_URL_MIN_ARTICLE_WORDS:
+        return Rejected(page.url, "not_article:liveblog", detail=f"liveblog URL, {words} words")
     if _is_section_page(page, words):
         return Rejected(page.url, "not_article:section_page", detail=f"{page.link_count} links, {words} words")
     if _is_paywalled(page) and words < PAYWALL_TEASER_MAX_WORDS:
@@ -52,6 +66,10 @@ def reject_by_content(page: PageData, words: int) -> Rejected | None:
             return Rejected(page.url, "not_article:video", detail=f"video with {words} words of text")
         return Rejected(page.url, "empty_body", detail=f"{words} words < {MIN_BODY_WORDS}")
     return None
+
+def _liveblog_url(page: PageData) -> bool:
+    return LIVEBLOG_URL_RE.search(url_part(page.url, "path")) is not None
+
 
 def _is_section_page(page: PageData, words: int) -> bool:
     """A listing of stories: it says so in markup, has no article markup, and many links.

@@ -32,6 +32,7 @@ from common.sql_files import read_statement
 from transforms.article import Article
 from transforms.fingerprint import BINS, FINGERPRINT_VERSION, NEAR_DUPLICATE_JACCARD, article_fingerprint
 from transforms.load.columns import ARTICLE_COLUMNS, article_problem, column_lists, copy_row
+from transforms.load.history import article_versions, capture_rounds, place_older_captures
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +110,23 @@ def load_articles(cur: psycopg2.extensions.cursor, articles: list[Article], craw
         if problem:
             raise ArticleInvalid(f"{article.url[:300]}: {problem} (quarantine it with check_article, "
                                  "or fix the extraction)")
+    rounds = capture_rounds(articles)
+    if len(rounds) == 1:
+        return _load_batch(cur, articles, crawl_run_id)
+    # The batch holds several contents of a URL: oldest first, each in its place. Counted per
+    # article, as one round would: new, updated (a version more), or unchanged.
+    urls = sorted({a.url for a in articles})
+    before = article_versions(cur, urls)
+    for captures in rounds:
+        _load_batch(cur, captures, crawl_run_id)
+    after = article_versions(cur, urls)
+    new = sum(1 for url in urls if url not in before)
+    updated = sum(1 for url in urls if url in before and after[url] != before[url])
+    return LoadCounts(new=new, updated=updated, unchanged=len(urls) - new - updated)
+
+
+def _load_batch(cur: psycopg2.extensions.cursor, articles: list[Article], crawl_run_id: str) -> LoadCounts:
+    """load_articles for a batch holding each URL once."""
     # JIT compiling these plans costs more than running them (they touch a batch, not a table).
     cur.execute("set local jit = off")
     # Bodies are compressed as they are staged and stored: lz4, where the server has it, costs a
@@ -127,6 +145,8 @@ def load_articles(cur: psycopg2.extensions.cursor, articles: list[Article], craw
         cur.copy_expert(COPY_STAGE_SQL, _copy_rows(to_send))
         cur.execute(UPSERT_SQL, {"crawl_run_id": crawl_run_id})
         new, updated = cur.fetchone()
+    # After the upsert: it decides which capture is the latest. Earlier versions count as updates.
+    updated += place_older_captures(cur, crawl_run_id)
     cur.execute(TOUCH_UNCHANGED_SQL)
     cur.execute(STALE_FINGERPRINTS_SQL, {"version": FINGERPRINT_VERSION})
     if _fingerprint_changed(cur, articles):

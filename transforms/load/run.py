@@ -20,7 +20,8 @@ from common import archive_store
 from common.progress import ProgressLog
 from common.sources import Source, load_sources
 from common.urls import article_url
-from common.warehouse import transaction
+from common.warehouse import ARCHIVE_BACKFILL, transaction
+from common.window import Window
 from transforms.article import Article, Rejected
 from transforms.extract.extractor import ExtractionHints
 from transforms.extract.pool import ExtractionPool, PageJob
@@ -41,6 +42,10 @@ class RunNotLoadable(RuntimeError):
     """The run does not exist, failed, or its WARC is missing."""
 
 
+class WarcGone(RunNotLoadable):
+    """The run's WARC was removed by retention or is missing from the archive."""
+
+
 @dataclass(frozen=True)
 class RunResult:
     crawl_run_id: str
@@ -48,12 +53,28 @@ class RunResult:
     pages: int
     counts: LoadCounts
     rejected: dict[str, int]  # reason -> pages
+    outside_window: int = 0  # pages whose article is dated outside the window asked for (not loaded)
 
     def summary(self) -> str:
         rejected = ", ".join(f"{n} {reason}" for reason, n in sorted(self.rejected.items())) or "none"
         return (f"run {self.crawl_run_id} [{self.source}]: {self.pages} pages -> "
                 f"{self.counts.new} new, {self.counts.updated} updated, {self.counts.unchanged} unchanged; "
-                f"not loaded: {rejected}")
+                f"not loaded: {rejected}"
+                + (f"; {self.outside_window} dated outside the window" if self.outside_window else ""))
+
+
+@dataclass
+class FieldCounts:
+    """How many of a run's articles lack a date or an author (the quality gate watches the shares)."""
+
+    articles: int = 0
+    without_date: int = 0
+    without_author: int = 0
+
+    def add(self, article: Article) -> None:
+        self.articles += 1
+        self.without_date += article.published_at is None
+        self.without_author += not article.authors
 
 
 class CaptureIndex(Mapping[int, int]):
@@ -118,11 +139,54 @@ def identify_article(article: Article, source: Source) -> Article:
 def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int | None = None) -> RunResult:
     """Extract every captured article page of the run and load it in one transaction.
 
+    A run of an archive backfill (finish reason ARCHIVE_BACKFILL: its pages were picked before
+    their dates were known) loads only the articles dated in its window, by their own date where
+    they have one, else their capture's; the others' capture rows go: the run never held them,
+    and a later crawl of their own window must not take them for seen. Whichever task loads the
+    run (its own, or a later one adopting it) applies the same rule.
+
     Articles go to the database in batches of LOAD_BATCH_SIZE as they come out of the pool, all
     inside the one transaction: memory stays flat however large the run, and a failure still
     leaves nothing of the run visible.
     """
-    source_slug, warc_uri, captures = _run_inputs(crawl_run_id, dsn)
+    result = _extract_and_load(crawl_run_id, dsn, workers, only_if_unloaded=False)
+    assert result is not None
+    return result
+
+
+def load_unloaded_runs(source: str, *, exclude: Iterable[str] = (), dsn: str | None = None,
+                       workers: int | None = None) -> list[RunResult]:
+    """Load the source's runs that were published but never loaded, oldest first.
+
+    A run is left unloaded when its task was killed after the crawl committed, or extract_load
+    failed (a bad source setting, since fixed); its pages do not count as seen, and whatever
+    else the next crawls re-fetch, the run itself is loaded here by the source's next
+    extract_load, so nothing waits for a human. A run another task is loading right now is
+    skipped (its row is locked). A run whose WARC is gone can never be loaded: it is marked
+    failed, with why, and its pages are fetched again by the crawls that list them.
+    """
+    with transaction(dsn) as cur:
+        cur.execute("""select crawl_run_id::text from ops.crawl_runs
+                       where source = %s and status = 'captured' and not crawl_run_id::text = any(%s)
+                       order by finished_at, crawl_run_id""", (source, list(exclude)))
+        runs = [run for (run,) in cur.fetchall()]
+    loaded = []
+    for run in runs:
+        try:
+            result = _extract_and_load(run, dsn, workers, only_if_unloaded=True)
+        except WarcGone as exc:
+            _mark_unloadable(run, str(exc), dsn)
+            log.error("run %s was never loaded and cannot be: %s; marked failed", run, exc)
+            continue
+        if result is not None:
+            log.warning("loaded run %s, published earlier but never loaded: %s", run, result.summary())
+            loaded.append(result)
+    return loaded
+
+
+def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
+                      only_if_unloaded: bool) -> RunResult | None:
+    source_slug, warc_uri, captures, window = _run_inputs(crawl_run_id, dsn)
     source = load_sources().get(source_slug)
     if source is None:
         raise RunNotLoadable(f"run {crawl_run_id}: source {source_slug!r} is no longer configured")
@@ -131,22 +195,29 @@ def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int 
     batch: list[Article] = []
     outcomes: list[tuple[int, str, str | None]] = []  # capture_id, status, reason; recorded per batch
     rejected: dict[str, int] = {}
+    outside: list[int] = []  # capture ids
     counts = LoadCounts()
+    fields = FieldCounts()
     progress = _Progress(crawl_run_id, source_slug, len(captures))
     with transaction(dsn) as cur, ExtractionPool(workers) as pool, ProgressLog(log, progress.line):
+        if not _claim_run(cur, crawl_run_id, only_if_unloaded):
+            log.info("run %s is loaded, or being loaded by another task: skipped", crawl_run_id)
+            return None
         for job, result in pool.map(jobs):
             progress.extracted += 1
             capture_id = captures.capture_id(job.key)
+            if window is not None and isinstance(result, Article) and not _dated_in(result, window):
+                outside.append(capture_id)
+                continue
             if isinstance(result, Article):
                 result = identify_article(result, source)
-            if isinstance(result, Article) and (problem := check_article(result)):
-                # The warehouse would refuse it: quarantine the page, with why.
-                result = Rejected(result.url, "load_rejected", problem)
+            result = quarantine(result)
             if isinstance(result, Rejected):
                 rejected[result.reason] = rejected.get(result.reason, 0) + 1
                 outcomes.append((capture_id, "rejected", f"{result.reason}: {result.detail}".rstrip(": ")))
                 continue
             batch.append(result)
+            fields.add(result)
             outcomes.append((capture_id, "article", None))
             if len(batch) >= LOAD_BATCH_SIZE:
                 counts += load_articles(cur, batch, crawl_run_id)
@@ -156,8 +227,10 @@ def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int 
                 outcomes = []
         counts += load_articles(cur, batch, crawl_run_id)
         _record_outcomes(cur, outcomes)
-        _record_run_counts(cur, crawl_run_id, counts, sum(rejected.values()))
-    run_result = RunResult(crawl_run_id, source_slug, len(captures), counts, rejected)
+        if outside:
+            cur.execute("delete from raw.captures where capture_id = any(%s)", (outside,))
+        _record_run_counts(cur, crawl_run_id, counts, sum(rejected.values()), fields)
+    run_result = RunResult(crawl_run_id, source_slug, len(captures) - len(outside), counts, rejected, len(outside))
     log.info("%s", run_result.summary())
     return run_result
 
@@ -178,14 +251,51 @@ class _Progress:
                 f"pages extracted, {self.loaded} articles loaded")
 
 
-def _run_inputs(crawl_run_id: str, dsn: str | None) -> tuple[str, str, CaptureIndex]:
-    with transaction(dsn) as cur:
-        cur.execute("select source, status, failure, warc_uri from ops.crawl_runs where crawl_run_id = %s",
+def quarantine(result: Article | Rejected) -> Article | Rejected:
+    """An article the warehouse would refuse becomes a rejected page (``load_rejected``), with why."""
+    if isinstance(result, Article) and (problem := check_article(result)):
+        return Rejected(result.url, "load_rejected", problem)
+    return result
+
+
+def _dated_in(article: Article, window: Window) -> bool:
+    return window.contains(article.published_at or article.fetched_at)
+
+
+def _claim_run(cur: psycopg2.extensions.cursor, crawl_run_id: str, only_if_unloaded: bool) -> bool:
+    """Lock the run's row for this load. Its own task waits for a concurrent load of the run
+    (then loads it again, unchanged); an adopting task skips a run that is locked or loaded."""
+    if only_if_unloaded:
+        cur.execute("select status from ops.crawl_runs where crawl_run_id = %s for update skip locked",
                     (crawl_run_id,))
+        row = cur.fetchone()
+        return row is not None and row[0] == "captured"
+    cur.execute("select status from ops.crawl_runs where crawl_run_id = %s for update", (crawl_run_id,))
+    return cur.fetchone() is not None
+
+
+def _mark_unloadable(crawl_run_id: str, why: str, dsn: str | None) -> None:
+    with transaction(dsn) as cur:
+        cur.execute("""update ops.crawl_runs set status = 'failed', failure = %s
+                       where crawl_run_id = %s and status = 'captured'""",
+                    (f"published but never loaded, and cannot be: {why}", crawl_run_id))
+        # The feeds' validators may have been stored by that run: a 304 would now hide the items
+        # it captured, which must be fetched again.
+        cur.execute("""update ops.feed_state set etag = null, last_modified = null
+                       where source = (select source from ops.crawl_runs where crawl_run_id = %s)""",
+                    (crawl_run_id,))
+
+
+def _run_inputs(crawl_run_id: str, dsn: str | None) -> tuple[str, str, CaptureIndex, Window | None]:
+    """The run's source, WARC and captures; and its window when articles are kept by their dates."""
+    with transaction(dsn) as cur:
+        cur.execute("""select source, status, failure, warc_uri, finish_reason, window_start, window_end
+                       from ops.crawl_runs where crawl_run_id = %s""", (crawl_run_id,))
         row = cur.fetchone()
         if row is None:
             raise RunNotLoadable(f"run {crawl_run_id} is not in ops.crawl_runs (did the crawl finish?)")
-        source_slug, status, failure, warc_uri = row
+        source_slug, status, failure, warc_uri, finish_reason, window_start, window_end = row
+        dated = Window(window_start, window_end) if finish_reason == ARCHIVE_BACKFILL else None
         if status == "failed":
             raise RunNotLoadable(f"run {crawl_run_id} failed and is not loaded: {failure}")
         cur.execute(
@@ -195,10 +305,10 @@ def _run_inputs(crawl_run_id: str, dsn: str | None) -> tuple[str, str, CaptureIn
         )
         captures = CaptureIndex(cur)
     if warc_uri is None:
-        raise RunNotLoadable(f"run {crawl_run_id}: its WARC was removed by archive retention (news_maintenance)")
+        raise WarcGone(f"run {crawl_run_id}: its WARC was removed by archive retention (news_maintenance)")
     if not archive_store.exists(warc_uri):
-        raise RunNotLoadable(f"run {crawl_run_id}: WARC file {warc_uri} is missing from the archive")
-    return source_slug, warc_uri, captures
+        raise WarcGone(f"run {crawl_run_id}: WARC file {warc_uri} is missing from the archive")
+    return source_slug, warc_uri, captures, dated
 
 
 def _jobs(warc_uri: str, captures: CaptureIndex, source: Source) -> Iterator[PageJob]:
@@ -221,10 +331,13 @@ def _record_outcomes(cur: psycopg2.extensions.cursor, outcomes: list[tuple[int, 
     )
 
 
-def _record_run_counts(cur: psycopg2.extensions.cursor, crawl_run_id: str, counts: LoadCounts, rejected: int) -> None:
+def _record_run_counts(cur: psycopg2.extensions.cursor, crawl_run_id: str, counts: LoadCounts, rejected: int,
+                       fields: FieldCounts) -> None:
     cur.execute(
         """update ops.crawl_runs set status = 'loaded', loaded_at = now(), articles_new = %s,
-             articles_updated = %s, articles_unchanged = %s, pages_rejected = %s
+             articles_updated = %s, articles_unchanged = %s, pages_rejected = %s, articles_loaded = %s,
+             articles_without_date = %s, articles_without_author = %s
            where crawl_run_id = %s""",
-        (counts.new, counts.updated, counts.unchanged, rejected, crawl_run_id),
+        (counts.new, counts.updated, counts.unchanged, rejected, fields.articles, fields.without_date,
+         fields.without_author, crawl_run_id),
     )

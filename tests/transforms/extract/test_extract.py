@@ -290,11 +290,11 @@ def test_naive_meta_dates_use_the_source_time_zone() -> None:
     assert doha.published_at == datetime(2026, 3, 4, 6, 15, tzinfo=UTC)
 
 
-def test_offset_dates_converted_to_utc_and_json_ld_preferred() -> None:
+def test_offset_dates_keep_the_page_offset_and_json_ld_preferred() -> None:
     result = fixture("multi_author.html", "https://coastal.example/port-strike")
     assert isinstance(result, Article)
-    assert result.published_at == datetime(2026, 3, 4, 11, 5, tzinfo=UTC)
-    assert result.published_at.tzinfo is UTC
+    assert result.published_at == datetime(2026, 3, 4, 11, 5, tzinfo=UTC)  # the same instant
+    assert result.published_at.isoformat() == "2026-03-04T14:05:00+03:00"  # the page's own day and offset
 
 
 def test_naive_fetched_at_taken_as_utc() -> None:

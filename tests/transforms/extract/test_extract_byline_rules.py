@@ -77,3 +77,27 @@ def test_bold_author_label_in_a_fact_box_marks_the_byline() -> None:
 def test_bold_label_other_than_author_is_no_byline() -> None:
     box = '<ul class="facts"><li><strong>Fotos</strong> Jane Doe</li></ul>'
     assert authors_of("", after=box) == ()
+
+
+def test_byline_labels_in_the_corpus_languages_are_not_part_of_the_name() -> None:
+    for byline in ("View all posts by Jane Doe", "Von: Jane Doe", "vom Jane Doe", "Ein Beitrag von Jane Doe",
+                   "Auteur Jane Doe", "Autore: Jane Doe", "door: Jane Doe", "Posts by Jane Doe"):
+        assert _split_byline(byline) == ["Jane Doe"], byline
+
+
+def test_template_labels_weekdays_dates_and_commenters_are_no_authors() -> None:
+    for value in ("Name *", "Posted on", "Donnerstag", "4. November 2021", "12.03.2024", "Jane Doe sagt:", "John says:"):
+        assert _split_byline(value) == [], value
+
+
+def test_a_host_beside_a_name_is_a_link_not_an_author() -> None:
+    assert _split_byline("Jane Doe, facebook.com/jane.doe") == ["Jane Doe"]
+    assert _split_byline("Jane Doe, harbour.world") == ["Jane Doe"]
+    # A host alone is what the page credits: kept.
+    assert _split_byline("harbour-news.example") == ["harbour-news.example"]
+    assert _split_byline("freeman1984") == ["freeman1984"]  # a user name with digits is a name
+
+
+def test_a_comment_form_label_on_the_page_is_not_the_author() -> None:
+    form_label = '<p class="comment-author"><label>Name *</label></p>'
+    assert "Name *" not in authors_of('<meta name="author" content="Jane Doe">', after=form_label)

@@ -60,3 +60,76 @@ def test_impossible_dotted_date_is_no_date() -> None:
 @pytest.mark.parametrize("value", ["1682709636", "1682709636000"])
 def test_unix_time_in_seconds_or_milliseconds(value: str) -> None:
     assert published(value, zone="Europe/Berlin") == datetime(2023, 4, 28, 19, 20, 36, tzinfo=UTC)
+
+
+def test_the_page_own_offset_is_kept() -> None:
+    # The same instant as in UTC, and the calendar day the page's readers see (29 April).
+    moment = published("2023-04-29T01:20:36+02:00", zone="Asia/Tokyo")
+    assert moment == datetime(2023, 4, 28, 23, 20, 36, tzinfo=UTC)
+    assert moment is not None and moment.isoformat() == "2023-04-29T01:20:36+02:00"
+
+
+def page_without_structured_date(extra_head: str, shown: str, url: str = "https://news.example/harbour-story") -> Article:
+    html = (
+        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><meta property="og:type" content="article">'
+        f"{extra_head}</head><body><article><h1>Breakwater to be rebuilt</h1>{shown}{BODY}</article></body></html>"
+    )
+    return extracted(html, url)
+
+
+@pytest.mark.parametrize(
+    "shown",
+    ['<p class="date">Veröffentlicht am 12.03.2024</p>', "<p><time>12. März 2024</time></p>", '<p class="meta">March 12, 2024</p>'],
+)
+def test_a_visible_date_line_dates_a_page_without_structured_dates(shown: str) -> None:
+    result = page_without_structured_date("", shown)
+    assert result.published_at is not None and result.published_at.date().isoformat() == "2024-03-12"
+    assert "published_at_day_only" in result.flags
+
+
+def test_the_url_date_dates_a_page_without_structured_dates() -> None:
+    result = page_without_structured_date("", "", url="https://news.example/2024/03/12/harbour-story")
+    assert result.published_at is not None and result.published_at.date().isoformat() == "2024-03-12"
+
+
+def test_no_date_anywhere_is_null_with_a_flag() -> None:
+    result = page_without_structured_date("", "")
+    assert result.published_at is None and "published_at_missing" in result.flags
+
+
+@pytest.mark.parametrize("modified", ["2024-03-01T10:00:00+01:00", "2024-03-20T10:00:00+01:00"])
+def test_an_updated_date_alone_never_passes_as_published(modified: str) -> None:
+    # htmldate's search would return the modified meta's day: that is no publication date (FAULTS 16).
+    head = f'<meta property="article:modified_time" content="{modified}">'
+    result = page_without_structured_date(head, '<p class="date">Veröffentlicht am 12.03.2024</p>')
+    assert result.published_at is None and "published_at_missing" in result.flags
+    assert result.modified_at == datetime.fromisoformat(modified)
+
+
+def test_a_searched_date_after_the_fetch_is_dropped() -> None:
+    result = page_without_structured_date("", '<p class="date">Veröffentlicht am 12.03.2027</p>')
+    assert result.published_at is None and "published_at_missing" in result.flags
+
+
+def test_htmldate_search_runs_where_trafilatura_fast_run_found_no_date() -> None:
+    # trafilatura's fast run (the pipeline's) skips htmldate's extensive search; the dates
+    # step makes it where the page has no published date at all.
+    from types import SimpleNamespace
+    from zoneinfo import ZoneInfo
+
+    import lxml.html
+
+    from transforms.extract.dates import find_dates
+    from transforms.extract.page import read_page
+
+    tree = lxml.html.document_fromstring(
+        "<html><body><div class='post'><div class='meta'>Patch notes, posted Sep 18, 2020 by the team</div>"
+        f"{BODY}</div></body></html>"
+    )
+    page = read_page(tree, "https://forum.example/threads/patch-notes.123/")
+    fetched = datetime(2026, 3, 6, tzinfo=UTC)
+    published, modified, flags = find_dates(page, SimpleNamespace(date=None), fetched, ZoneInfo("UTC"), tree)
+    assert published is not None and published.date().isoformat() == "2020-09-18"
+    assert modified is None and "published_at_day_only" in flags
+    # Without the tree (as before) nothing dates the page.
+    assert find_dates(page, SimpleNamespace(date=None), fetched, ZoneInfo("UTC"))[0] is None

@@ -62,3 +62,22 @@ def test_a_long_opening_clause_is_not_a_kicker() -> None:
         og=title,
         h1="The harbour village has failed its fishing crews: there is a way out, here is what it needs",
     ) == title
+
+
+def test_an_affix_the_displayed_headline_lacks_is_dropped() -> None:
+    # The <title>/og:title carries a slogan, a date or a section in brackets; the page shows the headline alone.
+    for og in (
+        "Breakwater to be rebuilt » Everything about the coast",
+        "Breakwater to be rebuilt (Harbour Gazette)",
+        "04.03.2026 | Breakwater to be rebuilt",
+        "Breakwater to be rebuilt › coast.example",
+    ):
+        assert title_of(headline=None, og=og, h1="Breakwater to be rebuilt") == "Breakwater to be rebuilt", og
+
+
+def test_an_affix_kept_where_the_structured_headline_carries_it_or_it_is_a_colon_kicker() -> None:
+    declared = "Breakwater to be rebuilt - Today's news"
+    assert title_of(headline=declared, og=declared, h1="Breakwater to be rebuilt") == declared
+    # "Kicker: headline" is left to the kicker rules (the og:title here shows the kicker).
+    assert title_of(headline=None, og="Harbour works: Breakwater to be rebuilt",
+                    h1="Breakwater to be rebuilt") == "Harbour works: Breakwater to be rebuilt"

@@ -72,10 +72,13 @@ def test_a_changed_article_gets_a_new_version(clean_warehouse: str) -> None:
 def test_an_older_capture_never_overwrites_a_newer_one(clean_warehouse: str) -> None:
     url = "https://test.example/news/raced"
     load([make_article(url, body="Newest text here.", fetched_at=FETCHED + timedelta(days=1))])
-    assert load([make_article(url, body="Stale text here.")]) == LoadCounts(unchanged=1)
+    # It becomes the earlier version (issue 14: history in capture order), not the current text.
+    assert load([make_article(url, body="Stale text here.")]) == LoadCounts(updated=1)
     with transaction() as cur:
-        cur.execute("select body from core.articles where url = %s", (url,))
-        assert cur.fetchone()[0] == "Newest text here."
+        cur.execute("select body, version, first_seen_at from core.articles where url = %s", (url,))
+        assert cur.fetchone() == ("Newest text here.", 2, FETCHED)
+        cur.execute("select version, body from core.article_versions order by version")
+        assert cur.fetchall() == [(1, "Stale text here."), (2, "Newest text here.")]
 
 
 def test_one_batch_holding_an_article_twice_is_deduplicated(clean_warehouse: str) -> None:

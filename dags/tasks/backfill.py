@@ -1,0 +1,158 @@
+"""What news_backfill's tasks do: plan the archive files, backfill one file, sum up the run.
+
+Progress is kept in ops.backfill_files (one row per file of a run) and shown to analysts and ops
+by marts.backfill_progress; each file's task also logs the run's progress so far.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from common.sources import Source, load_sources
+from common.warehouse import transaction
+from common.window import Window, parse_bound
+from scrapers.archive_backfill import archive_files, local_copy, record_source_run, scan_archive
+from transforms.load.run import extract_and_load
+
+log = logging.getLogger(__name__)
+
+
+def backfill_window(params: dict[str, Any]) -> Window:
+    since, until = params.get("since"), params.get("until")
+    if not (since and until):
+        raise ValueError("news_backfill needs params 'since' and 'until' (YYYY-MM-DD or ISO-8601, until exclusive)")
+    return Window(parse_bound(since), parse_bound(until))
+
+
+def backfill_sources(wanted: list[str] | None) -> list[Source]:
+    """The named sources (any configured one, enabled or not), else every enabled source."""
+    configured = load_sources()
+    if not wanted:
+        chosen = [s for _, s in sorted(configured.items()) if s.enabled]
+    else:
+        unknown = sorted(set(wanted) - set(configured))
+        if unknown:
+            raise ValueError(f"unknown sources {unknown}; configured: {sorted(configured)}")
+        chosen = [configured[slug] for slug in sorted(set(wanted))]
+    if not chosen:
+        raise ValueError("no source to backfill: name some in params 'sources' or enable one")
+    return chosen
+
+
+def plan_backfill(params: dict[str, Any], dag_run_id: str) -> list[dict[str, Any]]:
+    """One small XCom item per archive file; each file's progress row written as pending.
+
+    A re-planned run (a retry of this task) keeps the rows of files already done.
+    """
+    window = backfill_window(params)
+    sources = [s.slug for s in backfill_sources(params.get("sources"))]
+    files = archive_files(str(params.get("archives") or ""))
+    with transaction() as cur:
+        for index, archive in enumerate(files):
+            cur.execute(
+                """insert into ops.backfill_files (dag_run_id, archive, file_index, window_start, window_end, sources)
+                   values (%s, %s, %s, %s, %s, %s) on conflict (dag_run_id, archive) do nothing""",
+                (dag_run_id, archive, index, window.start, window.end, sources),
+            )
+    log.info("backfill %s, sources %s: %d archive file(s), e.g. %s", window, sources, len(files), files[:3])
+    return [{"archive": archive, "index": index, "total": len(files), "since": window.start.isoformat(),
+             "until": window.end.isoformat(), "sources": sources} for index, archive in enumerate(files)]
+
+
+def backfill_file(item: dict[str, Any], dag_run_id: str) -> dict[str, Any]:
+    """Scan one archive file, load its pages of the run's sources; the file's counts.
+
+    Idempotent: each (file, source, window) is one run with a fixed id; a run already loaded is
+    not loaded again, one recorded but not loaded is loaded now.
+    """
+    started = time.monotonic()
+    archive = item["archive"]
+    window = Window(parse_bound(item["since"]), parse_bound(item["until"]))
+    configured = load_sources()
+    sources = [configured[slug] for slug in item["sources"]]
+    totals = {"records_scanned": 0, "pages_selected": 0, "new": 0, "updated": 0, "unchanged": 0,
+              "rejected": 0, "outside_window": 0}
+    try:
+        with local_copy(archive) as path:
+            scan = scan_archive(path, sources, window)
+            totals["records_scanned"] = scan.records_scanned
+            for source in sources:
+                selected = scan.selected.get(source.slug, [])
+                totals["pages_selected"] += len(selected)
+                if not selected:
+                    continue
+                run = record_source_run(source, archive, path, selected, window, dag_run_id)
+                if run.already_loaded:
+                    totals["unchanged"] += _loaded_articles(run.crawl_run_id)
+                    continue
+                result = extract_and_load(run.crawl_run_id)
+                totals["new"] += result.counts.new
+                totals["updated"] += result.counts.updated
+                totals["unchanged"] += result.counts.unchanged
+                totals["rejected"] += sum(result.rejected.values())
+                totals["outside_window"] += result.outside_window
+    except Exception as exc:
+        _record_file(dag_run_id, archive, "failed", totals, time.monotonic() - started, f"{type(exc).__name__}: {exc}")
+        raise
+    _record_file(dag_run_id, archive, "done", totals, time.monotonic() - started, None)
+    log.info("file %d/%d %s: %d records scanned, %d pages selected, %d new, %d updated, %d unchanged, "
+             "%d rejected, %d dated outside the window", item["index"] + 1, item["total"], archive,
+             totals["records_scanned"], totals["pages_selected"], totals["new"], totals["updated"],
+             totals["unchanged"], totals["rejected"], totals["outside_window"])
+    log.info("%s", progress_line(dag_run_id))
+    return {"archive": archive, **totals}
+
+
+def _loaded_articles(crawl_run_id: str) -> int:
+    """A run loaded before: what it loaded counts as unchanged now (nothing is loaded again)."""
+    with transaction() as cur:
+        cur.execute("""select coalesce(articles_new, 0) + coalesce(articles_updated, 0)
+                              + coalesce(articles_unchanged, 0)
+                       from ops.crawl_runs where crawl_run_id = %s""", (crawl_run_id,))
+        row = cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+def _record_file(dag_run_id: str, archive: str, status: str, totals: dict[str, int], seconds: float,
+                 failure: str | None) -> None:
+    with transaction() as cur:
+        cur.execute(
+            """update ops.backfill_files set status = %s, records_scanned = %s, pages_selected = %s,
+                 articles_new = %s, articles_updated = %s, articles_unchanged = %s, pages_rejected = %s,
+                 outside_window = %s, seconds = %s, failure = %s, finished_at = now()
+               where dag_run_id = %s and archive = %s""",
+            (status, totals["records_scanned"], totals["pages_selected"], totals["new"], totals["updated"],
+             totals["unchanged"], totals["rejected"], totals["outside_window"], round(seconds, 3), failure,
+             dag_run_id, archive),
+        )
+
+
+def backfill_progress(dag_run_id: str) -> dict[str, Any]:
+    """The run's row of marts.backfill_progress (all zeros before any file is planned)."""
+    with transaction() as cur:
+        cur.execute("""select files_total, files_done, files_failed, records_scanned, pages_selected,
+                              articles_loaded, articles_unchanged, pages_rejected
+                       from marts.backfill_progress where dag_run_id = %s""", (dag_run_id,))
+        row = cur.fetchone()
+    names = ("files_total", "files_done", "files_failed", "records_scanned", "pages_selected",
+             "articles_loaded", "articles_unchanged", "pages_rejected")
+    return dict(zip(names, (int(v) for v in row))) if row else dict.fromkeys(names, 0)
+
+
+def progress_line(dag_run_id: str) -> str:
+    p = backfill_progress(dag_run_id)
+    return (f"backfill progress: {p['files_done']}/{p['files_total']} files done ({p['files_failed']} failed), "
+            f"{p['records_scanned']} records scanned, {p['pages_selected']} pages selected, "
+            f"{p['articles_loaded']} articles loaded, {p['articles_unchanged']} unchanged")
+
+
+def finish_backfill(dag_run_id: str) -> dict[str, Any]:
+    """The run's totals; fails when a file is not done (its task failed)."""
+    progress = backfill_progress(dag_run_id)
+    log.info("%s", progress_line(dag_run_id))
+    if progress["files_done"] != progress["files_total"]:
+        raise RuntimeError(f"backfill {dag_run_id}: only {progress['files_done']} of {progress['files_total']} "
+                           f"archive files done; see ops.backfill_files.failure and the failed tasks")
+    return progress
