@@ -19,6 +19,7 @@ Live fetches are polite and safe: one at a time, the project's User-Agent, robot
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import time
 import urllib.error
@@ -30,6 +31,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from common.sources import Source, load_sources
+from common.urls import article_url
 from common.window import Window, window_from_args
 from scrapers.discovery import (
     Discovered,
@@ -39,7 +41,7 @@ from scrapers.discovery import (
     parse_feed,
     parse_sitemap,
 )
-from scrapers.replay import index_archive, replay_paths
+from scrapers.replay import index_archive, lookup_key, replay_paths
 from scrapers.safety import check_addresses, check_scheme, resolve
 from transforms.article import Article
 from transforms.extract.decoding import decode_html
@@ -72,14 +74,16 @@ class Answer:
 class ReplayFetcher:
     """Answers from WARC files, as the crawl's replay does (only the source's hosts)."""
 
-    def __init__(self, pattern: str, hosts: set[str]) -> None:
+    def __init__(self, pattern: str, source: Source) -> None:
         from warcio.archiveiterator import ArchiveIterator
 
         self._iterator = ArchiveIterator
-        self.index = index_archive(replay_paths(pattern), hosts)
+        # Keyed as the crawl's replay keys them: the source's article key, trailing slash aside.
+        self.key = functools.partial(article_url, source=source)
+        self.index = index_archive(replay_paths(pattern), set(source.domains), key=self.key)
 
     def fetch(self, url: str) -> Answer:
-        location = self.index.get(url)
+        location = self.index.get(lookup_key(self.key(url)))
         if location is None:  # as in the crawl's replay: a miss is a 404
             return Answer(url, 404, error="not in the replay archive")
         with Path(location.path).open("rb") as stream:
@@ -321,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     window = window_from_args(args.since, args.until)
     if args.replay:
-        fetcher: Fetcher = ReplayFetcher(args.replay, set(source.domains))
+        fetcher: Fetcher = ReplayFetcher(args.replay, source)
     else:
         from scrapers.settings import USER_AGENT
 
