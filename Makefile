@@ -7,7 +7,7 @@ ENV := set -a; . tools/env.sh; set +a;
 DEMO_DATE ?= 2026-11-20
 DEMO_ARCHIVE ?= demo/replay/news-sample.warc.gz
 
-.PHONY: help setup venv db migrate airflow-db demo test test-fast lint psql up down clean lock archive eval bench export
+.PHONY: help setup venv db migrate airflow-db demo backfill test test-fast lint psql up down clean lock archive eval bench export
 
 help:
 	@echo "make demo   set up everything, run news_daily once offline on the bundled archive, print a summary"
@@ -15,8 +15,10 @@ help:
 	@echo "make test-fast  unit and database tests only (no Airflow runs, no child crawls), on every core"
 	@echo "make psql   psql on the warehouse (SQL=\"...\" runs one statement)"
 	@echo "make export SINCE=YYYY-MM-DD UNTIL=YYYY-MM-DD  marts.articles and story membership to Parquet in the archive store"
-	@echo "make up     start PostgreSQL and Airflow (UI on http://localhost:8080, login printed once)"
+	@$(ENV) echo "make up     start PostgreSQL and Airflow (UI on http://localhost:$${NEWS_AIRFLOW_PORT:-8080}, login printed once; make up RESTART=1 restarts with new settings)"
+	@echo "make backfill SINCE=YYYY-MM-DD UNTIL=YYYY-MM-DD [SOURCES=a,b] [UNPAUSE=1]  daily runs of those days on the running stack, with progress"
 	@echo "make down   stop what the project started;  make clean  also remove .data/"
+	@$(ENV) echo "ports      PostgreSQL 127.0.0.1:$${NEWS_PG_PORT:-54329} (NEWS_PG_PORT), Airflow UI $${NEWS_AIRFLOW_PORT:-8080} (NEWS_AIRFLOW_PORT), log servers $${NEWS_AIRFLOW_LOG_PORT:-8793}+1 (NEWS_AIRFLOW_LOG_PORT, only with NEWS_AIRFLOW_HOST off loopback); remembered in .data/ports.env"
 
 venv:
 	@tools/bootstrap.sh
@@ -74,7 +76,14 @@ lock: venv
 
 # The local stack: PostgreSQL and Airflow (api-server/UI, scheduler, dag-processor, triggerer).
 up: setup
-	@$(ENV) tools/stack.sh up
+	@$(ENV) $(if $(RESTART),NEWS_STACK_RESTART=1) tools/stack.sh up
+
+# Backfill news_daily on the running stack: one run a day from SINCE through UNTIL (04:00 UTC,
+# each loading the 24 hours before), optionally SOURCES=a,b; UNPAUSE=1 switches a paused DAG on.
+backfill:
+	@[ -n "$(SINCE)" ] && [ -n "$(UNTIL)" ] || { echo "usage: make backfill SINCE=YYYY-MM-DD UNTIL=YYYY-MM-DD [SOURCES=a,b] [UNPAUSE=1]" >&2; exit 2; }
+	@$(ENV) python tools/airflow_api.py backfill news_daily --since "$(SINCE)" --until "$(UNTIL)" \
+	  $(if $(SOURCES),--sources "$(SOURCES)") $(if $(UNPAUSE),--unpause) --wait
 
 # Airflow first (its tasks write to PostgreSQL), then PostgreSQL unless it is configured elsewhere.
 down:

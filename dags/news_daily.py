@@ -25,7 +25,7 @@ from typing import Any
 from airflow.sdk import Param, dag, get_current_context, task, task_group
 
 from common.sources import Source, load_sources
-from dags.tasks.alerts import notify_failure
+from dags.tasks.alerts import notify_failure, notify_recovery, notify_retry
 from dags.tasks.assets import WAREHOUSE_ASSET
 
 DEFAULT_SCHEDULE = "0 4 * * *"  # 04:00 UTC: the day's late articles and sitemaps have landed
@@ -43,7 +43,11 @@ DEFAULT_ARGS: dict[str, Any] = {
     "retry_exponential_backoff": True,
     "max_retry_delay": timedelta(hours=1),
     "execution_timeout": SHORT_TIMEOUT,
+    # Alerts: the first failed try of a source that will be retried, the final failure, and a
+    # recovery after a retrying alert (dags/tasks/alerts.py).
     "on_failure_callback": notify_failure,
+    "on_retry_callback": notify_retry,
+    "on_success_callback": notify_recovery,
 }
 
 
@@ -96,8 +100,7 @@ def build_news_dag(dag_id: str, schedule: str, sources: list[Source], descriptio
             def per_source(slug: str = source.slug, pool: str = crawl_pool(source)) -> Any:
                 @task(pool=pool, execution_timeout=CRAWL_TIMEOUT)
                 def crawl(plan: dict[str, Any]) -> str:
-                    from airflow.exceptions import AirflowSkipException
-                    from airflow.sdk.exceptions import AirflowFailException
+                    from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
                     from dags.tasks.pipeline import DeterministicFailure, SourceNotSelected, run_crawl
 
@@ -129,7 +132,7 @@ def build_news_dag(dag_id: str, schedule: str, sources: list[Source], descriptio
         @task(outlets=[WAREHOUSE_ASSET], trigger_rule="all_done", execution_timeout=SHORT_TIMEOUT)
         def publish() -> dict[str, Any]:
             """Refresh materialized marts, then emit the Asset if anything was loaded."""
-            from airflow.exceptions import AirflowSkipException
+            from airflow.sdk.exceptions import AirflowSkipException
 
             from dags.tasks.pipeline import refresh_marts, summarize_loads
 
@@ -165,7 +168,8 @@ def build_news_dag(dag_id: str, schedule: str, sources: list[Source], descriptio
             return build_report(dag_run.dag_id, dag_run.run_id, parse_bound(plan["since"]), parse_bound(plan["until"]))
 
         # No alert of its own: the failed source task has sent one already.
-        @task(trigger_rule="one_failed", retries=0, execution_timeout=SHORT_TIMEOUT, on_failure_callback=None)
+        @task(trigger_rule="one_failed", retries=0, execution_timeout=SHORT_TIMEOUT, on_failure_callback=None,
+              on_success_callback=None)
         def outcome() -> None:
             """Runs only when a source failed, and fails, so the run is marked failed.
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from airflow.sdk import Param, dag, get_current_context, task
 
-from dags.tasks.alerts import notify_failure
+from dags.tasks.alerts import notify_failure, notify_recovery, notify_retry
 
 
 @dag(
@@ -25,7 +25,8 @@ from dags.tasks.alerts import notify_failure
     catchup=False,
     max_active_runs=1,
     default_args={"owner": "news", "retries": 1, "retry_delay": timedelta(minutes=10),
-                  "on_failure_callback": notify_failure},
+                  "on_failure_callback": notify_failure, "on_retry_callback": notify_retry,
+                  "on_success_callback": notify_recovery},
     tags=["news", "ops"],
     doc_md=__doc__,
     params={

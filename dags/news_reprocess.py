@@ -15,7 +15,7 @@ from typing import Any
 
 from airflow.sdk import Param, dag, get_current_context, task
 
-from dags.tasks.alerts import notify_failure
+from dags.tasks.alerts import notify_failure, notify_recovery, notify_retry
 from dags.tasks.assets import WAREHOUSE_ASSET
 
 
@@ -26,7 +26,8 @@ from dags.tasks.assets import WAREHOUSE_ASSET
     catchup=False,
     max_active_runs=1,  # two reprocess runs of one source would only redo each other's work
     default_args={"owner": "news", "retries": 1, "retry_delay": timedelta(minutes=2),
-                  "retry_exponential_backoff": True, "on_failure_callback": notify_failure},
+                  "retry_exponential_backoff": True, "on_failure_callback": notify_failure,
+                  "on_retry_callback": notify_retry, "on_success_callback": notify_recovery},
     tags=["news", "ops"],
     doc_md=__doc__,
     params={

@@ -25,7 +25,7 @@ CONCURRENT_REQUESTS = 16
 CONCURRENT_ITEMS = 1
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY_JITTER = 0.5  # ±50% around DOWNLOAD_DELAY
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -55,7 +55,7 @@ HTTPCACHE_ENABLED = False
 # Only http(s) is ever fetched: no handlers for file:, data:, ftp:, s3:.
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 # The resolver the downloader connects with refuses non-public answers (DNS rebinding).
-DNS_RESOLVER = "scrapers.safety.PublicOnlyResolver"
+TWISTED_DNS_RESOLVER = "scrapers.safety.PublicOnlyResolver"
 # Loopback (127.0.0.0/8, ::1) is refused like any private address; the test servers set this.
 SSRF_ALLOW_LOOPBACK = False
 
@@ -96,7 +96,11 @@ EXTENSIONS = {
     # First: a crawl whose parent (the Airflow task) is gone must not go on (parent_watch.py).
     "scrapers.parent_watch.DieWithParent": 0,
     "scrapers.crawl_run.CrawlRunRecorder": 500,
+    # Pages fetched / queued / failed in the task log while the crawl runs, in LogStats' place.
+    "scrapy.extensions.logstats.LogStats": None,
+    "scrapers.crawl_progress.CrawlProgress": 510,
 }
+CRAWL_PROGRESS_INTERVAL = float(os.environ.get("NEWS_CRAWL_PROGRESS_SECONDS", "30"))
 # Components switched off above (COOKIES_ENABLED, REMOTE_CONTROL_ENABLED) are still imported by
 # Scrapy to be told they are off; left out of the base lists, they are not: aiohttp and tldextract
 # were a third of a crawl's start-up. Every other default stays as Scrapy ships it.

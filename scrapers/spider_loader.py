@@ -14,6 +14,7 @@ from scrapy import Request
 from scrapy.settings import BaseSettings
 
 from common.sources import Source, SourceConfigError, read_registry
+from scrapers.crawl_progress import demote_scrapy_dumps
 from scrapers.spiders.news import NewsSpider
 
 
@@ -31,6 +32,9 @@ class SourceSpiderLoader:
     """Implements Scrapy's ISpiderLoader over the source registry."""
 
     def __init__(self, settings: BaseSettings) -> None:
+        # The loader is built before Scrapy logs its settings dump: the earliest hook a
+        # project has into `scrapy crawl`.
+        demote_scrapy_dumps()
         # A broken file of another source must not stop this crawl; asking for its own spider
         # raises its error (files are named after their slug).
         registry = read_registry()

@@ -3,6 +3,11 @@
     python tools/airflow_api.py trigger news_daily --logical-date 2026-11-20 --wait
     python tools/airflow_api.py trigger news_reprocess \
         --conf '{"source": "aljazeera", "since": "2026-11-19", "until": "2026-11-20"}'
+    python tools/airflow_api.py unpause news_daily      # or pause
+
+Airflow runs nothing of a paused DAG, manual runs included, and unpausing also lets the scheduler
+start the DAG's scheduled runs (a live crawl of the latest day). So `trigger` never unpauses on
+its own: on a paused DAG it stops and says so, unless --unpause is given, and then it says it did.
 
 The login comes from the stack's passwords file (tools/stack.sh writes it), or AIRFLOW_API_USER /
 AIRFLOW_API_PASSWORD; the address from AIRFLOW_API_URL (default http://localhost:8080).
@@ -80,6 +85,12 @@ class AirflowAPI:
     def unpause(self, dag_id: str) -> None:
         self.patch(f"/dags/{dag_id}", {"is_paused": False})
 
+    def pause(self, dag_id: str) -> None:
+        self.patch(f"/dags/{dag_id}", {"is_paused": True})
+
+    def is_paused(self, dag_id: str) -> bool:
+        return bool(self.get(f"/dags/{dag_id}")["is_paused"])
+
     def trigger(self, dag_id: str, logical_date: str | None = None, conf: dict[str, Any] | None = None,
                 run_id: str | None = None) -> str:
         body: dict[str, Any] = {"logical_date": _iso(logical_date) if logical_date else None, "conf": conf or {}}
@@ -120,25 +131,128 @@ def _iso(day: str) -> str:
     return day if "T" in day else f"{day}T00:00:00Z"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    trigger = sub.add_parser("trigger", help="trigger a DAG run (and unpause the DAG)")
-    trigger.add_argument("dag_id")
-    trigger.add_argument("--logical-date", help="YYYY-MM-DD or ISO-8601 (UTC)")
-    trigger.add_argument("--conf", type=json.loads, default=None, help="params as JSON")
-    trigger.add_argument("--wait", action="store_true", help="wait for the run to finish")
-    args = parser.parse_args()
+class DagPaused(RuntimeError):
+    """The DAG is paused and the user did not ask to unpause it."""
 
-    api = AirflowAPI.for_stack()
-    api.unpause(args.dag_id)
+
+def trigger_command(api: AirflowAPI, args: argparse.Namespace) -> int:
+    if api.is_paused(args.dag_id):
+        if not args.unpause:
+            raise DagPaused(
+                f"{args.dag_id} is paused, and Airflow runs nothing of a paused DAG: no run triggered. "
+                f"Add --unpause to switch it on first (the scheduler then also starts its scheduled "
+                f"runs, from the latest interval on), or switch it on in the UI.")
+        api.unpause(args.dag_id)
+        print(f"{args.dag_id}: unpaused (it was paused); its scheduled runs start too from now on")
     run_id = api.trigger(args.dag_id, args.logical_date, args.conf)
     print(f"{args.dag_id}: triggered run {run_id}")
     if not args.wait:
         return 0
-    state = api.wait_for_run(args.dag_id, run_id)
+    state = api.wait_for_run(args.dag_id, run_id, timeout=args.timeout)
     print(f"{args.dag_id} run {run_id}: {state}")
     return 0 if state == "success" else 1
+
+
+def backfill_body(args: argparse.Namespace) -> dict[str, Any]:
+    """Every scheduled time from SINCE 00:00 through UNTIL 23:59:59 UTC: one run a day at 04:00."""
+    conf = {"sources": [s for s in args.sources.split(",") if s]} if args.sources else None
+    return {"dag_id": args.dag_id, "from_date": f"{args.since}T00:00:00Z", "to_date": f"{args.until}T23:59:59Z",
+            "max_active_runs": args.max_active_runs, "dag_run_conf": conf, "reprocess_behavior": "none"}
+
+
+def backfill_command(api: AirflowAPI, args: argparse.Namespace) -> int:
+    body = backfill_body(args)
+    planned = sorted(str(b["logical_date"]) for b in api.post("/backfills/dry_run", body)["backfills"])
+    if not planned:
+        print(f"{args.dag_id}: nothing to backfill from {args.since} to {args.until} (runs exist already, "
+              f"or no scheduled time falls in those days)")
+        return 0
+    if api.is_paused(args.dag_id):
+        if not args.unpause:
+            raise DagPaused(f"{args.dag_id} is paused, and Airflow runs no backfill of a paused DAG: nothing "
+                            f"created. Add --unpause (make backfill ... UNPAUSE=1) to switch it on first.")
+        api.unpause(args.dag_id)
+        print(f"{args.dag_id}: unpaused (it was paused); its scheduled runs start too from now on")
+    backfill = api.post("/backfills", body)
+    first, last = _short(planned[0]), _short(planned[-1])
+    print(f"{args.dag_id}: backfill {backfill['id']} created: {len(planned)} run(s) at {first} .. {last} UTC, "
+          f"each loading the 24 hours before its time; sources: {args.sources or 'all of the DAG'}")
+    if not args.wait:
+        return 0
+    return 0 if wait_for_backfill(api, args.dag_id, planned, args.timeout) else 1
+
+
+def wait_for_backfill(api: AirflowAPI, dag_id: str, logical_dates: list[str], timeout: float,
+                      every: float = 10) -> bool:
+    """Print progress until every run of the backfill finished; True when all succeeded."""
+    deadline = time.monotonic() + timeout
+    wanted = set(logical_dates)
+    last_line = ""
+    while True:
+        runs = [r for r in api.get(f"/dags/{dag_id}/dagRuns", run_type="backfill", limit=1000)["dag_runs"]
+                if str(r["logical_date"]) in wanted]
+        states = [str(r["state"]) for r in runs]
+        done = [s for s in states if s in FINISHED]
+        line = (f"backfill: {len(done)} of {len(wanted)} run(s) finished ({states.count('success')} success, "
+                f"{states.count('failed')} failed), {states.count('running')} running, "
+                f"{states.count('queued')} queued")
+        if line != last_line or len(done) == len(wanted):
+            print(line, flush=True)
+            last_line = line
+        if len(done) == len(wanted):
+            for run in sorted(runs, key=lambda r: str(r["logical_date"])):
+                if run["state"] != "success":
+                    print(f"  {run['dag_run_id']}: {run['state']}")
+            return all(s == "success" for s in states)
+        if time.monotonic() > deadline:
+            print(f"backfill: not finished after {timeout:.0f} s; it goes on (the UI shows it)", file=sys.stderr)
+            return False
+        time.sleep(every)
+
+
+def _short(iso: str) -> str:
+    return iso.replace("T", " ")[:16]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    trigger = sub.add_parser("trigger", help="trigger a DAG run (a paused DAG only with --unpause)")
+    trigger.add_argument("dag_id")
+    trigger.add_argument("--logical-date", help="YYYY-MM-DD or ISO-8601 (UTC)")
+    trigger.add_argument("--conf", type=json.loads, default=None, help="params as JSON")
+    trigger.add_argument("--unpause", action="store_true",
+                         help="switch a paused DAG on first (its scheduled runs then start too)")
+    trigger.add_argument("--wait", action="store_true", help="wait for the run to finish")
+    trigger.add_argument("--timeout", type=float, default=3600, help="seconds --wait waits (3600)")
+    backfill = sub.add_parser("backfill", help="backfill the daily runs from SINCE to UNTIL (both days included)")
+    backfill.add_argument("dag_id")
+    backfill.add_argument("--since", required=True, help="YYYY-MM-DD: the first run's day")
+    backfill.add_argument("--until", required=True, help="YYYY-MM-DD: the last run's day (included)")
+    backfill.add_argument("--sources", default="", help="comma-separated slugs (default: all of the DAG)")
+    backfill.add_argument("--max-active-runs", type=int, default=3)
+    backfill.add_argument("--unpause", action="store_true", help="switch a paused DAG on first")
+    backfill.add_argument("--wait", action="store_true", help="wait, printing progress, until every run finished")
+    backfill.add_argument("--timeout", type=float, default=6 * 3600, help="seconds --wait waits (6 h)")
+    for name in ("pause", "unpause"):
+        switch = sub.add_parser(name, help=f"{name} a DAG")
+        switch.add_argument("dag_id")
+    args = parser.parse_args()
+
+    api = AirflowAPI.for_stack()
+    try:
+        if args.command == "trigger":
+            return trigger_command(api, args)
+        if args.command == "backfill":
+            return backfill_command(api, args)
+        was_paused = api.is_paused(args.dag_id)
+        getattr(api, args.command)(args.dag_id)
+        before = "paused" if was_paused else "not paused"
+        print(f"{args.dag_id}: {args.command}d (it was {before})")
+        return 0
+    except (DagPaused, AirflowAPIError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@
 #   tools/pg.sh status  say whether it runs
 #
 # PostgreSQL refuses to run as root, so when we are root the server runs as the unprivileged
-# system user $NEWS_PG_USER (created here). It listens on 127.0.0.1:$NEWS_PG_PORT only, with
+# system user $NEWS_PG_USER (created here). It listens on 127.0.0.1:$NEWS_PG_PORT only (54329 by
+# default; the port a cluster was created with is remembered in .data/ports.env), with
 # scram passwords kept in .data/secrets (mode 600), and no Unix socket (paths under a deep
 # checkout can exceed the socket path limit).
 set -euo pipefail
@@ -15,7 +16,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DATA="$ROOT/.data"
 PGDATA_LINK="$DATA/pg"
 SECRETS="$DATA/secrets"
-PORT=${NEWS_PG_PORT:-54329}
+DEFAULT_PORT=54329
+PORT=${NEWS_PG_PORT:-$("$ROOT/tools/ports.sh" get NEWS_PG_PORT)}
+PORT=${PORT:-$DEFAULT_PORT}
 PG_OS_USER=${NEWS_PG_USER:-newspg}
 DB_USER=news
 SUPERUSER=postgres
@@ -87,6 +90,21 @@ secret() {  # secret NAME: print the password in .data/secrets/NAME, creating it
     (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$file")
   fi
   cat "$file"
+}
+
+# The port an existing cluster was created with wins: a shell with another NEWS_PG_PORT (or none)
+# would otherwise write a connection to that port and reach another checkout's cluster.
+check_port() {
+  local dir=$1 created
+  [ -f "$dir/postgresql.conf" ] || return 0
+  created=$(sed -n "s/^port = \([0-9]*\)$/\1/p" "$dir/postgresql.conf" | tail -1)
+  [ -n "$created" ] || return 0
+  if [ -n "${NEWS_PG_PORT:-}" ] && [ "$NEWS_PG_PORT" != "$created" ]; then
+    die "this checkout's cluster was created on port $created (kept in .data/ports.env), not NEWS_PG_PORT=$NEWS_PG_PORT.
+Unset NEWS_PG_PORT or set it to $created; a new port needs a new cluster (make clean, then NEWS_PG_PORT=$NEWS_PG_PORT make setup)."
+  fi
+  PORT=$created
+  "$ROOT/tools/ports.sh" remember NEWS_PG_PORT "$PORT"
 }
 
 init_cluster() {
@@ -169,7 +187,9 @@ cmd_up() {
   ensure_os_user
   local dir
   dir=$(cluster_dir)
+  check_port "$dir"
   init_cluster "$dir"
+  "$ROOT/tools/ports.sh" remember NEWS_PG_PORT "$PORT"
   start_cluster "$dir"
   create_databases
   write_env
@@ -195,6 +215,7 @@ cmd_clean() {
 cmd_status() {
   BINDIR=$(find_bindir) || { echo "PostgreSQL binaries not installed"; return 0; }
   if [ -e "$PGDATA_LINK" ] && is_running "$(readlink -f "$PGDATA_LINK")"; then
+    check_port "$(readlink -f "$PGDATA_LINK")"
     echo "PostgreSQL running on 127.0.0.1:$PORT"
   else
     echo "PostgreSQL not running"

@@ -10,8 +10,13 @@
 #
 # Knobs (environment): NEWS_AIRFLOW_PORT (8080), NEWS_AIRFLOW_HOST (127.0.0.1: the UI is local
 # only; 0.0.0.0 to serve a network), NEWS_AIRFLOW_PARALLELISM (4 task processes at most, about
-# 200 MB each), NEWS_AIRFLOW_LOG_PORT (8793; the triggerer's is the next port), NEWS_STACK_DIR
-# (.data/stack: pid files, component logs, the UI login), NEWS_STACK_WAIT (180 s to come up).
+# 200 MB each), NEWS_AIRFLOW_LOG_PORT (8793; the triggerer's is the next port; used only when
+# NEWS_AIRFLOW_HOST is not loopback), NEWS_STACK_DIR (.data/stack: pid files, component logs,
+# the UI login, the settings it was started with), NEWS_STACK_WAIT (180 s to come up),
+# NEWS_STACK_RESTART=1 (`make up RESTART=1`: restart a running stack whose settings differ).
+#
+# Besides Airflow's four components the stack runs a pool keeper (tools/airflow_pools.py
+# --watch): it creates the crawl pool of a source file added while the stack runs.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,7 +31,8 @@ STOP_WAIT=${NEWS_STACK_STOP_WAIT:-30}
 USER_NAME=admin
 PASSWORDS="$STATE/simple_auth_manager_passwords.json"
 # Stop order: the scheduler first, so no new task starts while the rest goes down.
-COMPONENTS=(scheduler triggerer dag-processor api-server)
+COMPONENTS=(scheduler triggerer dag-processor api-server pool-keeper)
+SETTINGS="$STATE/settings.json"
 
 log() { printf '[stack] %s\n' "$*" >&2; }
 die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
@@ -47,6 +53,10 @@ configure() {
   export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE="$PASSWORDS"
   export AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT="$LOG_PORT"
   export AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT=$((LOG_PORT + 1))
+  # Airflow's log servers listen on every interface (no setting binds them). On one machine the
+  # UI reads task logs straight from the files, so a local stack runs none.
+  SERVE_LOGS_FLAG=""
+  case "$HOST" in 127.*|localhost|::1) SERVE_LOGS_FLAG="--skip-serve-logs" ;; esac
   # New DAG files show up within half a minute.
   export AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL=${AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL:-30}
   export AIRFLOW__LOGGING__LOGGING_LEVEL=${AIRFLOW__LOGGING__LOGGING_LEVEL:-INFO}
@@ -99,25 +109,45 @@ cmd_up() {
   [ -n "${AIRFLOW__DATABASE__SQL_ALCHEMY_CONN:-}" ] || die "no Airflow metadata database: run make up (it starts PostgreSQL)"
   configure
   mkdir -p "$PIDS" "$LOGS"
-  local running=0
+  local running=0 changed
   for name in "${COMPONENTS[@]}"; do alive "$name" && running=$((running + 1)); done
+  if [ "$running" -gt 0 ] && ! changed=$(python "$ROOT/tools/stack_env.py" compare "$SETTINGS"); then
+    if [ "${NEWS_STACK_RESTART:-0}" != 1 ]; then
+      die "the running stack was started with other settings:
+$changed
+Its components would keep the old ones. Restart it with them: make up RESTART=1 (or make down, then make up)."
+    fi
+    log "restarting: the running stack was started with other settings:"
+    printf '%s\n' "$changed" >&2
+    cmd_down
+    running=0
+  fi
   if [ "$running" -eq "${#COMPONENTS[@]}" ]; then
+    reconcile_pools
     log "already running: UI on http://localhost:$PORT (tools/stack.sh status)"; return 0
   fi
   if [ "$running" -eq 0 ]; then
-    for p in "$PORT" "$LOG_PORT" $((LOG_PORT + 1)); do
+    local ports=("$PORT")
+    [ -n "$SERVE_LOGS_FLAG" ] || ports+=("$LOG_PORT" $((LOG_PORT + 1)))
+    for p in "${ports[@]}"; do
       port_taken "$p" && die "port $p is taken by another program; set NEWS_AIRFLOW_PORT / NEWS_AIRFLOW_LOG_PORT"
     done
   fi
   "$ROOT/tools/airflow_db.sh"
-  python "$ROOT/tools/airflow_pools.py" 2> >(grep -v -i warning >&2)
+  reconcile_pools
+  python "$ROOT/tools/stack_env.py" record "$SETTINGS"
+  if [ "$STATE" = "$ROOT/.data/stack" ]; then  # the checkout's own stack, not a test's
+    "$ROOT/tools/ports.sh" remember NEWS_AIRFLOW_PORT "$PORT"
+    "$ROOT/tools/ports.sh" remember NEWS_AIRFLOW_LOG_PORT "$LOG_PORT"
+  fi
   local password
   password=$(ensure_login) || password=""
-  log "starting Airflow: api-server, scheduler, dag-processor, triggerer (logs: $LOGS)"
+  log "starting Airflow: api-server, scheduler, dag-processor, triggerer, and the pool keeper (logs: $LOGS)"
   start_component api-server airflow api-server --host "$HOST" --port "$PORT" --workers 1
-  start_component scheduler airflow scheduler
+  start_component scheduler airflow scheduler $SERVE_LOGS_FLAG
   start_component dag-processor airflow dag-processor
-  start_component triggerer airflow triggerer
+  start_component triggerer airflow triggerer $SERVE_LOGS_FLAG
+  start_component pool-keeper python "$ROOT/tools/airflow_pools.py" --watch
   wait_healthy
   log "Airflow is up: UI on http://localhost:$PORT"
   if [ -n "$password" ]; then
@@ -126,7 +156,12 @@ cmd_up() {
   else
     echo "Airflow UI login: user $USER_NAME, password in $PASSWORDS"
   fi
-  log "new DAGs start paused: switch them on in the UI (or: airflow dags unpause news_daily)"
+  log "new DAGs start paused: switch them on in the UI (or: python tools/airflow_api.py unpause news_daily)"
+}
+
+# Create the crawl pool of every configured source, and say so; Airflow's warnings stay out.
+reconcile_pools() {
+  python "$ROOT/tools/airflow_pools.py" 2> >(grep -v -i warning >&2)
 }
 
 # The pids of every process carrying this stack's marker (escaped process groups included).

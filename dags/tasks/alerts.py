@@ -1,4 +1,14 @@
-"""Failure alerts: one concise message per failed task, POSTed to a webhook.
+"""Alerts: a concise message POSTed to a webhook when a task fails, retries, or recovers.
+
+- The first failed try that will be retried alerts at once, marked ``retrying``: ops hear of a
+  broken source when it breaks, not after the last retry an hour later. Once per run and
+  source: further failed tries of that source in that run say nothing more.
+- The final failure alerts again (``failed``), as before.
+- A task that was alerted as retrying and then succeeds alerts ``recovered``.
+
+Which run and source has an open "retrying" alert is kept in an Airflow Variable
+(``news_alert_open/<dag>/<run>/<source or task>``, written through the Task SDK, which tasks may
+use in Airflow 3), deleted again by the final failure or the recovery.
 
 The webhook is the Airflow Connection ``news_alerts`` (any secrets backend, or the environment
 variable ``AIRFLOW_CONN_NEWS_ALERTS``). Its URL usually carries a token (Slack, Teams, Mattermost
@@ -23,6 +33,8 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 CONNECTION_ID = "news_alerts"
+OPEN_ALERT_PREFIX = "news_alert_open"
+FAILED, RETRYING, RECOVERED = "failed", "retrying", "recovered"
 # A chat message, not a log dump: the exception's first lines are enough to triage.
 MAX_ERROR_CHARS = 300
 TIMEOUT_SECONDS = 10
@@ -43,6 +55,7 @@ class Alert:
     try_number: int | None
     error: str
     log_url: str | None
+    status: str = FAILED  # failed | retrying | recovered
     # "failed" (the task failed) or "warning" (a quality check warned; the task succeeded).
     severity: str = "failed"
     # The figures behind a quality check, for receivers that chart or route on them.
@@ -52,10 +65,15 @@ class Alert:
     def text(self) -> str:
         where = f"source {self.source}, " if self.source else ""
         attempt = f" (try {self.try_number})" if self.try_number else ""
-        what = "failed" if self.severity == "failed" else "warns"
-        lines = [f"news pipeline: {self.dag_id}.{self.task_id} {what}{attempt}",
+        if self.severity != "failed":  # a quality check warned; the task succeeded
+            headline, label = f"warns{attempt}", "warning"
+        else:
+            headline = {FAILED: f"failed{attempt}", RETRYING: f"failed{attempt}, retrying",
+                        RECOVERED: f"recovered{attempt}"}[self.status]
+            label = "earlier error" if self.status == RECOVERED else "error"
+        lines = [f"news pipeline: {self.dag_id}.{self.task_id} {headline}",
                  f"{where}run {self.run_id}",
-                 f"{'error' if self.severity == 'failed' else 'warning'}: {self.error}"]
+                 f"{label}: {self.error}"]
         if self.log_url:
             lines.append(f"log: {self.log_url}")
         if self.report:
@@ -64,13 +82,14 @@ class Alert:
 
     def payload(self) -> dict[str, Any]:
         """Slack-compatible ``text``, plus the fields for receivers that want structure."""
-        return {"text": self.text(), "dag_id": self.dag_id, "run_id": self.run_id,
+        status = self.status if self.severity == "failed" else "warning"
+        return {"text": self.text(), "status": status, "dag_id": self.dag_id, "run_id": self.run_id,
                 "task_id": self.task_id, "source": self.source, "try_number": self.try_number,
                 "error": self.error, "log_url": self.log_url, "severity": self.severity,
                 "checks": list(self.checks), "report": self.report}
 
 
-def alert_from_context(context: Any) -> Alert:
+def alert_from_context(context: Any, status: str = FAILED) -> Alert:
     """What failed, from an Airflow callback context (task instance, run, exception)."""
     ti = context.get("ti") or context.get("task_instance")
     dag_run = context.get("dag_run")
@@ -87,6 +106,7 @@ def alert_from_context(context: Any) -> Alert:
         try_number=getattr(ti, "try_number", None),
         error=_short_error(exception),
         log_url=_log_url(ti),
+        status=status,
         checks=tuple(getattr(exception, "checks", ())),  # a failed quality gate's figures
         report=_report_location(dag_id, run_id),
     )
@@ -101,19 +121,96 @@ def source_of(task_id: str, params: dict[str, Any]) -> str | None:
 
 
 def notify_failure(context: Any) -> None:
-    """Airflow on_failure_callback: send the alert; never raise (a callback error hides the failure)."""
+    """Airflow on_failure_callback: the final failure. Never raises (a callback error hides the failure)."""
     try:
         alert = alert_from_context(context)
-        webhook = webhook_from_connection()
-        if webhook is None:
-            log.warning("alerts off: no Airflow Connection %r; failure was: %s", CONNECTION_ID, alert.text())
-            return
-        status = send(webhook, alert)
-        log.info("alert for %s.%s sent through connection %r (HTTP %d)",
-                 alert.dag_id, alert.task_id, CONNECTION_ID, status)
+        deliver(alert)
     except Exception as exc:  # the callback must not fail the callback machinery
         log.error("could not send the failure alert through connection %r: %s",
                   CONNECTION_ID, type(exc).__name__)
+        return
+    _close_open_alert(open_alert_key(alert))
+
+
+def notify_retry(context: Any) -> None:
+    """Airflow on_retry_callback: the first failed try of a source in a run alerts, marked retrying."""
+    try:
+        alert = alert_from_context(context, RETRYING)
+        key = open_alert_key(alert)
+        if _open_alert(key) is not None:
+            log.info("%s.%s failed (try %s) and will be retried; %s was alerted already in this run",
+                     alert.dag_id, alert.task_id, alert.try_number, alert.source or alert.task_id)
+            return
+        if deliver(alert):
+            _open(key, {"task_id": alert.task_id, "error": alert.error})
+    except Exception as exc:
+        log.error("could not send the retrying alert through connection %r: %s",
+                  CONNECTION_ID, type(exc).__name__)
+
+
+def notify_recovery(context: Any) -> None:
+    """Airflow on_success_callback: a task alerted as retrying succeeded; say so, once."""
+    try:
+        ti = context.get("ti") or context.get("task_instance")
+        params = context.get("params") or {}
+        task_id = getattr(ti, "task_id", "?")
+        key = _key(getattr(ti, "dag_id", "?"), getattr(ti, "run_id", "?"), source_of(task_id, params) or task_id)
+        opened = _open_alert(key)
+        if opened is None or opened.get("task_id") != task_id:
+            return
+        alert = alert_from_context({**context, "exception": opened.get("error")}, RECOVERED)
+        if deliver(alert):
+            _close_open_alert(key)
+    except Exception as exc:
+        log.error("could not send the recovery alert through connection %r: %s",
+                  CONNECTION_ID, type(exc).__name__)
+
+
+def deliver(alert: Alert) -> bool:
+    """Send the alert (or log it when alerts are off); False when the webhook could not take it."""
+    webhook = webhook_from_connection()
+    if webhook is None:
+        log.warning("alerts off: no Airflow Connection %r; %s was: %s", CONNECTION_ID, alert.status, alert.text())
+        return True
+    try:
+        status = send(webhook, alert)
+    except AlertNotSent as exc:
+        log.error("could not send the %s alert through connection %r: %s", alert.status, CONNECTION_ID, exc)
+        return False
+    log.info("%s alert for %s.%s sent through connection %r (HTTP %d)",
+             alert.status, alert.dag_id, alert.task_id, CONNECTION_ID, status)
+    return True
+
+
+def open_alert_key(alert: Alert) -> str:
+    return _key(alert.dag_id, alert.run_id, alert.source or alert.task_id)
+
+
+def _key(dag_id: str, run_id: str, subject: str) -> str:
+    return f"{OPEN_ALERT_PREFIX}/{dag_id}/{run_id}/{subject}"
+
+
+def _open_alert(key: str) -> dict[str, Any] | None:
+    from airflow.sdk import Variable
+
+    value = Variable.get(key, default=None, deserialize_json=True)
+    return value if isinstance(value, dict) else None
+
+
+def _open(key: str, value: dict[str, Any]) -> None:
+    from airflow.sdk import Variable
+
+    Variable.set(key, value, description="an open 'retrying' alert (dags/tasks/alerts.py)", serialize_json=True)
+
+
+def _close_open_alert(key: str) -> None:
+    from airflow.sdk import Variable
+
+    try:
+        if _open_alert(key) is not None:
+            Variable.delete(key)
+    except Exception as exc:  # outside a task (a test, a shell) there is no Variable store
+        log.warning("could not clear the open-alert marker %s: %s", key, type(exc).__name__)
 
 
 def notify_warning(context: Any, message: str, checks: list[dict[str, Any]]) -> None:

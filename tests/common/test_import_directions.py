@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tests.fixtures import PROJECT_ROOT
 
-PACKAGES = ("common", "scrapers", "transforms", "dags")
+PACKAGES = ("common", "scrapers", "transforms", "dags", "ops")
 
 
 def lint_imports(project: Path) -> subprocess.CompletedProcess[str]:

@@ -31,6 +31,7 @@ def run_news_daily(archive_root: Path) -> subprocess.CompletedProcess[str]:
 def test_news_daily_loads_the_days_articles_once(clean_warehouse: str, archive_root: Path) -> None:
     first = run_news_daily(archive_root)
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    assert_run_lasted_minutes_not_weeks(first.stderr)
 
     with transaction() as cur:
         cur.execute("select url, title, published_at, authors, body, original_source, version from core.articles")
@@ -73,3 +74,18 @@ def test_news_daily_loads_the_days_articles_once(clean_warehouse: str, archive_r
         assert sorted(cur.fetchall()) == [(0, 0, 1), (0, 0, 11)]
         cur.execute("select count(*), max(version) from core.article_versions")
         assert cur.fetchone() == (12, 1)
+
+
+def assert_run_lasted_minutes_not_weeks(output: str) -> None:
+    """dag.test() records the logical date (20 Nov) as the run's start: the UI showed a 14-day run."""
+    import psycopg2
+
+    run_id = output.split("dag run ", 1)[1].splitlines()[0].rsplit(": ", 1)[0]  # "dag run <id>: success"
+    dsn = "postgresql://" + os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].split("://", 1)[1]
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute("select start_date, end_date, logical_date from dag_run where run_id = %s", (run_id,))
+        row = cur.fetchone()
+    conn.close()
+    assert row is not None, run_id
+    start, end, logical = row
+    assert start > logical and (end - start).total_seconds() < 600, row

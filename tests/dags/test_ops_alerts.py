@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -20,7 +20,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from dags.tasks.alerts import Alert, AlertNotSent, Webhook, notify_failure, send
-from tests.fixtures import PROJECT_ROOT
+from tests.fixtures import DEMO_ARCHIVE, PROJECT_ROOT
 
 TOKEN_IN_PATH = "T0ALERTS/B0NEWS/s3cr3t-path-token"
 BEARER = "s3cr3t-bearer-password"
@@ -31,6 +31,7 @@ class Receiver:
     port: int
     status: int = 200
     posts: list[tuple[str, dict[str, str], dict[str, object]]] = field(default_factory=list)
+    on_post: Callable[[dict[str, object]], None] | None = None  # what the receiving engineer does
 
     @property
     def url(self) -> str:
@@ -44,7 +45,10 @@ def receiver() -> Iterator[Receiver]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            state.posts.append((self.path, dict(self.headers), json.loads(body)))
+            payload = json.loads(body)
+            state.posts.append((self.path, dict(self.headers), payload))
+            if state.on_post is not None:
+                state.on_post(payload)
             self.send_response(state.status)
             self.end_headers()
 
@@ -97,6 +101,7 @@ def test_a_failed_crawl_sends_one_concise_alert_and_leaks_no_secret(
     assert payload["dag_id"] == "news_daily" and payload["task_id"] == "aljazeera.crawl"
     assert payload["source"] == "aljazeera"
     assert str(payload["run_id"]).startswith("manual__") or "2026-11-20" in str(payload["run_id"])
+    # A replay without the source's feeds cannot succeed on a retry: the crawl fails at once.
     assert "CrawlFailed" in str(payload["error"]) and "no feed or sitemap was reachable" in str(payload["error"])
     log_url = str(payload["log_url"])
     assert log_url.startswith("http://airflow.test:8080/dags/news_daily/runs/") and "aljazeera.crawl" in log_url
@@ -140,3 +145,64 @@ def test_the_callback_never_raises_and_says_when_alerts_are_off(
         notify_failure({"ti": TI(), "exception": ValueError("boom")})  # must not raise
     assert len(receiver.posts) == 1 and receiver.posts[0][2]["source"] is None
     assert "could not send" in caplog.text and TOKEN_IN_PATH not in caplog.text
+
+
+def run_daily_with_retries(archive_root: str, receiver: Receiver, retries: int) -> subprocess.CompletedProcess[str]:
+    connection = {"conn_type": "http", "host": receiver.url}
+    env = {**os.environ, "REPLAY_WARC": str(DEMO_ARCHIVE), "ARCHIVE_ROOT": archive_root,
+           "NEWS_TASK_RETRIES": str(retries), "NEWS_RETRY_DELAY_SECONDS": "1",
+           "AIRFLOW_CONN_NEWS_ALERTS": json.dumps(connection)}
+    return subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "tools" / "run_dag.py"), "news_daily", "--logical-date", "2026-11-20",
+         "--conf", json.dumps({"sources": ["aljazeera"]})],
+        env=env, capture_output=True, text=True, timeout=900, cwd=PROJECT_ROOT)
+
+
+def blocked_archive(tmp_path: Path) -> tuple[Path, str]:
+    """An ARCHIVE_ROOT under a regular file: the crawl cannot publish its WARC, a fault a retry
+    can outlive once someone removes the file (unlike a replay without the source's feeds)."""
+    blocker = tmp_path / "blocker"
+    blocker.write_text("not a folder", encoding="utf-8")
+    return blocker, str(blocker / "archive")
+
+
+@pytest.mark.airflow
+def test_a_failed_try_alerts_at_once_as_retrying_then_recovered(
+    clean_warehouse: str, receiver: Receiver, tmp_path: Path
+) -> None:
+    """Try 1 of the crawl cannot publish; the retrying alert arrives while the task waits for its
+    retry, and (as an engineer would) the receiver removes the obstacle, so try 2 captures the
+    day and the run succeeds with a recovered alert."""
+    blocker, archive = blocked_archive(tmp_path)
+
+    def fix_on_retrying(payload: dict[str, object]) -> None:
+        if payload["status"] == "retrying":
+            blocker.unlink()
+
+    receiver.on_post = fix_on_retrying
+    run = run_daily_with_retries(archive, receiver, retries=2)
+    output = run.stdout + run.stderr
+    assert run.returncode == 0, output[-3000:]
+    posts = [p[2] for p in receiver.posts]
+    assert [(p["status"], p["task_id"], p["try_number"]) for p in posts] == [
+        ("retrying", "aljazeera.crawl", 1), ("recovered", "aljazeera.crawl", 2)], posts
+    assert str(posts[0]["text"]).splitlines()[0] == "news pipeline: news_daily.aljazeera.crawl failed (try 1), retrying"
+    recovered = str(posts[1]["text"]).splitlines()
+    assert recovered[0] == "news pipeline: news_daily.aljazeera.crawl recovered (try 2)"
+    assert recovered[2].startswith("earlier error: ") and recovered[2] == "earlier " + str(
+        posts[0]["text"]).splitlines()[2]
+
+
+@pytest.mark.airflow
+def test_a_source_failing_every_try_alerts_once_as_retrying_and_once_at_the_end(
+    clean_warehouse: str, receiver: Receiver, tmp_path: Path
+) -> None:
+    _, archive = blocked_archive(tmp_path)
+    run = run_daily_with_retries(archive, receiver, retries=2)
+    output = run.stdout + run.stderr
+    assert run.returncode == 1, output[-3000:]
+    posts = [p[2] for p in receiver.posts]
+    # Three tries: the first alerts as retrying, the second says nothing more, the last is final.
+    assert [(p["status"], p["task_id"], p["try_number"]) for p in posts] == [
+        ("retrying", "aljazeera.crawl", 1), ("failed", "aljazeera.crawl", 3)], posts
+    assert "was alerted already in this run" in output

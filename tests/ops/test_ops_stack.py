@@ -100,7 +100,7 @@ def test_make_up_prints_the_login_once_and_keeps_it_private(stack: Stack) -> Non
     assert again.returncode == 0, again.stderr
     assert "already running" in again.stderr and password not in again.stdout + again.stderr
     pids = {p.name: int(p.read_text()) for p in (stack.state_dir / "pids").glob("*.pid")}
-    assert set(pids) == {"api-server.pid", "scheduler.pid", "dag-processor.pid", "triggerer.pid"}
+    assert set(pids) == {"api-server.pid", "scheduler.pid", "dag-processor.pid", "triggerer.pid", "pool-keeper.pid"}
     for pid in pids.values():
         assert os.getpgid(pid) == pid  # its own process group: make down signals it whole
 
@@ -183,10 +183,13 @@ ops_fault_timeout()
 '''
 
 
-def crawl_children(source: str) -> list[int]:
+def crawl_children(source: str, stack: Stack) -> list[int]:
+    """This stack's crawl processes of the source (they carry its marker): other checkouts on a
+    shared machine run crawls of the same test source at the same time."""
     found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
+    for pid in marked_processes(stack.state_dir):
+        entry = Path(f"/proc/{pid}")
+        if entry.exists():
             try:
                 cmdline = (entry / "cmdline").read_bytes().split(b"\0")
             except OSError:
@@ -216,7 +219,7 @@ def test_faults_25_a_crawl_past_execution_timeout_is_killed_and_leaves_nothing(s
     assert page_hits > 0, "the crawl was stopped before fetching anything: " + stack.task_errors()
     assert "AirflowTaskTimeout" in log or "Timeout" in log, log[-3000:]
     assert elapsed < 120, elapsed  # the timeout and Scrapy's grace period, not the crawl's own 600 s
-    assert crawl_children("faultsite") == []  # the crawl child did not outlive its task
+    assert crawl_children("faultsite", stack) == []  # the crawl child did not outlive its task
     assert list(stack.scratch.glob("news-crawl-faultsite-*")) == []  # type: ignore[attr-defined]
     assert not list((stack.archive / "faultsite").rglob("*")) if (stack.archive / "faultsite").exists() else True
     assert warehouse_rows(stack, "select count(*) from ops.crawl_runs where source = 'faultsite'") == [(0,)]

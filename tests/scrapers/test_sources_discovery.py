@@ -17,7 +17,7 @@ CASES = {
     "bbc": [
         ("bbc_rss.xml", "feed", [
             "https://www.bbc.com/news/articles/c4gq2x7pd1eo",  # ?at_medium=RSS&at_campaign=rss dropped
-            "https://www.bbc.co.uk/news/uk-england-bristol-68012345",
+            "https://www.bbc.com/news/uk-england-bristol-68012345",  # bbc.co.uk: the sitemap's host
         ]),  # the live page and the video are not articles; the 17 November story is outside the window
         ("bbc_news_sitemap.xml", "sitemap", [
             "https://www.bbc.com/news/articles/c4gq2x7pd1eo",
@@ -107,3 +107,21 @@ def test_guardian_month_names_date_urls() -> None:
     guardian = load_sources()["guardian"]
     assert url_date("https://www.theguardian.com/world/2024/feb/24/x", guardian) == date(2024, 2, 24)
     assert url_date("https://www.theguardian.com/world/2024/xyz/24/x", guardian) is None
+
+
+def test_the_configured_sources_fixes_of_issue_13() -> None:
+    """What the doctor found wrong in the configured sources, one assertion a finding."""
+    from scrapers.discovery import article_url
+
+    sources = load_sources()
+    assert sources["apnews"].discovery.sitemaps == ("https://apnews.com/news-sitemap-content.xml",)
+    wire = "https://www.france24.com/en/live-news/20261119-un-agency-warns-of-famine-in-sudan-s-darfur"
+    assert sources["france24"].is_article_url(wire)
+    bbc = sources["bbc"]
+    keys = {article_url(u, bbc) for u in ("https://www.bbc.co.uk/news/articles/c4gq2x7pd1eo?at_medium=RSS",
+                                          "https://www.bbc.com/news/articles/c4gq2x7pd1eo",
+                                          "https://www.bbc.co.uk/news/articles/c4gq2x7pd1eo.amp")}
+    assert keys == {"https://www.bbc.com/news/articles/c4gq2x7pd1eo"}
+    longform = "https://www.aljazeera.com/features/longform/2026/11/9/the-last-ferry-pilots-of-the-mekong"
+    assert sources["aljazeera"].is_article_url(longform)
+    assert not sources["aljazeera"].is_article_url("https://www.aljazeera.com/program/2026/11/9/a-show")

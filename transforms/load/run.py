@@ -17,6 +17,7 @@ import psycopg2.extensions
 from psycopg2.extras import execute_values
 
 from common import archive_store
+from common.progress import ProgressLog
 from common.sources import Source, load_sources
 from common.urls import article_url
 from common.warehouse import ARCHIVE_BACKFILL, transaction
@@ -190,17 +191,20 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
     if source is None:
         raise RunNotLoadable(f"run {crawl_run_id}: source {source_slug!r} is no longer configured")
     jobs = _jobs(warc_uri, captures, source)
+    log.info("run %s [%s]: extracting and loading %d article pages", crawl_run_id, source_slug, len(captures))
     batch: list[Article] = []
     outcomes: list[tuple[int, str, str | None]] = []  # capture_id, status, reason; recorded per batch
     rejected: dict[str, int] = {}
     outside: list[int] = []  # capture ids
     counts = LoadCounts()
     fields = FieldCounts()
-    with transaction(dsn) as cur, ExtractionPool(workers) as pool:
+    progress = _Progress(crawl_run_id, source_slug, len(captures))
+    with transaction(dsn) as cur, ExtractionPool(workers) as pool, ProgressLog(log, progress.line):
         if not _claim_run(cur, crawl_run_id, only_if_unloaded):
             log.info("run %s is loaded, or being loaded by another task: skipped", crawl_run_id)
             return None
         for job, result in pool.map(jobs):
+            progress.extracted += 1
             capture_id = captures.capture_id(job.key)
             if window is not None and isinstance(result, Article) and not _dated_in(result, window):
                 outside.append(capture_id)
@@ -217,7 +221,7 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
             outcomes.append((capture_id, "article", None))
             if len(batch) >= LOAD_BATCH_SIZE:
                 counts += load_articles(cur, batch, crawl_run_id)
-                batch = []
+                progress.loaded, batch = counts.new + counts.updated + counts.unchanged, []
             if len(outcomes) >= LOAD_BATCH_SIZE:
                 _record_outcomes(cur, outcomes)
                 outcomes = []
@@ -229,6 +233,22 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
     run_result = RunResult(crawl_run_id, source_slug, len(captures) - len(outside), counts, rejected, len(outside))
     log.info("%s", run_result.summary())
     return run_result
+
+
+@dataclass
+class _Progress:
+    """The run's counters, read by the progress thread (common/progress.py)."""
+
+    crawl_run_id: str
+    source: str
+    pages: int
+    extracted: int = 0
+    loaded: int = 0
+
+    def line(self) -> str:
+        # "loaded" counts articles written inside the run's transaction: visible at its commit.
+        return (f"progress: run {self.crawl_run_id} [{self.source}]: {self.extracted} of {self.pages} "
+                f"pages extracted, {self.loaded} articles loaded")
 
 
 def quarantine(result: Article | Rejected) -> Article | Rejected:
