@@ -202,7 +202,13 @@ def test_a_source_failing_every_try_alerts_once_as_retrying_and_once_at_the_end(
     output = run.stdout + run.stderr
     assert run.returncode == 1, output[-3000:]
     posts = [p[2] for p in receiver.posts]
+    crawl_posts = [p for p in posts if p["task_id"] == "aljazeera.crawl"]
     # Three tries: the first alerts as retrying, the second says nothing more, the last is final.
-    assert [(p["status"], p["task_id"], p["try_number"]) for p in posts] == [
+    assert [(p["status"], p["task_id"], p["try_number"]) for p in crawl_posts] == [
         ("retrying", "aljazeera.crawl", 1), ("failed", "aljazeera.crawl", 3)], posts
+    # The daily report cannot be written to the same unwritable archive: it alerts for itself,
+    # the same way (retrying once, then failed), and no other task does.
+    assert [(p["status"], p["try_number"]) for p in posts if p["task_id"] != "aljazeera.crawl"] in (
+        [], [("retrying", 1), ("failed", 3)]), posts
+    assert {p["task_id"] for p in posts} <= {"aljazeera.crawl", "report"}, posts
     assert "was alerted already in this run" in output
