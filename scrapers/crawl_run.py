@@ -206,6 +206,9 @@ class CrawlRunRecorder:
     def _publish(self, spider: Spider, reason: str, capture: WarcCaptureMiddleware) -> None:
         source: Source = spider.source  # type: ignore[attr-defined]
         window: Window = spider.window  # type: ignore[attr-defined]
+        peak = peak_rss_bytes()
+        if peak is not None:
+            self.crawler.stats.set_value("news/peak_rss_bytes", peak)
         stats = _json_safe(self.crawler.stats.get_stats())
         outcome = decide_outcome(stats, source)
         settings = self.crawler.settings
@@ -239,6 +242,22 @@ class CrawlRunRecorder:
         if outcome.failure:
             summary += f"; FAILED: {outcome.failure}"
         print(summary, flush=True)  # stdout: the one line a person running the crawl reads
+
+
+def peak_rss_bytes() -> int | None:
+    """This process's own peak resident memory (Linux VmHWM), None where /proc does not say.
+
+    Scrapy's memusage/max comes from getrusage, whose maxrss a child started by fork and exec
+    inherits from its parent: a crawl started from a large process reports that process's peak.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
 
 
 def _json_safe(stats: dict[str, Any]) -> dict[str, Any]:
