@@ -68,11 +68,20 @@ bench: setup
 archive: venv
 	@$(ENV) python demo/build_archive.py
 
+# Two locks: requirements.lock (runtime: the production image installs it) and
+# requirements-dev.lock (runtime + tests and code checks: .venv), resolved with the runtime lock
+# as constraints, so every package both hold has one version.
 lock: venv
-	cp requirements.lock requirements.lock.new  # uv keeps the versions already locked unless they must change
-	.venv/bin/uv pip compile requirements.txt -p 3.11 --no-header -o requirements.lock.new -q
-	{ echo '# Lock file generated from requirements.txt by `make lock` (uv pip compile). Do not edit by hand.'; cat requirements.lock.new; } > requirements.lock
-	rm requirements.lock.new
+	@$(call compile_lock,requirements.txt,requirements.lock,)
+	@$(call compile_lock,requirements-dev.txt,requirements-dev.lock,-c requirements.lock)
+
+# uv keeps the versions already in the output file unless they must change.
+define compile_lock
+	cp $(2) $(2).new; \
+	.venv/bin/uv pip compile $(1) $(3) -p 3.11 --no-header -o $(2).new -q; \
+	{ echo '# Lock file generated from $(1) by `make lock` (uv pip compile). Do not edit by hand.'; grep -v '^# Lock file generated' $(2).new; } > $(2); \
+	rm $(2).new
+endef
 
 # The local stack: PostgreSQL and Airflow (api-server/UI, scheduler, dag-processor, triggerer).
 up: setup

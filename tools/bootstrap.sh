@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Create .venv and install the locked packages and the project itself. Safe to repeat: does
-# nothing when requirements.lock has not changed since the last install.
+# Create .venv and install the locked packages (requirements-dev.lock: runtime, tests, code checks)
+# and the project itself. Safe to repeat: does nothing when the lock has not changed since the last install.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VENV="$ROOT/.venv"
@@ -21,9 +21,9 @@ if [ ! -x "$VENV/bin/python" ]; then
   echo "[setup] creating virtualenv .venv with $python" >&2
   "$python" -m venv "$VENV" || { echo "[setup] error: venv failed. On Debian/Ubuntu: sudo apt-get install python3-venv" >&2; exit 1; }
 fi
-if cmp -s "$ROOT/requirements.lock" "$STAMP" 2>/dev/null; then exit 0; fi
+if cmp -s "$ROOT/requirements-dev.lock" "$STAMP" 2>/dev/null; then exit 0; fi
 echo "[setup] installing locked packages into .venv (first time: a minute or two)" >&2
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check "uv==$UV_VERSION"
-"$VENV/bin/uv" pip sync -q -p "$VENV/bin/python" "$ROOT/requirements.lock"
+"$VENV/bin/uv" pip sync -q -p "$VENV/bin/python" "$ROOT/requirements-dev.lock"
 "$VENV/bin/uv" pip install -q -p "$VENV/bin/python" --no-deps -e "$ROOT"
-cp "$ROOT/requirements.lock" "$STAMP"
+cp "$ROOT/requirements-dev.lock" "$STAMP"
