@@ -4,6 +4,7 @@
 #   tools/worker-host.sh --env-file worker.env            # runs `airflow celery worker` here (a checkout with .venv, make venv)
 #   tools/worker-host.sh --env-file worker.env --docker   # the same worker in the project's image (deploy/worker-host.compose.yaml)
 #   tools/worker-host.sh --env-file worker.env --check    # checks the file and every address, starts nothing
+#                                                         # (with --docker too: from inside the image)
 #
 # The worker's environment is the env file's, never the shell's (ops/worker_host.py).
 set -euo pipefail
@@ -23,7 +24,10 @@ done
 if [ "$docker" = 1 ]; then
   NEWS_WORKER_ENV_FILE=$(cd "$(dirname "$env_file")" && pwd)/$(basename "$env_file")
   export NEWS_WORKER_ENV_FILE
-  exec docker compose --env-file "$env_file" -f "$ROOT/deploy/worker-host.compose.yaml" up -d
+  compose=(docker compose --env-file "$env_file" -f "$ROOT/deploy/worker-host.compose.yaml")
+  # --check in the image: the same checks from inside the container, then it is removed.
+  case " ${args[*]} " in *" --check "*) exec "${compose[@]}" run --rm airflow-worker --check ;; esac
+  exec "${compose[@]}" up -d
 fi
 
 python="$ROOT/.venv/bin/python"
