@@ -12,6 +12,9 @@ RUN pip install --no-cache-dir -r /opt/news/requirements.lock
 
 # .dockerignore keeps tests, benchmarks, the virtualenv and local data out.
 COPY --chown=airflow:0 . /opt/news
+# A worker host's AIRFLOW_HOME (ops/worker_host.py's default; a named volume in
+# deploy/worker-host.compose.yaml, which takes this folder's owner: the airflow user, not root).
+RUN mkdir -p /opt/news/.data/worker
 ENV PYTHONPATH=/opt/news \
     AIRFLOW__CORE__DAGS_FOLDER=/opt/news/dags \
     ARCHIVE_ROOT=/opt/news/archive

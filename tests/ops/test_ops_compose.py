@@ -196,6 +196,9 @@ def test_a_worker_host_starts_only_a_worker(worker_host: dict[str, Any]) -> None
     assert worker["entrypoint"][-3:] == ["ops.worker_host", "--env-file", "/run/news/worker.env"]
     assert worker["volumes"][0].startswith("${NEWS_WORKER_ENV_FILE:?") and worker["volumes"][0].endswith(":ro")
     assert worker["ports"] == ["${NEWS_WORKER_LOG_BIND:-0.0.0.0}:${NEWS_WORKER_LOG_PORT:-8793}:${NEWS_WORKER_LOG_PORT:-8793}"]
+    # The worker's AIRFLOW_HOME is a named volume over a folder the image creates as the airflow user.
+    assert "worker-home:/opt/news/.data/worker" in worker["volumes"]
+    assert "RUN mkdir -p /opt/news/.data/worker" in (PROJECT_ROOT / "Dockerfile").read_text()
     template = (PROJECT_ROOT / "deploy" / "worker.env.example").read_text()
     for variable in (*ADDRESS_VARIABLES, "NEWS_WORKER_HOSTNAME", "NEWS_IMAGE", "AIRFLOW_FERNET_KEY",
                      "AIRFLOW_JWT_SECRET", "AIRFLOW_API_SECRET_KEY", "ARCHIVE_ROOT"):
