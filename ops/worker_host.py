@@ -9,8 +9,8 @@ NEWS_API_URL, NEWS_WAREHOUSE_HOST...), the secrets every component shares, and t
 name and log-server port. The worker gets exactly that: its environment is built from the file
 alone (plus PATH and HOME), so nothing the shell happens to export (a developer's
 AIRFLOW__DATABASE__SQL_ALCHEMY_CONN, a local NEWS_WAREHOUSE_DSN) can point it elsewhere.
-Before starting it checks that every address answers, so a typo fails here with the address
-named, not later as a task stuck in "queued".
+Before starting it checks that every address answers and every login is accepted, so a typo
+fails here with the setting named, not later as a task stuck in "queued" or failing.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+import psycopg2
+import redis
 from dotenv import dotenv_values
 
 log = logging.getLogger(__name__)
@@ -176,6 +178,38 @@ def unreachable(endpoints: tuple[Endpoint, ...], timeout: float = 5.0) -> list[s
     return problems
 
 
+def refused_credentials(config: WorkerConfig, timeout: int = 5) -> list[str]:
+    """Logins the Airflow database, the warehouse or Redis refuse: a mistyped password would
+    otherwise surface only as failing tasks (the result backend, the load) or a worker that
+    retries its broker connection forever."""
+    env = config.environment
+    secrets = [env[name] for name in ("AIRFLOW_DB_PASSWORD", "NEWS_WAREHOUSE_PASSWORD", "REDIS_PASSWORD")]
+    problems = []
+    databases = (("Airflow database login (AIRFLOW_DB_USER, AIRFLOW_DB_PASSWORD, AIRFLOW_DB_NAME)",
+                  env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].replace("postgresql+psycopg2://", "postgresql://", 1)),
+                 ("warehouse login (NEWS_WAREHOUSE_USER, NEWS_WAREHOUSE_PASSWORD, NEWS_WAREHOUSE_DB)",
+                  env["AIRFLOW_CONN_NEWS_WAREHOUSE"]))
+    for name, url in databases:
+        try:
+            psycopg2.connect(url, connect_timeout=timeout).close()
+        except psycopg2.Error as exc:
+            problems.append(f"{name}: {_without(str(exc).strip().splitlines()[0], secrets)}")
+    try:
+        client = redis.Redis.from_url(env["AIRFLOW__CELERY__BROKER_URL"], socket_connect_timeout=timeout,
+                                      socket_timeout=timeout)
+        client.ping()
+        client.close()
+    except redis.RedisError as exc:
+        problems.append(f"Redis login (REDIS_PASSWORD): {_without(str(exc), secrets)}")
+    return problems
+
+
+def _without(message: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        message = message.replace(secret, "***")
+    return message
+
+
 def log_port_taken(port: int) -> bool:
     """Airflow's log server binds every interface; a port in use would kill it after the worker started."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -214,7 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     except WorkerEnvError as exc:
         log.error("%s", exc)
         return 2
-    problems = unreachable(config.endpoints)
+    # Logins are tried only where every address answers: one cause, one message.
+    problems = unreachable(config.endpoints) or refused_credentials(config)
     if log_port_taken(config.log_port):
         problems.append(f"log server port NEWS_WORKER_LOG_PORT={config.log_port} is taken on this host")
     if args.check:

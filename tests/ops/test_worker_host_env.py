@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from ops.worker_host import WorkerEnvError, build_config, read_env_file, unreachable
+from common.warehouse import throwaway_database
+from ops.worker_host import WorkerEnvError, build_config, read_env_file, refused_credentials, unreachable
 from tests.fixtures import PROJECT_ROOT
-from tests.fixtures.celery_stack import write_env_file
+from tests.fixtures.celery_stack import database_settings, redis_with_password, write_env_file
 from tests.fixtures.ops_stack import free_port
 
 EXAMPLE = PROJECT_ROOT / "deploy" / "worker.env.example"
@@ -100,3 +101,32 @@ def test_a_missing_env_file_is_refused(tmp_path: Path) -> None:
     result = subprocess.run([str(PROJECT_ROOT / "tools" / "worker-host.sh"), "--env-file", str(tmp_path / "nope.env")],
                             env={"PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "does not exist" in result.stderr
+
+
+def test_logins_are_tried_and_a_refused_one_is_named(server_dsn: str, tmp_path: Path) -> None:
+    with redis_with_password(tmp_path / "redis") as redis, throwaway_database(server_dsn, "worker_env") as airflow_db:
+        with socket.socket() as api:  # the API server's address only has to answer
+            api.bind(("127.0.0.1", 0))
+            api.listen()
+            settings = {**FILLED, "ARCHIVE_ROOT": str(tmp_path / "archive"),
+                        "NEWS_API_URL": f"http://127.0.0.1:{api.getsockname()[1]}",
+                        "NEWS_REDIS_HOST": redis.host, "NEWS_REDIS_PORT": str(redis.port),
+                        "REDIS_PASSWORD": redis.password,
+                        **database_settings("NEWS_DB", airflow_db, "AIRFLOW_DB_USER", "AIRFLOW_DB_NAME",
+                                            "AIRFLOW_DB_PASSWORD"),
+                        **database_settings("NEWS_WAREHOUSE", server_dsn, "NEWS_WAREHOUSE_USER", "NEWS_WAREHOUSE_DB",
+                                            "NEWS_WAREHOUSE_PASSWORD")}
+            assert refused_credentials(build_config(settings, {})) == []
+            wrong = {**settings, "NEWS_WAREHOUSE_PASSWORD": "not-the-password", "REDIS_PASSWORD": "not-this-either"}
+            problems = refused_credentials(build_config(wrong, {}))
+            assert [p.split(":")[0] for p in problems] == [
+                "warehouse login (NEWS_WAREHOUSE_USER, NEWS_WAREHOUSE_PASSWORD, NEWS_WAREHOUSE_DB)",
+                "Redis login (REDIS_PASSWORD)"], problems
+            assert "password authentication failed" in problems[0]
+            assert not any(secret in " ".join(problems) for secret in ("not-the-password", "not-this-either"))
+            # The one command says the same and starts nothing.
+            env_file = write_env_file(tmp_path / "worker.env", {**wrong, "NEWS_WORKER_LOG_PORT": str(free_port())})
+            result = subprocess.run([str(PROJECT_ROOT / "tools" / "worker-host.sh"), "--env-file", str(env_file)],
+                                    env={"PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "cannot use warehouse login" in result.stderr and "cannot use Redis login" in result.stderr
