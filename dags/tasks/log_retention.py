@@ -3,11 +3,11 @@
 news_maintenance runs these after the archive retention. Each setting is a DAG param, else an
 environment variable, else the default:
 
-| what | environment variable | default |
-|---|---|---|
-| task log files (under Airflow's ``[logging] base_log_folder``) | NEWS_TASK_LOG_RETENTION_DAYS | 30 days |
-| Airflow metadata rows (``airflow db clean``: runs, task instances, XCom, audit log, jobs…) | NEWS_AIRFLOW_DB_RETENTION_DAYS | 90 days |
-| rotated component logs (``.data/stack/logs/*.log.N``) | NEWS_COMPONENT_LOG_KEEP, NEWS_COMPONENT_LOG_RETENTION_DAYS | 5 per component, 30 days |
+- task log files under Airflow's ``[logging] base_log_folder``: NEWS_TASK_LOG_RETENTION_DAYS, 30 days;
+- Airflow metadata rows (``airflow db clean``: runs, task instances, XCom, audit log, jobs...):
+  NEWS_AIRFLOW_DB_RETENTION_DAYS, 90 days;
+- rotated component logs (``.data/stack/logs/*.log.N``): NEWS_COMPONENT_LOG_KEEP, 5 per component,
+  and NEWS_COMPONENT_LOG_RETENTION_DAYS, 30 days.
 """
 
 from __future__ import annotations
