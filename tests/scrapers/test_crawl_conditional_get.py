@@ -90,3 +90,34 @@ def test_a_source_with_unloaded_runs_or_a_revisit_window_gets_no_validators(craw
         crawl_env.crawl(since="2026-11-22", until="2026-11-22")
         feed_hits = server.hits("/feed.xml")
     assert [h.headers.get("if-none-match") for h in feed_hits] == [None, None, None, None]
+
+
+def test_a_304_sitemap_index_still_asks_its_children_and_hides_nothing(crawl_env: CrawlEnv) -> None:
+    """An index unchanged since yesterday (its children keep their names, a monthly child grows):
+    the index costs nothing, its child is asked again and brings today's article."""
+    with FaultServer() as server:
+        server.article("ok", DAY, "d1")
+
+        def month_sitemap() -> bytes:
+            urls = "".join(f"<url><loc>{server.url(path)}</loc><lastmod>{when.isoformat()}</lastmod></url>"
+                           for path, when in sorted(server.articles.items()))
+            return ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/'
+                    f'sitemap/0.9">{urls}</urlset>').encode()
+
+        index = ('<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/'
+                 f'sitemap/0.9"><sitemap><loc>{server.url("/sitemap-2026-11.xml")}</loc></sitemap></sitemapindex>')
+        server.documents["/sitemap-index.xml"] = ("application/xml", index.encode(), {"ETag": '"index-v1"'})
+        server.documents["/sitemap-2026-11.xml"] = ("application/xml", month_sitemap(), {})
+        write_source(crawl_env.sources, server, feeds=[], sitemaps=[server.url("/sitemap-index.xml")])
+        first = crawl_env.crawl(since="2026-11-19", until="2026-11-19")
+        crawl_env.load(first)
+        server.article("ok", datetime(2026, 11, 20, 8, 0, tzinfo=UTC), "d2")
+        server.documents["/sitemap-2026-11.xml"] = ("application/xml", month_sitemap(), {})
+        second = crawl_env.crawl(since="2026-11-20", until="2026-11-20")
+        index_hits = server.hits("/sitemap-index.xml")
+        child_hits = server.hits("/sitemap-2026-11.xml")
+    assert [h.headers.get("if-none-match") for h in index_hits] == [None, '"index-v1"']
+    assert len(child_hits) == 2
+    assert feeds_not_modified(second) == 1
+    assert run_row(second)["pages_captured"] == 1
+    assert server.paths("/news/2026/11/20/") == ["/news/2026/11/20/ok-d2"]
