@@ -2,8 +2,9 @@
 
 One task group per source, built from scrapers/sources/*.toml: crawl (Scrapy in a child process,
 in the source's domain pool) -> extract_load (process pool + one-transaction upsert) -> check
-(quality gates). Then `publish` refreshes materialized marts and emits the `news_warehouse`
-Asset when anything was loaded, `export` writes the days it loaded as Parquet into the archive
+(quality gates), and `announce` emits the `news_warehouse` Asset event for the source as soon
+as its load committed (never waiting for another source's retries). Then `publish` sums up what
+the run loaded, `export` writes the days it loaded as Parquet into the archive
 store (dags/tasks/export.py), `report` writes the run's HTML report there (dags/tasks/
 daily_report.py, whatever happened), and `outcome` fails the run if any source failed.
 
@@ -123,15 +124,33 @@ def build_news_dag(dag_id: str, schedule: str, sources: list[Source], descriptio
 
                     run_quality_check(result, get_current_context())
 
+                # The source's own Asset event, as soon as its load committed: a sibling source
+                # waiting for its retries (up to an hour of backoff) never holds it back, and a
+                # source that loads on a retry emits its event then.
+                @task(outlets=[WAREHOUSE_ASSET], execution_timeout=SHORT_TIMEOUT)
+                def announce(result: dict[str, Any]) -> dict[str, Any]:
+                    from airflow.sdk.exceptions import AirflowSkipException
+
+                    from dags.tasks.pipeline import refresh_marts, summarize_loads
+
+                    summary = summarize_loads([result])
+                    if summary is None:
+                        raise AirflowSkipException("nothing was loaded: no Asset event")
+                    summary["marts_refreshed"] = refresh_marts()
+                    get_current_context()["outlet_events"][WAREHOUSE_ASSET].extra = summary
+                    return summary
+
                 loaded = extract_load(crawl(planned))
                 loads.append(loaded)
                 checks.append(check(loaded))
+                announce(loaded)
 
             per_source()
 
-        @task(outlets=[WAREHOUSE_ASSET], trigger_rule="all_done", execution_timeout=SHORT_TIMEOUT)
+        @task(trigger_rule="all_done", execution_timeout=SHORT_TIMEOUT)
         def publish() -> dict[str, Any]:
-            """Refresh materialized marts, then emit the Asset if anything was loaded."""
+            """What the whole run loaded, once every source is done (retries included), for the
+            export; the Asset events are each source's `announce`."""
             from airflow.sdk.exceptions import AirflowSkipException
 
             from dags.tasks.pipeline import refresh_marts, summarize_loads
@@ -140,9 +159,8 @@ def build_news_dag(dag_id: str, schedule: str, sources: list[Source], descriptio
             results = [context["ti"].xcom_pull(task_ids=f"{slug}.extract_load") for slug in slugs]
             summary = summarize_loads(results)
             if summary is None:
-                raise AirflowSkipException("nothing was loaded: no Asset event")
+                raise AirflowSkipException("nothing was loaded: nothing to export")
             summary["marts_refreshed"] = refresh_marts()
-            context["outlet_events"][WAREHOUSE_ASSET].extra = summary
             return summary
 
         @task(execution_timeout=EXPORT_TIMEOUT)

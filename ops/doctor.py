@@ -154,7 +154,7 @@ class SampleReport:
             return f"  {self.url}: {self.problem}"
         a = self.article
         marks = [f"title {'ok' if a.title else 'MISSING'}",
-                 f"date {a.published_at:%Y-%m-%d %H:%M} UTC" if a.published_at else "date MISSING",
+                 f"date {a.published_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if a.published_at else "date MISSING",
                  f"author {', '.join(a.authors)}" if a.authors else "author MISSING",
                  f"body {a.word_count} words" + ("" if a.word_count >= MIN_BODY_WORDS else " (SHORT)")]
         return f"  {self.url}\n    {'; '.join(marks)}\n    title: {a.title[:100]}"
@@ -219,6 +219,7 @@ def check_robots(source: Source, fetcher: Fetcher) -> tuple[list[str], RobotsByH
     parsers: RobotsByHost = {}
     hosts = {urlsplit(u).hostname or "" for u in (*source.discovery.feeds, *source.discovery.sitemaps,
                                                     *source.discovery.dated_sitemaps)} | set(source.domains)
+    configured = {*source.discovery.sitemaps, *source.discovery.dated_sitemaps}
     for host in sorted(hosts):
         url = f"https://{host}/robots.txt"
         answer = fetcher.fetch(url)
@@ -234,6 +235,11 @@ def check_robots(source: Source, fetcher: Fetcher) -> tuple[list[str], RobotsByH
             verdict = "unreachable: nothing may be fetched from this host (RFC 9309)"
         parsers[host] = parser
         lines.append(f"  {url}: {answer.describe()}; {verdict} [user agent {ROBOTSTXT_USER_AGENT}]")
+        # What the site itself declares: a configured sitemap that 404s is usually a guessed path.
+        declared = (parser.site_maps() if parser is not None and answer.ok else None) or []
+        unused = [u for u in declared if u not in configured]
+        if unused:
+            lines.append(f"    declares sitemap(s) not configured: {', '.join(unused)}")
     return lines, parsers
 
 

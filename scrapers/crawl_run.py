@@ -237,7 +237,8 @@ class CrawlRunRecorder:
         self.crawler.news_run_status = outcome.status  # type: ignore[attr-defined]
         summary = (f"crawl {capture.run_id} [{source.slug}, {window}]: {outcome.status}; "
                    f"{outcome.pages_fetched} pages, {stats.get('news/skipped_seen', 0)} skipped as seen, "
-                   f"{len(ledger.failed)} in the failed-URL ledger, {outcome.requests} requests; "
+                   f"{len(ledger.failed)} in the failed-URL ledger, {outcome.requests} requests, "
+                   f"{stats.get('news/discovery_not_modified', 0)} feed/sitemap download(s) saved by 304; "
                    f"WARC {destination}; stats {stats_path}")
         if outcome.failure:
             summary += f"; FAILED: {outcome.failure}"

@@ -284,6 +284,27 @@ def candidate(item: Discovered, source: Source, window: Window) -> tuple[str | N
     return url, ""
 
 
+def listed_for_later(items: list[Discovered], source: Source, window: Window) -> list[Discovered]:
+    """The article items a later window could take that this window did not: dated after it.
+
+    What a 304 to this listing's validators would hide from a later run. Items before the window
+    are not among them: a later window starts no earlier (the spider sends validators only then).
+    """
+    later = []
+    for item in items:
+        url, why_not = candidate(item, source, window)
+        if url is not None or why_not != "outside_window":
+            continue
+        if item.published is not None:
+            is_later = item.published >= window.start
+        else:
+            url_day = url_date(item.url, source)
+            is_later = url_day is not None and url_day >= window.start.date()
+        if is_later:
+            later.append(item)
+    return later
+
+
 def select_articles(items: list[Discovered], source: Source, window: Window) -> list[str]:
     """The article URLs of the window among a feed's or sitemap's items, first listing kept."""
     kept: dict[str, None] = {}

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from psycopg2.extras import Json
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -181,6 +182,9 @@ class FeedState:
     last_modified: str | None
     window_start: datetime | None
     window_end: datetime | None
+    # What the listing held for later windows (articles dated after the run's window, child
+    # sitemaps): a 304 says the listing is unchanged, so these are what it would list now.
+    pending: list[dict[str, Any]] | None = None
 
 
 def feed_states(source: str) -> dict[str, FeedState]:
@@ -191,7 +195,8 @@ def feed_states(source: str) -> dict[str, FeedState]:
     """
     with transaction() as cur:
         cur.execute(
-            """select url, etag, last_modified, validators_window_start, validators_window_end
+            """select url, etag, last_modified, validators_window_start, validators_window_end,
+                      validators_pending
                from ops.feed_state f where source = %s
                  and not exists (select from ops.crawl_runs r where r.source = f.source and r.status = 'captured')""",
             (source,),
@@ -212,6 +217,7 @@ class FeedFetch:
     items: int | None
     failure: str | None  # ledger reason when it failed
     flag: str | None = None  # used, but not whole: "truncated"
+    pending: list[dict[str, Any]] | None = None  # FeedState.pending of a full answer
 
 
 def write_ledger(cur: cursor, *, source: str, run_id: str, failed: list[FailedUrl], captured: list[str],
@@ -265,11 +271,11 @@ def write_feed_state(cur: cursor, *, source: str, fetches: list[FeedFetch], wind
         keep = keep_validators and fetch.flag is None
         cur.execute(
             """insert into ops.feed_state as f (source, url, etag, last_modified, validators_window_start,
-                 validators_window_end, last_status, last_attempt_at, last_success_at, consecutive_failures,
-                 last_failure, items_last, last_flag)
-               values (%(source)s, %(url)s, %(etag)s, %(lm)s, %(ws)s, %(we)s, %(status)s, %(now)s,
+                 validators_window_end, validators_pending, last_status, last_attempt_at, last_success_at,
+                 consecutive_failures, last_failure, items_last, last_flag, not_modified_count)
+               values (%(source)s, %(url)s, %(etag)s, %(lm)s, %(ws)s, %(we)s, %(pending)s, %(status)s, %(now)s,
                        case when %(ok)s then %(now)s end, case when %(ok)s then 0 else 1 end, %(failure)s, %(items)s,
-                       %(flag)s)
+                       %(flag)s, case when %(status)s = 304 then 1 else 0 end)
                on conflict (source, url) do update set
                  etag = case when %(fresh)s then excluded.etag else f.etag end,
                  last_modified = case when %(fresh)s then excluded.last_modified else f.last_modified end,
@@ -277,6 +283,9 @@ def write_feed_state(cur: cursor, *, source: str, fetches: list[FeedFetch], wind
                                                 else f.validators_window_start end,
                  validators_window_end = case when %(fresh)s then excluded.validators_window_end
                                               else f.validators_window_end end,
+                 validators_pending = case when %(fresh)s then excluded.validators_pending
+                                           else f.validators_pending end,
+                 not_modified_count = f.not_modified_count + excluded.not_modified_count,
                  last_status = excluded.last_status, last_attempt_at = excluded.last_attempt_at,
                  last_success_at = coalesce(excluded.last_success_at, f.last_success_at),
                  consecutive_failures = case when %(ok)s then 0 else f.consecutive_failures + 1 end,
@@ -285,7 +294,8 @@ def write_feed_state(cur: cursor, *, source: str, fetches: list[FeedFetch], wind
                  last_flag = excluded.last_flag""",
             {"source": source, "url": fetch.url, "etag": fetch.etag if keep else None,
              "lm": fetch.last_modified if keep else None,
-             "ws": window_start, "we": window_end, "status": fetch.status, "now": now, "ok": ok,
+             "ws": window_start, "we": window_end, "status": fetch.status,
+             "pending": Json(fetch.pending) if keep and fetch.pending is not None else None, "now": now, "ok": ok,
              "failure": fetch.failure, "items": fetch.items, "flag": fetch.flag,
              # Only a full 200 answer brings new validators; a 304 keeps the stored ones.
              "fresh": ok and fetch.status == 200 and keep},

@@ -13,7 +13,12 @@
 # 200 MB each), NEWS_AIRFLOW_LOG_PORT (8793; the triggerer's is the next port; used only when
 # NEWS_AIRFLOW_HOST is not loopback), NEWS_STACK_DIR (.data/stack: pid files, component logs,
 # the UI login, the settings it was started with), NEWS_STACK_WAIT (180 s to come up),
-# NEWS_STACK_RESTART=1 (`make up RESTART=1`: restart a running stack whose settings differ).
+# NEWS_STACK_RESTART=1 (`make up RESTART=1`: restart a running stack whose settings differ),
+# NEWS_COMPONENT_LOG_KEEP (5: rotated logs kept per component; each start moves
+# scheduler.log to scheduler.log.1, .1 to .2 and so on, so a crashed component's log survives).
+#
+#   tools/stack.sh rotate-logs   rotate the logs of the components that are not running (what
+#                                `up` does before starting them)
 #
 # Besides Airflow's four components the stack runs a pool keeper (tools/airflow_pools.py
 # --watch): it creates the crawl pool of a source file added while the stack runs.
@@ -33,6 +38,7 @@ PASSWORDS="$STATE/simple_auth_manager_passwords.json"
 # Stop order: the scheduler first, so no new task starts while the rest goes down.
 COMPONENTS=(scheduler triggerer dag-processor api-server pool-keeper)
 SETTINGS="$STATE/settings.json"
+LOG_KEEP=${NEWS_COMPONENT_LOG_KEEP:-5}
 
 log() { printf '[stack] %s\n' "$*" >&2; }
 die() { printf '[stack] error: %s\n' "$*" >&2; exit 1; }
@@ -75,6 +81,16 @@ ensure_login() {
   password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=' | cut -c1-20)
   (umask 077; printf '{"%s": "%s"}\n' "$USER_NAME" "$password" >"$PASSWORDS")
   printf '%s' "$password"
+}
+
+# Each stopped component's log moves to <name>.log.1 (older ones shift up, past LOG_KEEP deleted)
+# before the component starts again: the log of a crashed scheduler is still there afterwards.
+rotate_logs() {
+  local name stopped=()
+  for name in "${COMPONENTS[@]}"; do alive "$name" || stopped+=("$name.log"); done
+  [ ${#stopped[@]} -gt 0 ] || return 0
+  mkdir -p "$LOGS"
+  PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}" python -m common.log_files rotate "$LOGS" "${stopped[@]}" --keep "$LOG_KEEP"
 }
 
 start_component() {
@@ -142,6 +158,7 @@ Its components would keep the old ones. Restart it with them: make up RESTART=1 
   fi
   local password
   password=$(ensure_login) || password=""
+  rotate_logs
   log "starting Airflow: api-server, scheduler, dag-processor, triggerer, and the pool keeper (logs: $LOGS)"
   start_component api-server airflow api-server --host "$HOST" --port "$PORT" --workers 1
   start_component scheduler airflow scheduler $SERVE_LOGS_FLAG
@@ -224,5 +241,6 @@ case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
-  *) die "usage: tools/stack.sh up|down|status" ;;
+  rotate-logs) rotate_logs ;;
+  *) die "usage: tools/stack.sh up|down|status|rotate-logs" ;;
 esac

@@ -31,6 +31,7 @@ from scrapers.discovery import (
     article_url,
     candidate,
     expand_dated_sitemaps,
+    listed_for_later,
     parse_sitemap,
     read_feed,
 )
@@ -109,18 +110,27 @@ class NewsSpider(scrapy.Spider):
                        dont_filter=True)
 
     def _conditional_headers(self, url: str) -> dict[str, str]:
-        """If-None-Match / If-Modified-Since, only when this run's window lies inside the window of
-        the run that stored them (a 304 must not hide items that run skipped as outside its
-        window) and the source revisits nothing."""
+        """If-None-Match / If-Modified-Since where a 304 cannot hide an article.
+
+        A 304 means the listing is the one the stored validators came with. That run followed
+        every article of its window (captured and loaded, or in the failed-URL ledger: feed_states
+        gives no validators while a run is unloaded, and a failed run stores none), and kept what
+        the listing held for later windows (``pending``), which a 304 answer follows instead. So a
+        run whose window starts no earlier loses nothing; an earlier window would lose the items
+        that run skipped as too old. Without ``pending`` (validators stored before it existed)
+        only a window inside the stored one is safe. A source that revisits gets none: a revisit
+        re-reads pages the listing names again, which a 304 does not name.
+        """
         state = self._feed_state.get(url)
         if state is None or not (state.etag or state.last_modified):
             return {}
         if self.source.incremental.revisit_hours > 0:
-            # A revisit re-reads pages the feed lists again, which a 304 would not list.
             return {}
         if state.window_start is None or state.window_end is None:
             return {}
-        if not (state.window_start <= self.window.start and self.window.end <= state.window_end):
+        inside = state.window_start <= self.window.start and self.window.end <= state.window_end
+        later = state.pending is not None and state.window_start <= self.window.start
+        if not (inside or later):
             return {}
         headers = {}
         if state.etag:
@@ -133,7 +143,7 @@ class NewsSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response) -> Iterable[Request]:
         if response.status == 304:
-            yield from self._not_modified(response)
+            yield from self._not_modified(response, self.parse_feed)
             return
         try:
             feed = read_feed(response.body)
@@ -146,13 +156,14 @@ class NewsSpider(scrapy.Spider):
             flag = "truncated"
             self.crawler.stats.inc_value("news/feed_truncated")
             log.warning("feed %s is truncated: using its %d complete items", response.url, len(feed.items))
-        self._discovered(response, len(feed.items), flag)
+        self._discovered(response, len(feed.items), flag, pending=_pending(
+            listed_for_later(feed.items, self.source, self.window), "page"))
         self.crawler.stats.inc_value("news/feed_items", len(feed.items))
         yield from self._follow(feed.items)
 
     def parse_sitemap(self, response: Response) -> Iterable[Request]:
         if response.status == 304:
-            yield from self._not_modified(response)
+            yield from self._not_modified(response, self.parse_sitemap)
             return
         body = response.body
         try:
@@ -164,7 +175,11 @@ class NewsSpider(scrapy.Spider):
             self._discovery_failure(response.request, response.url, reason, response.status)  # type: ignore[arg-type]
             log.warning("sitemap %s unusable: %s", response.url, exc)
             return
-        self._discovered(response, len(document.urls) + len(document.child_sitemaps))
+        # Child sitemaps are pending whatever their dates: on a 304 of the index they are asked
+        # again (each with its own validators), as the index would list them.
+        pending = [*_pending(listed_for_later(document.urls, self.source, self.window), "page"),
+                   *_pending(document.child_sitemaps, "sitemap")]
+        self._discovered(response, len(document.urls) + len(document.child_sitemaps), pending=pending)
         depth = response.meta.get("sitemap_depth", 0)
         yield from self._child_sitemap_requests(response.url, document.child_sitemaps, depth)
         self.crawler.stats.inc_value("news/sitemap_urls", len(document.urls))
@@ -209,17 +224,29 @@ class NewsSpider(scrapy.Spider):
                 self.crawler.stats.inc_value("news/sitemap_children_fetched")
                 yield request
 
-    def _not_modified(self, response: Response) -> Iterable[Request]:
+    def _not_modified(self, response: Response, callback: Any) -> Iterable[Request]:
+        """A 304: the listing is unchanged, a download saved. What it held for later windows is
+        followed as if listed again: articles of this window among them, and child sitemaps."""
         self.crawler.stats.inc_value("news/discovery_ok")
         self.crawler.stats.inc_value("news/discovery_not_modified")
         self._record_fetch(response, items=None)
-        return iter(())
+        url = response.request.url if response.request else response.url
+        state = self._feed_state.get(url)
+        pending = (state.pending if state is not None else None) or []
+        pages = [_discovered_item(entry) for entry in pending if entry.get("kind") == "page"]
+        children = [_discovered_item(entry) for entry in pending if entry.get("kind") == "sitemap"]
+        self.crawler.stats.inc_value("news/not_modified_pending", len(pages) + len(children))
+        if callback == self.parse_sitemap and children:
+            yield from self._child_sitemap_requests(url, children, response.meta.get("sitemap_depth", 0))
+        yield from self._follow(pages)
 
-    def _discovered(self, response: Response, items: int, flag: str | None = None) -> None:
+    def _discovered(self, response: Response, items: int, flag: str | None = None,
+                    pending: list[dict[str, Any]] | None = None) -> None:
         self.crawler.stats.inc_value("news/discovery_ok")
-        self._record_fetch(response, items=items, flag=flag)
+        self._record_fetch(response, items=items, flag=flag, pending=pending)
 
-    def _record_fetch(self, response: Response, items: int | None, flag: str | None = None) -> None:
+    def _record_fetch(self, response: Response, items: int | None, flag: str | None = None,
+                      pending: list[dict[str, Any]] | None = None) -> None:
         headers = response.headers
         etag = headers.get(b"ETag")
         modified = headers.get(b"Last-Modified")
@@ -230,6 +257,7 @@ class NewsSpider(scrapy.Spider):
             status=response.status, items=items, failure=None, flag=flag,
             etag=etag.decode("latin-1") if etag else None,
             last_modified=modified.decode("latin-1") if modified else None,
+            pending=pending,
         ))
         self._resolved_discovery.add(key)
 
@@ -364,3 +392,14 @@ class NewsSpider(scrapy.Spider):
     def resolved_urls(self) -> list[str]:
         """URLs this run captured (pages) or read (feeds, sitemaps): their ledger entries close."""
         return sorted(self.captured | self._resolved_discovery)
+
+
+def _pending(items: list[Discovered], kind: str) -> list[dict[str, Any]]:
+    """Listed items as ops.feed_state.validators_pending keeps them (JSON)."""
+    return [{"url": item.url, "published": item.published.isoformat() if item.published else None,
+             "kind": kind} for item in items]
+
+
+def _discovered_item(entry: dict[str, Any]) -> Discovered:
+    published = entry.get("published")
+    return Discovered(str(entry["url"]), datetime.fromisoformat(published) if published else None)

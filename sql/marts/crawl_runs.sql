@@ -23,7 +23,8 @@ select
     coalesce(r.articles_new, 0)                                                as articles_new,
     coalesce(r.articles_updated, 0)                                            as articles_updated,
     coalesce(r.pages_rejected, 0)                                              as pages_rejected,
-    x.extraction_errors::integer                                               as extraction_errors
+    x.extraction_errors::integer                                               as extraction_errors,
+    coalesce((r.stats ->> 'news/discovery_not_modified')::integer, 0)          as feeds_not_modified
 from ops.crawl_runs r
 join ops.sources s on s.source = r.source
 left join lateral (
@@ -55,5 +56,6 @@ comment on column marts.crawl_runs.articles_new is 'Articles seen for the first 
 comment on column marts.crawl_runs.articles_updated is 'Articles whose content changed.';
 comment on column marts.crawl_runs.pages_rejected is 'Pages not loaded as articles (see marts.rejected_pages).';
 comment on column marts.crawl_runs.extraction_errors is 'Pages whose extraction failed or timed out.';
+comment on column marts.crawl_runs.feeds_not_modified is 'Feeds and sitemaps answered 304 Not Modified to conditional GET: downloads saved (per feed, all runs: ops.feed_state.not_modified_count).';
 
 grant select on marts.crawl_runs to news_loader, news_analyst;

@@ -72,7 +72,13 @@ def test_news_daily_has_a_group_per_enabled_source_in_its_domain_pool(monkeypatc
     assert daily.get_task("news_repost.crawl").pool == "crawl_news_repost_example"
     assert daily.get_task("aljazeera.extract_load").pool == "default_pool"
     publish = daily.get_task("publish")
-    assert [a.name for a in publish.outlets] == ["news_warehouse"]
+    assert publish.outlets == []
+    # Each source emits its own Asset event once loaded, waiting for nothing else.
+    for slug in ("aljazeera", "news_repost"):
+        announce = daily.get_task(f"{slug}.announce")
+        assert [a.name for a in announce.outlets] == ["news_warehouse"]
+        assert [t.task_id for t in announce.upstream_list] == [f"{slug}.extract_load"]
+        assert str(announce.trigger_rule) in ("all_success", "TriggerRule.ALL_SUCCESS")
     assert str(publish.trigger_rule) in ("all_done", "TriggerRule.ALL_DONE")
     assert {t.task_id for t in publish.upstream_list} >= {"aljazeera.check", "news_repost.extract_load"}
     # After publish: the Parquet export of what was loaded, then the report, which runs whatever happened.
@@ -101,7 +107,7 @@ def test_schedules_and_switches_come_from_the_source_files(monkeypatch: pytest.M
     own = bag.get_dag("news_source_hourly_wire")
     assert own is not None and own.schedule == "15 * * * *"
     assert {t.task_id for t in own.tasks if "." in t.task_id} == {
-        "hourly_wire.crawl", "hourly_wire.extract_load", "hourly_wire.check"}
+        "hourly_wire.crawl", "hourly_wire.extract_load", "hourly_wire.check", "hourly_wire.announce"}
     assert own.get_task("hourly_wire.crawl").pool == "crawl_wire_example"
     assert "news_source_switched_off" not in bag.dag_ids
     assert not any("switched_off" in t.task_id for dag in bag.dags.values() for t in dag.tasks)

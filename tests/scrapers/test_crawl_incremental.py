@@ -99,18 +99,20 @@ def test_a_url_failing_past_give_up_days_is_given_up_and_not_retried(crawl_env: 
     assert len(server.paths("/news/2026/11/19/s503-1")) == 2  # not asked a third time
 
 
-def test_feeds_are_fetched_conditionally_only_within_the_window_that_stored_the_validators(crawl_env: CrawlEnv) -> None:
+def test_feeds_are_fetched_conditionally_by_runs_of_the_same_or_a_later_window(crawl_env: CrawlEnv) -> None:
     with FaultServer() as server:
         server.article("ok", DAY, "1")
         write_source(crawl_env.sources, server)
         crawl_env.load(crawl_env.crawl())  # validators are sent only once the runs are loaded
         rerun = crawl_env.crawl()  # same window: If-None-Match, 304
         crawl_env.load(rerun)
-        other_day = crawl_env.crawl(since="2026-11-20", until="2026-11-20")  # plain GET
+        next_day = crawl_env.crawl(since="2026-11-20", until="2026-11-20")  # If-None-Match, 304
+        earlier_day = crawl_env.crawl(since="2026-11-18", until="2026-11-18")  # plain GET
         feed_hits = server.hits("/feed.xml")
-    assert [h.headers.get("if-none-match") for h in feed_hits] == [None, '"feed-v1"', None]
+    assert [h.headers.get("if-none-match") for h in feed_hits] == [None, '"feed-v1"', '"feed-v1"', None]
     assert run_row(rerun)["stats"]["news/discovery_not_modified"] == 1
-    assert run_row(rerun)["status"] == "loaded" and run_row(other_day)["status"] == "captured"
+    assert run_row(rerun)["status"] == "loaded" and run_row(next_day)["status"] == "captured"
+    assert run_row(earlier_day)["stats"].get("news/discovery_not_modified") is None
     with transaction() as cur:
         cur.execute("select etag, last_status, consecutive_failures, last_success_at is not null "
                     "from ops.feed_state where url like %s", ("%/feed.xml",))
