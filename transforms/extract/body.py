@@ -40,7 +40,7 @@ def run_trafilatura(
     pruned = pruned_tree(tree, (*DEFAULT_PRUNE_XPATHS, *prune_xpaths))
     document = _pipeline_document(pruned, page, fetched_at)
     if document is not None and document.text:
-        document.text = with_structure_between(pruned, document.text)
+        document.text = without_call_to_action_boxes(pruned, with_structure_between(pruned, document.text))
     # A body under RECALL_RETRY_BELOW_WORDS was already set beside the default reading of the
     # page (``_best_document``): the safety net is for the longer ones precision cut short.
     if document is None or word_count(document.text or "") < RECALL_RETRY_BELOW_WORDS:
@@ -492,6 +492,63 @@ def _hidden(element: lxml.html.HtmlElement) -> bool:
         or element.get("aria-hidden") == "true"
         or "display:none" in style
         or "visibility:hidden" in style
+    )
+
+
+# --- call-to-action boxes ---------------------------------------------------------------------
+#
+# Donation appeals, newsletter, podcast and app promotions, subscription offers: a short box
+# that ends in (or holds) a link, a button or a form asking the reader to act, set between the
+# story's sections or after it. Found by shape in any language: the box's class or id names it
+# (promo, newsletter, donate, subscribe, banner, cta...), its text is short, and it has the call
+# to action. Only the body lines that lie inside such a box leave the body.
+CTA_CLASS_RE = re.compile(
+    r"(?:^|[\W_])(?:promo\w*|newsletter\w*|donat\w*|spende\w*|don|dons|cta|banner|subscri\w*|abonn\w*|abo|"
+    r"podcast\w*|membership|signup|app-?teaser|appteaser|support-?us)(?:$|[\W_])",
+    re.IGNORECASE,
+)
+CTA_BOX_MAX_WORDS = 80
+CTA_LINE_MIN_WORDS = 4
+CTA_BOX_TAGS = ("div", "section", "aside", "p", "form", "figure")
+
+
+def without_call_to_action_boxes(tree: lxml.html.HtmlElement, text: str) -> str:
+    """``text`` without the lines that the page shows inside call-to-action boxes."""
+    boxes = [word_key(box.text_content()) for box in _call_to_action_boxes(tree)]
+    if not boxes:
+        return text
+    lines = text.split("\n")
+    dropped = [line for line in lines if (key := word_key(line)) and any(_inside_box(key, box) for box in boxes)]
+    if not dropped:
+        return text
+    note("call_to_action_box", dropped)
+    gone = {id(line) for line in dropped}
+    return "\n".join(line for line in lines if id(line) not in gone)
+
+
+def _inside_box(key: str, box: str) -> bool:
+    """Whether a body line is the box's text or a part of it long enough not to be a chance match
+    (a two-word caption may be found in any box)."""
+    return key == box or (len(key.split()) >= CTA_LINE_MIN_WORDS and f" {key} " in f" {box} ")
+
+
+def _call_to_action_boxes(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """Short boxes named for a promotion that hold a link, button or form to act on."""
+    found: list[lxml.html.HtmlElement] = []
+    for element in tree.iter(*CTA_BOX_TAGS):
+        names = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if not CTA_CLASS_RE.search(names) or any(is_inside(element, box) for box in found):
+            continue
+        words = len(WORD_RE.findall(element.text_content()))
+        if 0 < words <= CTA_BOX_MAX_WORDS and _has_call_to_action(element):
+            found.append(element)
+    return found
+
+
+def _has_call_to_action(box: lxml.html.HtmlElement) -> bool:
+    return any(
+        e.tag in {"button", "form", "input"} or (e.tag == "a" and (e.get("href") or "").strip() not in {"", "#"})
+        for e in box.iter()
     )
 
 
