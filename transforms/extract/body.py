@@ -391,7 +391,7 @@ def with_structure_between(tree: lxml.html.HtmlElement, text: str) -> str:
     inserts: dict[int, list[str]] = {}
     previous: int | None = None
     pending: list[str] = []
-    shown = _shown_key(container)
+    shown: str | None = None  # the container's text, read only where a gap has candidates
     covered: lxml.html.HtmlElement | None = None  # the element whose text is already judged
     for element in container.iter(*_TEXT_TAGS):
         if covered is not None and is_inside(element, covered):
@@ -402,10 +402,12 @@ def with_structure_between(tree: lxml.html.HtmlElement, text: str) -> str:
         covered = element
         found = position.get(key)
         if found is not None:
-            if previous is not None and pending and _next_line(keys, previous) == found and _fills_gap(
-                shown, keys[previous], [word_key(line) for line in pending], key
-            ) and _running_text(lines[previous]) and _running_text(lines[found]):
-                inserts[previous] = pending
+            if previous is not None and pending and _next_line(keys, previous) == found and (
+                _running_text(lines[previous]) and _running_text(lines[found])
+            ):
+                shown = _shown_key(container) if shown is None else shown
+                if _fills_gap(shown, keys[previous], [word_key(line) for line in pending], key):
+                    inserts[previous] = pending
             previous, pending = found, []
         elif any(k in key for k in locatable):
             covered = None  # a wrapper around body lines: its children are judged one by one
