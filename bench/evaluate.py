@@ -113,6 +113,8 @@ class SetScore:
     date: float | None = None
     authors: float | None = None
     pages_worse: int | None = None  # pages whose body F1 is WORSE_MARGIN below plain trafilatura's
+    # ... of which rejected as not articles where the expectation is no full article (not counted)
+    rejected_not_article: int | None = None
     counts: dict[str, tuple[int, int]] = field(default_factory=dict)  # metric -> (right, scored)
 
     def metric(self, name: str) -> float | None:
@@ -565,21 +567,28 @@ def below_floors(scores: Iterable[SetScore], floors: Mapping[str, Mapping[str, f
 def format_table(scores: Iterable[SetScore]) -> str:
     """A Markdown table of the scores, one row per set."""
     rows = ["| set | cases | rejected | body P | body R | body F1 | title exact | date | authors "
-            "| worse than trafilatura |",
-            "|---|---|---|---|---|---|---|---|---|---|"]
+            "| worse than trafilatura | rejected as not articles |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
     for s in scores:
         cells = [s.body_precision, s.body_recall, s.body_f1, s.title_exact, s.date, s.authors]
         shown = ["–" if v is None else f"{v:.3f}" for v in cells]
         worse = "–" if s.pages_worse is None else str(s.pages_worse)
-        rows.append(f"| {s.name} | {s.cases} | {s.rejected} | " + " | ".join(shown) + f" | {worse} |")
+        not_articles = "–" if s.rejected_not_article is None else str(s.rejected_not_article)
+        rows.append(f"| {s.name} | {s.cases} | {s.rejected} | " + " | ".join(shown) + f" | {worse} | {not_articles} |")
     return "\n".join(rows)
 
 
 def format_comparison(result: EvalResult, publishers_shown: int = 10) -> str:
     """The pages far below plain trafilatura, and the publishers furthest below it."""
-    out = [f"pages with body F1 more than {WORSE_MARGIN} below plain trafilatura's: {len(result.worse)}"]
+    rejected = [w for w in result.worse if w.not_article]
+    worse = [w for w in result.worse if not w.not_article]
+    out = [f"pages with body F1 more than {WORSE_MARGIN} below plain trafilatura's: {len(worse)}"]
     out.extend(f"  {w.case.set_name} {w.case.id} ({w.case.publisher}): {w.f1:.3f} vs {w.baseline_f1:.3f}, "
-               f"removed by: {w.rule}" for w in result.worse)
+               f"removed by: {w.rule}" for w in worse)
+    out.append(f"rejected as not an article (expected body under {NOT_ARTICLE_MAX_EXPECTED_WORDS} words or "
+               f"snippets only; not counted above): {len(rejected)}")
+    out.extend(f"  {w.case.set_name} {w.case.id} ({w.case.publisher}): {w.rule}, "
+               f"plain trafilatura {w.baseline_f1:.3f}" for w in rejected)
     behind = sorted((p for p in result.publishers if p.baseline_f1 is not None),
                     key=lambda p: p.f1 - (p.baseline_f1 or 0))
     if behind:
@@ -606,6 +615,7 @@ class WorsePage:
     f1: float
     baseline_f1: float
     rule: str  # what removed the text trafilatura kept, as far as the trace tells
+    not_article: bool = False  # rejected as not an article, and the expectation agrees (``is_not_article``)
 
 
 @dataclass(frozen=True)
@@ -629,6 +639,25 @@ class EvalResult:
 
 # A page counts as worse than plain trafilatura when its body F1 is more than this below.
 WORSE_MARGIN = 0.2
+# An expected body under this many words is a teaser, a caption or a video's description: the
+# page is no full article, and rejecting it as one (FAULTS 15) is right, not a loss. The same
+# bound as the pipeline's paywall teaser; a longer expected body is a full text, and a page
+# rejected with it counts as worse whatever the reason.
+NOT_ARTICLE_MAX_EXPECTED_WORDS = 150
+
+
+def is_not_article(case: Case, prediction: Prediction) -> bool:
+    """Whether the pipeline rejected the page as not an article (a section front, a paywall
+    teaser, a video page, a liveblog) and the expectation holds no full article's text.
+
+    A set with snippets only (no expected body) is judged by the rejection alone; the reason is
+    the markup's own statement (a CollectionPage, an og:type video, isAccessibleForFree=false).
+    A short body (``empty_body``) is never one: short posts are articles.
+    """
+    if prediction.status != "rejected" or not (prediction.reason or "").startswith("not_article:"):
+        return False
+    body = case.expected.get("body")
+    return not body or len(WORD_RE.findall(body)) < NOT_ARTICLE_MAX_EXPECTED_WORDS
 
 
 def compare_with_baseline(
@@ -678,13 +707,16 @@ def evaluate(
         baseline = cached_plain_trafilatura(all_cases, cache_dir or output.parent, workers)
         far_below, publishers = compare_with_baseline(all_cases, predictions, baseline)
         by_id = {p.id: p for p in baseline}
-        worse = [WorsePage(c, f1, base, explain_case(c, by_id[c.id]).main_rule()) for c, f1, base in far_below]
+        mine = {p.id: p for p in predictions}
+        worse = [WorsePage(c, f1, base, explain_case(c, by_id[c.id]).main_rule(), is_not_article(c, mine[c.id]))
+                 for c, f1, base in far_below]
     scores: list[SetScore] = []
     start = 0
     for name, cases in sets:
         score = score_set(name, cases, predictions[start : start + len(cases)])
         if compare and extractor == "project":
-            score.pages_worse = sum(w.case.set_name == name for w in worse)
+            score.pages_worse = sum(w.case.set_name == name and not w.not_article for w in worse)
+            score.rejected_not_article = sum(w.case.set_name == name and w.not_article for w in worse)
         scores.append(score)
         start += len(cases)
     failures = below_floors(scores, floors or {})

@@ -209,3 +209,35 @@ def test_explain_names_the_rule_that_removed_lines(tmp_path: Path, capsys: pytes
     assert "mini-0 (mini, mini.example)" in shown
     assert "[labels_and_credits] Advertisement" in shown
     assert main(["--corpus", str(corpus), "--explain", "nope"]) == 2
+
+
+def _case(expected: dict[str, object]) -> evaluate.Case:
+    return evaluate.Case("mini", "mini-9", Path("p9.html.gz"), "https://mini.example/9",
+                         evaluate.UNDATED_FETCH_TIME, expected, "mini.example")
+
+
+def test_a_page_rejected_as_not_an_article_is_counted_apart_only_where_the_expectation_agrees() -> None:
+    teaser = _case({"body": "A lede of a few words behind the paywall. " * 3})
+    full = _case({"body": STORY * 12})
+    snippets = _case({"with": ["Dubious sellers"], "without": []})
+    paywall = evaluate.Prediction("mini-9", "mini", "rejected", reason="not_article:paywall")
+    assert evaluate.is_not_article(teaser, paywall)
+    assert evaluate.is_not_article(snippets, paywall)
+    # A full text in the expectation: the rejection is a loss, whatever it is called.
+    assert not evaluate.is_not_article(full, evaluate.Prediction("mini-9", "mini", "rejected",
+                                                                 reason="not_article:liveblog"))
+    # A short body is no statement that the page is not an article.
+    assert not evaluate.is_not_article(teaser, evaluate.Prediction("mini-9", "mini", "rejected", reason="empty_body"))
+    assert not evaluate.is_not_article(teaser, evaluate.Prediction("mini-9", "mini", "article", body="x"))
+
+
+def test_rejections_as_not_articles_are_listed_apart_from_pages_worse() -> None:
+    case = _case({"body": "A lede of a few words behind the paywall."})
+    other = _case({"body": STORY})
+    result = evaluate.EvalResult([], Path("p.jsonl"), [], 0.0, worse=[
+        evaluate.WorsePage(case, 0.0, 0.9, "not_article:paywall", not_article=True),
+        evaluate.WorsePage(other, 0.1, 0.9, "empty_body"),
+    ])
+    shown = evaluate.format_comparison(result)
+    assert "more than 0.2 below plain trafilatura's: 1\n" in shown
+    assert "rejected as not an article" in shown and ": 1\n  mini mini-9 (mini.example): not_article:paywall" in shown

@@ -20,7 +20,7 @@ from transforms.extract.page import PageData, is_inside
 from transforms.extract.safety_net import looks_short, widened
 from transforms.extract.trace import note
 from transforms.extract.tree_rules import DEFAULT_PRUNE_XPATHS, pruned_tree
-from transforms.normalize import clean_text, word_count, word_key
+from transforms.normalize import WORD_RE, clean_text, word_count, word_key
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,8 @@ def run_trafilatura(
     chunks, and never far below trafilatura's own default reading of the page."""
     pruned = pruned_tree(tree, (*DEFAULT_PRUNE_XPATHS, *prune_xpaths))
     document = _pipeline_document(pruned, page, fetched_at)
+    if document is not None and document.text:
+        document.text = without_call_to_action_boxes(pruned, with_structure_between(pruned, document.text))
     # A body under RECALL_RETRY_BELOW_WORDS was already set beside the default reading of the
     # page (``_best_document``): the safety net is for the longer ones precision cut short.
     if document is None or word_count(document.text or "") < RECALL_RETRY_BELOW_WORDS:
@@ -179,7 +181,51 @@ def own_article(tree: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlElement
     # It must hold the page's headline (its first <h1>): precision may have come back with a
     # fragment of another article, whose text is no reason to leave the story out.
     headline = _first_headline(tree)
-    return own if headline is not None and is_inside(headline, own) else None
+    if headline is None or not is_inside(headline, own):
+        return None
+    # A page may cut one story in two <article>s: a header (headline, standfirst) and the text.
+    # Reading the header alone would lose the story. Only where those two are the page's only
+    # <article>s: beside a list of posts, the next <article> is the next post.
+    others = [a for a in articles if a is not own and not is_inside(a, own) and not is_inside(own, a)]
+    outermost = [a for a in others if not any(is_inside(a, b) for b in others)]
+    if len(outermost) == 1 and _continues(own, outermost[0]):
+        return None
+    return own
+
+
+# The text part of a story the page splits in two <article>s: after the header, without a
+# headline of its own (a next story carries its <h1>, a teaser its linked title), and holding
+# more paragraph text than the header, enough to be a story.
+CONTINUATION_MIN_WORDS = RECALL_RETRY_BELOW_WORDS
+
+
+def _continues(own: lxml.html.HtmlElement, other: lxml.html.HtmlElement) -> bool:
+    """Whether ``other`` is the text of the story whose header is ``own``."""
+    if not _follows(own, other):
+        return False
+    if any(True for _ in other.iter("h1")) or any(e is not other for e in other.iter("article")):
+        return False  # a next story's headline, or a list of posts
+    if any(heading.find(".//a") is not None or heading.getparent().tag == "a"
+           for heading in other.iter("h2", "h3", "h4")):
+        return False
+    words = sum(len(WORD_RE.findall(p.text_content())) for p in other.iter("p") if not _in_link(p, other))
+    return words >= CONTINUATION_MIN_WORDS and words > len(WORD_RE.findall(own.text_content()))
+
+
+def _follows(first: lxml.html.HtmlElement, other: lxml.html.HtmlElement) -> bool:
+    """Whether ``other`` comes after ``first`` in page order."""
+    return any(
+        e is other or is_inside(other, e) for a in (first, *first.iterancestors()) for e in a.itersiblings()
+    )
+
+
+def _in_link(element: lxml.html.HtmlElement, scope: lxml.html.HtmlElement) -> bool:
+    for ancestor in element.iterancestors():
+        if ancestor is scope:
+            return False
+        if ancestor.tag == "a":
+            return True
+    return False
 
 
 # The page's <h1> heads the article: where the extractor took the page's header with the
@@ -306,6 +352,236 @@ def _aligned_pairs(kept: list[str], wider: list[str]) -> list[tuple[int, int]]:
                 cursor = index + 1
                 break
     return pairs
+
+
+# --- headings and list items between the body's paragraphs -----------------------------------
+#
+# Where trafilatura discards the article's container (its class holds a furniture word such as
+# "teaser") it falls back on the page's bare paragraphs: the story comes back without its
+# subheadings and lists, which its fallbacks (readability, jusText) would have kept. A heading or
+# a list item the page shows between two lines that follow each other in the body, inside the
+# article's container, with nothing else between them, is the story's own structure: put back.
+# A box of links (a related list, a table of contents) is not: its text is mostly link text.
+STRUCTURE_TAGS = ("h2", "h3", "h4", "h5", "h6", "li", "dt", "dd")
+_HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+_TEXT_TAGS = ("p", "blockquote", "pre", "table", *STRUCTURE_TAGS)
+STRUCTURE_MAX_HEADING_WORDS = 25
+STRUCTURE_MAX_ITEM_WORDS = 150
+STRUCTURE_MAX_LINK_SHARE = 0.5
+STRUCTURE_NEIGHBOUR_MIN_WORDS = 20
+_WIDGET_TAGS = frozenset({"form", "button", "input", "select", "script", "iframe", "svg", "time"})
+_NOT_STRUCTURE_ANCESTORS = frozenset(
+    {"a", "nav", "aside", "footer", "header", "form", "figure", "figcaption", "button", "menu", "select", "table"}
+)
+
+
+def with_structure_between(tree: lxml.html.HtmlElement, text: str) -> str:
+    """``text`` with the headings and list items the page shows between two consecutive body
+    lines put back in their place."""
+    lines = text.split("\n")
+    keys = [word_key(line) for line in lines]
+    position: dict[str, int] = {}
+    for index, key in enumerate(keys):
+        if key:
+            position.setdefault(key, index)
+    locatable = [key for key in position if len(key) >= CHUNK_MATCH_MIN_CHARS]
+    container = article_container(tree, text)
+    if container is None or not any(True for _ in container.iter(*STRUCTURE_TAGS)):
+        return text
+    inserts: dict[int, list[str]] = {}
+    previous: int | None = None
+    pending: list[str] = []
+    shown: str | None = None  # the container's text, read only where a gap has candidates
+    covered: lxml.html.HtmlElement | None = None  # the element whose text is already judged
+    for element in container.iter(*_TEXT_TAGS):
+        if covered is not None and is_inside(element, covered):
+            continue
+        key = word_key(element.text_content())
+        if not key:
+            continue
+        covered = element
+        found = position.get(key)
+        if found is not None:
+            if previous is not None and pending and _next_line(keys, previous) == found and (
+                _running_text(lines[previous]) and _running_text(lines[found])
+            ):
+                shown = _shown_key(container) if shown is None else shown
+                if _fills_gap(shown, keys[previous], [word_key(line) for line in pending], key):
+                    inserts[previous] = pending
+            previous, pending = found, []
+        elif any(k in key for k in locatable):
+            covered = None  # a wrapper around body lines: its children are judged one by one
+        elif any(key in k for k in keys if k):
+            continue  # part of a body line (trafilatura joined it with its neighbours)
+        elif previous is not None and element.tag in STRUCTURE_TAGS and _is_story_structure(element, container):
+            pending.append(_as_line(element))
+        else:
+            pending = []  # other text lies between: whatever sits here is not known to be the story's
+            previous = None
+    if not inserts:
+        return text
+    restored: list[str] = []
+    for index, line in enumerate(lines):
+        restored.append(line)
+        restored.extend(inserts.get(index, []))
+    return "\n".join(restored)
+
+
+def _shown_key(container: lxml.html.HtmlElement) -> str:
+    """The container's text as word_key()s it, each text node apart (as block elements show it)."""
+    return " ".join(key for key in (word_key(piece) for piece in container.itertext()) if key)
+
+
+def _fills_gap(shown: str, before: str, added: list[str], after: str) -> bool:
+    """Whether the page shows ``before``, then exactly ``added``, then ``after``: nothing else
+    (a link box, a script, an advert's text) sits between the two body lines."""
+    wanted = " ".join([before, *added, after])
+    return f" {wanted} " in f" {shown} "
+
+
+def _running_text(line: str) -> bool:
+    """A paragraph of running text: a section's heading or a list sits between such; a grid of
+    teaser cards alternates headings with blurbs shorter than this."""
+    return len(WORD_RE.findall(line)) >= STRUCTURE_NEIGHBOUR_MIN_WORDS
+
+
+def _next_line(keys: list[str], index: int) -> int | None:
+    """The index of the first non-empty line after ``index``."""
+    return next((i for i in range(index + 1, len(keys)) if keys[i]), None)
+
+
+def _as_line(element: lxml.html.HtmlElement) -> str:
+    text = " ".join(element.text_content().split())
+    return f"- {text}" if element.tag == "li" else text
+
+
+def _is_story_structure(element: lxml.html.HtmlElement, container: lxml.html.HtmlElement) -> bool:
+    """A heading or list item of running text, not a box of links, navigation or a caption."""
+    words = len(WORD_RE.findall(element.text_content()))
+    limit = STRUCTURE_MAX_HEADING_WORDS if element.tag in _HEADING_TAGS else STRUCTURE_MAX_ITEM_WORDS
+    if not 0 < words <= limit or _hidden(element):
+        return False
+    for ancestor in element.iterancestors():
+        if ancestor is container:
+            break
+        if ancestor.tag in _NOT_STRUCTURE_ANCESTORS or _hidden(ancestor):
+            return False
+    scope = element.getparent() if element.tag in {"li", "dt", "dd"} and element.getparent() is not None else element
+    if _is_control(element) or _is_control(scope):
+        return False
+    if any(e.tag in _WIDGET_TAGS for e in scope.iter()):
+        return False  # a share bar, a form, an embed: interface, not text
+    return _link_share(scope) < STRUCTURE_MAX_LINK_SHARE
+
+
+# An accordion's or a tab bar's title is a control that opens a panel (an FAQ's question, a
+# product's details), set apart from the text; the page's own reading order does not run
+# through it.
+_CONTROL_RE = re.compile(r"accordion|toggle|collaps|clickmore|(?:^|[\W_])tabs?(?:$|[\W_])", re.IGNORECASE)
+
+
+def _is_control(element: lxml.html.HtmlElement) -> bool:
+    if element.get("aria-expanded") is not None or element.get("role") in {"button", "tab"}:
+        return True
+    return any(_CONTROL_RE.search(f"{name[5:]} {value}" if name.startswith("data-") else value)
+               for name, value in element.attrib.items() if name in {"class", "id"} or name.startswith("data-"))
+
+
+def _hidden(element: lxml.html.HtmlElement) -> bool:
+    style = (element.get("style") or "").replace(" ", "").lower()
+    return (
+        element.get("hidden") is not None
+        or element.get("aria-hidden") == "true"
+        or "display:none" in style
+        or "visibility:hidden" in style
+    )
+
+
+# --- call-to-action boxes ---------------------------------------------------------------------
+#
+# Donation appeals, newsletter, podcast and app promotions, subscription offers: a short box
+# that ends in (or holds) a link, a button or a form asking the reader to act, set between the
+# story's sections or after it. Found by shape in any language: the box's class or id names it
+# (promo, newsletter, donate, subscribe, banner, cta...), its text is short, and it has the call
+# to action. Only the body lines that lie inside such a box leave the body.
+CTA_CLASS_RE = re.compile(
+    r"(?:^|[\W_])(?:promo\w*|newsletter\w*|donat\w*|spende\w*|don|dons|cta|banner|subscri\w*|abonn\w*|abo|"
+    r"podcast\w*|membership|signup|app-?teaser|appteaser|support-?us)(?:$|[\W_])",
+    re.IGNORECASE,
+)
+CTA_BOX_MAX_WORDS = 80
+CTA_LINE_MIN_WORDS = 4
+CTA_BOX_TAGS = ("div", "section", "aside", "p", "form", "figure")
+
+
+def without_call_to_action_boxes(tree: lxml.html.HtmlElement, text: str) -> str:
+    """``text`` without the lines that the page shows inside call-to-action boxes."""
+    boxes = [word_key(box.text_content()) for box in _call_to_action_boxes(tree)]
+    if not boxes:
+        return text
+    lines = text.split("\n")
+    dropped = [line for line in lines if (key := word_key(line)) and any(_inside_box(key, box) for box in boxes)]
+    if not dropped:
+        return text
+    note("call_to_action_box", dropped)
+    gone = {id(line) for line in dropped}
+    return "\n".join(line for line in lines if id(line) not in gone)
+
+
+def _inside_box(key: str, box: str) -> bool:
+    """Whether a body line is the box's text or a part of it long enough not to be a chance match
+    (a two-word caption may be found in any box)."""
+    return key == box or (len(key.split()) >= CTA_LINE_MIN_WORDS and f" {key} " in f" {box} ")
+
+
+def _call_to_action_boxes(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """Short boxes named for a promotion that hold a link, button or form to act on."""
+    found: list[lxml.html.HtmlElement] = []
+    for element in tree.iter(*CTA_BOX_TAGS):
+        names = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if not CTA_CLASS_RE.search(names) or any(is_inside(element, box) for box in found):
+            continue
+        words = len(WORD_RE.findall(element.text_content()))
+        if 0 < words <= CTA_BOX_MAX_WORDS and _has_call_to_action(element):
+            found.append(element)
+    return found
+
+
+def _has_call_to_action(box: lxml.html.HtmlElement) -> bool:
+    return any(
+        e.tag in {"button", "form", "input"} or (e.tag == "a" and (e.get("href") or "").strip() not in {"", "#"})
+        for e in box.iter()
+    )
+
+
+# --- is the body the text of the page's own entry --------------------------------------------
+#
+# The element a page marks as the post's or article's content: <article>, schema.org's
+# itemprop="articleBody", microformats' e-content, and the class names blog and CMS templates
+# give it ("entry-content", "post-body", "article-text", "story__content").
+ENTRY_CONTENT_CLASS_RE = re.compile(
+    r"^(?:(?:entry|post|article|story)(?:[-_]{1,2})?(?:content|body|text)|e-content)$", re.IGNORECASE
+)
+
+
+def is_entry_text(tree: lxml.html.HtmlElement, text: str) -> bool:
+    """Whether every line of ``text`` is inside one element the page marks as its entry's content."""
+    keys = [key for key in (word_key(line) for line in text.split("\n")) if key]
+    if not keys:
+        return False
+    for element in tree.iter(lxml.etree.Element):
+        if not _marks_entry_content(element):
+            continue
+        shown = word_key(element.text_content())
+        if all(key in shown for key in keys):
+            return True
+    return False
+
+
+def _marks_entry_content(element: lxml.html.HtmlElement) -> bool:
+    if element.tag == "article" or element.get("itemprop") == "articleBody":
+        return True
+    return any(ENTRY_CONTENT_CLASS_RE.match(token) for token in (element.get("class") or "").split())
 
 
 # --- bodies split in chunks -------------------------------------------------------------------

@@ -27,7 +27,7 @@ import trafilatura
 
 from common.urls import normalize_url
 from transforms.article import Article, Rejected
-from transforms.extract.body import run_trafilatura, visible_lede
+from transforms.extract.body import is_entry_text, run_trafilatura, visible_lede
 from transforms.extract.bylines import find_authors
 from transforms.extract.dates import as_utc, find_dates
 from transforms.extract.language import find_language
@@ -141,7 +141,9 @@ def _build_article(
     )
     body = "\n".join(lines)
     words = word_count(body)
-    rejection = reject_by_content(page, words)
+    # Only a short body needs to know whether it is the entry's whole text (a walk over the page).
+    entry_text = words < MIN_BODY_WORDS and is_entry_text(tree, body)
+    rejection = reject_by_content(page, words, entry_text=entry_text)
     if rejection is not None:
         return rejection
     # The tree is not read after this: htmldate may clean it in place.

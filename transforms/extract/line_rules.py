@@ -561,6 +561,8 @@ def body_lines(
 # A list whose every item is mostly a link is a list of other pages ("More stories", topic
 # lists, "Read next" boxes), not article text; article lists (facts, steps, quotes) are text
 # with an occasional link. One item alone may be a single recommended source: two at least.
+# Such a box sits beside the story: where the lists are all the text there is, they are the
+# post itself (a blog's link roundup, a reading list), and stay.
 LINK_LIST_MIN_ITEMS = 2
 _LIST_ITEM_PREFIX = "- "
 
@@ -584,7 +586,7 @@ def drop_link_lists(lines: list[str], linked_items: frozenset[str]) -> list[str]
         if not is_link_list:
             kept.extend(run)
         index = end
-    return kept
+    return kept if kept else lines
 
 
 def _names_site(text: str, site_names: set[str]) -> bool:

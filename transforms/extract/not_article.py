@@ -22,6 +22,9 @@ from transforms.extract.page import (
 # not an article; the shortest real wire briefs ("X has died, his family said on ...")
 # run to 40+ words, so 30 keeps them while rejecting pages whose text did not render.
 MIN_BODY_WORDS = 30
+# A body under MIN_BODY_WORDS is still a post where it is all the text of the entry the page
+# marks as its content, and at least this long (a caption or a "Loading" notice is shorter).
+SHORT_POST_MIN_WORDS = 10
 # A page marked isAccessibleForFree=false whose body is shorter than this is the teaser
 # (a lede of 1-3 paragraphs); longer ones are the full text served to crawlers.
 PAYWALL_TEASER_MAX_WORDS = 150
@@ -52,9 +55,12 @@ def reject_by_markup(page: PageData) -> Rejected | None:
     return None
 
 
-def reject_by_content(page: PageData, words: int) -> Rejected | None:
+def reject_by_content(page: PageData, words: int, *, entry_text: bool = False) -> Rejected | None:
     """Rejections that need the extracted body: section fronts, paywalls, empty pages, and
-    liveblog URLs whose article markup comes with no more than a first batch of updates."""
+    liveblog URLs whose article markup comes with no more than a first batch of updates.
+
+    ``entry_text``: the body is the text of the page's own entry (the element the markup names
+    as the post's or article's content), so a short body is a short post, not a leftover."""
     if _liveblog_url(page) and words < LIVEBLOG_URL_MIN_ARTICLE_WORDS:
         return Rejected(page.url, "not_article:liveblog", detail=f"liveblog URL, {words} words")
     if _is_section_page(page, words):
@@ -64,8 +70,17 @@ def reject_by_content(page: PageData, words: int) -> Rejected | None:
     if words < MIN_BODY_WORDS:
         if _has_video(page):
             return Rejected(page.url, "not_article:video", detail=f"video with {words} words of text")
+        if _is_short_post(page, words, entry_text):
+            return None
         return Rejected(page.url, "empty_body", detail=f"{words} words < {MIN_BODY_WORDS}")
     return None
+
+def _is_short_post(page: PageData, words: int, entry_text: bool) -> bool:
+    """A complete short post (a blog's two-line joke, a one-paragraph notice): the page says it
+    is an article and the whole body is its entry's own text. A page whose text did not render
+    (a JavaScript shell) leaves a caption or a notice outside any entry, and stays rejected."""
+    return entry_text and words >= SHORT_POST_MIN_WORDS and has_article_markup(page)
+
 
 def _liveblog_url(page: PageData) -> bool:
     return LIVEBLOG_URL_RE.search(url_part(page.url, "path")) is not None
