@@ -10,45 +10,52 @@ from __future__ import annotations
 import email.utils
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import time as dt_time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import lxml.etree
 import lxml.html
 from htmldate import find_date
+from htmldate.extractors import try_date_expr
 
 from transforms.extract.page import META_MODIFIED, META_PUBLISHED, PageData, jsonld_text
 
 # Dates before the web news era are parse errors (0001-01-01, epoch zero), not facts.
 MIN_PLAUSIBLE_YEAR = 1990
 
+# Meta names that say only "date": a CMS stamps them on publishing or on every edit alike,
+# so a date line the page shows beside its headline outranks them (it is what readers see).
+GENERIC_DATE_META = frozenset({"date"})
+
+
 def find_dates(
     page: PageData, document: Any, fetched_at: datetime, naive_zone: ZoneInfo,
     tree: lxml.html.HtmlElement | None = None,
 ) -> tuple[datetime | None, datetime | None, tuple[str, ...]]:
-    """Published and modified times, never after fetch time, with flags saying why not."""
+    """Published and modified times, never after fetch time, with flags saying why not.
+
+    Evidence in order: JSON-LD's datePublished and the meta tags naming a publication,
+    a date closing the title, the date line shown beside the headline, a meta tag named
+    only "date", then htmldate's search (the URL's date, date elements, the text).
+    """
     flags: list[str] = []
     published = _first_datetime(
-        [jsonld_text(page.article, "datePublished"), *page.all_meta(META_PUBLISHED)], naive_zone
+        [jsonld_text(page.article, "datePublished"),
+         *page.all_meta(k for k in META_PUBLISHED if k not in GENERIC_DATE_META)],
+        naive_zone,
     )
     modified = _first_datetime(
         [jsonld_text(page.article, "dateModified"), *page.all_meta(META_MODIFIED)], naive_zone
     )
+    line = date_line(tree, fetched_at) if tree is not None else None
+    if published is not None and line is not None and not _shows_modified(line, published, modified):
+        published = in_shown_offset(published, line)
     if published is None:
-        # A dateline in the title ("... | DW | 28.04.2023"), else htmldate's search for the
-        # original date (the URL's date, a visible date line, then the whole text): day
-        # precision only. An "updated" date alone must not pass as published (FAULTS 16):
-        # htmldate's day is not taken where it is the structured modified day or later
-        # (htmldate reads the modified meta where nothing else dates the page).
-        published = _title_date(page, naive_zone)
-        searched = getattr(document, "date", None) or (
-            _searched_date(tree, page.url, fetched_at) if published is None and tree is not None else None
-        )
-        if published is None and searched:
-            published = _parse_datetime(searched, naive_zone)
-            if published is not None and modified is not None and published.date() >= modified.date():
-                published = None
-        if published is not None:
+        published, day_only = _fallback_published(page, document, tree, fetched_at, naive_zone, line, modified)
+        if published is not None and day_only:
             flags.append("published_at_day_only")
     if published is not None and published > fetched_at:
         published = None
@@ -59,6 +66,34 @@ def find_dates(
     if published is None:
         flags.append("published_at_missing")
     return published, modified, tuple(flags)
+
+
+def _fallback_published(
+    page: PageData, document: Any, tree: lxml.html.HtmlElement | None, fetched_at: datetime,
+    naive_zone: ZoneInfo, line: ShownDate | None, modified: datetime | None,
+) -> tuple[datetime | None, bool]:
+    """The published time where no structured value names one, and whether it is a day only.
+
+    An "updated" date alone must not pass as published (FAULTS 16): a day found by search is
+    not taken where it is after the structured modified day (a date line, which skips
+    update-labelled dates) or on it or after (htmldate, which reads the modified meta where
+    nothing else dates the page).
+    """
+    title_day = _title_date(page, naive_zone)
+    if title_day is not None:
+        return title_day, True
+    if line is not None and (modified is None or line.day <= modified.date()):
+        return datetime.combine(line.day, datetime.min.time(), tzinfo=naive_zone), True
+    generic = _first_datetime(page.all_meta(GENERIC_DATE_META), naive_zone)
+    if generic is not None:
+        return generic, False
+    searched = getattr(document, "date", None) or (
+        _searched_date(tree, page.url, fetched_at) if tree is not None else None
+    )
+    found = _parse_datetime(searched, naive_zone) if searched else None
+    if found is not None and modified is not None and found.date() >= modified.date():
+        return None, False
+    return found, found is not None
 
 
 # A date closing a title after a separator: "28.04.2023" (day first) or ISO "2023-04-28".
@@ -86,6 +121,139 @@ def _title_date(page: PageData, naive_zone: ZoneInfo) -> datetime | None:
         if moment.year >= MIN_PLAUSIBLE_YEAR:
             return moment
     return None
+
+
+@dataclass(frozen=True)
+class ShownDate:
+    """A date the page shows beside its headline: the day, and the time where one is shown."""
+
+    day: date
+    time: dt_time | None = None
+
+
+# The date line sits right around the headline: a kicker or dateline above it (a few text
+# pieces), the byline and date under it (before the body's paragraphs begin).
+DATE_LINE_TEXTS_BEFORE = 4
+DATE_LINE_TEXTS_AFTER = 15
+# A date line is short ("Von Anna Berg, 12.03.2024, 10:15 Uhr"); in a longer text only a
+# date at its very start counts ("29.11.2022 – Mehrfach ..."), the others belong to sentences.
+DATE_LINE_MAX_CHARS = 60
+DATE_LINE_HEAD_CHARS = 25
+_SKIPPED_ANCESTORS = "ancestor::script or ancestor::style or ancestor::noscript or ancestor::template or ancestor::nav or ancestor::footer or ancestor::button or ancestor::select"
+_TEXTS_AFTER = lxml.etree.XPath(
+    f"following::text()[normalize-space()][not({_SKIPPED_ANCESTORS})][position() <= {DATE_LINE_TEXTS_AFTER}]"
+)
+_TEXTS_BEFORE = lxml.etree.XPath(
+    f"preceding::text()[normalize-space()][not({_SKIPPED_ANCESTORS})][position() <= {DATE_LINE_TEXTS_BEFORE}]"
+)
+# A date labelled as an update is the modified date, however close to the headline it sits
+# (en, de, fr, es, it, pt, nl).
+_UPDATE_LABEL_RE = re.compile(
+    r"\b(?:updated?|last modified|aktualisiert|stand|letzte [äa]nderung|ge[äa]ndert|mis à jour|modifié"
+    r"|actualizad[oa]|actualización|aggiornat[oa]|atualizad[oa]|bijgewerkt|gewijzigd)\b",
+    re.IGNORECASE,
+)
+# A time of day shown with the date: "21:25", "11:30 p.m.", "10:00am".
+# Only colon-separated: "02.01" is a day and month in "02.01.2019".
+_SHOWN_TIME_RE = re.compile(r"(?<![\d:.])(?P<H>[01]?\d|2[0-3]):(?P<M>[0-5]\d)(?![\d:])\s*(?P<ampm>[ap])?\.?m?\b", re.IGNORECASE)
+
+
+def date_line(tree: lxml.html.HtmlElement, fetched_at: datetime) -> ShownDate | None:
+    """The date shown beside the page's first headline (below it first, then above), with
+    the time where the same line shows one; update-labelled dates are skipped."""
+    headline = next(iter(tree.iterfind(".//body//h1")), None)
+    if headline is None:
+        return None
+    after = [str(t).strip() for t in _TEXTS_AFTER(headline)]
+    before = [str(t).strip() for t in _TEXTS_BEFORE(headline)][::-1]
+    for texts in (after, before):
+        for index, text in enumerate(texts):
+            shown = _shown_date(text, texts[index - 1] if index else "", fetched_at)
+            if shown is not None:
+                following = texts[index + 1] if index + 1 < len(texts) else ""
+                return ShownDate(shown, _shown_time(text) or _shown_time(following, alone=True))
+    return None
+
+
+def _shown_date(text: str, previous: str, fetched_at: datetime) -> date | None:
+    """The day ``text`` shows as a date line, unless it is labelled as an update."""
+    if len(text) > DATE_LINE_MAX_CHARS:
+        text = text[:DATE_LINE_HEAD_CHARS]
+    if not any(c.isdigit() for c in text):
+        return None
+    latest = fetched_at.replace(tzinfo=None)
+    found = _parsed_day(text, latest)
+    if found is None:
+        # A label htmldate does not know ("Pubblicato il 12 marzo 2024"): the date after it.
+        first_digit = next(i for i, c in enumerate(text) if c.isdigit())
+        found = _parsed_day(text[first_digit:], latest) if first_digit else None
+    if found is None:
+        return None
+    day = date.fromisoformat(found)
+    # htmldate completes a month ("Ausgabe 2/2022") with the 1st: a date line shows its day.
+    if re.search(rf"(?<!\d)0?{day.day}(?!\d)", text) is None:
+        return None
+    if _UPDATE_LABEL_RE.search(text) or _UPDATE_LABEL_RE.search(previous[-30:]):
+        return None
+    return day
+
+
+# A day, a month word and a four-digit year ("3 de mayo de 2022", "12 marzo 2024"): the only
+# shape handed to htmldate's external parser (dateparser), which its own patterns do not read.
+# dateparser tries every language it knows: on other text it loads them all (1.5 s and 35 MB
+# for one short string that is no date).
+_WORDED_DATE_RE = re.compile(
+    r"(?<![\w-])\d{1,2}(?!\d)\.?\s*(?:de\s+)?[^\W\d_]{3,10}\.?,?\s*(?:de\s+)?(?:19|20)\d{2}(?!\d)"
+)
+
+
+def _parsed_day(text: str, latest: datetime) -> str | None:
+    earliest = datetime(MIN_PLAUSIBLE_YEAR, 1, 1)
+    found = try_date_expr(text, "%Y-%m-%d", False, earliest, latest)
+    if found is None and _WORDED_DATE_RE.search(text):
+        found = try_date_expr(text, "%Y-%m-%d", True, earliest, latest)
+    return found
+
+
+def _shown_time(text: str, *, alone: bool = False) -> dt_time | None:
+    """The time of day ``text`` shows (the whole of it when ``alone``), 12-hour clocks read."""
+    match = _SHOWN_TIME_RE.fullmatch(text.strip()) if alone else _SHOWN_TIME_RE.search(text)
+    if match is None:
+        return None
+    hour = int(match["H"])
+    if match["ampm"]:
+        if hour > 12:
+            return None
+        hour = hour % 12 + (12 if match["ampm"].lower() == "p" else 0)
+    return dt_time(hour, int(match["M"]))
+
+
+# The offsets zones use (UTC-12 to UTC+14), in the quarter hours they come in.
+_MIN_OFFSET, _MAX_OFFSET = timedelta(hours=-12), timedelta(hours=14)
+_OFFSET_STEP = timedelta(minutes=15)
+
+
+def _shows_modified(shown: ShownDate, published: datetime, modified: datetime | None) -> bool:
+    """True when the date line is the modified day (a page showing when it was updated)."""
+    return modified is not None and modified.date() != published.date() and shown.day == modified.date()
+
+
+def in_shown_offset(published: datetime, shown: ShownDate) -> datetime:
+    """``published`` in the offset the page shows it in, where it was given in UTC.
+
+    Many CMSs write structured times in UTC while the page shows the local time: the
+    instant is right, the day is not the page's ("23:30 on 8 November" shown, 05:30 UTC on
+    the 9th written). Where the date line shows a different day with a time, the difference
+    is the page's offset when it is a real one (quarter hours, UTC-12 to UTC+14).
+    """
+    if published.utcoffset() != timedelta(0) or shown.time is None or shown.day == published.date():
+        return published
+    local = datetime.combine(shown.day, shown.time)
+    offset = local - published.replace(tzinfo=None, second=0, microsecond=0)
+    offset = _OFFSET_STEP * round(offset / _OFFSET_STEP)
+    if not _MIN_OFFSET <= offset <= _MAX_OFFSET:
+        return published
+    return published.astimezone(timezone(offset))
 
 
 def _searched_date(tree: lxml.html.HtmlElement, url: str, fetched_at: datetime) -> str | None:
