@@ -139,7 +139,9 @@ DATE_LINE_TEXTS_AFTER = 15
 # date at its very start counts ("29.11.2022 – Mehrfach ..."), the others belong to sentences.
 DATE_LINE_MAX_CHARS = 60
 DATE_LINE_HEAD_CHARS = 25
-_SKIPPED_ANCESTORS = "ancestor::script or ancestor::style or ancestor::noscript or ancestor::template or ancestor::nav or ancestor::footer or ancestor::button or ancestor::select"
+_SKIPPED_ANCESTORS = " or ".join(
+    f"ancestor::{tag}" for tag in ("script", "style", "noscript", "template", "nav", "footer", "button", "select")
+)
 _TEXTS_AFTER = lxml.etree.XPath(
     f"following::text()[normalize-space()][not({_SKIPPED_ANCESTORS})][position() <= {DATE_LINE_TEXTS_AFTER}]"
 )
@@ -155,7 +157,9 @@ _UPDATE_LABEL_RE = re.compile(
 )
 # A time of day shown with the date: "21:25", "11:30 p.m.", "10:00am".
 # Only colon-separated: "02.01" is a day and month in "02.01.2019".
-_SHOWN_TIME_RE = re.compile(r"(?<![\d:.])(?P<H>[01]?\d|2[0-3]):(?P<M>[0-5]\d)(?![\d:])\s*(?P<ampm>[ap])?\.?m?\b", re.IGNORECASE)
+_SHOWN_TIME_RE = re.compile(
+    r"(?<![\d:.])(?P<H>[01]?\d|2[0-3]):(?P<M>[0-5]\d)(?![\d:])\s*(?P<ampm>[ap])?\.?m?\b", re.IGNORECASE
+)
 
 
 def date_line(tree: lxml.html.HtmlElement, fetched_at: datetime) -> ShownDate | None:
