@@ -8,6 +8,7 @@ source's zone.
 from __future__ import annotations
 
 import email.utils
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,10 +19,11 @@ from zoneinfo import ZoneInfo
 
 import lxml.etree
 import lxml.html
+from dateparser.date import DateDataParser
 from htmldate import find_date
 from htmldate.extractors import try_date_expr
 
-from transforms.extract.page import META_MODIFIED, META_PUBLISHED, PageData, jsonld_text
+from transforms.extract.page import META_LANGUAGE, META_MODIFIED, META_PUBLISHED, PageData, jsonld_text
 
 # Dates before the web news era are parse errors (0001-01-01, epoch zero), not facts.
 MIN_PLAUSIBLE_YEAR = 1990
@@ -50,7 +52,7 @@ def find_dates(
     modified = _first_datetime(
         [jsonld_text(page.article, "dateModified"), *page.all_meta(META_MODIFIED)], naive_zone
     )
-    line = date_line(tree, fetched_at) if tree is not None else None
+    line = date_line(tree, fetched_at, _page_language(page)) if tree is not None else None
     if published is not None and line is not None and not _shows_modified(line, published, modified):
         published = in_shown_offset(published, line)
     if published is None:
@@ -162,9 +164,10 @@ _SHOWN_TIME_RE = re.compile(
 )
 
 
-def date_line(tree: lxml.html.HtmlElement, fetched_at: datetime) -> ShownDate | None:
+def date_line(tree: lxml.html.HtmlElement, fetched_at: datetime, language: str | None = None) -> ShownDate | None:
     """The date shown beside the page's first headline (below it first, then above), with
-    the time where the same line shows one; update-labelled dates are skipped."""
+    the time where the same line shows one; update-labelled dates are skipped. ``language``
+    (ISO 639-1, the page's) reads month names htmldate's own patterns do not know."""
     headline = next(iter(tree.iterfind(".//body//h1")), None)
     if headline is None:
         return None
@@ -172,25 +175,25 @@ def date_line(tree: lxml.html.HtmlElement, fetched_at: datetime) -> ShownDate | 
     before = [str(t).strip() for t in _TEXTS_BEFORE(headline)][::-1]
     for texts in (after, before):
         for index, text in enumerate(texts):
-            shown = _shown_date(text, texts[index - 1] if index else "", fetched_at)
+            shown = _shown_date(text, texts[index - 1] if index else "", fetched_at, language)
             if shown is not None:
                 following = texts[index + 1] if index + 1 < len(texts) else ""
                 return ShownDate(shown, _shown_time(text) or _shown_time(following, alone=True))
     return None
 
 
-def _shown_date(text: str, previous: str, fetched_at: datetime) -> date | None:
+def _shown_date(text: str, previous: str, fetched_at: datetime, language: str | None) -> date | None:
     """The day ``text`` shows as a date line, unless it is labelled as an update."""
     if len(text) > DATE_LINE_MAX_CHARS:
         text = text[:DATE_LINE_HEAD_CHARS]
     if not any(c.isdigit() for c in text):
         return None
     latest = fetched_at.replace(tzinfo=None)
-    found = _parsed_day(text, latest)
+    found = _parsed_day(text, latest, language)
     if found is None:
         # A label htmldate does not know ("Pubblicato il 12 marzo 2024"): the date after it.
         first_digit = next(i for i, c in enumerate(text) if c.isdigit())
-        found = _parsed_day(text[first_digit:], latest) if first_digit else None
+        found = _parsed_day(text[first_digit:], latest, language) if first_digit else None
     if found is None:
         return None
     day = date.fromisoformat(found)
@@ -202,21 +205,49 @@ def _shown_date(text: str, previous: str, fetched_at: datetime) -> date | None:
     return day
 
 
-# A day, a month word and a four-digit year ("3 de mayo de 2022", "12 marzo 2024"): the only
-# shape handed to htmldate's external parser (dateparser), which its own patterns do not read.
-# dateparser tries every language it knows: on other text it loads them all (1.5 s and 35 MB
-# for one short string that is no date).
+# A day, a month word and a four-digit year ("3 de mayo de 2022", "12 marzo 2024"): the shape
+# htmldate's own patterns do not read in every language, handed to dateparser in the page's
+# language only. (htmldate's own use of dateparser tries every language it knows, which loads
+# them all: 1.5-2 s of CPU in each fresh worker for one French "18 juil. 2024".)
 _WORDED_DATE_RE = re.compile(
     r"(?<![\w-])\d{1,2}(?!\d)\.?\s*(?:de\s+)?[^\W\d_]{3,10}\.?,?\s*(?:de\s+)?(?:19|20)\d{2}(?!\d)"
 )
+_DATEPARSER_SETTINGS = {
+    "STRICT_PARSING": True,  # a day, a month and a year, or nothing
+    "PARSERS": ["absolute-time"],
+    "PREFER_DATES_FROM": "past",
+    "RETURN_AS_TIMEZONE_AWARE": False,
+    "NORMALIZE": True,
+}
 
 
-def _parsed_day(text: str, latest: datetime) -> str | None:
+def _parsed_day(text: str, latest: datetime, language: str | None) -> str | None:
+    """The day ``text`` shows, ISO-formatted, between MIN_PLAUSIBLE_YEAR and ``latest``."""
     earliest = datetime(MIN_PLAUSIBLE_YEAR, 1, 1)
     found = try_date_expr(text, "%Y-%m-%d", False, earliest, latest)
-    if found is None and _WORDED_DATE_RE.search(text):
-        found = try_date_expr(text, "%Y-%m-%d", True, earliest, latest)
-    return found
+    if found is not None or language is None or _WORDED_DATE_RE.search(text) is None:
+        return found
+    parser = _month_name_parser(language)
+    parsed = parser.get_date_data(text).date_obj if parser is not None else None
+    if parsed is None or not earliest <= parsed <= latest:
+        return None
+    return parsed.strftime("%Y-%m-%d")
+
+
+@functools.lru_cache(maxsize=32)
+def _month_name_parser(language: str) -> DateDataParser | None:
+    """dateparser for one language (about 20 ms to load), None for one it does not know."""
+    try:
+        return DateDataParser(languages=[language], settings=_DATEPARSER_SETTINGS)
+    except ValueError:
+        return None
+
+
+def _page_language(page: PageData) -> str | None:
+    """The page's declared language as ISO 639-1 ("fr" for "fr-FR" or "fr_FR"), if any."""
+    declared = page.html_lang or page.first_meta(META_LANGUAGE)
+    code = re.split(r"[-_]", declared.strip().lower())[0] if declared else ""
+    return code if re.fullmatch(r"[a-z]{2}", code) else None
 
 
 def _shown_time(text: str, *, alone: bool = False) -> dt_time | None:

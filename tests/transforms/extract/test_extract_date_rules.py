@@ -138,9 +138,11 @@ def test_htmldate_search_runs_where_trafilatura_fast_run_found_no_date() -> None
 # --- the date line beside the headline ------------------------------------------------------
 
 
-def page_with_head_and_lines(head: str, above: str, below: str, url: str = "https://news.example/harbour-story") -> Article:
+def page_with_head_and_lines(
+    head: str, above: str, below: str, url: str = "https://news.example/harbour-story", lang: str = ""
+) -> Article:
     html = (
-        '<!DOCTYPE html><html><head><meta charset="utf-8"><meta property="og:type" content="article">'
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><meta property="og:type" content="article">'
         f'{head}</head><body><nav><a href="/">Home</a> <span>01.01.2020</span></nav><article>{above}'
         f"<h1>Breakwater to be rebuilt</h1>{below}{BODY}</article></body></html>"
     )
@@ -148,19 +150,22 @@ def page_with_head_and_lines(head: str, above: str, below: str, url: str = "http
 
 
 @pytest.mark.parametrize(
-    ("above", "below"),
+    ("lang", "above", "below"),
     [
-        ("", '<div class="byline">Von Anna Berg | 12.03.2024, 10:15 Uhr</div>'),
-        ("", '<p class="auteur">Par Anne Berger</p><p>Publié le 12 mars 2024</p>'),
-        ("", '<div><span>Redacción</span><time>12 de marzo de 2024</time><time>21:25</time></div>'),
-        ("", '<p class="meta">By Ann Burke</p><p>March 12, 2024 at 11:30 p.m.</p>'),
-        ("", "<p>Pubblicato il 12 marzo 2024</p>"),
+        ("de", "", '<div class="byline">Von Anna Berg | 12.03.2024, 10:15 Uhr</div>'),
+        ("fr-FR", "", '<p class="auteur">Par Anne Berger</p><p>Publié le 12 mars 2024 à 08:01</p>'),
+        ("fr", "", "<p>Publié le 12 mars. 2024</p>"),
+        ("es", "", '<div><span>Redacción</span><time>12 de marzo de 2024</time><time>21:25</time></div>'),
+        ("pt-BR", "", "<p>12 de março de 2024</p>"),
+        ("en", "", '<p class="meta">By Ann Burke</p><p>March 12, 2024 at 11:30 p.m.</p>'),
+        ("it", "", "<p>Pubblicato il 12 marzo 2024</p>"),
+        ("nl", "", "<p>Door Anne de Berg, 12 maart 2024</p>"),
         # A kicker above the headline: "section  date".
-        ('<div class="kicker"><a href="/familie">Familie</a> 12/03/2024</div>', ""),
+        ("", '<div class="kicker"><a href="/familie">Familie</a> 12/03/2024</div>', ""),
     ],
 )
-def test_the_date_line_beside_the_headline_dates_the_page(above: str, below: str) -> None:
-    result = page_with_head_and_lines("", above, below)
+def test_the_date_line_beside_the_headline_dates_the_page(lang: str, above: str, below: str) -> None:
+    result = page_with_head_and_lines("", above, below, lang=lang)
     assert result.published_at == datetime(2024, 3, 12, tzinfo=UTC)
     assert "published_at_day_only" in result.flags
 
@@ -220,23 +225,23 @@ def test_a_date_line_after_the_modified_day_is_not_taken() -> None:
 # --- structured times in UTC, shown in the page's own time ----------------------------------
 
 
-def utc_dated(value: str, below: str) -> datetime | None:
+def utc_dated(value: str, below: str, lang: str = "en") -> datetime | None:
     head = f'<meta property="article:published_time" content="{value}">'
-    return page_with_head_and_lines(head, "", below).published_at
+    return page_with_head_and_lines(head, "", below, lang=lang).published_at
 
 
 @pytest.mark.parametrize(
-    ("value", "below", "expected"),
+    ("lang", "value", "below", "expected"),
     [
         # The instant stays; the offset is the page's (US Central, Argentina, Central Europe).
-        ("2023-11-09T05:30:59Z", "<p>November 8, 2023 at 11:30 p.m.</p>", "2023-11-08T23:30:59-06:00"),
-        ("2022-05-04T00:25:56Z", "<div><time>3 de mayo de 2022</time><time>21:25</time></div>",
+        ("en", "2023-11-09T05:30:59Z", "<p>November 8, 2023 at 11:30 p.m.</p>", "2023-11-08T23:30:59-06:00"),
+        ("es", "2022-05-04T00:25:56Z", "<div><time>3 de mayo de 2022</time><time>21:25</time></div>",
          "2022-05-03T21:25:56-03:00"),
-        ("2019-01-01T23:11:59+00:00", "<p>02.01.2019, 00:11 Uhr</p>", "2019-01-02T00:11:59+01:00"),
+        ("de", "2019-01-01T23:11:59+00:00", "<p>02.01.2019, 00:11 Uhr</p>", "2019-01-02T00:11:59+01:00"),
     ],
 )
-def test_a_utc_time_takes_the_offset_the_page_shows_it_in(value: str, below: str, expected: str) -> None:
-    moment = utc_dated(value, below)
+def test_a_utc_time_takes_the_offset_the_page_shows_it_in(lang: str, value: str, below: str, expected: str) -> None:
+    moment = utc_dated(value, below, lang)
     assert moment is not None and moment.isoformat() == expected
 
 
