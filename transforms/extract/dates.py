@@ -44,17 +44,20 @@ def find_dates(
     only "date", then htmldate's search (the URL's date, date elements, the text).
     """
     flags: list[str] = []
-    published = _first_datetime(
+    stated = _all_datetimes(
         [jsonld_text(page.article, "datePublished"),
          *page.all_meta(k for k in META_PUBLISHED if k not in GENERIC_DATE_META)],
         naive_zone,
     )
+    published = stated[0] if stated else None
     modified = _first_datetime(
         [jsonld_text(page.article, "dateModified"), *page.all_meta(META_MODIFIED)], naive_zone
     )
-    line = date_line(tree, fetched_at, _page_language(page)) if tree is not None else None
+    line = date_line(tree, fetched_at, _page_language(page), _titles(page)) if tree is not None else None
     if published is not None and line is not None and not _shows_modified(line, published, modified):
-        published = in_shown_offset(published, line)
+        published, day_only = _as_shown(stated, modified, line, naive_zone)
+        if day_only:
+            flags.append("published_at_day_only")
     if published is None:
         published, day_only = _fallback_published(page, document, tree, fetched_at, naive_zone, line, modified)
         if published is not None and day_only:
@@ -68,6 +71,28 @@ def find_dates(
     if published is None:
         flags.append("published_at_missing")
     return published, modified, tuple(flags)
+
+
+def _as_shown(
+    stated: list[datetime], modified: datetime | None, line: ShownDate, naive_zone: ZoneInfo
+) -> tuple[datetime, bool]:
+    """The structured published time, settled by the date line where the page's structured
+    values contradict each other, and whether only its day is known.
+
+    - Two published values on different days (JSON-LD and a meta tag): the one whose day
+      the page shows.
+    - A published value later than the modified one (a stamp from re-saving or migrating
+      the page), with the date line showing an earlier day: that day.
+    - Otherwise the first value, in the offset the page shows it in (``in_shown_offset``).
+    """
+    published = stated[0]
+    if published.date() != line.day:
+        shown = next((moment for moment in stated if moment.date() == line.day), None)
+        if shown is not None:
+            return shown, False
+        if modified is not None and published > modified and line.day < published.date():
+            return datetime.combine(line.day, datetime.min.time(), tzinfo=naive_zone), True
+    return in_shown_offset(published, line), False
 
 
 def _fallback_published(
@@ -137,6 +162,8 @@ class ShownDate:
 # pieces), the byline and date under it (before the body's paragraphs begin).
 DATE_LINE_TEXTS_BEFORE = 4
 DATE_LINE_TEXTS_AFTER = 15
+# A heading shorter than this is matched against the titles only as the first <h1> would be.
+MIN_HEADLINE_CHARS = 10
 # A date line is short ("Von Anna Berg, 12.03.2024, 10:15 Uhr"); in a longer text only a
 # date at its very start counts ("29.11.2022 – Mehrfach ..."), the others belong to sentences.
 DATE_LINE_MAX_CHARS = 60
@@ -164,11 +191,14 @@ _SHOWN_TIME_RE = re.compile(
 )
 
 
-def date_line(tree: lxml.html.HtmlElement, fetched_at: datetime, language: str | None = None) -> ShownDate | None:
-    """The date shown beside the page's first headline (below it first, then above), with
-    the time where the same line shows one; update-labelled dates are skipped. ``language``
-    (ISO 639-1, the page's) reads month names htmldate's own patterns do not know."""
-    headline = next(iter(tree.iterfind(".//body//h1")), None)
+def date_line(
+    tree: lxml.html.HtmlElement, fetched_at: datetime, language: str | None = None, titles: Iterable[str] = ()
+) -> ShownDate | None:
+    """The date shown beside the page's headline (below it first, then above), with the time
+    where the same line shows one; update-labelled dates are skipped. ``language`` (ISO 639-1,
+    the page's) reads month names htmldate's own patterns do not know; ``titles`` (the page's
+    declared titles) tell the headline from other <h1>s ("Navigation", the site's name)."""
+    headline = _headline(tree, titles)
     if headline is None:
         return None
     after = [str(t).strip() for t in _TEXTS_AFTER(headline)]
@@ -180,6 +210,21 @@ def date_line(tree: lxml.html.HtmlElement, fetched_at: datetime, language: str |
                 following = texts[index + 1] if index + 1 < len(texts) else ""
                 return ShownDate(shown, _shown_time(text) or _shown_time(following, alone=True))
     return None
+
+
+def _headline(tree: lxml.html.HtmlElement, titles: Iterable[str]) -> lxml.html.HtmlElement | None:
+    """The first <h1> a declared title holds (or that holds it), else the first <h1>."""
+    headings = list(tree.iterfind(".//body//h1"))
+    folded = [" ".join(t.split()).casefold() for t in titles if t and t.strip()]
+    for heading in headings:
+        text = " ".join(heading.text_content().split()).casefold()
+        if len(text) >= MIN_HEADLINE_CHARS and any(text in title or title in text for title in folded):
+            return heading
+    return headings[0] if headings else None
+
+
+def _titles(page: PageData) -> list[str]:
+    return [t for t in (jsonld_text(page.article, "headline"), *page.all_meta(_TITLE_KEYS), page.html_title) if t]
 
 
 def _shown_date(text: str, previous: str, fetched_at: datetime, language: str | None) -> date | None:
@@ -301,11 +346,13 @@ def _searched_date(tree: lxml.html.HtmlElement, url: str, fetched_at: datetime) 
 
 def _first_datetime(raws: Iterable[str | None], naive_zone: ZoneInfo) -> datetime | None:
     """The first value that parses as a plausible date-time."""
-    for raw in raws:
-        parsed = _parse_datetime(raw, naive_zone) if raw else None
-        if parsed is not None:
-            return parsed
-    return None
+    return next(iter(_all_datetimes(raws, naive_zone)), None)
+
+
+def _all_datetimes(raws: Iterable[str | None], naive_zone: ZoneInfo) -> list[datetime]:
+    """Every value that parses as a plausible date-time, in order."""
+    parsed = (_parse_datetime(raw, naive_zone) if raw else None for raw in raws)
+    return [moment for moment in parsed if moment is not None]
 
 
 # Zone abbreviations with one meaning and a fixed offset, as CMSs print them after a time

@@ -256,3 +256,48 @@ def test_a_utc_time_takes_the_offset_the_page_shows_it_in(lang: str, value: str,
 )
 def test_a_time_in_utc_is_left_alone_without_a_shown_offset(value: str, below: str) -> None:
     assert utc_dated(value, below) == datetime.fromisoformat(value)
+
+
+# --- the date line settles structured values that contradict each other --------------------
+
+
+def test_the_headline_is_the_h1_the_title_names() -> None:
+    # An accessibility <h1> ("Navigation und Service") comes first on some sites; the date
+    # line sits beside the article's headline (and outranks the meta named only "date").
+    html = (
+        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Breakwater to be rebuilt | Hafenblatt'
+        '</title><meta name="date" content="2022-01-27"></head><body><header><h1>Navigation und Service</h1><div class="menu">'
+        + "".join(f'<a href="/thema-{n}">Thema {n}</a>' for n in range(20))
+        + '</div></header><main><h1>Breakwater to be rebuilt</h1>'
+        f'<p class="meta">Ort Hafenstadt</p><p class="meta">Datum 28.01.2022</p>{BODY}</main></body></html>'
+    )
+    result = extracted(html, "https://news.example/presse/breakwater")
+    assert result.published_at == datetime(2022, 1, 28, tzinfo=UTC)
+
+
+def test_of_two_published_values_the_one_the_page_shows_wins() -> None:
+    head = (
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+        '"headline": "Breakwater to be rebuilt", "datePublished": "2024-03-10T07:29:00.000Z"}</script>'
+        '<meta property="article:published_time" content="2024-03-12T08:29:34+01:00">'
+    )
+    result = page_with_head_and_lines(head, "", '<p class="date">12.03.2024</p>', lang="de")
+    assert result.published_at is not None and result.published_at.isoformat() == "2024-03-12T08:29:34+01:00"
+    # Without the date line, JSON-LD's value stands.
+    alone = page_with_head_and_lines(head, "", "", lang="de")
+    assert alone.published_at == datetime(2024, 3, 10, 7, 29, tzinfo=UTC)
+
+
+def test_a_published_value_after_the_modified_one_gives_way_to_the_date_line() -> None:
+    # Re-saving stamped the page's published meta a minute after its last modification.
+    head = (
+        '<meta property="article:published_time" content="2024-11-17T10:33:13Z">'
+        '<meta property="article:modified_time" content="2024-11-17T10:32:18Z">'
+    )
+    result = page_with_head_and_lines(head, "", '<p class="byline">von Anna Berg</p><p>09.03.2024</p>', lang="de")
+    assert result.published_at == datetime(2024, 3, 9, tzinfo=UTC)
+    assert "published_at_day_only" in result.flags
+    # A consistent pair keeps the structured value whatever the line shows.
+    consistent = head.replace("10:32:18", "10:34:18")
+    kept = page_with_head_and_lines(consistent, "", "<p>09.03.2024</p>", lang="de")
+    assert kept.published_at == datetime(2024, 11, 17, 10, 33, 13, tzinfo=UTC)
