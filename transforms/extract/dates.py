@@ -8,47 +8,59 @@ source's zone.
 from __future__ import annotations
 
 import email.utils
+import functools
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import time as dt_time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import lxml.etree
 import lxml.html
+from dateparser.date import DateDataParser
 from htmldate import find_date
+from htmldate.extractors import try_date_expr
 
-from transforms.extract.page import META_MODIFIED, META_PUBLISHED, PageData, jsonld_text
+from transforms.extract.page import META_LANGUAGE, META_MODIFIED, META_PUBLISHED, PageData, jsonld_text
 
 # Dates before the web news era are parse errors (0001-01-01, epoch zero), not facts.
 MIN_PLAUSIBLE_YEAR = 1990
+
+# Meta names that say only "date": a CMS stamps them on publishing or on every edit alike,
+# so a date line the page shows beside its headline outranks them (it is what readers see).
+GENERIC_DATE_META = frozenset({"date"})
+
 
 def find_dates(
     page: PageData, document: Any, fetched_at: datetime, naive_zone: ZoneInfo,
     tree: lxml.html.HtmlElement | None = None,
 ) -> tuple[datetime | None, datetime | None, tuple[str, ...]]:
-    """Published and modified times, never after fetch time, with flags saying why not."""
+    """Published and modified times, never after fetch time, with flags saying why not.
+
+    Evidence in order: JSON-LD's datePublished and the meta tags naming a publication,
+    a date closing the title, the date line shown beside the headline, a meta tag named
+    only "date", then htmldate's search (the URL's date, date elements, the text).
+    """
     flags: list[str] = []
-    published = _first_datetime(
-        [jsonld_text(page.article, "datePublished"), *page.all_meta(META_PUBLISHED)], naive_zone
+    stated = _all_datetimes(
+        [jsonld_text(page.article, "datePublished"),
+         *page.all_meta(k for k in META_PUBLISHED if k not in GENERIC_DATE_META)],
+        naive_zone,
     )
+    published = stated[0] if stated else None
     modified = _first_datetime(
         [jsonld_text(page.article, "dateModified"), *page.all_meta(META_MODIFIED)], naive_zone
     )
+    line = date_line(tree, fetched_at, _page_language(page), _titles(page)) if tree is not None else None
+    if published is not None and line is not None and not _shows_modified(line, published, modified):
+        published, day_only = _as_shown(stated, modified, line, naive_zone)
+        if day_only:
+            flags.append("published_at_day_only")
     if published is None:
-        # A dateline in the title ("... | DW | 28.04.2023"), else htmldate's search for the
-        # original date (the URL's date, a visible date line, then the whole text): day
-        # precision only. An "updated" date alone must not pass as published (FAULTS 16):
-        # htmldate's day is not taken where it is the structured modified day or later
-        # (htmldate reads the modified meta where nothing else dates the page).
-        published = _title_date(page, naive_zone)
-        searched = getattr(document, "date", None) or (
-            _searched_date(tree, page.url, fetched_at) if published is None and tree is not None else None
-        )
-        if published is None and searched:
-            published = _parse_datetime(searched, naive_zone)
-            if published is not None and modified is not None and published.date() >= modified.date():
-                published = None
-        if published is not None:
+        published, day_only = _fallback_published(page, document, tree, fetched_at, naive_zone, line, modified)
+        if published is not None and day_only:
             flags.append("published_at_day_only")
     if published is not None and published > fetched_at:
         published = None
@@ -59,6 +71,56 @@ def find_dates(
     if published is None:
         flags.append("published_at_missing")
     return published, modified, tuple(flags)
+
+
+def _as_shown(
+    stated: list[datetime], modified: datetime | None, line: ShownDate, naive_zone: ZoneInfo
+) -> tuple[datetime, bool]:
+    """The structured published time, settled by the date line where the page's structured
+    values contradict each other, and whether only its day is known.
+
+    - Two published values on different days (JSON-LD and a meta tag): the one whose day
+      the page shows.
+    - A published value later than the modified one (a stamp from re-saving or migrating
+      the page), with the date line showing an earlier day: that day.
+    - Otherwise the first value, in the offset the page shows it in (``in_shown_offset``).
+    """
+    published = stated[0]
+    if published.date() != line.day:
+        shown = next((moment for moment in stated if moment.date() == line.day), None)
+        if shown is not None:
+            return shown, False
+        if modified is not None and published > modified and line.day < published.date():
+            return datetime.combine(line.day, datetime.min.time(), tzinfo=naive_zone), True
+    return in_shown_offset(published, line), False
+
+
+def _fallback_published(
+    page: PageData, document: Any, tree: lxml.html.HtmlElement | None, fetched_at: datetime,
+    naive_zone: ZoneInfo, line: ShownDate | None, modified: datetime | None,
+) -> tuple[datetime | None, bool]:
+    """The published time where no structured value names one, and whether it is a day only.
+
+    An "updated" date alone must not pass as published (FAULTS 16): a day found by search is
+    not taken where it is after the structured modified day (a date line, which skips
+    update-labelled dates) or on it or after (htmldate, which reads the modified meta where
+    nothing else dates the page).
+    """
+    title_day = _title_date(page, naive_zone)
+    if title_day is not None:
+        return title_day, True
+    if line is not None and (modified is None or line.day <= modified.date()):
+        return datetime.combine(line.day, datetime.min.time(), tzinfo=naive_zone), True
+    generic = _first_datetime(page.all_meta(GENERIC_DATE_META), naive_zone)
+    if generic is not None:
+        return generic, False
+    searched = getattr(document, "date", None) or (
+        _searched_date(tree, page.url, fetched_at) if tree is not None else None
+    )
+    found = _parse_datetime(searched, naive_zone) if searched else None
+    if found is not None and modified is not None and found.date() >= modified.date():
+        return None, False
+    return found, found is not None
 
 
 # A date closing a title after a separator: "28.04.2023" (day first) or ISO "2023-04-28".
@@ -88,6 +150,192 @@ def _title_date(page: PageData, naive_zone: ZoneInfo) -> datetime | None:
     return None
 
 
+@dataclass(frozen=True)
+class ShownDate:
+    """A date the page shows beside its headline: the day, and the time where one is shown."""
+
+    day: date
+    time: dt_time | None = None
+
+
+# The date line sits right around the headline: a kicker or dateline above it (a few text
+# pieces), the byline and date under it (before the body's paragraphs begin).
+DATE_LINE_TEXTS_BEFORE = 4
+DATE_LINE_TEXTS_AFTER = 15
+# A heading shorter than this is matched against the titles only as the first <h1> would be.
+MIN_HEADLINE_CHARS = 10
+# A date line is short ("Von Anna Berg, 12.03.2024, 10:15 Uhr"); in a longer text only a
+# date at its very start counts ("29.11.2022 – Mehrfach ..."), the others belong to sentences.
+DATE_LINE_MAX_CHARS = 60
+DATE_LINE_HEAD_CHARS = 25
+_SKIPPED_ANCESTORS = " or ".join(
+    f"ancestor::{tag}" for tag in ("script", "style", "noscript", "template", "nav", "footer", "button", "select")
+)
+_TEXTS_AFTER = lxml.etree.XPath(
+    f"following::text()[normalize-space()][not({_SKIPPED_ANCESTORS})][position() <= {DATE_LINE_TEXTS_AFTER}]"
+)
+_TEXTS_BEFORE = lxml.etree.XPath(
+    f"preceding::text()[normalize-space()][not({_SKIPPED_ANCESTORS})][position() <= {DATE_LINE_TEXTS_BEFORE}]"
+)
+# A date labelled as an update is the modified date, however close to the headline it sits
+# (en, de, fr, es, it, pt, nl).
+_UPDATE_LABEL_RE = re.compile(
+    r"\b(?:updated?|last modified|aktualisiert|stand|letzte [äa]nderung|ge[äa]ndert|mis à jour|modifié"
+    r"|actualizad[oa]|actualización|aggiornat[oa]|atualizad[oa]|bijgewerkt|gewijzigd)\b",
+    re.IGNORECASE,
+)
+# A time of day shown with the date: "21:25", "11:30 p.m.", "10:00am".
+# Only colon-separated: "02.01" is a day and month in "02.01.2019".
+_SHOWN_TIME_RE = re.compile(
+    r"(?<![\d:.])(?P<H>[01]?\d|2[0-3]):(?P<M>[0-5]\d)(?![\d:])\s*(?P<ampm>[ap])?\.?m?\b", re.IGNORECASE
+)
+
+
+def date_line(
+    tree: lxml.html.HtmlElement, fetched_at: datetime, language: str | None = None, titles: Iterable[str] = ()
+) -> ShownDate | None:
+    """The date shown beside the page's headline (below it first, then above), with the time
+    where the same line shows one; update-labelled dates are skipped. ``language`` (ISO 639-1,
+    the page's) reads month names htmldate's own patterns do not know; ``titles`` (the page's
+    declared titles) tell the headline from other <h1>s ("Navigation", the site's name)."""
+    headline = _headline(tree, titles)
+    if headline is None:
+        return None
+    after = [str(t).strip() for t in _TEXTS_AFTER(headline)]
+    before = [str(t).strip() for t in _TEXTS_BEFORE(headline)][::-1]
+    for texts in (after, before):
+        for index, text in enumerate(texts):
+            shown = _shown_date(text, texts[index - 1] if index else "", fetched_at, language)
+            if shown is not None:
+                following = texts[index + 1] if index + 1 < len(texts) else ""
+                return ShownDate(shown, _shown_time(text) or _shown_time(following, alone=True))
+    return None
+
+
+def _headline(tree: lxml.html.HtmlElement, titles: Iterable[str]) -> lxml.html.HtmlElement | None:
+    """The first <h1> a declared title holds (or that holds it), else the first <h1>."""
+    headings = list(tree.iterfind(".//body//h1"))
+    folded = [" ".join(t.split()).casefold() for t in titles if t and t.strip()]
+    for heading in headings:
+        text = " ".join(heading.text_content().split()).casefold()
+        if len(text) >= MIN_HEADLINE_CHARS and any(text in title or title in text for title in folded):
+            return heading
+    return headings[0] if headings else None
+
+
+def _titles(page: PageData) -> list[str]:
+    return [t for t in (jsonld_text(page.article, "headline"), *page.all_meta(_TITLE_KEYS), page.html_title) if t]
+
+
+def _shown_date(text: str, previous: str, fetched_at: datetime, language: str | None) -> date | None:
+    """The day ``text`` shows as a date line, unless it is labelled as an update."""
+    if len(text) > DATE_LINE_MAX_CHARS:
+        text = text[:DATE_LINE_HEAD_CHARS]
+    if not any(c.isdigit() for c in text):
+        return None
+    latest = fetched_at.replace(tzinfo=None)
+    found = _parsed_day(text, latest, language)
+    if found is None:
+        # A label htmldate does not know ("Pubblicato il 12 marzo 2024"): the date after it.
+        first_digit = next(i for i, c in enumerate(text) if c.isdigit())
+        found = _parsed_day(text[first_digit:], latest, language) if first_digit else None
+    if found is None:
+        return None
+    day = date.fromisoformat(found)
+    # htmldate completes a month ("Ausgabe 2/2022") with the 1st: a date line shows its day.
+    if re.search(rf"(?<!\d)0?{day.day}(?!\d)", text) is None:
+        return None
+    if _UPDATE_LABEL_RE.search(text) or _UPDATE_LABEL_RE.search(previous[-30:]):
+        return None
+    return day
+
+
+# A day, a month word and a four-digit year ("3 de mayo de 2022", "12 marzo 2024"): the shape
+# htmldate's own patterns do not read in every language, handed to dateparser in the page's
+# language only. (htmldate's own use of dateparser tries every language it knows, which loads
+# them all: 1.5-2 s of CPU in each fresh worker for one French "18 juil. 2024".)
+_WORDED_DATE_RE = re.compile(
+    r"(?<![\w-])\d{1,2}(?!\d)\.?\s*(?:de\s+)?[^\W\d_]{3,10}\.?,?\s*(?:de\s+)?(?:19|20)\d{2}(?!\d)"
+)
+_DATEPARSER_SETTINGS = {
+    "STRICT_PARSING": True,  # a day, a month and a year, or nothing
+    "PARSERS": ["absolute-time"],
+    "PREFER_DATES_FROM": "past",
+    "RETURN_AS_TIMEZONE_AWARE": False,
+    "NORMALIZE": True,
+}
+
+
+def _parsed_day(text: str, latest: datetime, language: str | None) -> str | None:
+    """The day ``text`` shows, ISO-formatted, between MIN_PLAUSIBLE_YEAR and ``latest``."""
+    earliest = datetime(MIN_PLAUSIBLE_YEAR, 1, 1)
+    found = try_date_expr(text, "%Y-%m-%d", False, earliest, latest)
+    if found is not None or language is None or _WORDED_DATE_RE.search(text) is None:
+        return found
+    parser = _month_name_parser(language)
+    parsed = parser.get_date_data(text).date_obj if parser is not None else None
+    if parsed is None or not earliest <= parsed <= latest:
+        return None
+    return parsed.strftime("%Y-%m-%d")
+
+
+@functools.lru_cache(maxsize=32)
+def _month_name_parser(language: str) -> DateDataParser | None:
+    """dateparser for one language (about 20 ms to load), None for one it does not know."""
+    try:
+        return DateDataParser(languages=[language], settings=_DATEPARSER_SETTINGS)
+    except ValueError:
+        return None
+
+
+def _page_language(page: PageData) -> str | None:
+    """The page's declared language as ISO 639-1 ("fr" for "fr-FR" or "fr_FR"), if any."""
+    declared = page.html_lang or page.first_meta(META_LANGUAGE)
+    code = re.split(r"[-_]", declared.strip().lower())[0] if declared else ""
+    return code if re.fullmatch(r"[a-z]{2}", code) else None
+
+
+def _shown_time(text: str, *, alone: bool = False) -> dt_time | None:
+    """The time of day ``text`` shows (the whole of it when ``alone``), 12-hour clocks read."""
+    match = _SHOWN_TIME_RE.fullmatch(text.strip()) if alone else _SHOWN_TIME_RE.search(text)
+    if match is None:
+        return None
+    hour = int(match["H"])
+    if match["ampm"]:
+        if hour > 12:
+            return None
+        hour = hour % 12 + (12 if match["ampm"].lower() == "p" else 0)
+    return dt_time(hour, int(match["M"]))
+
+
+# The offsets zones use (UTC-12 to UTC+14), in the quarter hours they come in.
+_MIN_OFFSET, _MAX_OFFSET = timedelta(hours=-12), timedelta(hours=14)
+_OFFSET_STEP = timedelta(minutes=15)
+
+
+def _shows_modified(shown: ShownDate, published: datetime, modified: datetime | None) -> bool:
+    """True when the date line is the modified day (a page showing when it was updated)."""
+    return modified is not None and modified.date() != published.date() and shown.day == modified.date()
+
+
+def in_shown_offset(published: datetime, shown: ShownDate) -> datetime:
+    """``published`` in the offset the page shows it in, where it was given in UTC.
+
+    Many CMSs write structured times in UTC while the page shows the local time: the
+    instant is right, the day is not the page's ("23:30 on 8 November" shown, 05:30 UTC on
+    the 9th written). Where the date line shows a different day with a time, the difference
+    is the page's offset when it is a real one (quarter hours, UTC-12 to UTC+14).
+    """
+    if published.utcoffset() != timedelta(0) or shown.time is None or shown.day == published.date():
+        return published
+    local = datetime.combine(shown.day, shown.time)
+    offset = local - published.replace(tzinfo=None, second=0, microsecond=0)
+    offset = _OFFSET_STEP * round(offset / _OFFSET_STEP)
+    if not _MIN_OFFSET <= offset <= _MAX_OFFSET:
+        return published
+    return published.astimezone(timezone(offset))
+
+
 def _searched_date(tree: lxml.html.HtmlElement, url: str, fetched_at: datetime) -> str | None:
     """htmldate's extensive search (the URL, date lines, then the whole text) for the original
     date, where trafilatura's run (in its fast mode, which skips that search) found none."""
@@ -98,11 +346,13 @@ def _searched_date(tree: lxml.html.HtmlElement, url: str, fetched_at: datetime) 
 
 def _first_datetime(raws: Iterable[str | None], naive_zone: ZoneInfo) -> datetime | None:
     """The first value that parses as a plausible date-time."""
-    for raw in raws:
-        parsed = _parse_datetime(raw, naive_zone) if raw else None
-        if parsed is not None:
-            return parsed
-    return None
+    return next(iter(_all_datetimes(raws, naive_zone)), None)
+
+
+def _all_datetimes(raws: Iterable[str | None], naive_zone: ZoneInfo) -> list[datetime]:
+    """Every value that parses as a plausible date-time, in order."""
+    parsed = (_parse_datetime(raw, naive_zone) if raw else None for raw in raws)
+    return [moment for moment in parsed if moment is not None]
 
 
 # Zone abbreviations with one meaning and a fixed offset, as CMSs print them after a time

@@ -101,7 +101,7 @@ def test_no_date_anywhere_is_null_with_a_flag() -> None:
 def test_an_updated_date_alone_never_passes_as_published(modified: str) -> None:
     # htmldate's search would return the modified meta's day: that is no publication date (FAULTS 16).
     head = f'<meta property="article:modified_time" content="{modified}">'
-    result = page_without_structured_date(head, '<p class="date">Veröffentlicht am 12.03.2024</p>')
+    result = page_without_structured_date(head, "")
     assert result.published_at is None and "published_at_missing" in result.flags
     assert result.modified_at == datetime.fromisoformat(modified)
 
@@ -133,3 +133,171 @@ def test_htmldate_search_runs_where_trafilatura_fast_run_found_no_date() -> None
     assert modified is None and "published_at_day_only" in flags
     # Without the tree (as before) nothing dates the page.
     assert find_dates(page, SimpleNamespace(date=None), fetched, ZoneInfo("UTC"))[0] is None
+
+
+# --- the date line beside the headline ------------------------------------------------------
+
+
+def page_with_head_and_lines(
+    head: str, above: str, below: str, url: str = "https://news.example/harbour-story", lang: str = ""
+) -> Article:
+    html = (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><meta property="og:type" content="article">'
+        f'{head}</head><body><nav><a href="/">Home</a> <span>01.01.2020</span></nav><article>{above}'
+        f"<h1>Breakwater to be rebuilt</h1>{below}{BODY}</article></body></html>"
+    )
+    return extracted(html, url)
+
+
+@pytest.mark.parametrize(
+    ("lang", "above", "below"),
+    [
+        ("de", "", '<div class="byline">Von Anna Berg | 12.03.2024, 10:15 Uhr</div>'),
+        ("fr-FR", "", '<p class="auteur">Par Anne Berger</p><p>Publié le 12 mars 2024 à 08:01</p>'),
+        ("fr", "", "<p>Publié le 12 mars. 2024</p>"),
+        ("es", "", '<div><span>Redacción</span><time>12 de marzo de 2024</time><time>21:25</time></div>'),
+        ("pt-BR", "", "<p>12 de março de 2024</p>"),
+        ("en", "", '<p class="meta">By Ann Burke</p><p>March 12, 2024 at 11:30 p.m.</p>'),
+        ("it", "", "<p>Pubblicato il 12 marzo 2024</p>"),
+        ("nl", "", "<p>Door Anne de Berg, 12 maart 2024</p>"),
+        # A kicker above the headline: "section  date".
+        ("", '<div class="kicker"><a href="/familie">Familie</a> 12/03/2024</div>', ""),
+    ],
+)
+def test_the_date_line_beside_the_headline_dates_the_page(lang: str, above: str, below: str) -> None:
+    result = page_with_head_and_lines("", above, below, lang=lang)
+    assert result.published_at == datetime(2024, 3, 12, tzinfo=UTC)
+    assert "published_at_day_only" in result.flags
+
+
+def test_the_date_line_outranks_a_meta_named_only_date() -> None:
+    # A meta named "date" is stamped on publishing or on every edit alike: what the page
+    # shows beside its headline is the publication day.
+    head = '<meta name="date" content="2024-03-14">'
+    shown = page_with_head_and_lines(head, "", '<p class="date">12.03.2024</p>')
+    assert shown.published_at is not None and shown.published_at.date().isoformat() == "2024-03-12"
+    # Without a date line, the meta still dates the page.
+    alone = page_with_head_and_lines(head, "", "")
+    assert alone.published_at is not None and alone.published_at.date().isoformat() == "2024-03-14"
+
+
+def test_an_explicit_published_meta_outranks_the_date_line() -> None:
+    head = '<meta property="article:published_time" content="2024-03-10T09:00:00+01:00">'
+    result = page_with_head_and_lines(head, "", '<p class="date">12.03.2024</p>')
+    assert result.published_at == datetime.fromisoformat("2024-03-10T09:00:00+01:00")
+
+
+@pytest.mark.parametrize(
+    "below",
+    [
+        '<p class="date">Aktualisiert am 14.03.2024</p>',
+        '<p class="date"><span>Stand:</span> 14.03.2024, 07:30 Uhr</p>',
+        '<p class="date">Updated March 14, 2024</p>',
+        '<p class="date">Mis à jour le 14 mars 2024</p>',
+        '<p class="date">Actualizado el 14 de marzo de 2024</p>',
+    ],
+)
+def test_an_update_labelled_date_is_no_date_line(below: str) -> None:
+    result = page_with_head_and_lines("", "", below, url="https://news.example/2024/03/12/harbour-story")
+    # The URL's date, not the update's.
+    assert result.published_at == datetime(2024, 3, 12, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "below",
+    [
+        '<p class="issue">Ausgabe 3/2024</p>',  # a month: htmldate would complete it with the 1st
+        "<p>Der Rat hatte am 14.03.2024 beschlossen, dass die alte Mole vor dem Winter neu gebaut werden muss.</p>",
+    ],
+)
+def test_a_month_or_a_date_inside_a_sentence_is_no_date_line(below: str) -> None:
+    result = page_with_head_and_lines("", "", below)
+    assert result.published_at is None or result.published_at.date().isoformat() not in {"2024-03-01", "2024-03-14"}
+
+
+def test_a_date_line_after_the_modified_day_is_not_taken() -> None:
+    # Shown after the last modification: a date of something else (an event), not the publication.
+    head = '<meta property="article:modified_time" content="2024-03-01T10:00:00+01:00">'
+    result = page_with_head_and_lines(head, "", '<p class="date">12.03.2024</p>')
+    assert result.published_at is None and "published_at_missing" in result.flags
+
+
+# --- structured times in UTC, shown in the page's own time ----------------------------------
+
+
+def utc_dated(value: str, below: str, lang: str = "en") -> datetime | None:
+    head = f'<meta property="article:published_time" content="{value}">'
+    return page_with_head_and_lines(head, "", below, lang=lang).published_at
+
+
+@pytest.mark.parametrize(
+    ("lang", "value", "below", "expected"),
+    [
+        # The instant stays; the offset is the page's (US Central, Argentina, Central Europe).
+        ("en", "2023-11-09T05:30:59Z", "<p>November 8, 2023 at 11:30 p.m.</p>", "2023-11-08T23:30:59-06:00"),
+        ("es", "2022-05-04T00:25:56Z", "<div><time>3 de mayo de 2022</time><time>21:25</time></div>",
+         "2022-05-03T21:25:56-03:00"),
+        ("de", "2019-01-01T23:11:59+00:00", "<p>02.01.2019, 00:11 Uhr</p>", "2019-01-02T00:11:59+01:00"),
+    ],
+)
+def test_a_utc_time_takes_the_offset_the_page_shows_it_in(lang: str, value: str, below: str, expected: str) -> None:
+    moment = utc_dated(value, below, lang)
+    assert moment is not None and moment.isoformat() == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "below"),
+    [
+        ("2023-11-09T05:30:59Z", "<p>November 9, 2023 at 6:30 a.m.</p>"),  # the same day: nothing to fix
+        ("2023-11-09T05:30:59Z", "<p>November 8, 2023</p>"),  # no time shown: the offset is unknown
+        ("2023-11-09T05:30:59-05:00", "<p>November 8, 2023 at 11:30 p.m.</p>"),  # the page's own offset
+        ("2023-11-09T05:30:59Z", "<p>November 7, 2023 at 11:30 p.m.</p>"),  # no zone is 30 hours behind
+    ],
+)
+def test_a_time_in_utc_is_left_alone_without_a_shown_offset(value: str, below: str) -> None:
+    assert utc_dated(value, below) == datetime.fromisoformat(value)
+
+
+# --- the date line settles structured values that contradict each other --------------------
+
+
+def test_the_headline_is_the_h1_the_title_names() -> None:
+    # An accessibility <h1> ("Navigation und Service") comes first on some sites; the date
+    # line sits beside the article's headline (and outranks the meta named only "date").
+    html = (
+        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Breakwater to be rebuilt | Hafenblatt'
+        '</title><meta name="date" content="2022-01-27"></head><body><header><h1>Navigation und Service</h1><div class="menu">'
+        + "".join(f'<a href="/thema-{n}">Thema {n}</a>' for n in range(20))
+        + '</div></header><main><h1>Breakwater to be rebuilt</h1>'
+        f'<p class="meta">Ort Hafenstadt</p><p class="meta">Datum 28.01.2022</p>{BODY}</main></body></html>'
+    )
+    result = extracted(html, "https://news.example/presse/breakwater")
+    assert result.published_at == datetime(2022, 1, 28, tzinfo=UTC)
+
+
+def test_of_two_published_values_the_one_the_page_shows_wins() -> None:
+    head = (
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+        '"headline": "Breakwater to be rebuilt", "datePublished": "2024-03-10T07:29:00.000Z"}</script>'
+        '<meta property="article:published_time" content="2024-03-12T08:29:34+01:00">'
+    )
+    result = page_with_head_and_lines(head, "", '<p class="date">12.03.2024</p>', lang="de")
+    assert result.published_at is not None and result.published_at.isoformat() == "2024-03-12T08:29:34+01:00"
+    # Without the date line, JSON-LD's value stands.
+    alone = page_with_head_and_lines(head, "", "", lang="de")
+    assert alone.published_at == datetime(2024, 3, 10, 7, 29, tzinfo=UTC)
+
+
+def test_a_published_value_after_the_modified_one_gives_way_to_the_date_line() -> None:
+    # Re-saving stamped the page's published meta a minute after its last modification.
+    head = (
+        '<meta property="article:published_time" content="2024-11-17T10:33:13Z">'
+        '<meta property="article:modified_time" content="2024-11-17T10:32:18Z">'
+    )
+    result = page_with_head_and_lines(head, "", '<p class="byline">von Anna Berg</p><p>09.03.2024</p>', lang="de")
+    assert result.published_at == datetime(2024, 3, 9, tzinfo=UTC)
+    assert "published_at_day_only" in result.flags
+    # A consistent pair keeps the structured value whatever the line shows.
+    consistent = head.replace("10:32:18", "10:34:18")
+    kept = page_with_head_and_lines(consistent, "", "<p>09.03.2024</p>", lang="de")
+    assert kept.published_at == datetime(2024, 11, 17, 10, 33, 13, tzinfo=UTC)
