@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from airflow.api_fastapi.core_api.security import get_user
@@ -54,8 +55,10 @@ def trigger_source_run(dag_id: str, source: str, user: str, urls: int) -> Trigge
     dag_model = DagModel.get_current(dag_id)
     if dag_model is None:
         raise DagNotAvailable(f"DAG {dag_id} is not in Airflow yet (has the DAG processor parsed it?)")
+    # A logical date, as the UI's trigger button gives: the run's window is the 24 hours before
+    # it (a run without one has no window and its plan task fails).
     run = trigger_dag(dag_id, triggered_by=DagRunTriggeredByType.UI, triggering_user_name=user,
-                      conf={"sources": [source]},
+                      conf={"sources": [source]}, logical_date=datetime.now(UTC),
                       note=f"Retry of {urls} failed URL(s) of {source}, chosen by {user} on the health page")
     if run is None:
         raise DagNotAvailable(f"Airflow created no run of {dag_id}")
