@@ -13,6 +13,7 @@ import html
 import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg2
 import pytest
@@ -20,7 +21,9 @@ from airflow.api_fastapi.auth.managers.simple.user import SimpleAuthManagerUser
 from fastapi.testclient import TestClient
 from markupsafe import escape
 
+from common.sources import EXTRA_DIRS_ENV, load_sources
 from common.warehouse import DSN_ENV
+from dags.tasks.completeness import check_completeness
 from demo.warehouse import scratch_database
 from tests.fixtures.analyst_month import BACKFILL_FAILURE, TAGESBLATT_FAILURE, load_analyst_month
 from ui import health_airflow
@@ -75,6 +78,54 @@ def client(month_dsn: str) -> TestClient:
     app = create_app()
     app.dependency_overrides[health_airflow.current_user] = lambda: SimpleAuthManagerUser(username="ops", role="admin")
     return TestClient(app)
+
+
+PLANET_SOURCE_FILE = """slug = "daily_planet"
+name = "The Daily Planet"
+domains = ["planet.example"]
+language = "en"
+enabled = true
+
+[discovery]
+feeds = ["https://planet.example/feed/"]
+
+[urls]
+allow = ['^https://planet\\.example/news/']
+
+[quality]
+on_low_volume = "off"
+"""
+
+
+def test_the_completeness_checks_are_the_quality_gates_on_the_last_loaded_run(
+        client: TestClient, month_dsn: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a source file, the page runs the gate's checks on the source's last loaded run: a
+    loaded run that brought nothing after a month of articles fails zero_articles."""
+    (tmp_path / "daily_planet.toml").write_text(PLANET_SOURCE_FILE, encoding="utf-8")
+    monkeypatch.setenv(EXTRA_DIRS_ENV, str(tmp_path))
+    empty_run = "00000000-0000-4000-8000-000000000002"
+    with psycopg2.connect(month_dsn) as conn, conn.cursor() as cur:
+        cur.execute("""insert into ops.crawl_runs (crawl_run_id, source, window_start, window_end, started_at,
+                         finished_at, loaded_at, finish_reason, status, pages_fetched, requests, stats,
+                         articles_new, articles_updated, articles_unchanged, articles_loaded)
+                       values (%s, 'daily_planet', '2026-11-20', '2026-11-21', '2026-11-21 04:00',
+                               '2026-11-21 04:10', '2026-11-21 04:11', 'finished', 'loaded', 0, 3, '{}', 0, 0, 0, 0)""",
+                    (empty_run,))
+    conn.close()
+    try:
+        expected = check_completeness(load_sources()["daily_planet"], empty_run)
+        assert [c.check for c in expected] == ["zero_articles"]
+        page = html.unescape(client.get("/sources/daily_planet").text)
+        assert f"Last loaded run <code>{empty_run}</code>" in page
+        checks = re.search(r'<table id="checks">(.*?)</table>', page, re.S).group(1)
+        assert re.search(r"<td>zero_articles</td><td>fail</td>\s*<td>.*?<div class=\"fail\">zero_articles: "
+                         + re.escape(expected[0].message), checks, re.S), checks
+        assert re.search(r"<td>low_volume</td><td>off</td>", checks)
+        assert "Crawled by DAG <code>news_daily</code>" in page
+    finally:
+        with psycopg2.connect(month_dsn) as conn, conn.cursor() as cur:
+            cur.execute("delete from ops.crawl_runs where crawl_run_id = %s", (empty_run,))
+        conn.close()
 
 
 def marts(dsn: str, query: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
