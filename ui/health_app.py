@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from common.sources import load_sources
@@ -82,6 +83,11 @@ async def retry(request: Request, source: str, user: User) -> Response:
     _refuse_cross_site(request)
     form = await request.form()
     urls = [str(u).strip() for u in form.getlist("url") if str(u).strip()]
+    # The database and Airflow calls block: off the API server's event loop.
+    return await run_in_threadpool(_retry, request, source, user, urls)
+
+
+def _retry(request: Request, source: str, user: Any, urls: list[str]) -> Response:
     if not urls:
         raise HTTPException(400, "no URL chosen: tick the failed URLs to retry, then submit")
     if len(urls) > MAX_URLS_PER_RETRY:
@@ -101,10 +107,11 @@ async def retry(request: Request, source: str, user: User) -> Response:
         raise HTTPException(422, _not_retryable(source, marked.unknown))
     try:
         run = health_airflow.trigger_source_run(dag_id, source, health_airflow.user_name(user), len(marked.marked))
-    except health_airflow.DagNotAvailable as exc:
+    except Exception as exc:  # any refusal of Airflow's (stale DAG params, a run id taken) is said on the page
         # Marked stays marked: the source's next run retries them.
-        raise HTTPException(503, f"{len(marked.marked)} URL(s) marked for retry, but no run started: {exc}. "
-                                 "The next scheduled run retries them.") from exc
+        log.exception("%s: %d URL(s) marked for retry, but no run of %s started", source, len(marked.marked), dag_id)
+        raise HTTPException(503, f"{len(marked.marked)} URL(s) marked for retry, but no run of {dag_id} started "
+                                 f"({type(exc).__name__}: {exc}). The source's next run retries them.") from exc
     target = request.url_for("source_page", source=source).include_query_params(
         marked=len(marked.marked), dag=run.dag_id, run=run.run_id, paused=int(run.paused))
     return RedirectResponse(str(target), status_code=303)
