@@ -1,4 +1,4 @@
-"""Import directions: dags -> (scrapers, transforms) -> common, enforced by import-linter's contracts."""
+"""Import directions: ui -> dags -> (scrapers, transforms) -> common, enforced by import-linter's contracts."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tests.fixtures import PROJECT_ROOT
 
-PACKAGES = ("common", "scrapers", "transforms", "dags", "ops")
+PACKAGES = ("common", "scrapers", "transforms", "dags", "ops", "ui")
 
 
 def lint_imports(project: Path) -> subprocess.CompletedProcess[str]:
