@@ -17,5 +17,6 @@ COPY --chown=airflow:0 . /opt/news
 RUN mkdir -p /opt/news/.data/worker
 ENV PYTHONPATH=/opt/news \
     AIRFLOW__CORE__DAGS_FOLDER=/opt/news/dags \
+    AIRFLOW__CORE__PLUGINS_FOLDER=/opt/news/plugins \
     ARCHIVE_ROOT=/opt/news/archive
 WORKDIR /opt/news
