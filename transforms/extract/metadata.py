@@ -28,19 +28,49 @@ TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " : ", "｜"
 # A dateline some sites append to titles ("... | DW | 28.04.2023").
 _DATE_SEGMENT_RE = re.compile(r"^\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\s*$")
 
+# Further separators seen only between a headline and the site's name ("Headline » Site",
+# "Headline • Site", "Headline│Site", "Site|Headline"): never used to cut a headline otherwise.
+SITE_SEPARATORS = (*TITLE_SEPARATORS, " » ", " « ", " › ", " • ", " ǀ ", "│", "|")
+
+
 def _strip_site_name(title: str, site_names: set[str]) -> str:
-    """The title without a leading or trailing " | Site Name" part."""
+    """The title without a leading " Site Name |" or trailing " | Site Name" part.
+
+    A trailing part is cut at the first separator behind which the site's name starts, with
+    whatever follows it (a slogan, "| Site | Your weekly magazine"), or behind which all that
+    is left is the name, even when the name holds separators itself ("Site - Yoga Lifestyle").
+    """
     changed = True
     while changed:
         changed = False
-        for separator in TITLE_SEPARATORS:
-            head, found, tail = title.rpartition(separator)
-            if found and head and (compact(tail) in site_names or _DATE_SEGMENT_RE.match(tail)):
-                title, changed = head.strip(), True
+        for separator in SITE_SEPARATORS:
+            head = _before_site_name(title, separator, site_names)
+            if head is not None:
+                title, changed = head, True
             head, found, tail = title.partition(separator)
-            if found and tail and compact(head) in site_names:
+            if found and tail.strip() and compact(head) in site_names:
                 title, changed = tail.strip(), True
     return title
+
+
+def _before_site_name(title: str, separator: str, site_names: set[str]) -> str | None:
+    """``title`` up to the first ``separator`` that the site's name, a date or only
+    decoration ("» ☆☆☆☆☆") follows."""
+    start = 0
+    while (position := title.find(separator, start)) > 0:
+        head, tail = title[:position].strip(), title[position + len(separator):]
+        first = _first_segment(tail)
+        rest = compact(tail)
+        if head and (not rest or rest in site_names or compact(first) in site_names or _DATE_SEGMENT_RE.match(tail)):
+            return head
+        start = position + len(separator)
+    return None
+
+
+def _first_segment(text: str) -> str:
+    """``text`` up to its first separator."""
+    cuts = [i for i in (text.find(s) for s in SITE_SEPARATORS) if i > 0]
+    return text[: min(cuts)] if cuts else text
 
 
 def find_title(page: PageData, document: Any) -> str:
@@ -50,21 +80,94 @@ def find_title(page: PageData, document: Any) -> str:
     page repeats; and without any other trailing " | Section" part or leading kicker that the
     other headlines on the page (og:title, the single <h1>) show it is not part of.
     """
-    candidates = [
-        jsonld_text(page.article, "headline"),
-        jsonld_text(page.article, "name"),
-        *(single_line(v) for v in page.all_meta(META_TITLE)),
-        single_line(getattr(document, "title", None)),
-    ]
     names = site_names(page)
-    title = next((_strip_site_name(c, names) for c in candidates if c), "")
+    candidates = [
+        c for c in (
+            jsonld_text(page.article, "headline"),
+            jsonld_text(page.article, "name"),
+            *(single_line(v) for v in page.all_meta(META_TITLE)),
+        ) if c and not _names_site(c, names)
+    ]
+    title = _strip_site_name(candidates[0], names) if candidates else _title_without_structured_data(page, document, names)
+    candidates.append(single_line(getattr(document, "title", None)))
     title = _confirmed_headline(title, page, names)
+    title = _confirmed_html_title(title, page, names)
     stripped = [_strip_site_name(c, names) for c in (*candidates, *page.headings[:1]) if c]
     title = _without_unconfirmed_suffix(title, {_fold(c) for c in stripped}, _declared_headline(page, names))
     shared = [_strip_site_name(c, names) for c in (single_line(v) for v in page.all_meta(META_TITLE)) if c]
     title = _without_kicker(title, shared, stripped)
     title = _with_displayed_kicker(title, _og_title(page, names), page.headings[:1])
-    return _as_displayed(_untruncated(title, stripped), page.headings, _headline(page, names))
+    title = _as_displayed(_untruncated(title, stripped), page.headings, _headline(page, names))
+    return _with_displayed_dashes(title, page.headings or page.subheadings)
+
+
+def _names_site(title: str, names: set[str]) -> bool:
+    """True for a "title" that is only the site's name (a site-wide og:title or <title>)."""
+    return compact(title) in names or compact(_strip_site_name(title, names)) in names
+
+
+def _title_without_structured_data(page: PageData, document: Any, names: set[str]) -> str:
+    """Where the page declares no headline: the part of its <title> that a heading on the page
+    shows; else trafilatura's title, unless it is the site's name; else the <title> without
+    the site's name."""
+    if page.html_title:
+        shown = _heading_in_title(page.html_title, (*page.headings, *page.subheadings))
+        if shown:
+            return shown
+    guessed = single_line(getattr(document, "title", None))
+    if guessed and not _names_site(guessed, names):
+        return _strip_site_name(guessed, names)
+    if page.headings:
+        return page.headings[0]
+    if page.html_title and not _names_site(page.html_title, names):
+        return _strip_site_name(page.html_title, names)
+    return guessed or ""
+
+
+def _heading_in_title(title: str, headings: tuple[str, ...]) -> str | None:
+    """The first heading that is the <title> or a run of its separator-delimited parts."""
+    parts = _title_parts(title)
+    return next((h for h in headings if _fold(h) in parts and len(h.split()) >= 2), None)
+
+
+def _title_parts(title: str) -> set[str]:
+    """Folded runs of consecutive parts of ``title`` between separators, the whole included."""
+    pattern = "|".join(re.escape(s) for s in sorted(SITE_SEPARATORS, key=len, reverse=True))
+    parts = [p for p in re.split(pattern, title) if p.strip()]
+    return {_fold(" ".join(parts[i:j])) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)} | {_fold(title)}
+
+
+# og:title against the <title>, where the page has no JSON-LD headline: a section's or a
+# listing's name left in og:title by a template ("Press releases") while the <title> and the
+# headline on the page name the story.
+def _confirmed_html_title(title: str, page: PageData, names: set[str]) -> str:
+    """The <title> (without the site's name) instead of ``title`` where the page's <h1> shows
+    the <title> and nothing on the page shows ``title``."""
+    if not page.html_title or _headline(page, names) or not page.headings:
+        return title
+    html_title = _strip_site_name(page.html_title, names)
+    if _fold(html_title) == _fold(title) or len(html_title.split()) < 3:
+        return title
+    shown = [_fold(h) for h in page.headings]
+    if any(_fold(title) in h for h in shown) or _fold(title) in _fold(html_title):
+        return title
+    if any(h == _fold(html_title) or h.endswith(_fold(html_title)) for h in shown):
+        return html_title
+    return title
+
+
+# A spaced hyphen in a title typed for a meta field stands for the dash the page's headline
+# sets ("Site - Slogan" in one, "Site – Slogan" in the other): the headline's spelling is the
+# publisher's own.
+_DASHES_RE = re.compile(r"\s[-–—]\s")
+
+
+def _with_displayed_dashes(title: str, headings: tuple[str, ...]) -> str:
+    """The heading that is ``title`` with dashes where ``title`` has hyphens, else ``title``."""
+    if not _DASHES_RE.search(title):
+        return title
+    plain = _DASHES_RE.sub(" - ", _fold(title))
+    return next((h for h in headings if _fold(h) != _fold(title) and _DASHES_RE.sub(" - ", _fold(h)) == plain), title)
 
 
 # Between a headline and an affix the page's own headline does not show: a site or section
