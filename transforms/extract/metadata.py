@@ -81,23 +81,27 @@ def find_title(page: PageData, document: Any) -> str:
     other headlines on the page (og:title, the single <h1>) show it is not part of.
     """
     names = site_names(page)
-    candidates = [
-        c for c in (
-            jsonld_text(page.article, "headline"),
-            jsonld_text(page.article, "name"),
-            *(single_line(v) for v in page.all_meta(META_TITLE)),
-        ) if c and not _names_site(c, names)
-    ]
-    title = _strip_site_name(candidates[0], names) if candidates else _title_without_structured_data(page, document, names)
+    declared = (
+        jsonld_text(page.article, "headline"),
+        jsonld_text(page.article, "name"),
+        *(single_line(v) for v in page.all_meta(META_TITLE)),
+    )
+    candidates: list[str | None] = [c for c in declared if c and not _names_site(c, names)]
+    first = candidates[0] if candidates else None
+    title = _strip_site_name(first, names) if first else _title_without_structured_data(page, document, names)
     candidates.append(single_line(getattr(document, "title", None)))
     title = _confirmed_headline(title, page, names)
     title = _confirmed_html_title(title, page, names)
-    stripped = [_strip_site_name(c, names) for c in (*candidates, *page.headings[:1]) if c]
+    stripped = [_strip_site_name(c, names) for c in (*candidates, *page.headings[:1], page.html_title) if c]
     title = _without_unconfirmed_suffix(title, {_fold(c) for c in stripped}, _declared_headline(page, names))
     shared = [_strip_site_name(c, names) for c in (single_line(v) for v in page.all_meta(META_TITLE)) if c]
     title = _without_kicker(title, shared, stripped)
     title = _with_displayed_kicker(title, _og_title(page, names), page.headings[:1])
-    title = _as_displayed(_untruncated(title, stripped), page.headings, _headline(page, names))
+    title = _untruncated(title, stripped, page.subheadings)
+    if page.headings:
+        title = _as_displayed(title, page.headings, _headline(page, names))
+    else:
+        title = next((h for h in page.subheadings if _as_displayed(title, (h,)) == h), title)
     return _with_displayed_dashes(title, page.headings or page.subheadings)
 
 
@@ -134,7 +138,8 @@ def _title_parts(title: str) -> set[str]:
     """Folded runs of consecutive parts of ``title`` between separators, the whole included."""
     pattern = "|".join(re.escape(s) for s in sorted(SITE_SEPARATORS, key=len, reverse=True))
     parts = [p for p in re.split(pattern, title) if p.strip()]
-    return {_fold(" ".join(parts[i:j])) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)} | {_fold(title)}
+    runs = {_fold(" ".join(parts[i:j])) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)}
+    return runs | {_fold(title)}
 
 
 # og:title against the <title>, where the page has no JSON-LD headline: a section's or a
@@ -291,10 +296,19 @@ def _with_displayed_kicker(title: str, og: str | None, headings: tuple[str, ...]
 _ELLIPSIS_RE = re.compile(r"\s*(?:…|\.\.\.)$")
 
 
-def _untruncated(title: str, others: list[str]) -> str:
-    """The full text of a ``title`` that ends in an ellipsis, where another headline has it."""
+# A title cut at a quotation mark: a meta tag written with the headline's own quotes unescaped
+# (content="Senator calls Biden "unfit"") ends before the first of them.
+_OPENING_QUOTES = frozenset('"“„«‘')
+
+
+def _untruncated(title: str, others: list[str], headings: tuple[str, ...] = ()) -> str:
+    """The full text of a ``title`` that ends in an ellipsis, where another headline or a
+    heading has it, or that ends before a quotation mark where another headline goes on."""
     if not _ELLIPSIS_RE.search(title):
-        return title
+        cut = next((o for o in others if len(o) > len(title) and _fold(o).startswith(_fold(title))
+                    and o[len(title):].lstrip()[:1] in _OPENING_QUOTES), None)
+        return cut if cut and title else title
+    others = [*others, *headings]
     stem = _fold(_ELLIPSIS_RE.sub("", title))
     longer = [o for o in others
               if len(_fold(o)) > len(stem) and _fold(o).startswith(stem) and not _ELLIPSIS_RE.search(o)]
@@ -374,15 +388,25 @@ def find_description(page: PageData, document: Any) -> str | None:
 def find_section(page: PageData) -> str | None:
     """articleSection, then article:section meta, then the first breadcrumb below home.
 
-    HTML entities left in the value are decoded ("My&#x20;Europe"); the site's own name and
-    the home page ("Startseite", "Accueil") are never a section.
+    HTML entities left in the value are decoded ("My&#x20;Europe"); the site's own name, the
+    home page ("Startseite", "Accueil"), WordPress's default category ("Uncategorized",
+    "Allgemein") and the page's own headline are never a section.
     """
+    own_headlines = _own_headlines(page)
     for raw in (jsonld_text(page.article, "articleSection"), single_line(page.first_meta(META_SECTION)),
-                _breadcrumb_section(page)):
+                _breadcrumb_section(page, own_headlines)):
         section = _decoded(raw)
-        if section and not _names_home(section, page):
+        if section and not _names_home(section, page) and compact(section) not in own_headlines:
             return section
     return None
+
+
+def _own_headlines(page: PageData) -> set[str]:
+    """Compacted headlines of the page itself: a breadcrumb's last entry names the page, and a
+    template that fills the section with the post's title names no section."""
+    names = site_names(page)
+    found = [jsonld_text(page.article, "headline"), *page.all_meta(META_TITLE), *page.headings, page.html_title]
+    return {compact(_strip_site_name(t, names)) for t in found if t} - {""}
 
 
 # The home page's name in a breadcrumb, in the corpus's languages (en, de, fr, es, it, pt, nl):
@@ -390,6 +414,9 @@ def find_section(page: PageData) -> str | None:
 HOME_WORDS = frozenset({
     "home", "homepage", "home page", "start", "startseite", "accueil", "inicio", "portada", "página principal",
     "pagina principale", "página inicial", "início", "voorpagina", "hoofdpagina", "news home", "front page",
+    # WordPress's default category, in the same languages: a post nobody filed.
+    "uncategorized", "uncategorised", "allgemein", "non classé", "sin categoría", "senza categoria",
+    "sem categoria", "geen categorie", "ongecategoriseerd",
 })
 
 
@@ -405,8 +432,8 @@ def _names_home(section: str, page: PageData) -> bool:
     return folded in HOME_WORDS or compact(section) in site_names(page)
 
 
-def _breadcrumb_section(page: PageData) -> str | None:
-    """The top breadcrumb entry that is not the home page."""
+def _breadcrumb_section(page: PageData, own_headlines: set[str]) -> str | None:
+    """The top breadcrumb entry that is neither the home page nor the page itself."""
     for node in page.jsonld:
         if "BreadcrumbList" not in node_types(node):
             continue
@@ -417,7 +444,7 @@ def _breadcrumb_section(page: PageData) -> str | None:
             if name is None and isinstance(item.get("item"), dict):
                 name = item["item"].get("name")
             name = _decoded(name) if isinstance(name, str) else None
-            if name and not _names_home(name, page):
+            if name and not _names_home(name, page) and compact(name) not in own_headlines:
                 return name
     return None
 

@@ -84,6 +84,7 @@ class PageData:
     logo_names: tuple[str, ...] = ()  # texts of <h1>s that are only a link to the home page
     html_title: str | None = None  # the <title> element's text
     visible_bylines: tuple[str, ...] = ()  # short texts of elements marked as author/byline
+    labelled_bylines: tuple[str, ...] = ()  # short texts that open with a byline label ("von Jane Doe")
     linked_list_items: frozenset[str] = frozenset()  # word_key() of <li> items that are mostly a link
     # What the page's relative URLs resolve against: its <base href> (HTML's document base URL),
     # else its own URL. None: the page's URL.
@@ -158,6 +159,7 @@ def read_page(tree: lxml.html.HtmlElement, url: str) -> PageData:
         logo_names=tuple(logos),
         html_title=single_line(tree.findtext("head/title")),
         visible_bylines=_visible_bylines(tree),
+        labelled_bylines=_labelled_bylines(tree),
         linked_list_items=_linked_list_items(tree),
         base_href=str(base[0]) if base else None,
     )
@@ -270,6 +272,55 @@ def _marks_byline(element: lxml.html.HtmlElement) -> bool:
     if "author" in classes or "byline" in classes:
         return True
     return _opens_with_author_label(element)
+
+
+# A byline without any marking: a short element whose text is a label and a capitalised name
+# ("von Daniela Obers", "By Jane Doe", "par Didier Roy", "Text von …", "Eine Kolumne von …"),
+# a date after it allowed ("von Alexander Rosenkranz 09.03.2022"). Labels in the languages of
+# the corpus (en, de, fr, es, it, pt, nl).
+_BYLINE_LABEL_RE = re.compile(
+    r"^(?:(?:text|texte|eine\s+kolumne|ein\s+beitrag|ein\s+kommentar|geschrieben|written|posted|"
+    r"reported)\s+)?(?:von|by|par|por|di|door|autor|autorin|author|auteur|autore|autora)\s*:?\s+",
+    re.IGNORECASE,
+)
+_LABELLED_NAME_RE = re.compile(
+    r"(?P<name>[^\W\d_][\w'’.-]*(?:\s+(?:[^\W\d_][\w'’.-]*)){1,3})(?:\s*(?:[|,·•–-]\s*)?\d.*)?$"
+)
+_LABEL_CANDIDATE_TAGS = frozenset({"p", "span", "div", "i", "em", "small", "li", "a", "strong", "b", "address"})
+LABELLED_BYLINE_MAX_WORDS = 10
+
+
+def _labelled_bylines(tree: lxml.html.HtmlElement) -> tuple[str, ...]:
+    """Texts of the first short elements, outside navigation, that are a byline label and a name."""
+    found: list[str] = []
+    for body in tree.iter("body"):
+        for element in body.iter(*_LABEL_CANDIDATE_TAGS):
+            lead = (element.text or "").lstrip()
+            if not lead or not _BYLINE_LABEL_RE.match(lead[:40] + " "):
+                continue  # cheap test first: most elements do not open with a label
+            text = single_line(element.text_content())
+            if not text or len(text.split()) > LABELLED_BYLINE_MAX_WORDS:
+                text = single_line(lead)
+            # A wide gap ends the byline: "Text von A \xa0 \xa0Illustration von B".
+            byline = _labelled_name(text) or _labelled_name(single_line(re.split(r"\s{2,}", element.text_content())[0]))
+            if byline and not any(a.tag in _OUTSIDE_ARTICLE_TAGS for a in element.iterancestors()):
+                found.append(byline)
+            if len(found) >= MAX_VISIBLE_BYLINES:
+                return tuple(found)
+    return tuple(found)
+
+
+def _labelled_name(text: str | None) -> str | None:
+    """The name in a "label Name" text whose words are capitalised, or None."""
+    label = _BYLINE_LABEL_RE.match(text or "")
+    if not text or not label:
+        return None
+    match = _LABELLED_NAME_RE.fullmatch(text[label.end():])
+    name = match["name"] if match else ""
+    words = name.split()
+    if not words or not words[0][0].isupper() or not all(w[0].isupper() for w in words if len(w) > 3):
+        return None
+    return name
 
 
 # An element that opens with an author label in bold or a <dt>, the name after it, is a byline
