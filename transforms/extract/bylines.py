@@ -62,7 +62,8 @@ SOURCE_CREDIT_RE = re.compile(r"^(?:source|quelle|fuente|fonte|źródło|kilde|k
 
 
 def find_authors(page: PageData, document: Any) -> tuple[str, ...]:
-    """Author names in byline order: JSON-LD, then meta, then trafilatura's guess.
+    """Author names in byline order: JSON-LD, then meta, then trafilatura's guess, then
+    marked bylines; an unmarked labelled line ("von Jane Doe") only where nothing else is found.
 
     The site's own name as "author" (CMSs fill it when no byline is set) is a fallback only:
     a source further down that names someone else wins.
@@ -82,6 +83,10 @@ def find_authors(page: PageData, document: Any) -> tuple[str, ...]:
         if not all(compact(n) in own_names for n in names):
             return tuple(names)
         found = found or names
+    if not found:
+        # An unmarked "von Jane Doe" line is the weakest evidence: read only where the page
+        # names no one at all, not even the site (its teasers carry such lines too).
+        found = next((n for n in (_split_byline(raw, own_names) for raw in page.labelled_bylines) if n), [])
     return tuple(found)
 
 
@@ -128,7 +133,6 @@ def _author_sources(page: PageData, document: Any, own_names: set[str]) -> Itera
         else:
             yield [n for raw in guessed.split(";") for n in _split_byline(raw, own_names)]
     yield next((names for names in (_split_byline(raw, own_names) for raw in page.visible_bylines) if names), [])
-    yield next((names for names in (_split_byline(raw, own_names) for raw in page.labelled_bylines) if names), [])
 
 
 def _visible_spelling(guessed: str, bylines: tuple[str, ...]) -> str | None:

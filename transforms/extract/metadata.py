@@ -92,6 +92,7 @@ def find_title(page: PageData, document: Any) -> str:
     candidates.append(single_line(getattr(document, "title", None)))
     title = _confirmed_headline(title, page, names)
     title = _confirmed_html_title(title, page, names)
+    title = _shown_instead_of_sharing_title(title, page, names)
     stripped = [_strip_site_name(c, names) for c in (*candidates, *page.headings[:1], page.html_title) if c]
     title = _without_unconfirmed_suffix(title, {_fold(c) for c in stripped}, _declared_headline(page, names))
     shared = [_strip_site_name(c, names) for c in (single_line(v) for v in page.all_meta(META_TITLE)) if c]
@@ -102,6 +103,7 @@ def find_title(page: PageData, document: Any) -> str:
         title = _as_displayed(title, page.headings, _headline(page, names))
     else:
         title = next((h for h in page.subheadings if _as_displayed(title, (h,)) == h), title)
+    title = _continued_by_heading(title, page.headings)
     return _with_displayed_dashes(title, page.headings or page.subheadings)
 
 
@@ -119,6 +121,8 @@ def _title_without_structured_data(page: PageData, document: Any, names: set[str
         if shown:
             return shown
     guessed = single_line(getattr(document, "title", None))
+    if not page.headings and page.html_title and not _names_site(page.html_title, names):
+        return _strip_site_name(page.html_title, names)  # trafilatura would take an <h2>: a sidebar's
     if guessed and not _names_site(guessed, names):
         return _strip_site_name(guessed, names)
     if page.headings:
@@ -161,6 +165,26 @@ def _confirmed_html_title(title: str, page: PageData, names: set[str]) -> str:
     return title
 
 
+# og:title is the title for sharing cards. Where the page declares no JSON-LD headline and
+# og:title does not even open like the page's one <h1> (an SEO phrasing, a listing's name,
+# an older headline), the <h1> is the headline readers see. Titles that open alike differ by
+# a kicker or an edit and are left to the kicker rules.
+SHARED_OPENING_WORDS = 2
+
+
+def _shown_instead_of_sharing_title(title: str, page: PageData, names: set[str]) -> str:
+    """The page's one <h1> instead of a ``title`` taken from og:title that opens differently."""
+    og = _og_title(page, names)
+    if _headline(page, names) or len(page.headings) != 1 or not og or _fold(og) != _fold(title):
+        return title
+    shown = page.headings[0]
+    if len(shown.split()) < SHARED_OPENING_WORDS or _names_site(shown, names):
+        return title
+    if _fold(shown).split()[:SHARED_OPENING_WORDS] == _fold(title).split()[:SHARED_OPENING_WORDS]:
+        return title
+    return _strip_site_name(shown, names)
+
+
 # A spaced hyphen in a title typed for a meta field stands for the dash the page's headline
 # sets ("Site - Slogan" in one, "Site – Slogan" in the other): the headline's spelling is the
 # publisher's own.
@@ -172,7 +196,33 @@ def _with_displayed_dashes(title: str, headings: tuple[str, ...]) -> str:
     if not _DASHES_RE.search(title):
         return title
     plain = _DASHES_RE.sub(" - ", _fold(title))
-    return next((h for h in headings if _fold(h) != _fold(title) and _DASHES_RE.sub(" - ", _fold(h)) == plain), title)
+    for heading in headings:
+        shown = " ".join(heading.split())
+        if _fold(shown) != _fold(title) and _DASHES_RE.sub(" - ", _fold(shown)).endswith(plain):
+            # The heading may set a kicker before it in its own element ("Immobilienkrise Rene …").
+            tail = shown[len(shown) - len(title):] if len(shown) > len(title) else shown
+            if _DASHES_RE.sub(" - ", _fold(tail)) == plain:
+                return tail
+    return title
+
+
+# A headline shortened for sharing: the page's one <h1> is the same sentence going on
+# ("… erhöht Gigafactory-Kapazität" / "… erhöht Gigafactory-Kapazität in Tennessee").
+CONTINUATION_MAX_WORDS = 4
+CONTINUED_MIN_WORDS = 3
+
+
+def _continued_by_heading(title: str, headings: tuple[str, ...]) -> str:
+    """The one <h1> where it is ``title`` followed by a few more words of the same sentence."""
+    if len(headings) != 1 or len(title.split()) < CONTINUED_MIN_WORDS:
+        return title
+    shown, folded = " ".join(headings[0].split()), _fold(title)
+    if not _fold(shown).startswith(folded + " "):
+        return title
+    rest = shown[len(title):].strip()
+    if not rest or not rest[0].isalnum() or len(rest.split()) > CONTINUATION_MAX_WORDS:
+        return title  # a separator or a long tail: an affix, left to _as_displayed
+    return shown
 
 
 # Between a headline and an affix the page's own headline does not show: a site or section

@@ -169,3 +169,9 @@ def test_an_initial_keeps_its_full_stop() -> None:
     assert _split_byline("By Nicolas Gutierrez C.") == ["Nicolas Gutierrez C."]
     assert _split_byline("R. R.") == ["R. R."]
     assert _split_byline("Jane Doe.") == ["Jane Doe"]
+
+
+def test_an_unmarked_labelled_line_never_overrides_the_site_named_as_author() -> None:
+    # A teaser's "Von …" line in a related box is not this article's byline.
+    head = '<meta name="author" content="Harbour News">'
+    assert authors_of(head, after="<p><span>Von Henrike Muller</span></p>") == ("Harbour News",)

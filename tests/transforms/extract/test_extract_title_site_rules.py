@@ -120,3 +120,26 @@ def test_without_an_h1_the_h2_shows_the_headline_without_its_affix() -> None:
     assert title_of(og("Der historische Purzelbaum (2021/5)", "Seeblick"), "<h2>Der historische Purzelbaum</h2>") == (
         "Der historische Purzelbaum"
     )
+
+
+def test_a_heading_with_a_kicker_element_lends_its_dashes() -> None:
+    h1 = '<h1><span class="roofline">Immobilienkrise </span>Die Firma Signa ist in Sorge – Finanzdaten und Berater</h1>'
+    assert title_of(og("Die Firma Signa ist in Sorge - Finanzdaten und Berater", "Seeblick"), h1) == "Die Firma Signa ist in Sorge – Finanzdaten und Berater"
+
+
+def test_a_title_shortened_for_sharing_is_completed_by_the_h1() -> None:
+    head = og("Ultium Cells erhöht Gigafactory-Kapazität", "Seeblick")
+    assert title_of(head, "<h1>Ultium Cells erhöht Gigafactory-Kapazität in Tennessee</h1>") == (
+        "Ultium Cells erhöht Gigafactory-Kapazität in Tennessee"
+    )
+    # A longer tail behind a separator is an affix, not the same sentence going on.
+    head = og("Harbour wall to be rebuilt", "Seeblick")
+    assert title_of(head, "<h1>Harbour wall to be rebuilt, the council said on Monday after a long debate</h1>") == (
+        "Harbour wall to be rebuilt"
+    )
+
+
+def test_without_an_h1_the_html_title_wins_over_a_sidebar_h2() -> None:
+    assert title_of("<title>Auf den Spuren von Rafael Nadal</title>", "<h2>Ansprechpartner</h2>") == (
+        "Auf den Spuren von Rafael Nadal"
+    )
