@@ -34,7 +34,8 @@ SITE_SEPARATORS = (*TITLE_SEPARATORS, " » ", " « ", " › ", " • ", " ǀ ", 
 
 
 def _strip_site_name(title: str, site_names: set[str]) -> str:
-    """The title without a leading " Site Name |" or trailing " | Site Name" part.
+    """The title without a leading " Site Name |" or trailing " | Site Name" part, and without
+    a date before or after it ("23.01.2022 - Headline").
 
     A trailing part is cut at the first separator behind which the site's name starts, with
     whatever follows it (a slogan, "| Site | Your weekly magazine"), or behind which all that
@@ -48,7 +49,7 @@ def _strip_site_name(title: str, site_names: set[str]) -> str:
             if head is not None:
                 title, changed = head, True
             head, found, tail = title.partition(separator)
-            if found and tail.strip() and compact(head) in site_names:
+            if found and tail.strip() and (compact(head) in site_names or _DATE_SEGMENT_RE.match(head)):
                 title, changed = tail.strip(), True
     return title
 
@@ -93,6 +94,7 @@ def find_title(page: PageData, document: Any) -> str:
     title = _confirmed_headline(title, page, names)
     title = _confirmed_html_title(title, page, names)
     title = _shown_instead_of_sharing_title(title, page, names)
+    title = _without_heading_kicker(title, page.headings)
     stripped = [_strip_site_name(c, names) for c in (*candidates, *page.headings[:1], page.html_title) if c]
     title = _without_unconfirmed_suffix(title, {_fold(c) for c in stripped}, _declared_headline(page, names))
     shared = [_strip_site_name(c, names) for c in (single_line(v) for v in page.all_meta(META_TITLE)) if c]
@@ -180,8 +182,11 @@ def _shown_instead_of_sharing_title(title: str, page: PageData, names: set[str])
     shown = page.headings[0]
     if len(shown.split()) < SHARED_OPENING_WORDS or _names_site(shown, names):
         return title
-    if _fold(shown).split()[:SHARED_OPENING_WORDS] == _fold(title).split()[:SHARED_OPENING_WORDS]:
+    seen, declared = _DASHES_RE.sub(" - ", _fold(shown)), _DASHES_RE.sub(" - ", _fold(title))
+    if seen.split()[:SHARED_OPENING_WORDS] == declared.split()[:SHARED_OPENING_WORDS]:
         return title
+    if seen.endswith(declared) or declared.endswith(seen):
+        return title  # the same headline with a kicker in one of them: the kicker rules decide
     return _strip_site_name(shown, names)
 
 
@@ -387,6 +392,16 @@ def _without_kicker(title: str, shared: list[str], others: list[str]) -> str:
         theirs = _kicker_split(other)
         if mine and theirs and _fold(mine[0]) != _fold(theirs[0]) and _fold(mine[1]) == _fold(theirs[1]):
             return mine[1]
+    return title
+
+
+def _without_heading_kicker(title: str, headings: tuple[str, ...]) -> str:
+    """``title`` without a leading "Section - " where the page sets both that section's name
+    and the headline after it as headings of their own (a listing's title above the story)."""
+    split = _kicker_split(title)
+    shown = {_fold(h) for h in headings}
+    if split and _fold(split[0]) in shown and _fold(split[1]) in shown:
+        return split[1]
     return title
 
 

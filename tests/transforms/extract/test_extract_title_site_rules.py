@@ -143,3 +143,43 @@ def test_without_an_h1_the_html_title_wins_over_a_sidebar_h2() -> None:
     assert title_of("<title>Auf den Spuren von Rafael Nadal</title>", "<h2>Ansprechpartner</h2>") == (
         "Auf den Spuren von Rafael Nadal"
     )
+
+
+def test_a_date_before_the_headline_is_a_dateline() -> None:
+    assert title_of(og("23.01.2022 - Wierer darf beim Abschluss noch jubeln - Biathlon", "Biathlon")) == (
+        "Wierer darf beim Abschluss noch jubeln"
+    )
+
+
+def test_a_section_set_as_a_heading_of_its_own_is_no_part_of_the_headline() -> None:
+    head = '<meta name="title" content="Fachmeldungen - Verkündung des Tabaksteuergesetzes">'
+    body = "<h1>Fachmeldungen</h1><h1>Verkündung des Tabaksteuergesetzes</h1>"
+    assert title_of(head, body) == "Verkündung des Tabaksteuergesetzes"
+    # The same kicker shown only as part of the headline stays.
+    assert title_of(head, "<h1>Fachmeldungen - Verkündung des Tabaksteuergesetzes</h1>") == (
+        "Fachmeldungen - Verkündung des Tabaksteuergesetzes"
+    )
+
+
+@pytest.mark.parametrize(
+    ("sharing", "shown"),
+    [
+        ("Wärmepumpe im Altbau - Wann es sich lohnt", "Eignet sich eine Wärmepumpe im Altbau?"),
+        ("What we learned from the interview", "The royal split and family struggles: 11 things we learned"),
+        ("Interview avec l'autrice sur son roman", "L'autrice parle de son nouveau roman"),
+    ],
+)
+def test_the_h1_wins_over_an_og_title_that_opens_differently(sharing: str, shown: str) -> None:
+    assert title_of(og(sharing, "Seeblick"), f"<h1>{shown}</h1>") == shown
+
+
+def test_a_declared_headline_or_a_shared_opening_keeps_og_title() -> None:
+    jsonld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+              '"headline": "Wärmepumpe im Altbau - Wann es sich lohnt"}</script>')
+    head = og("Wärmepumpe im Altbau - Wann es sich lohnt", "Seeblick")
+    assert title_of(head + jsonld, "<h1>Eignet sich eine Wärmepumpe im Altbau?</h1>") == "Wärmepumpe im Altbau - Wann es sich lohnt"
+    # An edit after publication changes a few words, not the opening: og:title stays.
+    head = og("Waffenlieferungen an Israel: Verfassungsbeschwerde eingelegt", "Seeblick")
+    assert title_of(head, "<h1>Waffenlieferungen an Israel: Kläger legt Beschwerde ein</h1>") == (
+        "Waffenlieferungen an Israel: Verfassungsbeschwerde eingelegt"
+    )
