@@ -45,6 +45,7 @@ NOT_A_NAME_RE = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)+|\(.*|[Ii]mage:.*|[Pp]h
 # "Posted on" without its name, a weekday or a date), and a commenter's "... says:".
 NOT_A_NAME_WORDS = frozenset({
     "name", "posted", "posted on", "published", "author", "autor", "by", "von", "redaktion:", "no author",
+    "admin", "administrator", "webmaster",  # a CMS's default account, not a writer
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag",
     "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",

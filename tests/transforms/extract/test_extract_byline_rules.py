@@ -175,3 +175,10 @@ def test_an_unmarked_labelled_line_never_overrides_the_site_named_as_author() ->
     # A teaser's "Von …" line in a related box is not this article's byline.
     head = '<meta name="author" content="Harbour News">'
     assert authors_of(head, after="<p><span>Von Henrike Muller</span></p>") == ("Harbour News",)
+
+
+def test_a_cms_default_account_is_no_author() -> None:
+    assert _split_byline("admin") == []
+    assert authors_of('<meta name="author" content="Administrator">', before='<span class="author">Von Tobias Kusche</span>') == (
+        "Tobias Kusche",
+    )
