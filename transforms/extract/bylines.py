@@ -44,7 +44,8 @@ NOT_A_NAME_RE = re.compile(r"^(?:[a-z0-9]+(?:-[a-z0-9]+)+|\(.*|[Ii]mage:.*|[Pp]h
 # Labels and stamps that templates put where a byline goes (a comment form's "Name *", a
 # "Posted on" without its name, a weekday or a date), and a commenter's "... says:".
 NOT_A_NAME_WORDS = frozenset({
-    "name", "posted", "posted on", "published", "author", "autor", "by", "von", "redaktion:",
+    "name", "posted", "posted on", "published", "author", "autor", "by", "von", "redaktion:", "no author",
+    "admin", "administrator", "webmaster",  # a CMS's default account, not a writer
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag",
     "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
@@ -62,7 +63,8 @@ SOURCE_CREDIT_RE = re.compile(r"^(?:source|quelle|fuente|fonte|źródło|kilde|k
 
 
 def find_authors(page: PageData, document: Any) -> tuple[str, ...]:
-    """Author names in byline order: JSON-LD, then meta, then trafilatura's guess.
+    """Author names in byline order: JSON-LD, then meta, then trafilatura's guess, then
+    marked bylines; an unmarked labelled line ("von Jane Doe") only where nothing else is found.
 
     The site's own name as "author" (CMSs fill it when no byline is set) is a fallback only:
     a source further down that names someone else wins.
@@ -71,13 +73,37 @@ def find_authors(page: PageData, document: Any) -> tuple[str, ...]:
     own_names |= _self_credits(page.all_meta(META_AUTHOR), own_names)
     found: list[str] = []
     for names in _author_sources(page, document, own_names):
-        names = list(unique(names))
+        names = list(unique(_spelled_in_full(n, page) for n in names))
         if not names:
             continue
+        people = [n for n in names if compact(n) not in own_names and not _HOST_LIKE_RE.match(n)]
+        if people:
+            # The site's name or a host beside a person ("El Mostrador; Raúl Espina") is the
+            # publisher credited with them, not a second author.
+            return tuple(people)
         if not all(compact(n) in own_names for n in names):
             return tuple(names)
         found = found or names
+    if not found:
+        # An unmarked "von Jane Doe" line is the weakest evidence: read only where the page
+        # names no one at all, not even the site (its teasers carry such lines too).
+        found = next((n for n in (_split_byline(raw, own_names) for raw in page.labelled_bylines) if n), [])
     return tuple(found)
+
+
+def _spelled_in_full(name: str, page: PageData) -> str:
+    """The page's visible byline for a ``name`` given as one word: a handle
+    ("arianschlichenmayer", "edilson.la.rosa") or a first name only ("Nils")."""
+    if " " in name:
+        return name
+    for byline in (*page.visible_bylines, *page.labelled_bylines):
+        shown = BYLINE_PREFIX_RE.sub("", byline).strip()
+        words = shown.split()
+        if not 2 <= len(words) <= 4 or not _is_plausible_name(shown) or _DATE_LIKE_RE.search(shown):
+            continue
+        if compact(shown) == compact(name) or words[0].casefold() == name.casefold():
+            return shown
+    return name
 
 
 # "Deutsche Welle (www.dw.com)": a name followed by the site's own host is the site itself.
@@ -143,19 +169,45 @@ def _split_byline(byline: str, own_names: AbstractSet[str] = frozenset(), *, spl
     text = BYLINE_PREFIX_RE.sub("", single_line(byline) or "")
     if SOURCE_CREDIT_RE.match(text):
         return []  # "Quelle: dpa" credits an agency for the text; it names no author
+    text = _without_own_credit(text, own_names)
     parts = AUTHOR_SPLIT_RE.split(text) if split else [text]
     if len(parts) > 1 and any(compact(p) in own_names for p in parts):
         parts = [text]
-    names = [AUTHOR_INITIALS_RE.sub("", BYLINE_PREFIX_RE.sub("", p)).strip(" .-|*") for p in parts]
+    names = [_trimmed(AUTHOR_INITIALS_RE.sub("", BYLINE_PREFIX_RE.sub("", p))) for p in parts]
     names = [n for n in names if _is_plausible_name(n)]
     people = [n for n in names if not _HOST_LIKE_RE.match(n)]
     return people if people else names
 
 
+# "Rob Picheta, CNN", "unocero - Alberto Ávila": the site's own name set before or after one
+# byline with a comma or a dash credits the publisher; a desk line joined with "and"
+# ("Al Jazeera and news agencies") is left whole.
+_OWN_CREDIT_AFTER_RE = re.compile(r"^(?P<rest>.+?)\s*(?:,|\s[-–|/])\s*(?P<own>[^,]+)$")
+_OWN_CREDIT_BEFORE_RE = re.compile(r"^(?P<own>[^,]+?)\s[-–|/]\s*(?P<rest>.+)$")
+
+
+def _without_own_credit(text: str, own_names: AbstractSet[str]) -> str:
+    """``text`` without the site's own name credited beside a byline."""
+    for pattern in (_OWN_CREDIT_AFTER_RE, _OWN_CREDIT_BEFORE_RE):
+        match = pattern.match(text)
+        if match and compact(match["own"]) in own_names and compact(match["rest"]) not in own_names:
+            return match["rest"].strip()
+    return text
+
+
+# An initial keeps its full stop ("Nicolas Gutierrez C."); other trailing punctuation goes.
+_ENDS_WITH_INITIAL_RE = re.compile(r"(?:^|[\s.])[^\W\d_]\.$")
+
+
+def _trimmed(name: str) -> str:
+    trimmed = name.strip(" .-|*")
+    return trimmed + "." if _ENDS_WITH_INITIAL_RE.search(name.rstrip(" -|*")) else trimmed
+
+
 def _is_plausible_name(name: str) -> bool:
     """False for empty strings, sentences, URLs, emails, slugs and photo credits."""
-    if not name or len(name) > MAX_AUTHOR_CHARS or _looks_like_url(name):
-        return False
+    if not name or len(name) > MAX_AUTHOR_CHARS or _looks_like_url(name) or name.endswith(":"):
+        return False  # a label whose value is elsewhere ("Datum:"), or an address
     if name.casefold().strip(" *:") in NOT_A_NAME_WORDS or _DATE_LIKE_RE.search(name) or _SAYS_RE.search(name):
         return False
     if NOT_A_NAME_RE.match(name) and (" " not in name or name.startswith("(")):
@@ -164,4 +216,8 @@ def _is_plausible_name(name: str) -> bool:
 
 
 def _looks_like_url(text: str) -> bool:
-    return bool(re.match(r"^\s*(?:https?:|www\.|/)", text)) or "@" in text
+    return bool(re.match(r"^\s*(?:https?:|www\.|/)", text) or _EMAIL_RE.search(text))
+
+
+# An e-mail address, also written to fool harvesters ("jane[at]example.org").
+_EMAIL_RE = re.compile(r"@|\[at\]|\(at\)", re.IGNORECASE)

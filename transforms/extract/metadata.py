@@ -28,19 +28,50 @@ TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " : ", "｜"
 # A dateline some sites append to titles ("... | DW | 28.04.2023").
 _DATE_SEGMENT_RE = re.compile(r"^\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\s*$")
 
+# Further separators seen only between a headline and the site's name ("Headline » Site",
+# "Headline • Site", "Headline│Site", "Site|Headline"): never used to cut a headline otherwise.
+SITE_SEPARATORS = (*TITLE_SEPARATORS, " » ", " « ", " › ", " • ", " ǀ ", "│", "|")
+
+
 def _strip_site_name(title: str, site_names: set[str]) -> str:
-    """The title without a leading or trailing " | Site Name" part."""
+    """The title without a leading " Site Name |" or trailing " | Site Name" part, and without
+    a date before or after it ("23.01.2022 - Headline").
+
+    A trailing part is cut at the first separator behind which the site's name starts, with
+    whatever follows it (a slogan, "| Site | Your weekly magazine"), or behind which all that
+    is left is the name, even when the name holds separators itself ("Site - Yoga Lifestyle").
+    """
     changed = True
     while changed:
         changed = False
-        for separator in TITLE_SEPARATORS:
-            head, found, tail = title.rpartition(separator)
-            if found and head and (compact(tail) in site_names or _DATE_SEGMENT_RE.match(tail)):
-                title, changed = head.strip(), True
+        for separator in SITE_SEPARATORS:
+            head = _before_site_name(title, separator, site_names)
+            if head is not None:
+                title, changed = head, True
             head, found, tail = title.partition(separator)
-            if found and tail and compact(head) in site_names:
+            if found and tail.strip() and (compact(head) in site_names or _DATE_SEGMENT_RE.match(head)):
                 title, changed = tail.strip(), True
     return title
+
+
+def _before_site_name(title: str, separator: str, site_names: set[str]) -> str | None:
+    """``title`` up to the first ``separator`` that the site's name, a date or only
+    decoration ("» ☆☆☆☆☆") follows."""
+    start = 0
+    while (position := title.find(separator, start)) > 0:
+        head, tail = title[:position].strip(), title[position + len(separator):]
+        first = _first_segment(tail)
+        rest = compact(tail)
+        if head and (not rest or rest in site_names or compact(first) in site_names or _DATE_SEGMENT_RE.match(tail)):
+            return head
+        start = position + len(separator)
+    return None
+
+
+def _first_segment(text: str) -> str:
+    """``text`` up to its first separator."""
+    cuts = [i for i in (text.find(s) for s in SITE_SEPARATORS) if i > 0]
+    return text[: min(cuts)] if cuts else text
 
 
 def find_title(page: PageData, document: Any) -> str:
@@ -50,21 +81,153 @@ def find_title(page: PageData, document: Any) -> str:
     page repeats; and without any other trailing " | Section" part or leading kicker that the
     other headlines on the page (og:title, the single <h1>) show it is not part of.
     """
-    candidates = [
+    names = site_names(page)
+    declared = (
         jsonld_text(page.article, "headline"),
         jsonld_text(page.article, "name"),
         *(single_line(v) for v in page.all_meta(META_TITLE)),
-        single_line(getattr(document, "title", None)),
-    ]
-    names = site_names(page)
-    title = next((_strip_site_name(c, names) for c in candidates if c), "")
+    )
+    candidates: list[str | None] = [c for c in declared if c and not _names_site(c, names)]
+    first = candidates[0] if candidates else None
+    title = _strip_site_name(first, names) if first else _title_without_structured_data(page, document, names)
+    candidates.append(single_line(getattr(document, "title", None)))
     title = _confirmed_headline(title, page, names)
-    stripped = [_strip_site_name(c, names) for c in (*candidates, *page.headings[:1]) if c]
+    title = _confirmed_html_title(title, page, names)
+    title = _shown_instead_of_sharing_title(title, page, names)
+    title = _without_heading_kicker(title, page.headings)
+    stripped = [_strip_site_name(c, names) for c in (*candidates, *page.headings[:1], page.html_title) if c]
     title = _without_unconfirmed_suffix(title, {_fold(c) for c in stripped}, _declared_headline(page, names))
     shared = [_strip_site_name(c, names) for c in (single_line(v) for v in page.all_meta(META_TITLE)) if c]
     title = _without_kicker(title, shared, stripped)
     title = _with_displayed_kicker(title, _og_title(page, names), page.headings[:1])
-    return _as_displayed(_untruncated(title, stripped), page.headings, _headline(page, names))
+    title = _untruncated(title, stripped, page.subheadings)
+    if page.headings:
+        title = _as_displayed(title, page.headings, _headline(page, names))
+    else:
+        title = next((h for h in page.subheadings if _as_displayed(title, (h,)) == h), title)
+    title = _continued_by_heading(title, page.headings)
+    return _with_displayed_dashes(title, page.headings or page.subheadings)
+
+
+def _names_site(title: str, names: set[str]) -> bool:
+    """True for a "title" that is only the site's name (a site-wide og:title or <title>)."""
+    return compact(title) in names or compact(_strip_site_name(title, names)) in names
+
+
+def _title_without_structured_data(page: PageData, document: Any, names: set[str]) -> str:
+    """Where the page declares no headline: the part of its <title> that a heading on the page
+    shows; else trafilatura's title, unless it is the site's name; else the <title> without
+    the site's name."""
+    if page.html_title:
+        shown = _heading_in_title(page.html_title, (*page.headings, *page.subheadings))
+        if shown:
+            return shown
+    guessed = single_line(getattr(document, "title", None))
+    if not page.headings and page.html_title and not _names_site(page.html_title, names):
+        return _strip_site_name(page.html_title, names)  # trafilatura would take an <h2>: a sidebar's
+    if guessed and not _names_site(guessed, names):
+        return _strip_site_name(guessed, names)
+    if page.headings:
+        return page.headings[0]
+    if page.html_title and not _names_site(page.html_title, names):
+        return _strip_site_name(page.html_title, names)
+    return guessed or ""
+
+
+def _heading_in_title(title: str, headings: tuple[str, ...]) -> str | None:
+    """The first heading that is the <title> or a run of its separator-delimited parts."""
+    parts = _title_parts(title)
+    return next((h for h in headings if _fold(h) in parts and len(h.split()) >= 2), None)
+
+
+def _title_parts(title: str) -> set[str]:
+    """Folded runs of consecutive parts of ``title`` between separators, the whole included."""
+    pattern = "|".join(re.escape(s) for s in sorted(SITE_SEPARATORS, key=len, reverse=True))
+    parts = [p for p in re.split(pattern, title) if p.strip()]
+    runs = {_fold(" ".join(parts[i:j])) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)}
+    return runs | {_fold(title)}
+
+
+# og:title against the <title>, where the page has no JSON-LD headline: a section's or a
+# listing's name left in og:title by a template ("Press releases") while the <title> and the
+# headline on the page name the story.
+def _confirmed_html_title(title: str, page: PageData, names: set[str]) -> str:
+    """The <title> (without the site's name) instead of ``title`` where the page's <h1> shows
+    the <title> and nothing on the page shows ``title``."""
+    if not page.html_title or _headline(page, names) or not page.headings:
+        return title
+    html_title = _strip_site_name(page.html_title, names)
+    if _fold(html_title) == _fold(title) or len(html_title.split()) < 3:
+        return title
+    shown = [_fold(h) for h in page.headings]
+    if any(_fold(title) in h for h in shown) or _fold(title) in _fold(html_title):
+        return title
+    if any(h == _fold(html_title) or h.endswith(_fold(html_title)) for h in shown):
+        return html_title
+    return title
+
+
+# og:title is the title for sharing cards. Where the page declares no JSON-LD headline and
+# og:title does not even open like the page's one <h1> (an SEO phrasing, a listing's name,
+# an older headline), the <h1> is the headline readers see. Titles that open alike differ by
+# a kicker or an edit and are left to the kicker rules.
+SHARED_OPENING_WORDS = 2
+
+
+def _shown_instead_of_sharing_title(title: str, page: PageData, names: set[str]) -> str:
+    """The page's one <h1> instead of a ``title`` taken from og:title that opens differently."""
+    og = _og_title(page, names)
+    if _headline(page, names) or len(page.headings) != 1 or not og or _fold(og) != _fold(title):
+        return title
+    shown = page.headings[0]
+    if len(shown.split()) < SHARED_OPENING_WORDS or _names_site(shown, names):
+        return title
+    seen, declared = _DASHES_RE.sub(" - ", _fold(shown)), _DASHES_RE.sub(" - ", _fold(title))
+    if seen.split()[:SHARED_OPENING_WORDS] == declared.split()[:SHARED_OPENING_WORDS]:
+        return title
+    if seen.endswith(declared) or declared.endswith(seen):
+        return title  # the same headline with a kicker in one of them: the kicker rules decide
+    return _strip_site_name(shown, names)
+
+
+# A spaced hyphen in a title typed for a meta field stands for the dash the page's headline
+# sets ("Site - Slogan" in one, "Site – Slogan" in the other): the headline's spelling is the
+# publisher's own.
+_DASHES_RE = re.compile(r"\s[-–—]\s")
+
+
+def _with_displayed_dashes(title: str, headings: tuple[str, ...]) -> str:
+    """The heading that is ``title`` with dashes where ``title`` has hyphens, else ``title``."""
+    if not _DASHES_RE.search(title):
+        return title
+    plain = _DASHES_RE.sub(" - ", _fold(title))
+    for heading in headings:
+        shown = " ".join(heading.split())
+        if _fold(shown) != _fold(title) and _DASHES_RE.sub(" - ", _fold(shown)).endswith(plain):
+            # The heading may set a kicker before it in its own element ("Immobilienkrise Rene …").
+            tail = shown[len(shown) - len(title):] if len(shown) > len(title) else shown
+            if _DASHES_RE.sub(" - ", _fold(tail)) == plain:
+                return tail
+    return title
+
+
+# A headline shortened for sharing: the page's one <h1> is the same sentence going on
+# ("… erhöht Gigafactory-Kapazität" / "… erhöht Gigafactory-Kapazität in Tennessee").
+CONTINUATION_MAX_WORDS = 4
+CONTINUED_MIN_WORDS = 3
+
+
+def _continued_by_heading(title: str, headings: tuple[str, ...]) -> str:
+    """The one <h1> where it is ``title`` followed by a few more words of the same sentence."""
+    if len(headings) != 1 or len(title.split()) < CONTINUED_MIN_WORDS:
+        return title
+    shown, folded = " ".join(headings[0].split()), _fold(title)
+    if not _fold(shown).startswith(folded + " "):
+        return title
+    rest = shown[len(title):].strip()
+    if not rest or not rest[0].isalnum() or len(rest.split()) > CONTINUATION_MAX_WORDS:
+        return title  # a separator or a long tail: an affix, left to _as_displayed
+    return shown
 
 
 # Between a headline and an affix the page's own headline does not show: a site or section
@@ -188,10 +351,19 @@ def _with_displayed_kicker(title: str, og: str | None, headings: tuple[str, ...]
 _ELLIPSIS_RE = re.compile(r"\s*(?:…|\.\.\.)$")
 
 
-def _untruncated(title: str, others: list[str]) -> str:
-    """The full text of a ``title`` that ends in an ellipsis, where another headline has it."""
+# A title cut at a quotation mark: a meta tag written with the headline's own quotes unescaped
+# (content="Senator calls Biden "unfit"") ends before the first of them.
+_OPENING_QUOTES = frozenset('"“„«‘')
+
+
+def _untruncated(title: str, others: list[str], headings: tuple[str, ...] = ()) -> str:
+    """The full text of a ``title`` that ends in an ellipsis, where another headline or a
+    heading has it, or that ends before a quotation mark where another headline goes on."""
     if not _ELLIPSIS_RE.search(title):
-        return title
+        cut = next((o for o in others if len(o) > len(title) and _fold(o).startswith(_fold(title))
+                    and o[len(title):].lstrip()[:1] in _OPENING_QUOTES), None)
+        return cut if cut and title else title
+    others = [*others, *headings]
     stem = _fold(_ELLIPSIS_RE.sub("", title))
     longer = [o for o in others
               if len(_fold(o)) > len(stem) and _fold(o).startswith(stem) and not _ELLIPSIS_RE.search(o)]
@@ -220,6 +392,16 @@ def _without_kicker(title: str, shared: list[str], others: list[str]) -> str:
         theirs = _kicker_split(other)
         if mine and theirs and _fold(mine[0]) != _fold(theirs[0]) and _fold(mine[1]) == _fold(theirs[1]):
             return mine[1]
+    return title
+
+
+def _without_heading_kicker(title: str, headings: tuple[str, ...]) -> str:
+    """``title`` without a leading "Section - " where the page sets both that section's name
+    and the headline after it as headings of their own (a listing's title above the story)."""
+    split = _kicker_split(title)
+    shown = {_fold(h) for h in headings}
+    if split and _fold(split[0]) in shown and _fold(split[1]) in shown:
+        return split[1]
     return title
 
 
@@ -271,15 +453,25 @@ def find_description(page: PageData, document: Any) -> str | None:
 def find_section(page: PageData) -> str | None:
     """articleSection, then article:section meta, then the first breadcrumb below home.
 
-    HTML entities left in the value are decoded ("My&#x20;Europe"); the site's own name and
-    the home page ("Startseite", "Accueil") are never a section.
+    HTML entities left in the value are decoded ("My&#x20;Europe"); the site's own name, the
+    home page ("Startseite", "Accueil"), WordPress's default category ("Uncategorized",
+    "Allgemein") and the page's own headline are never a section.
     """
+    own_headlines = _own_headlines(page)
     for raw in (jsonld_text(page.article, "articleSection"), single_line(page.first_meta(META_SECTION)),
-                _breadcrumb_section(page)):
+                _breadcrumb_section(page, own_headlines)):
         section = _decoded(raw)
-        if section and not _names_home(section, page):
+        if section and not _names_home(section, page) and compact(section) not in own_headlines:
             return section
     return None
+
+
+def _own_headlines(page: PageData) -> set[str]:
+    """Compacted headlines of the page itself: a breadcrumb's last entry names the page, and a
+    template that fills the section with the post's title names no section."""
+    names = site_names(page)
+    found = [jsonld_text(page.article, "headline"), *page.all_meta(META_TITLE), *page.headings, page.html_title]
+    return {compact(_strip_site_name(t, names)) for t in found if t} - {""}
 
 
 # The home page's name in a breadcrumb, in the corpus's languages (en, de, fr, es, it, pt, nl):
@@ -287,6 +479,9 @@ def find_section(page: PageData) -> str | None:
 HOME_WORDS = frozenset({
     "home", "homepage", "home page", "start", "startseite", "accueil", "inicio", "portada", "página principal",
     "pagina principale", "página inicial", "início", "voorpagina", "hoofdpagina", "news home", "front page",
+    # WordPress's default category, in the same languages: a post nobody filed.
+    "uncategorized", "uncategorised", "allgemein", "non classé", "sin categoría", "senza categoria",
+    "sem categoria", "geen categorie", "ongecategoriseerd",
 })
 
 
@@ -302,8 +497,8 @@ def _names_home(section: str, page: PageData) -> bool:
     return folded in HOME_WORDS or compact(section) in site_names(page)
 
 
-def _breadcrumb_section(page: PageData) -> str | None:
-    """The top breadcrumb entry that is not the home page."""
+def _breadcrumb_section(page: PageData, own_headlines: set[str]) -> str | None:
+    """The top breadcrumb entry that is neither the home page nor the page itself."""
     for node in page.jsonld:
         if "BreadcrumbList" not in node_types(node):
             continue
@@ -314,7 +509,7 @@ def _breadcrumb_section(page: PageData) -> str | None:
             if name is None and isinstance(item.get("item"), dict):
                 name = item["item"].get("name")
             name = _decoded(name) if isinstance(name, str) else None
-            if name and not _names_home(name, page):
+            if name and not _names_home(name, page) and compact(name) not in own_headlines:
                 return name
     return None
 

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from html import unescape
+from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -78,9 +79,12 @@ class PageData:
     canonical_href: str | None
     link_count: int
     has_video_player: bool
-    headings: tuple[str, ...] = ()  # the page's <h1> texts, in page order
+    headings: tuple[str, ...] = ()  # the page's <h1> texts, in page order, the site's logo left out
+    subheadings: tuple[str, ...] = ()  # the first <h2> texts, in page order
+    logo_names: tuple[str, ...] = ()  # texts of <h1>s that are only a link to the home page
     html_title: str | None = None  # the <title> element's text
     visible_bylines: tuple[str, ...] = ()  # short texts of elements marked as author/byline
+    labelled_bylines: tuple[str, ...] = ()  # short texts that open with a byline label ("von Jane Doe")
     linked_list_items: frozenset[str] = frozenset()  # word_key() of <li> items that are mostly a link
     # What the page's relative URLs resolve against: its <base href> (HTML's document base URL),
     # else its own URL. None: the page's URL.
@@ -141,6 +145,7 @@ def read_page(tree: lxml.html.HtmlElement, url: str) -> PageData:
     """Collect the page's structured data: JSON-LD, meta, lang, canonical link."""
     canonical = tree.xpath('//link[contains(concat(" ", normalize-space(@rel), " "), " canonical ")]/@href')
     base = tree.xpath("(//base[@href])[1]/@href")
+    headings, logos = _headings_and_logos(tree, url)
     return PageData(
         url=url,
         jsonld=tuple(_jsonld_nodes(tree)),
@@ -149,12 +154,58 @@ def read_page(tree: lxml.html.HtmlElement, url: str) -> PageData:
         canonical_href=str(canonical[0]) if canonical else None,
         link_count=int(tree.xpath("count(//body//a[@href])")),
         has_video_player=bool(tree.xpath(_VIDEO_PLAYER_XPATH)),
-        headings=tuple(h for h in (single_line(e.text_content()) for e in tree.iter("h1")) if h),
+        headings=tuple(h for h in headings if h not in logos),
+        subheadings=tuple(h for h in (_heading_text(e) for e in islice(tree.iter("h2"), MAX_SUBHEADINGS)) if h),
+        logo_names=tuple(logos),
         html_title=single_line(tree.findtext("head/title")),
         visible_bylines=_visible_bylines(tree),
+        labelled_bylines=_labelled_bylines(tree),
         linked_list_items=_linked_list_items(tree),
         base_href=str(base[0]) if base else None,
     )
+
+
+# Only the first <h2>s can be the headline of a page without an <h1> (old blog themes set the
+# site's name in the <h1> and each post's title in an <h2>); later ones are sections and sidebars.
+MAX_SUBHEADINGS = 12
+_VISIBLE_TEXT_XPATH = lxml.etree.XPath(".//text()[not(ancestor::style or ancestor::script or ancestor::template)]")
+# The home page's address: the site's root, also inside an archive's wrapper
+# ("https://web.archive.org/web/2014/http://www.example.com/").
+_HOME_HREF_RE = re.compile(r"^(?:https?:)?//[^/?#]+/?$|^/?$|/https?://[^/?#]+/?$")
+
+
+def _heading_text(element: lxml.html.HtmlElement) -> str | None:
+    """A heading's visible text: without the <style> and <script> some CMSs set inside it."""
+    return single_line("".join(_VISIBLE_TEXT_XPATH(element)))
+
+
+def _headings_and_logos(tree: lxml.html.HtmlElement, url: str) -> tuple[list[str], list[str]]:
+    """The <h1> texts, and those of them that are a link to the site's home page: the site's
+    logo, set in an <h1> by many blog and CMS themes, names the site and is no headline."""
+    headings: list[str] = []
+    logos: list[str] = []
+    for element in tree.iter("h1"):
+        text = _heading_text(element)
+        if not text:
+            continue
+        headings.append(text)
+        links = [a for a in element.iter("a") if _HOME_HREF_RE.search(_href_path(url, a.get("href")))]
+        linked = "".join(a.text_content() for a in links)
+        if links and compact(linked) == compact(text):
+            logos.append(text)
+    return headings, logos
+
+
+def _href_path(base: str, href: str | None) -> str:
+    """The path and beyond of ``href`` resolved against ``base``, for telling home-page links;
+    "-" (no home page) where it is missing or another site's."""
+    absolute = absolute_http_url(base, href)
+    if absolute is None:
+        return "-"
+    if url_part(absolute, "hostname").removeprefix("www.") != url_part(base, "hostname").removeprefix("www."):
+        return "-"
+    split = urlsplit(absolute)
+    return split.path + ("?" + split.query if split.query else "")
 
 
 # A list item whose link text is at least this share of its text points to another page:
@@ -221,6 +272,55 @@ def _marks_byline(element: lxml.html.HtmlElement) -> bool:
     if "author" in classes or "byline" in classes:
         return True
     return _opens_with_author_label(element)
+
+
+# A byline without any marking: a short element whose text is a label and a capitalised name
+# ("von Daniela Obers", "By Jane Doe", "par Didier Roy", "Text von …", "Eine Kolumne von …"),
+# a date after it allowed ("von Alexander Rosenkranz 09.03.2022"). Labels in the languages of
+# the corpus (en, de, fr, es, it, pt, nl).
+_BYLINE_LABEL_RE = re.compile(
+    r"^(?:(?:text|texte|eine\s+kolumne|ein\s+beitrag|ein\s+kommentar|geschrieben|written|posted|"
+    r"reported)\s+)?(?:von|by|par|por|di|door|autor|autorin|author|auteur|autore|autora)\s*:?\s+",
+    re.IGNORECASE,
+)
+_LABELLED_NAME_RE = re.compile(
+    r"(?P<name>[^\W\d_][\w'’.-]*(?:\s+(?:[^\W\d_][\w'’.-]*)){1,3})(?:\s*(?:[|,·•–-]\s*)?\d.*)?$"
+)
+_LABEL_CANDIDATE_TAGS = frozenset({"p", "span", "div", "i", "em", "small", "li", "a", "strong", "b", "address"})
+LABELLED_BYLINE_MAX_WORDS = 10
+
+
+def _labelled_bylines(tree: lxml.html.HtmlElement) -> tuple[str, ...]:
+    """Texts of the first short elements, outside navigation, that are a byline label and a name."""
+    found: list[str] = []
+    for body in tree.iter("body"):
+        for element in body.iter(*_LABEL_CANDIDATE_TAGS):
+            lead = (element.text or "").lstrip()
+            if not lead or not _BYLINE_LABEL_RE.match(lead[:40] + " "):
+                continue  # cheap test first: most elements do not open with a label
+            text = single_line(element.text_content())
+            if not text or len(text.split()) > LABELLED_BYLINE_MAX_WORDS:
+                text = single_line(lead)
+            # A wide gap ends the byline: "Text von A \xa0 \xa0Illustration von B".
+            byline = _labelled_name(text) or _labelled_name(single_line(re.split(r"\s{2,}", element.text_content())[0]))
+            if byline and not any(a.tag in _OUTSIDE_ARTICLE_TAGS for a in element.iterancestors()):
+                found.append(byline)
+            if len(found) >= MAX_VISIBLE_BYLINES:
+                return tuple(found)
+    return tuple(found)
+
+
+def _labelled_name(text: str | None) -> str | None:
+    """The name in a "label Name" text whose words are capitalised, or None."""
+    label = _BYLINE_LABEL_RE.match(text or "")
+    if not text or not label:
+        return None
+    match = _LABELLED_NAME_RE.fullmatch(text[label.end():])
+    name = match["name"] if match else ""
+    words = name.split()
+    if not words or not words[0][0].isupper() or not all(w[0].isupper() for w in words if len(w) > 3):
+        return None
+    return name
 
 
 # An element that opens with an author label in bold or a <dt>, the name after it, is a byline
@@ -320,7 +420,7 @@ def single_line(text: str | None) -> str | None:
 
 
 def site_names(page: PageData) -> set[str]:
-    """Names the site goes by: og:site_name, the JSON-LD publisher, the domain label."""
+    """Names the site goes by: og:site_name, the JSON-LD publisher, its logo, the domain label."""
     names = {compact(n) for n in page.all_meta(META_SITE_NAME)}
     for node in page.jsonld:
         if node_types(node) & (ORGANIZATION_TYPES | {"WebSite"}):
@@ -328,6 +428,7 @@ def site_names(page: PageData) -> set[str]:
     publisher = (page.article or {}).get("publisher")
     if isinstance(publisher, dict):
         names.add(compact(str(publisher.get("name") or "")))
+    names.update(compact(n) for n in page.logo_names)
     host = url_part(page.url, "hostname").removeprefix("www.")
     names.add(compact(host.split(".")[0]))
     names.add(compact(host))

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.fixtures.harbour_story import BODY, extracted
 from transforms.extract.bylines import _split_byline
 
@@ -101,3 +103,82 @@ def test_a_host_beside_a_name_is_a_link_not_an_author() -> None:
 def test_a_comment_form_label_on_the_page_is_not_the_author() -> None:
     form_label = '<p class="comment-author"><label>Name *</label></p>'
     assert "Name *" not in authors_of('<meta name="author" content="Jane Doe">', after=form_label)
+
+
+def test_the_site_name_credited_beside_a_byline_is_not_an_author() -> None:
+    assert authors_of('<meta name="author" content="Jane Doe, Harbour News">') == ("Jane Doe",)
+    assert authors_of('<meta name="author" content="Harbour News - Juan Pérez">') == ("Juan Pérez",)
+    # A desk line joined with "and" names the publisher and the agencies together: one author.
+    assert authors_of('<meta name="author" content="Harbour News and agencies">') == ("Harbour News and agencies",)
+
+
+def test_the_site_or_a_host_listed_beside_a_person_is_dropped() -> None:
+    head = '<meta name="author" content="Harbour News"><meta name="author" content="Raúl Espina">'
+    assert authors_of(head) == ("Raúl Espina",)
+    head = '<meta name="author" content="Ernst Lohoff"><meta name="author" content="harbour-news.example">'
+    assert authors_of(head) == ("Ernst Lohoff",)
+
+
+def test_a_handle_is_spelled_as_the_visible_byline_shows_it() -> None:
+    head = ('<script type="application/ld+json">'
+            + json.dumps({"@context": "https://schema.org", "@type": "Person", "name": "x"}) + "</script>")
+    person = '<meta name="author" content="{}">'
+    byline = '<div class="post-author">von Arian Schlichter</div>'
+    assert authors_of(head + person.format("arianschlichter"), before=byline) == ("Arian Schlichter",)
+    assert authors_of(person.format("edilson.la.rosa"), before='<span class="author">Edilson La Rosa</span>') == (
+        "Edilson La Rosa",
+    )
+    # A first name only, the full name in a labelled line of the article.
+    assert authors_of(person.format("Nils"), before="<p>Eine Kolumne von Nils Pickering</p>") == ("Nils Pickering",)
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("<p><i>von Daniela Obermann</i></p>", "Daniela Obermann"),
+        ("<p><em>Text von Christian Seidler \u00a0 \u00a0Illustration von Markus Rost</em></p>", "Christian Seidler"),
+        ('<ul class="meta"><li>von Alexander Rosenthal 09.03.2022</li></ul>', "Alexander Rosenthal"),
+        ("<p>por Raúl Espinoza 4 mayo, 2022</p>", "Raúl Espinoza"),
+        ("<p>Par Jeanne de la Fontaine</p>", "Jeanne de la Fontaine"),
+        ("<p><small>By Alice Walker-Smith</small></p>", "Alice Walker-Smith"),
+    ],
+)
+def test_an_unmarked_line_with_a_byline_label_names_the_author(line: str, name: str) -> None:
+    assert authors_of("", before=line) == (name,)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "<p>by the harbour the boats were waiting</p>",
+        "<p>Von der Leyen will die Ukraine in der EU</p>",
+        '<nav><a href="/a">von Daniela Obermann</a></nav>',
+    ],
+)
+def test_text_that_only_starts_like_a_byline_names_no_one(line: str) -> None:
+    assert authors_of("", before=line) == ()
+
+
+def test_labels_placeholders_and_hidden_addresses_are_no_names() -> None:
+    assert _split_byline("Datum:") == []
+    assert _split_byline("No Author") == []
+    assert _split_byline("jane[at]harbour-news.example") == []
+
+
+def test_an_initial_keeps_its_full_stop() -> None:
+    assert _split_byline("By Nicolas Gutierrez C.") == ["Nicolas Gutierrez C."]
+    assert _split_byline("R. R.") == ["R. R."]
+    assert _split_byline("Jane Doe.") == ["Jane Doe"]
+
+
+def test_an_unmarked_labelled_line_never_overrides_the_site_named_as_author() -> None:
+    # A teaser's "Von …" line in a related box is not this article's byline.
+    head = '<meta name="author" content="Harbour News">'
+    assert authors_of(head, after="<p><span>Von Henrike Muller</span></p>") == ("Harbour News",)
+
+
+def test_a_cms_default_account_is_no_author() -> None:
+    assert _split_byline("admin") == []
+    assert authors_of('<meta name="author" content="Administrator">', before='<span class="author">Von Tobias Kusche</span>') == (
+        "Tobias Kusche",
+    )

@@ -45,6 +45,19 @@ def test_home_words_and_the_site_name_are_never_a_section(home: str) -> None:
     assert extracted(page(f'<meta property="article:section" content="{home}">'), URL).section is None
 
 
+@pytest.mark.parametrize("default", ["Uncategorized", "Allgemein", "Non classé", "Sin categoría", "Senza categoria"])
+def test_wordpress_default_category_is_no_section(default: str) -> None:
+    assert extracted(page(f'<meta property="article:section" content="{default}">' + breadcrumb("Home", "Coast")), URL).section == "Coast"
+    assert extracted(page(f'<meta property="article:section" content="{default}">'), URL).section is None
+
+
+def test_the_page_itself_in_its_breadcrumb_is_no_section() -> None:
+    assert extracted(page(breadcrumb("Startseite", "Breakwater to be rebuilt")), URL).section is None
+    assert extracted(page(breadcrumb("Inicio", "Coast", "Breakwater to be rebuilt")), URL).section == "Coast"
+    # A template filling article:section with the post's own title.
+    assert extracted(page('<meta property="article:section" content="Breakwater to be rebuilt">'), URL).section is None
+
+
 LIVE_URL = "https://news.example/live/2026/03/04/harbour-story"
 
 
