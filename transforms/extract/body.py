@@ -16,7 +16,7 @@ import lxml.etree
 import lxml.html
 from trafilatura import bare_extraction
 
-from transforms.extract.page import PageData, is_inside
+from transforms.extract.page import PageData, empty_document, is_inside
 from transforms.extract.safety_net import looks_short, widened
 from transforms.extract.trace import note
 from transforms.extract.tree_rules import DEFAULT_PRUNE_XPATHS, pruned_tree
@@ -219,7 +219,7 @@ def from_headline(tree: lxml.html.HtmlElement, text: str) -> str:
 
 def _standalone(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     """A document whose body holds a copy of ``element`` alone."""
-    document = lxml.html.document_fromstring("<html><body></body></html>")
+    document = empty_document()
     document.find("body").append(copy.deepcopy(element))
     return document
 
