@@ -175,6 +175,78 @@ def measure(pages: Sequence[CostPage], repeats: int, progress: bool = False) -> 
     return costs
 
 
+# --- the pool ----------------------------------------------------------------------------------
+
+# Workers' CPU time is read from /proc this often (in pages), so a worker the pool replaces
+# (TASKS_PER_WORKER) is counted up to its last reading.
+CPU_READ_EVERY_PAGES = 8
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """utime + stime of a live process, from /proc (None once it is gone)."""
+    import os
+
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure_pool(pages: Sequence[CostPage], workers: int | None, progress: bool = False) -> dict[str, Any]:
+    """The pipeline's pool over the pages: wall time, and CPU time of this process (which hands
+    out pages and takes results, as a run's loading process does) and of every worker."""
+    from tqdm import tqdm
+
+    from transforms.extract.pool import ExtractionPool, PageJob
+
+    jobs = [PageJob(i, p.url, p.body, None, p.source, p.fetched_at, p.hints) for i, p in enumerate(pages)]
+    worker_cpu: dict[int, float] = {}
+
+    def read_workers(pool: ExtractionPool) -> None:
+        for pid in pool.worker_pids():
+            seconds = process_cpu_seconds(pid)
+            if seconds is not None:
+                worker_cpu[pid] = seconds
+
+    with ExtractionPool(workers) as pool:
+        read_workers(pool)
+        start_cpu = dict(worker_cpu)  # a worker forked warm has spent a little before its first page
+        wall, parent = time.perf_counter(), time.process_time()
+        for count, _ in enumerate(tqdm(pool.map(iter(jobs)), total=len(jobs), desc="pool", unit="page",
+                                       leave=False, disable=not progress)):
+            if count % CPU_READ_EVERY_PAGES == 0:
+                read_workers(pool)
+        read_workers(pool)
+        wall, parent = time.perf_counter() - wall, time.process_time() - parent
+        workers_used = pool.workers
+    workers_seconds = sum(worker_cpu.values()) - sum(start_cpu.values())
+    return {"pages": len(jobs), "workers": workers_used, "wall_seconds": round(wall, 3),
+            "parent_cpu_seconds": round(parent, 3), "workers_cpu_seconds": round(workers_seconds, 3),
+            "worker_processes_seen": len(worker_cpu)}
+
+
+def pool_figures(pool: dict[str, Any], costs: Sequence[PageCost]) -> dict[str, Any]:
+    """The pool against its limits, by CPU time (steady on a busy machine) and by wall time."""
+    pages = pool["pages"]
+    plain = sum(c.plain_cpu for c in costs) / len(costs)
+    single = sum(c.worker_cpu for c in costs) / len(costs)
+    pool_cpu = (pool["parent_cpu_seconds"] + pool["workers_cpu_seconds"]) / pages
+    workers_cpu = pool["workers_cpu_seconds"] / pages
+    return {
+        **pool,
+        "cpu_ms_per_page": round(1000 * pool_cpu, 2),
+        "workers_cpu_ms_per_page": round(1000 * workers_cpu, 2),
+        "parent_cpu_ms_per_page": round(1000 * pool["parent_cpu_seconds"] / pages, 2),
+        # 1.0: a page costs the pool's processes together what it costs one process alone.
+        "pool_vs_own_limit_cpu": round(single / pool_cpu, 3),
+        # The issue's figure, by CPU time: pool throughput with every core busy against
+        # workers x plain trafilatura in one process.
+        "pool_vs_trafilatura_limit_cpu": round(plain / pool_cpu, 3),
+        "pool_vs_trafilatura_limit_wall": round((pages / pool["wall_seconds"]) / (pool["workers"] / plain), 3),
+    }
+
+
 # --- summarising -------------------------------------------------------------------------------
 
 
@@ -222,7 +294,8 @@ def report(costs: Sequence[PageCost], repeats: int) -> dict[str, Any]:
 
 
 def table(result: dict[str, Any]) -> str:
-    header = f"{'set / page shape':34} {'pages':>5} {'plain ms':>9} {'ours ms':>8} {'ratio':>6} {'p90':>6} {'worker':>7}"
+    header = (f"{'set / page shape':34} {'pages':>5} {'plain ms':>9} {'ours ms':>8} {'ratio':>6} {'p90':>6} "
+              f"{'worker':>7}")
     lines = [f"extraction cost per page, CPU time, vs plain trafilatura (target ratio ≤ {MAX_COST_RATIO})",
              header, "-" * len(header)]
 
@@ -236,10 +309,32 @@ def table(result: dict[str, Any]) -> str:
     lines.append("")
     for name, s in result["shapes"].items():
         lines.append(row(name, s))
+    if "pool" in result:
+        p = result["pool"]
+        lines += ["", f"pool, {p['workers']} workers, {p['pages']} pages: {p['cpu_ms_per_page']:.1f} ms CPU a page "
+                  f"(workers {p['workers_cpu_ms_per_page']:.1f}, parent {p['parent_cpu_ms_per_page']:.1f}); "
+                  f"vs one process {p['pool_vs_own_limit_cpu']:.2f}, vs workers x trafilatura "
+                  f"{p['pool_vs_trafilatura_limit_cpu']:.2f} by CPU "
+                  f"({p['pool_vs_trafilatura_limit_wall']:.2f} by wall, a busy machine's)"]
     return "\n".join(lines)
 
 
-def run(corpus: Path, sets: set[str] | None, repeats: int, progress: bool = False) -> dict[str, Any]:
+def first_of_each_set(pages: Sequence[CostPage], per_set: int) -> list[CostPage]:
+    """The first ``per_set`` pages of every set, in order (0: all of them)."""
+    if per_set <= 0:
+        return list(pages)
+    taken: dict[str, int] = defaultdict(int)
+    kept = []
+    for page in pages:
+        if taken[page.set_name] < per_set:
+            taken[page.set_name] += 1
+            kept.append(page)
+    return kept
+
+
+def run(corpus: Path, sets: set[str] | None, repeats: int, progress: bool = False,
+        pool_workers: int | None = 0, per_set: int = 0) -> dict[str, Any]:
+    """Per-page costs, and the pool's figures unless ``pool_workers`` is 0 (None: one per core)."""
     pages: list[CostPage] = []
     if corpus.is_dir():
         pages += corpus_pages(corpus, sets)
@@ -247,9 +342,14 @@ def run(corpus: Path, sets: set[str] | None, repeats: int, progress: bool = Fals
         log.warning("no corpus at %s: cost measured on the demo's pages only", corpus)
     if sets is None or DEMO_SET in sets:
         pages += demo_pages()
+    pages = first_of_each_set(pages, per_set)
     if not pages:
         raise SystemExit("no pages to measure")
-    return report(measure(pages, repeats, progress), repeats)
+    costs = measure(pages, repeats, progress)
+    result = report(costs, repeats)
+    if pool_workers != 0:
+        result["pool"] = pool_figures(measure_pool(pages, pool_workers, progress), costs)
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -260,10 +360,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sets", default="", help=f"comma-separated set names (and {DEMO_SET}); default all")
     parser.add_argument("--repeats", type=int, default=2, help="runs per page and extractor; the least counts")
     parser.add_argument("--out", type=Path, default=None, help="JSON path")
+    parser.add_argument("--pages-per-set", type=int, default=0, help="the first N pages of each set (default: all)")
+    parser.add_argument("--pool-workers", type=int, default=None,
+                        help="workers of the pool measured over the same pages (default: one per core; 0: no pool)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     sets = {s for s in args.sets.split(",") if s} or None
-    result = run(args.corpus, sets, args.repeats, progress_enabled())
+    result = run(args.corpus, sets, args.repeats, progress_enabled(), args.pool_workers, args.pages_per_set)
     if args.out:
         args.out.write_text(json.dumps(result, indent=2), encoding="utf-8")
     print(table(result))
