@@ -345,8 +345,15 @@ def run(corpus: Path, sets: set[str] | None, repeats: int, progress: bool = Fals
     pages = first_of_each_set(pages, per_set)
     if not pages:
         raise SystemExit("no pages to measure")
+    import os
+
+    from bench.run import machine
+
+    load_start = list(os.getloadavg())
     costs = measure(pages, repeats, progress)
     result = report(costs, repeats)
+    result["machine"] = machine()
+    result["load_average"] = {"start": load_start, "end": list(os.getloadavg())}
     if pool_workers != 0:
         result["pool"] = pool_figures(measure_pool(pages, pool_workers, progress), costs)
     return result
