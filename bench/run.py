@@ -47,9 +47,10 @@ TARGETS = {
     "memory_growth": 0.20,
     "seen_url_seconds": 1.0,
     "airflow_overhead_seconds": 30.0,
+    "extraction_cost_ratio": 1.5,
 }
 STAGE_TIMEOUT_SECONDS = 4 * 3600
-STAGES = ("crawl", "extract", "limit", "load", "e2e", "airflow", "seen", "backfill")
+STAGES = ("crawl", "extract", "limit", "load", "e2e", "airflow", "seen", "backfill", "cost")
 
 
 class BenchFailed(RuntimeError):
@@ -193,6 +194,17 @@ def run_airflow(ctx: Context) -> dict[str, Any]:
     return {"seconds": watched["wall_seconds"], "pages": runs[0][1], "new": runs[0][2], **watched}
 
 
+def run_cost(ctx: Context, workers: int | None, pages_per_set: int) -> dict[str, Any]:
+    """bench/cost.py in a process of its own: per-page CPU cost against plain trafilatura, per
+    corpus set and page shape (the corpus's pages and the demo's), and the pool by CPU time."""
+    out = ctx.work / "cost.json"
+    command = [sys.executable, "-m", "bench.cost", "--out", str(out), "--pages-per-set", str(pages_per_set)]
+    if workers:
+        command += ["--pool-workers", str(workers)]
+    watched = run_child(ctx, "cost", command, ctx.env)
+    return {**json.loads(out.read_text()), **watched}
+
+
 # --- figures and table ---------------------------------------------------------------------
 
 
@@ -255,6 +267,14 @@ def figures(r: dict[str, Any]) -> dict[str, Any]:
         f["seen_url_seconds"] = round(s["median_seconds"], 4)
         f["seen_url_first_seconds"] = round(s["first_seconds"], 4)
         f["seen_url_method"] = s["method"]
+    if "cost" in r:
+        c = r["cost"]
+        f["extraction_cost_ratio"] = max(s["ratio_of_means"] for s in c["shapes"].values())
+        f["extraction_cost_ratio_all"] = c["all"]["ratio_of_means"]
+        f["extraction_cost_shapes_over_target"] = c["shapes_over_target"]
+        if "pool" in c:
+            f["pool_vs_own_limit_cpu"] = c["pool"]["pool_vs_own_limit_cpu"]
+            f["pool_vs_trafilatura_limit_cpu"] = c["pool"]["pool_vs_trafilatura_limit_cpu"]
     peaks = peak_memory(r)
     if peaks:
         f["peak_process_mb"] = max(v for v in peaks.values())
@@ -280,6 +300,7 @@ def verdicts(f: dict[str, Any]) -> dict[str, bool]:
         "peak_process_mb": lambda v: v < TARGETS["peak_process_mb"],
         "seen_url_seconds": lambda v: v < TARGETS["seen_url_seconds"],
         "airflow_overhead_seconds": lambda v: v < TARGETS["airflow_overhead_seconds"],
+        "extraction_cost_ratio": lambda v: v <= TARGETS["extraction_cost_ratio"],
     }
     return {k: bool(check(f[k])) for k, check in checks.items() if f.get(k) is not None}
 
@@ -305,6 +326,10 @@ TABLE_ROWS = [
     ("  articles loaded", "backfill_articles_loaded_per_s", "articles/s", ""),
     ("  the same file again (nothing changes)", "backfill_again_seconds", "s", ""),
     ("largest process, peak RSS", "peak_process_mb", "MB", "< 600"),
+    ("extraction CPU ÷ trafilatura, costliest shape", "extraction_cost_ratio", "x", "≤ 1.5"),
+    ("  same, all pages", "extraction_cost_ratio_all", "x", ""),
+    ("  pool CPU / one process, per page", "pool_vs_own_limit_cpu", "", ""),
+    ("  pool vs workers x trafilatura, by CPU", "pool_vs_trafilatura_limit_cpu", "", ""),
 ]
 
 
@@ -330,6 +355,10 @@ def table(report: dict[str, Any]) -> str:
         lines.append(f"  {role:44} {mb:>10,.1f}")
     if "seen_url_method" in f:
         lines += ["", f"seen-URL decision measured with: {f['seen_url_method']}"]
+    if "cost" in report["stages"]:
+        from bench.cost import table as cost_table
+
+        lines += ["", cost_table(report["stages"]["cost"])]
     return "\n".join(lines)
 
 
@@ -353,7 +382,7 @@ def compare(small: Path, large: Path) -> int:
 
 
 def bench(n: int, out: Path | None, skip: set[str], known: int, workers: int | None,
-          cc_news_records: int = 20_000) -> dict[str, Any]:
+          cc_news_records: int = 20_000, cost_pages_per_set: int = 0) -> dict[str, Any]:
     from tqdm import tqdm
 
     from common.warehouse import warehouse_dsn
@@ -395,6 +424,8 @@ def bench(n: int, out: Path | None, skip: set[str], known: int, workers: int | N
             elif stage == "backfill":
                 cc_news, _, _ = build_cc_news(cc_news_records, 0.10)
                 results["backfill"] = run_stage(ctx, "backfill", env_extra={"BENCH_CC_NEWS": str(cc_news)})
+            elif stage == "cost":
+                results["cost"] = run_cost(ctx, workers, cost_pages_per_set)
             elif stage == "seen":
                 with throwaway_database(server, "seen") as seen_dsn:
                     results["seen"] = run_stage(ctx, "seen", "--known", str(known), dsn=seen_dsn)
@@ -432,6 +463,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=None, help="extraction workers (default: usable cores)")
     parser.add_argument("--cc-news-records", type=int, default=20_000,
                         help="records in the backfill stage's CC-NEWS-shaped archive (10%% on the bench source)")
+    parser.add_argument("--cost-pages-per-set", type=int, default=0,
+                        help="pages of each corpus set the cost stage measures (default: all)")
     parser.add_argument("--compare", nargs=2, type=Path, metavar=("SMALL_JSON", "LARGE_JSON"))
     args = parser.parse_args(argv)
     if args.compare:
@@ -445,7 +478,8 @@ def main(argv: list[str] | None = None) -> int:
     if "load" not in skip and "extract" in skip:
         parser.error("load uses the articles extract makes: skip load too, or keep extract")
     try:
-        report = bench(args.n, args.out, skip, args.known, args.workers, args.cc_news_records)
+        report = bench(args.n, args.out, skip, args.known, args.workers, args.cc_news_records,
+                       args.cost_pages_per_set)
     except BenchFailed as exc:
         print(f"bench failed: {exc}", file=sys.stderr)
         return 1

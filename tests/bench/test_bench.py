@@ -57,7 +57,7 @@ def test_a_small_bench_writes_every_figure(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     env = {**os.environ, "CI": "true"}
     done = subprocess.run([sys.executable, "-m", "bench.run", "--n", "50", "--known", "20000", "--out", str(out),
-                           "--cc-news-records", "400"],
+                           "--cc-news-records", "400", "--cost-pages-per-set", "2"],
                           cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert f"JSON: {out}" in done.stdout and "extraction / limit" in done.stdout
@@ -83,7 +83,10 @@ def test_a_small_bench_writes_every_figure(tmp_path: Path) -> None:
     assert "scrapers.ledger.seen_pages" in figures["seen_url_method"]  # the spider's own lookup
     assert {"crawl: scrapy child", "extraction: worker", "airflow: dag.test (tasks run here)"} <= set(
         report["peak_memory_mb"])
-    assert set(report["verdicts"]) >= {"extract_vs_limit", "crawl_pages_per_s", "seen_url_seconds"}
+    assert set(report["verdicts"]) >= {"extract_vs_limit", "crawl_pages_per_s", "seen_url_seconds",
+                                       "extraction_cost_ratio"}
+    cost = report["stages"]["cost"]
+    assert "demo" in cost["sets"] and cost["all"]["plain_ms_mean"] > 0 and cost["pool"]["workers_cpu_seconds"] > 0
     machine, versions = report["machine"], report["versions"]
     assert machine["cores"] >= 1 and machine["ram_gb"] > 0 and machine["cpu"]
     assert {"python", "scrapy", "trafilatura", "apache-airflow", "postgresql"} <= set(versions)

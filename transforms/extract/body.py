@@ -16,7 +16,7 @@ import lxml.etree
 import lxml.html
 from trafilatura import bare_extraction
 
-from transforms.extract.page import PageData, is_inside
+from transforms.extract.page import PageData, empty_document, is_inside
 from transforms.extract.safety_net import looks_short, widened
 from transforms.extract.trace import note
 from transforms.extract.tree_rules import DEFAULT_PRUNE_XPATHS, pruned_tree
@@ -265,7 +265,7 @@ def from_headline(tree: lxml.html.HtmlElement, text: str) -> str:
 
 def _standalone(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     """A document whose body holds a copy of ``element`` alone."""
-    document = lxml.html.document_fromstring("<html><body></body></html>")
+    document = empty_document()
     document.find("body").append(copy.deepcopy(element))
     return document
 
@@ -613,14 +613,6 @@ def _signature(element: lxml.html.HtmlElement) -> tuple[str, tuple[str, ...]]:
     return element.tag, tuple(sorted((element.get("class") or "").split()))
 
 
-def _levels_to_common_ancestor(first: lxml.html.HtmlElement, other: lxml.html.HtmlElement) -> int:
-    other_line = {id(e) for e in (other, *other.iterancestors())}
-    for level, element in enumerate((first, *first.iterancestors())):
-        if id(element) in other_line:
-            return level
-    return 1_000_000
-
-
 def _enclosing_article(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     return next((a for a in element.iterancestors() if a.tag == "article"), None)
 
@@ -640,8 +632,9 @@ def merged_chunks(pruned: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlEle
     matched = [p for p in pruned.iter("p") if word_key(p.text_content()) in returned]
     candidates = _chunk_candidates(matched)
     alike = _by_signature(pruned, {c.tag for c in candidates})
+    facts = _ChunkFacts(returned)
     for first in candidates:
-        further = _further_chunks(alike[_signature(first)], first, returned)
+        further = _further_chunks(alike[_signature(first)], first, facts)
         if further:
             # The text goes into the innermost container holding the returned paragraphs: that
             # is the element trafilatura reads, and a chunk wrapper may hold its own copy of
@@ -701,26 +694,69 @@ def _by_signature(
 
 
 def _further_chunks(
-    alike: list[lxml.html.HtmlElement], first: lxml.html.HtmlElement, returned: set[str]
+    alike: list[lxml.html.HtmlElement], first: lxml.html.HtmlElement, facts: _ChunkFacts
 ) -> list[lxml.html.HtmlElement]:
     """Elements shaped like ``first`` (``alike``), near it in the same <article>, that add prose."""
-    article = _enclosing_article(first)
+    article = facts.article(first)
+    first_line = facts.line(first)
+    first_ids = facts.line_ids(first)
     further = []
     for other in alike:
         if other is first:
             continue
-        if is_inside(other, first) or is_inside(first, other) or _enclosing_article(other) is not article:
+        other_ids = facts.line_ids(other)
+        if id(first) in other_ids or id(other) in first_ids or facts.article(other) is not article:
+            continue  # inside each other, or in another <article>
+        if facts.outside_body(other):
             continue
-        if any(a.tag in _NOT_BODY_TAGS for a in other.iterancestors()):
+        level = next((i for i, e in enumerate(first_line) if id(e) in other_ids), 1_000_000)
+        if level > CHUNK_MAX_COMMON_ANCESTOR_LEVELS:
             continue
-        if _levels_to_common_ancestor(first, other) > CHUNK_MAX_COMMON_ANCESTOR_LEVELS:
-            continue
-        new_words = sum(
-            len(n.split()) for n in (word_key(p.text_content()) for p in other.iter("p")) if n not in returned
-        )
-        if new_words >= CHUNK_MIN_NEW_WORDS and _link_share(other) < CHUNK_MAX_LINK_SHARE:
+        if facts.new_words(other) >= CHUNK_MIN_NEW_WORDS and _link_share(other) < CHUNK_MAX_LINK_SHARE:
             further.append(other)
     return further
+
+
+class _ChunkFacts:
+    """What ``_further_chunks`` asks of each element, read once: a page with many same-shaped
+    elements (a listing's cards) compares every candidate chunk with every one of them."""
+
+    def __init__(self, returned: set[str]) -> None:
+        self.returned = returned
+        # Keyed by id(): the element is held in its own entry (its line starts with it), so
+        # its id() is not reused while the facts live.
+        self._lines: dict[int, list[lxml.html.HtmlElement]] = {}
+        self._line_ids: dict[int, frozenset[int]] = {}
+        self._new_words: dict[int, int] = {}
+
+    def line(self, element: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+        """The element and its ancestors, innermost first."""
+        key = id(element)
+        if key not in self._lines:
+            self._lines[key] = [element, *element.iterancestors()]
+        return self._lines[key]
+
+    def line_ids(self, element: lxml.html.HtmlElement) -> frozenset[int]:
+        key = id(element)
+        if key not in self._line_ids:
+            self._line_ids[key] = frozenset(id(e) for e in self.line(element))
+        return self._line_ids[key]
+
+    def article(self, element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+        return next((a for a in self.line(element)[1:] if a.tag == "article"), None)
+
+    def outside_body(self, element: lxml.html.HtmlElement) -> bool:
+        return any(a.tag in _NOT_BODY_TAGS for a in self.line(element)[1:])
+
+    def new_words(self, element: lxml.html.HtmlElement) -> int:
+        key = id(element)
+        if key not in self._new_words:
+            self.line(element)  # holds the element, so its id() stays its own
+            self._new_words[key] = sum(
+                len(n.split()) for n in (word_key(p.text_content()) for p in element.iter("p"))
+                if n not in self.returned
+            )
+        return self._new_words[key]
 
 
 def _keeps_lines(before: str, after: str) -> bool:
@@ -810,12 +846,23 @@ LEDE_CONTAINER_MAX_RAW = 4
 
 def _norm_starts_with(raw: str, prefix: str) -> bool:
     """``word_key(raw).startswith(prefix)``, reading only as much of ``raw`` as it takes."""
+    # Settled by the first word alone for nearly every element (a word_key starts with the
+    # prefix only if its first word is the prefix's first word, or starts with a one-word prefix).
+    first = WORD_RE.search(raw)
+    if first is None:
+        return False
+    opening, space, _ = prefix.partition(" ")
+    word = first.group().casefold()
+    if (word != opening) if space else not word.startswith(opening):
+        return False
     reach = 2 * len(prefix) + 64
-    if len(raw) <= reach:
-        return word_key(raw).startswith(prefix)
-    head = word_key(raw[:reach]).rpartition(" ")[0]  # the last word may be cut: left out
-    if len(head) >= len(prefix):
-        return head.startswith(prefix)
+    # Widened fourfold where the opening is markup whitespace (a container's indentation can
+    # run to kilobytes): normalizing every such container whole was quadratic again.
+    while len(raw) > reach:
+        head = word_key(raw[:reach]).rpartition(" ")[0]  # the last word may be cut: left out
+        if len(head) >= len(prefix):
+            return head.startswith(prefix)
+        reach *= 4
     return word_key(raw).startswith(prefix)
 
 

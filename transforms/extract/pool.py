@@ -219,6 +219,11 @@ class ExtractionPool:
         finally:
             self._owner.close()  # after the join: no worker of ours is left to start or reap
 
+    def worker_pids(self) -> list[int]:
+        """Process ids of the pool's current workers (the bench reads their CPU time)."""
+        processes = getattr(self._pool, "_pool", None) or []  # multiprocessing keeps them there
+        return [process.pid for process in processes if process.pid is not None]
+
     def _new_pool(self) -> Pool:
         return self._context.Pool(self.workers, initializer=_init_worker, maxtasksperchild=TASKS_PER_WORKER)
 
