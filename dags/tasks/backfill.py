@@ -152,6 +152,10 @@ def finish_backfill(dag_run_id: str) -> dict[str, Any]:
     """The run's totals; fails when a file is not done (its task failed)."""
     progress = backfill_progress(dag_run_id)
     log.info("%s", progress_line(dag_run_id))
+    if progress["files_total"] == 0:
+        # This task runs once the file tasks have ended, however they ended: no file planned
+        # means the plan failed, and the run must fail with it.
+        raise RuntimeError(f"backfill {dag_run_id}: no archive file was planned; see the plan task's log")
     if progress["files_done"] != progress["files_total"]:
         raise RuntimeError(f"backfill {dag_run_id}: only {progress['files_done']} of {progress['files_total']} "
                            f"archive files done ({progress['articles_loaded']} articles loaded from those); "
