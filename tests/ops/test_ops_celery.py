@@ -7,11 +7,8 @@ agree on). Tasks must run on both workers, and the warehouse must match a LocalE
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +19,8 @@ from cryptography.fernet import Fernet
 from common.migrate import apply_migrations
 from common.warehouse import throwaway_database
 from tests.fixtures import PROJECT_ROOT
-from tests.fixtures.ops_stack import Stack, free_port, marked_processes, sqlalchemy_url
+from tests.fixtures.celery_workers import RedisUnavailable, Worker, redis_server
+from tests.fixtures.ops_stack import Stack, marked_processes, sqlalchemy_url
 
 sys.path.insert(0, str(PROJECT_ROOT / "tools"))
 from airflow_api import AirflowAPI
@@ -35,68 +33,11 @@ WAREHOUSE_QUERY = """select url, source, content_hash, title, published_at, auth
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    installed = subprocess.run([str(PROJECT_ROOT / "tools" / "ops_deps.sh"), "redis"],
-                               capture_output=True, text=True, timeout=600)
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.skip(f"Celery test skipped: redis-server is not installed and cannot be as non-root "
-                    f"({installed.stderr.strip()})")
-    folder = tmp_path_factory.mktemp("redis")
-    port = free_port()
-    process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                "--appendonly", "no", "--dir", str(folder)],
-                               stdout=(folder / "redis.log").open("w"), stderr=subprocess.STDOUT,
-                               start_new_session=True)
     try:
-        deadline = time.monotonic() + 20
-        while subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True, text=True).stdout.strip() != "PONG":
-            assert time.monotonic() < deadline and process.poll() is None, (folder / "redis.log").read_text()
-            time.sleep(0.2)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
-
-
-class Worker:
-    """`airflow celery worker` in its own directory, as on another machine."""
-
-    def __init__(self, name: str, root: Path, env: dict[str, str]) -> None:
-        self.name = name
-        self.dir = root / name
-        (self.dir / "tmp").mkdir(parents=True)
-        self.log = self.dir / "worker.log"
-        self.env = {**env, "AIRFLOW_HOME": str(self.dir / "airflow-home"), "TMPDIR": str(self.dir / "tmp"),
-                    "NEWS_WORKER_NAME": name, "NEWS_STACK_ID": str(self.dir),
-                    "AIRFLOW__CORE__HOSTNAME_CALLABLE": "tests.fixtures.ops_stack.worker_hostname",
-                    "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",  # Celery says "ready." at INFO
-                    "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port())}
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        # Concurrency 1 with Airflow's prefetch of 1: two tasks ready at once go to two workers.
-        self.process = subprocess.Popen(
-            [str(PROJECT_ROOT / ".venv" / "bin" / "airflow"), "celery", "worker", "--concurrency", "1",
-             "--celery-hostname", f"{self.name}@%h", "--without-gossip", "--without-mingle"],
-            cwd=self.dir, env=self.env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
-            start_new_session=True)
-
-    def wait_ready(self, timeout: float = 120) -> None:
-        deadline = time.monotonic() + timeout
-        while "ready." not in self.log.read_text(errors="replace"):
-            assert self.process is not None and self.process.poll() is None, self.log.read_text()[-3000:]
-            assert time.monotonic() < deadline, f"{self.name} not ready: {self.log.read_text()[-3000:]}"
-            time.sleep(1)
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)  # Celery's warm shutdown
-        try:
-            self.process.wait(timeout=45)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        with redis_server(tmp_path_factory.mktemp("redis")) as url:
+            yield url
+    except RedisUnavailable as exc:
+        pytest.skip(f"Celery test skipped: {exc}")
 
 
 def articles(dsn: str) -> list[tuple[object, ...]]:
