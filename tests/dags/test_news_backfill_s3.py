@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from common.archive_store import ArchiveError
 from common.warehouse import transaction
+from scrapers.archive_backfill import archive_files, local_copy
 from tests.fixtures.cc_news import BACKFILL_EXPECTED, BACKFILL_SINCE, BACKFILL_UNTIL, build_cc_news_backfill
 from tests.fixtures.demo_day import run_dag
 from tests.fixtures.s3_server import BUCKET, S3Server
@@ -115,3 +117,20 @@ def test_news_backfill_from_a_warc_paths_listing_reports_a_missing_file_and_load
     assert failure is not None and f"{base_url}{missing} does not exist" in failure
     assert "only 2 of 3 archive files done" in output and f"{base_url}{missing} (failed: " in output
 
+
+
+def test_a_listing_based_on_the_bucket_names_and_fetches_its_objects(
+    s3_server: S3Server, s3_archive: str, tmp_path: Path
+) -> None:
+    local = sorted(build_cc_news_backfill(tmp_path / "ccnews").parent.glob("CC-NEWS-*.warc.gz"))
+    base = f"s3://{BUCKET}/{s3_archive}/mirror/"
+    s3_server.client().put_file(str(local[0]), f"{BUCKET}/{s3_archive}/mirror/{CC_PREFIX}/{local[0].name}")
+    listing = tmp_path / "warc.paths"
+    listing.write_text(f"{CC_PREFIX}/{local[0].name}\n{CC_PREFIX}/absent.warc.gz\n")
+
+    files = archive_files(str(listing), base)
+    assert files == [f"{base}{CC_PREFIX}/{local[0].name}", f"{base}{CC_PREFIX}/absent.warc.gz"]
+    with local_copy(files[0]) as path:
+        assert path.read_bytes() == local[0].read_bytes()
+    with pytest.raises(ArchiveError, match=f"{files[1]} does not exist"), local_copy(files[1]):
+        pass
