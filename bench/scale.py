@@ -277,6 +277,8 @@ def _in_parallel(dsn: str, statement: str, params: dict[str, Any], first: int, l
             conn = _connect(dsn)
             try:
                 with conn.cursor() as cur:
+                    # Seeded by the range: the same sizes give the same articles (and plans).
+                    cur.execute("select setseed(%s)", ((lo % 9973) / 9973,))
                     cur.execute(statement, {**params, "first": lo, "last": hi})
             finally:
                 conn.close()
