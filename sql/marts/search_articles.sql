@@ -19,6 +19,10 @@ create function marts.search_articles(
 )
 language plpgsql stable
 set search_path = pg_catalog, pg_temp
+-- A plan for each call's own values: after five calls in a session PL/pgSQL may keep a generic
+-- plan, which knows neither the dates, the source nor max_results, and read core.articles whole
+-- to join the best stories back to marts.articles.
+set plan_cache_mode = force_custom_plan
 as $$
 #variable_conflict use_column
 begin
