@@ -60,9 +60,17 @@ eval: venv
 	@$(ENV) python -m bench.evaluate $(if $(CORPUS),--corpus "$(CORPUS)")
 
 # Benchmark: N article pages (shared/corpus, else the demo's) through each stage and end to end.
+# STAGE=scale: load rate and mart query times at 10,000 and 1,000,000 articles (bench/scale.py);
+# STAGE=celery: news_backfill on 1 and 2 Celery workers (bench/celery_backfill.py).
 N ?= 5000
+STAGE ?=
 bench: setup
-	@$(ENV) python -m bench.run --n $(N)
+	@case "$(STAGE)" in \
+	  "") $(ENV) python -m bench.run --n $(N) ;; \
+	  scale) $(ENV) python -m bench.scale ;; \
+	  celery) $(ENV) python -m bench.celery_backfill ;; \
+	  *) echo "make bench: STAGE is scale, celery or empty (the main stages), not '$(STAGE)'" >&2; exit 2 ;; \
+	esac
 
 # Rebuild the demo's replay archive from demo/site/.
 archive: venv

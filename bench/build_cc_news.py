@@ -31,8 +31,11 @@ WINDOW_UNTIL = (NEWS_DAY + timedelta(days=2)).date().isoformat()
 LAYOUT_VERSION = "1"
 
 
-def cc_news_path(records: int, share: float, pool: PagePool, folder: Path = BENCH_DATA / "archives") -> Path:
+def cc_news_path(records: int, share: float, pool: PagePool, folder: Path = BENCH_DATA / "archives",
+                 part: int = 0) -> Path:
     name = f"cc-news-{pool.origin}-{records}-{int(share * 100)}pct-{pool.fingerprint()}-v{LAYOUT_VERSION}"
+    if part:
+        name += f"-part{part:03d}"
     return folder / f"{name}.warc.gz"
 
 
@@ -41,8 +44,9 @@ def pairs_for(records: int) -> int:
     return max(1, (records + 1) // 2)
 
 
-def write_cc_news(stream: BinaryIO, records: int, share: float, pool: PagePool) -> int:
-    """The archive; returns how many pairs are on the source's host."""
+def write_cc_news(stream: BinaryIO, records: int, share: float, pool: PagePool, part: int = 0) -> int:
+    """The archive; returns how many pairs are on the source's host. Each ``part`` holds pages of
+    URLs of its own, as the files of one CC-NEWS month do."""
     writer = WARCWriter(stream, gzip=True, warc_version="1.0")
     writer.write_record(writer.create_warcinfo_record("CC-NEWS-bench.warc.gz",
                                                       {"software": "bench", "isPartOf": "CC-NEWS"}))
@@ -50,9 +54,9 @@ def write_cc_news(stream: BinaryIO, records: int, share: float, pool: PagePool) 
     every = max(1, round(1 / share))
     on_source = 0
     for i in range(pairs):
-        body = pool.pages[i % len(pool.pages)] + f"\n<!-- cc-news copy {i} -->\n".encode()
+        body = pool.pages[i % len(pool.pages)] + f"\n<!-- cc-news copy {i} part {part} -->\n".encode()
         if i % every == 0:
-            url = page_url(i) + "?utm_source=rss&utm_medium=feed"
+            url = page_url(i + part * pairs) + "?utm_source=rss&utm_medium=feed"
             on_source += 1
         else:
             url = f"https://www.other-news-{i % OTHER_HOSTS:03d}.example/world/2026/11/19/story-{i:07d}"
@@ -73,19 +77,19 @@ def _write_pair(writer: WARCWriter, url: str, body: bytes, warc_date: str) -> No
     writer.write_record(response)
 
 
-def build_cc_news(records: int = 20_000, share: float = 0.10) -> tuple[Path, int, str]:
+def build_cc_news(records: int = 20_000, share: float = 0.10, part: int = 0) -> tuple[Path, int, str]:
     """The archive (reused when built); its path, the source's page count and the pages' origin."""
     if not 0 < share <= 1:
         raise ValueError(f"share must be in (0, 1], got {share}")
     pool = page_pool()
-    out = cc_news_path(records, share, pool)
+    out = cc_news_path(records, share, pool, part=part)
     on_source = sum(1 for i in range(pairs_for(records)) if i % max(1, round(1 / share)) == 0)
     if not out.is_file():
         out.parent.mkdir(parents=True, exist_ok=True)
-        part = out.with_name(out.name + ".part")
-        with part.open("wb") as stream:
-            write_cc_news(stream, records, share, pool)
-        part.replace(out)  # a half-written archive never sits under the real name
+        partial = out.with_name(out.name + ".part")
+        with partial.open("wb") as stream:
+            write_cc_news(stream, records, share, pool, part)
+        partial.replace(out)  # a half-written archive never sits under the real name
     return out, on_source, pool.origin
 
 

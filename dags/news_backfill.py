@@ -5,7 +5,8 @@ Trigger it by hand with params:
 - `since`, `until`: the window (YYYY-MM-DD or ISO-8601, UTC; until exclusive);
 - `archives`: a local path or glob (several separated by commas), an `s3://bucket/prefix` on the
   archive store (every *.warc.gz / *.warc under it), or a CC-NEWS-style `warc.paths(.gz)` listing
-  (relative lines are fetched from https://data.commoncrawl.org/).
+  (relative lines are fetched from `archives_base_url`, by default https://data.commoncrawl.org/;
+  a mirror, an `s3://bucket/prefix` or any http(s) server holding the same paths works too).
 
 `plan` lists the files; `backfill_file` is mapped over them (one task instance per file, spread
 over every worker of a CeleryExecutor deployment): it scans the file by its WARC headers, takes
@@ -44,6 +45,9 @@ from dags.tasks.assets import WAREHOUSE_ASSET
         "until": Param("2026-01-02", type="string", description="Window end, exclusive."),
         "archives": Param("", type="string",
                           description="Local glob, s3:// prefix on the archive store, or a warc.paths listing."),
+        "archives_base_url": Param("", type="string",
+                                   description="Where a warc.paths listing's relative lines are fetched from "
+                                               "(http(s):// or s3://); empty means https://data.commoncrawl.org/."),
     },
 )
 def news_backfill() -> None:
@@ -61,14 +65,16 @@ def news_backfill() -> None:
 
         return run_file(item, get_current_context()["dag_run"].run_id)
 
-    @task(execution_timeout=timedelta(minutes=10), outlets=[WAREHOUSE_ASSET], retries=0)
+    # all_done: a file that failed for good is named here with its reason, after the others are in.
+    @task(execution_timeout=timedelta(minutes=10), outlets=[WAREHOUSE_ASSET], retries=0, trigger_rule="all_done")
     def finish(results: Any) -> dict[str, Any]:
         from dags.tasks.backfill import finish_backfill
         from dags.tasks.pipeline import refresh_marts
 
         context = get_current_context()
+        refreshed = refresh_marts()  # first: what the files done loaded shows even when one failed
         summary = finish_backfill(context["dag_run"].run_id)
-        summary["marts_refreshed"] = refresh_marts()
+        summary["marts_refreshed"] = refreshed
         context["outlet_events"][WAREHOUSE_ASSET].extra = summary
         return summary
 

@@ -13,7 +13,7 @@ from typing import Any
 from common.sources import Source, load_sources
 from common.warehouse import transaction
 from common.window import Window, parse_bound
-from scrapers.archive_backfill import archive_files, local_copy, record_source_run, scan_archive
+from scrapers.archive_backfill import CC_DATA_BASE, archive_files, local_copy, record_source_run, scan_archive
 from transforms.load.run import extract_and_load
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def plan_backfill(params: dict[str, Any], dag_run_id: str) -> list[dict[str, Any
     """
     window = backfill_window(params)
     sources = [s.slug for s in backfill_sources(params.get("sources"))]
-    files = archive_files(str(params.get("archives") or ""))
+    files = archive_files(str(params.get("archives") or ""), str(params.get("archives_base_url") or CC_DATA_BASE))
     with transaction() as cur:
         for index, archive in enumerate(files):
             cur.execute(
@@ -152,7 +152,22 @@ def finish_backfill(dag_run_id: str) -> dict[str, Any]:
     """The run's totals; fails when a file is not done (its task failed)."""
     progress = backfill_progress(dag_run_id)
     log.info("%s", progress_line(dag_run_id))
+    if progress["files_total"] == 0:
+        # This task runs once the file tasks have ended, however they ended: no file planned
+        # means the plan failed, and the run must fail with it.
+        raise RuntimeError(f"backfill {dag_run_id}: no archive file was planned; see the plan task's log")
     if progress["files_done"] != progress["files_total"]:
         raise RuntimeError(f"backfill {dag_run_id}: only {progress['files_done']} of {progress['files_total']} "
-                           f"archive files done; see ops.backfill_files.failure and the failed tasks")
+                           f"archive files done ({progress['articles_loaded']} articles loaded from those); "
+                           f"not done: {'; '.join(files_not_done(dag_run_id))} (ops.backfill_files; clear the "
+                           f"failed backfill_file tasks to retry them, the files done are not read again)")
     return progress
+
+
+def files_not_done(dag_run_id: str) -> list[str]:
+    """Each file of the run not done: its location, status and failure."""
+    with transaction() as cur:
+        cur.execute("""select archive, status, failure from ops.backfill_files
+                       where dag_run_id = %s and status <> 'done' order by file_index""", (dag_run_id,))
+        return [f"{archive} ({status}: {failure or 'no failure recorded; its task did not finish'})"
+                for archive, status, failure in cur.fetchall()]

@@ -21,9 +21,9 @@ import pytest
 
 from dags.tasks import export
 from tests.analysts.conftest import rows
-from tests.dags.test_archive_s3 import BUCKET, S3Server, s3_archive, s3_server
 from tests.fixtures import PROJECT_ROOT
 from tests.fixtures.analyst_month import FIRST_DAY, LAST_DAY, PLANET_GAPS, AnalystMonth
+from tests.fixtures.s3_server import BUCKET, S3Server, s3_archive, s3_server
 
 __all__ = ["s3_archive", "s3_server"]  # the moto S3 server's fixtures, imported for pytest
 DAY_SQL = "(coalesce(published_at, first_seen_at) at time zone 'UTC')::date"

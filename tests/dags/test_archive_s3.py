@@ -12,21 +12,10 @@ from __future__ import annotations
 
 import json
 import logging
-import re
-import signal
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
 import pytest
-import s3fs
 from warcio.archiveiterator import ArchiveIterator
 
 from common import archive_store
@@ -37,92 +26,10 @@ from dags.tasks.pipeline import runs_to_reprocess
 from scrapers.crawl_process import CrawlFailed, CrawlRequest, run_crawl
 from tests.fixtures import DEMO_ARCHIVE, PROJECT_ROOT
 from tests.fixtures.demo_day import ZAMBIA, run_dag, snapshot
-from tests.fixtures.ops_stack import free_port
+from tests.fixtures.s3_server import BUCKET, S3Server
 from transforms.load.run import RunNotLoadable, extract_and_load
 
 pytestmark = pytest.mark.airflow
-BUCKET = "news-archive"
-ACCESS_KEY, SECRET_KEY = "news-test", "news-test-secret"
-REQUEST_LINE = re.compile(r'"(GET|HEAD|PUT|POST|DELETE) (\S+) HTTP/[\d.]+" (\d{3})')
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-@dataclass
-class S3Server:
-    endpoint: str
-    log: Path
-
-    def client(self) -> s3fs.S3FileSystem:
-        # A new client each time, without listing caches: it sees what is in the bucket now.
-        return s3fs.S3FileSystem(endpoint_url=self.endpoint, key=ACCESS_KEY, secret=SECRET_KEY,
-                                 skip_instance_cache=True, use_listings_cache=False)
-
-    def keys(self, prefix: str) -> dict[str, int]:
-        """Every object under the prefix: key (without the bucket) -> size."""
-        found = self.client().find(f"{BUCKET}/{prefix}", detail=True)
-        return {path.removeprefix(f"{BUCKET}/"): int(info["size"]) for path, info in found.items()}
-
-    def get(self, key: str, start: int | None = None, end: int | None = None) -> bytes:
-        return bytes(self.client().cat_file(f"{BUCKET}/{key}", start=start, end=end))
-
-    def delete(self, key: str) -> None:
-        self.client().rm_file(f"{BUCKET}/{key}")
-
-    def log_size(self) -> int:
-        return self.log.stat().st_size
-
-    def requests_since(self, position: int) -> list[tuple[str, str, int]]:
-        """(method, path, status) of each request the server logged after ``position``."""
-        with self.log.open("rb") as stream:
-            stream.seek(position)
-            text = ANSI.sub("", stream.read().decode("utf-8", "replace"))
-        return [(m[1], m[2], int(m[3])) for m in REQUEST_LINE.finditer(text)]
-
-
-@pytest.fixture(scope="module")
-def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
-    folder = tmp_path_factory.mktemp("s3")
-    port = free_port()
-    server = S3Server(f"http://127.0.0.1:{port}", folder / "moto.log")
-    process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                               stdout=server.log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{server.endpoint}/", timeout=5).close()
-                break
-            except urllib.error.HTTPError:  # an answer: the server is up
-                break
-            except (urllib.error.URLError, ConnectionError):
-                assert process.poll() is None and time.monotonic() < deadline, server.log.read_text()
-                time.sleep(0.2)
-        server.client().mkdir(BUCKET)  # as minio-init does in docker-compose.yaml
-        yield server
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=20)
-
-
-@pytest.fixture()
-def s3_archive(s3_server: S3Server, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
-    """ARCHIVE_ROOT in the bucket, under a prefix of this test's own, and the S3 settings."""
-    prefix = f"archive-{uuid.uuid4().hex[:8]}"
-    monkeypatch.setenv("ARCHIVE_ROOT", f"s3://{BUCKET}/{prefix}")
-    monkeypatch.setenv("AWS_ENDPOINT_URL", s3_server.endpoint)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    # Nothing from a developer's ~/.aws may take part.
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
-    return prefix
-
-
 def captures_of(run_id: str) -> list[tuple[str, str, int, int]]:
     with transaction() as cur:
         cur.execute("""select kind, url, warc_offset, warc_length from raw.captures
