@@ -94,7 +94,8 @@ def bench(files: int, records: int, work: Path) -> dict[str, Any]:
 
     from common.migrate import apply_migrations
     from common.warehouse import throwaway_database, warehouse_dsn
-    from tests.fixtures.celery_workers import Worker, redis_server
+    from tests.fixtures.celery_stack import redis_with_password
+    from tests.fixtures.celery_workers import Worker
     from tests.fixtures.ops_stack import Stack, sqlalchemy_url
 
     sys.path.insert(0, str(PROJECT_ROOT / "tools"))
@@ -106,11 +107,11 @@ def bench(files: int, records: int, work: Path) -> dict[str, Any]:
                "AIRFLOW__CORE__FERNET_KEY": Fernet.generate_key().decode()}
     server = warehouse_dsn()
     runs: list[dict[str, Any]] = []
-    with redis_server(work / "redis") as redis_url, \
+    with redis_with_password(work / "redis") as redis, \
             throwaway_database(server, "news_bench_airflow") as airflow_db, \
             throwaway_database(server, "news_bench_celery") as dsn:
         apply_migrations(dsn)
-        celery = {"AIRFLOW__CORE__EXECUTOR": "CeleryExecutor", "AIRFLOW__CELERY__BROKER_URL": redis_url,
+        celery = {"AIRFLOW__CORE__EXECUTOR": "CeleryExecutor", "AIRFLOW__CELERY__BROKER_URL": redis.url,
                   "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + sqlalchemy_url(airflow_db),
                   # Low parallelism: the machine's cores are the limit, not Airflow's slots.
                   "AIRFLOW__CORE__PARALLELISM": "4", "NEWS_TASK_RETRIES": "0",
