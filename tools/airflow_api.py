@@ -8,6 +8,9 @@
 Airflow runs nothing of a paused DAG, manual runs included, and unpausing also lets the scheduler
 start the DAG's scheduled runs (a live crawl of the latest day). So `trigger` never unpauses on
 its own: on a paused DAG it stops and says so, unless --unpause is given, and then it says it did.
+A run naming `sources` first waits (up to 180 s) until the DAG has them: a source file just added
+or switched on reaches the DAG at the DAG processor's next parse, and until then Airflow refuses
+the run. The DAG is unpaused only once the run can be made, and paused again if Airflow refuses it.
 
 The login comes from the stack's passwords file (tools/stack.sh writes it), or AIRFLOW_API_USER /
 AIRFLOW_API_PASSWORD; the address from AIRFLOW_API_URL (default http://localhost:8080).
@@ -28,6 +31,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 FINISHED = {"success", "failed"}
+# A source file switched on reaches the DAG at the DAG processor's next parse (30 s, more on a
+# loaded machine).
+SOURCE_WAIT = 180.0
 
 
 class AirflowAPIError(RuntimeError):
@@ -135,17 +141,68 @@ class DagPaused(RuntimeError):
     """The DAG is paused and the user did not ask to unpause it."""
 
 
+class SourceNotInDag(RuntimeError):
+    """The run names a source the DAG, as Airflow last parsed it, does not have."""
+
+
+def dag_sources(api: AirflowAPI, dag_id: str) -> list[str] | None:
+    """The slugs the DAG's `sources` param accepts, as Airflow last parsed it; None when the DAG
+    has no such param (news_reprocess, say)."""
+    params = api.get(f"/dags/{dag_id}/details").get("params") or {}
+    if "sources" not in params:
+        return None
+    items = ((params["sources"] or {}).get("schema") or {}).get("items") or {}
+    return list(items.get("enum") or [])
+
+
+def wait_for_sources(api: AirflowAPI, dag_id: str, wanted: list[str], timeout: float) -> None:
+    """Until the DAG has every wanted source. A source file just added or switched on reaches the
+    DAG only when the DAG processor next parses the DAG files (every 30 s): triggering before
+    that is refused by Airflow ("'newdesk' is not one of [...]")."""
+    known = dag_sources(api, dag_id)
+    if known is None or not wanted:
+        return
+    missing = sorted(set(wanted) - set(known))
+    if not missing:
+        return
+    print(f"{dag_id}: waiting for Airflow to read source(s) {', '.join(missing)} (the DAG processor "
+          f"re-reads the source files about every 30 s)", flush=True)
+    deadline = time.monotonic() + timeout
+    while missing and time.monotonic() < deadline:
+        time.sleep(3)
+        known = dag_sources(api, dag_id) or []
+        missing = sorted(set(wanted) - set(known))
+    if missing:
+        raise SourceNotInDag(
+            f"{dag_id} has no source {', '.join(missing)} after {timeout:.0f} s "
+            f"(it has: {', '.join(known) or 'none'}): no run triggered. Is `enabled = true` in its file, "
+            f"in scrapers/sources/ or a folder of "
+            f"NEWS_SOURCES_EXTRA_DIRS the stack was started with? A source with its own `schedule` is in "
+            f"news_source_<slug> instead; a file that does not load shows as an import error of "
+            f"dags/news_source_files.py in the UI.")
+    print(f"{dag_id}: has source(s) {', '.join(wanted)}", flush=True)
+
+
 def trigger_command(api: AirflowAPI, args: argparse.Namespace) -> int:
-    if api.is_paused(args.dag_id):
-        if not args.unpause:
-            raise DagPaused(
-                f"{args.dag_id} is paused, and Airflow runs nothing of a paused DAG: no run triggered. "
-                f"Add --unpause to switch it on first (the scheduler then also starts its scheduled "
-                f"runs, from the latest interval on), or switch it on in the UI.")
+    paused = api.is_paused(args.dag_id)
+    if paused and not args.unpause:
+        raise DagPaused(
+            f"{args.dag_id} is paused, and Airflow runs nothing of a paused DAG: no run triggered. "
+            f"Add --unpause to switch it on first (the scheduler then also starts its scheduled "
+            f"runs, from the latest interval on), or switch it on in the UI.")
+    # Before unpausing: a run Airflow would refuse must not leave the DAG switched on.
+    wait_for_sources(api, args.dag_id, list((args.conf or {}).get("sources") or []), args.source_wait)
+    if paused:
         api.unpause(args.dag_id)
         print(f"{args.dag_id}: unpaused (it was paused); its scheduled runs start too from now on")
-    run_id = api.trigger(args.dag_id, args.logical_date, args.conf)
-    print(f"{args.dag_id}: triggered run {run_id}")
+    try:
+        run_id = api.trigger(args.dag_id, args.logical_date, args.conf)
+    except AirflowAPIError:
+        if paused:  # refused (a taken run id, bad params): leave the DAG as it was
+            api.pause(args.dag_id)
+            print(f"{args.dag_id}: paused again, as it was (no run triggered)")
+        raise
+    print(f"{args.dag_id}: triggered run {run_id}", flush=True)
     if not args.wait:
         return 0
     state = api.wait_for_run(args.dag_id, run_id, timeout=args.timeout)
@@ -162,6 +219,7 @@ def backfill_body(args: argparse.Namespace) -> dict[str, Any]:
 
 def backfill_command(api: AirflowAPI, args: argparse.Namespace) -> int:
     body = backfill_body(args)
+    wait_for_sources(api, args.dag_id, list((body["dag_run_conf"] or {}).get("sources") or []), args.source_wait)
     planned = sorted(str(b["logical_date"]) for b in api.post("/backfills/dry_run", body)["backfills"])
     if not planned:
         print(f"{args.dag_id}: nothing to backfill from {args.since} to {args.until} (runs exist already, "
@@ -225,6 +283,8 @@ def main() -> int:
                          help="switch a paused DAG on first (its scheduled runs then start too)")
     trigger.add_argument("--wait", action="store_true", help="wait for the run to finish")
     trigger.add_argument("--timeout", type=float, default=3600, help="seconds --wait waits (3600)")
+    trigger.add_argument("--source-wait", type=float, default=SOURCE_WAIT,
+                         help=f"seconds to wait for the DAG to have the sources the conf names ({SOURCE_WAIT:.0f})")
     backfill = sub.add_parser("backfill", help="backfill the daily runs from SINCE to UNTIL (both days included)")
     backfill.add_argument("dag_id")
     backfill.add_argument("--since", required=True, help="YYYY-MM-DD: the first run's day")
@@ -234,6 +294,8 @@ def main() -> int:
     backfill.add_argument("--unpause", action="store_true", help="switch a paused DAG on first")
     backfill.add_argument("--wait", action="store_true", help="wait, printing progress, until every run finished")
     backfill.add_argument("--timeout", type=float, default=6 * 3600, help="seconds --wait waits (6 h)")
+    backfill.add_argument("--source-wait", type=float, default=SOURCE_WAIT,
+                          help=f"seconds to wait for the DAG to have the sources named ({SOURCE_WAIT:.0f})")
     for name in ("pause", "unpause"):
         switch = sub.add_parser(name, help=f"{name} a DAG")
         switch.add_argument("dag_id")
@@ -250,7 +312,7 @@ def main() -> int:
         before = "paused" if was_paused else "not paused"
         print(f"{args.dag_id}: {args.command}d (it was {before})")
         return 0
-    except (DagPaused, AirflowAPIError) as exc:
+    except (DagPaused, SourceNotInDag, AirflowAPIError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -13,6 +13,7 @@ import psycopg2
 
 from ops.doctor import LiveFetcher
 from tests.fixtures import DEMO_ARCHIVE, PROJECT_ROOT
+from tests.fixtures.replay_site import write_warc
 
 TABLES = ("ops.crawl_runs", "ops.sources", "ops.failed_urls", "ops.feed_state", "raw.captures", "core.articles")
 
@@ -114,20 +115,6 @@ def bbc_page(title: str, published: str, author: str) -> bytes:
 <script type="application/ld+json">{{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "{title}",
 "datePublished": "{published}", "author": [{{"@type": "Person", "name": "{author}"}}]}}</script></head>
 <body><main><article><h1>{title}</h1><p>By {author}</p>{paragraphs}</article></main></body></html>'''.encode()
-
-
-def write_warc(path: Path, responses: dict[str, tuple[str, bytes]]) -> None:
-    import io
-
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
-    with path.open("wb") as out:
-        writer = WARCWriter(out, gzip=True)
-        for url, (content_type, body) in responses.items():
-            headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
-                                                          http_headers=headers))
 
 
 def test_bbc_feed_and_sitemap_hosts_give_one_key_a_story(tmp_path: Path) -> None:

@@ -5,31 +5,18 @@ The pages and documents are hand-written in the sites' shapes; none is copied fr
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
-
 from tests.fixtures import FIXTURES, PROJECT_ROOT
+from tests.fixtures.replay_site import article_page, news_sitemap, robots, write_warc
 
 F24 = "https://www.france24.com"
 NPR = "https://www.npr.org"
 F24_SITEMAP = f"{F24}/en/sitemaps/news/news.xml"
 NPR_SITEMAP = f"{NPR}/sitemaps/news.xml"
-PARAGRAPHS = (
-    "Officials said on Thursday that the measures would stay in place until the end of the month.",
-    "Local groups asked for more detail on how the decision had been reached and who would pay for it.",
-    "The regional council met twice this week, and its members were divided over the timetable.",
-    "Several residents interviewed on the main square said they had heard about the plan only from neighbours.",
-    "A spokesperson for the ministry declined to give figures, saying a full report would follow in January.",
-    "Economists warned that the cost could rise sharply if the work were delayed by another winter.",
-    "Opposition members called for a public hearing before any contract is signed.",
-    "The last comparable project, finished in 2019, ran two years late and well over its budget.",
-)
 
 
 def doctor(slug: str, archive: Path) -> subprocess.CompletedProcess[str]:
@@ -37,40 +24,6 @@ def doctor(slug: str, archive: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "ops.doctor", slug, "--replay", str(archive), "--since",
                            "2026-11-19", "--until", "2026-11-19"], cwd=PROJECT_ROOT, env=env,
                           capture_output=True, text=True, timeout=300)
-
-
-def write_warc(path: Path, responses: dict[str, tuple[str, bytes]]) -> None:
-    with path.open("wb") as out:
-        writer = WARCWriter(out, gzip=True)
-        for url, (content_type, body) in responses.items():
-            headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
-                                                          http_headers=headers))
-
-
-def news_sitemap(entries: list[tuple[str, str, str]], publication: str) -> bytes:
-    """A Google News sitemap: <url><loc> with news:publication_date and news:title."""
-    urls = "".join(
-        f"<url><loc>{url}</loc><news:news><news:publication><news:name>{publication}</news:name>"
-        f"<news:language>en</news:language></news:publication><news:publication_date>{published}"
-        f"</news:publication_date><news:title>{title}</news:title></news:news></url>"
-        for url, published, title in entries)
-    return ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-            f'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">{urls}</urlset>').encode()
-
-
-def article_page(site: str, title: str, published: str, author: str, lang: str = "en") -> bytes:
-    body = "".join(f"<p>{title}: {a} {b}</p>" for a, b in zip(PARAGRAPHS, PARAGRAPHS[::-1], strict=True))
-    return f'''<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{title} - {site}</title>
-<meta property="og:title" content="{title}"><meta property="og:site_name" content="{site}">
-<script type="application/ld+json">{{"@context": "https://schema.org", "@type": "NewsArticle",
-"headline": "{title}", "datePublished": "{published}", "author": [{{"@type": "Person", "name": "{author}"}}]}}
-</script></head><body><header><nav><a href="/">Home</a></nav></header><main><article><h1>{title}</h1>
-<p class="byline">{author}</p>{body}</article></main><footer>Copyright</footer></body></html>'''.encode()
-
-
-def robots(sitemap: str) -> tuple[str, bytes]:
-    return "text/plain", f"User-agent: *\nDisallow: /search\n\nSitemap: {sitemap}\n".encode()
 
 
 def test_france24_news_sitemap_brings_the_wire_articles_the_feed_leaves_out(tmp_path: Path) -> None:

@@ -16,15 +16,13 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import psycopg2
 import pytest
 
-from common.warehouse import throwaway_database
 from tests.fixtures import PROJECT_ROOT
 from tests.fixtures.browser import chromium_driver
 from tests.fixtures.demo_day import EXPECTED
 from tests.fixtures.fault_server import TEST_CRAWL_SETTINGS, FaultServer, write_source
-from tests.fixtures.ops_stack import DEMO_SOURCES, Stack, marked_processes
+from tests.fixtures.ops_stack import DEMO_SOURCES, Stack, marked_processes, running_stack, warehouse_rows
 
 sys.path.insert(0, str(PROJECT_ROOT / "tools"))
 from airflow_api import AirflowAPI
@@ -41,37 +39,21 @@ SCREENSHOT = PROJECT_ROOT / ".data" / "artifacts" / "airflow-ui.png"
 @pytest.fixture(scope="module")
 def stack(server_dsn: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     root = tmp_path_factory.mktemp("stack")
-    with throwaway_database(server_dsn, "news_ops") as warehouse, \
-            throwaway_database(server_dsn, "airflow_ops") as airflow_db:
-        fault_dags, fault_sources, scratch = root / "fault-dags", root / "fault-sources", root / "scratch"
-        for folder in (fault_dags, fault_sources, scratch):
-            folder.mkdir()
-        (fault_dags / "ops_fault_timeout.py").write_text(TIMEOUT_DAG, encoding="utf-8")
-        bundles = [{"name": "dags-folder", "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
-                    "kwargs": {"path": str(PROJECT_ROOT / "dags")}},
-                   {"name": "ops-fault-dags", "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
-                    "kwargs": {"path": str(fault_dags)}}]
-        stack = Stack(root, warehouse, airflow_db, {
+    fault_dags, fault_sources, scratch = root / "fault-dags", root / "fault-sources", root / "scratch"
+    for folder in (fault_dags, fault_sources, scratch):
+        folder.mkdir()
+    (fault_dags / "ops_fault_timeout.py").write_text(TIMEOUT_DAG, encoding="utf-8")
+    bundles = [{"name": "dags-folder", "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
+                "kwargs": {"path": str(PROJECT_ROOT / "dags")}},
+               {"name": "ops-fault-dags", "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
+                "kwargs": {"path": str(fault_dags)}}]
+    with running_stack(server_dsn, root, "ops", {
             "NEWS_TASK_RETRIES": "0", "TMPDIR": str(scratch),
             "NEWS_SOURCES_EXTRA_DIRS": f"{DEMO_SOURCES}:{fault_sources}",
-            "AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST": json.dumps(bundles)})
+            "AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST": json.dumps(bundles)}) as stack:
         stack.fault_sources = fault_sources  # type: ignore[attr-defined]
         stack.scratch = scratch  # type: ignore[attr-defined]
-        try:
-            up = stack.make("up", timeout=400)
-            stack.up_output = up.stdout + up.stderr  # type: ignore[attr-defined]
-            assert up.returncode == 0, stack.up_output + stack.logs_tail()
-            yield stack
-        finally:
-            down = stack.make("down", timeout=120)
-            print(down.stdout + down.stderr)
-            left = marked_processes(stack.state_dir)
-            for pid in left:  # never leave a process behind, even when make down is broken
-                try:
-                    os.kill(pid, 9)
-                except ProcessLookupError:
-                    pass
-            assert not left, f"processes left after make down: {left}"
+        yield stack
 
 
 @pytest.fixture(scope="module")
@@ -82,19 +64,11 @@ def api(stack: Stack) -> AirflowAPI:
     return client
 
 
-def warehouse_rows(stack: Stack, query: str, args: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
-    with psycopg2.connect(stack.env["NEWS_WAREHOUSE_DSN"]) as conn, conn.cursor() as cur:
-        cur.execute(query, args)
-        rows = cur.fetchall()
-    conn.close()
-    return rows
-
-
 def test_make_up_prints_the_login_once_and_keeps_it_private(stack: Stack) -> None:
     passwords = stack.state_dir / "simple_auth_manager_passwords.json"
     password = json.loads(passwords.read_text())["admin"]
-    assert f"password {password}" in stack.up_output  # type: ignore[attr-defined]
-    assert f"http://localhost:{stack.port}" in stack.up_output  # type: ignore[attr-defined]
+    assert f"password {password}" in stack.up_output
+    assert f"http://localhost:{stack.port}" in stack.up_output
     assert stat.S_IMODE(passwords.stat().st_mode) == 0o600
     again = stack.stack_sh("up")  # what make up runs after the (idempotent) migrations
     assert again.returncode == 0, again.stderr

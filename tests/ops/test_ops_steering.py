@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 import time
@@ -20,27 +21,30 @@ from pathlib import Path
 
 import pytest
 
-from common.warehouse import throwaway_database
-from tests.fixtures import PROJECT_ROOT
-from tests.fixtures.ops_stack import DEMO_SOURCES, Stack, marked_processes
+from tests.fixtures import DEMO_ARCHIVE, PROJECT_ROOT
+from tests.fixtures.ops_stack import (
+    DEMO_SOURCES,
+    Stack,
+    api_tool,
+    marked_processes,
+    project_shell,
+    running_stack,
+    warehouse_rows,
+)
+from tests.fixtures.replay_site import (
+    NEWDESK_ARTICLES,
+    NEWDESK_FEED,
+    NEWDESK_SITEMAP,
+    build_newdesk_archive,
+    newdesk_source,
+)
 
 sys.path.insert(0, str(PROJECT_ROOT / "tools"))
 from airflow_api import AirflowAPI, AirflowAPIError
 
 pytestmark = pytest.mark.airflow
 
-NEW_SOURCE = '''slug = "newdesk"
-name = "New Desk (added while the stack runs)"
-domains = ["newdesk.example"]
-language = "en"
-enabled = true
-
-[discovery]
-feeds = ["https://newdesk.example/feed/"]
-
-[urls]
-allow = ['^https://newdesk\\.example/\\d{4}/\\d{2}/\\d{2}/[^/?#]+/?$']
-'''
+JOURNEY_WINDOW = {"since": "2026-11-19", "until": "2026-11-20"}
 
 
 @pytest.fixture(scope="module")
@@ -48,31 +52,19 @@ def stack(server_dsn: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     root = tmp_path_factory.mktemp("steer")
     extra_sources = root / "sources"
     extra_sources.mkdir()
-    with throwaway_database(server_dsn, "news_steer") as warehouse, \
-            throwaway_database(server_dsn, "airflow_steer") as airflow_db:
-        stack = Stack(root, warehouse, airflow_db, {
+    # The replay archive: the demo's, and New Desk's, a site no source file names yet.
+    newdesk_archive = build_newdesk_archive(root / "newdesk.warc.gz")
+    with running_stack(server_dsn, root, "steer", {
             "NEWS_TASK_RETRIES": "0",
+            "REPLAY_WARC": f"{DEMO_ARCHIVE},{newdesk_archive}",
             "NEWS_SOURCES_EXTRA_DIRS": f"{DEMO_SOURCES}:{extra_sources}",
             "NEWS_POOL_WATCH_SECONDS": "2",
             # Replayed crawls take a second: short intervals make progress lines appear.
-            "NEWS_PROGRESS_SECONDS": "0.05", "NEWS_CRAWL_PROGRESS_SECONDS": "0.05"})
-        stack.env.pop("AIRFLOW__LOGGING__LOGGING_LEVEL", None)  # Airflow's default level
+            "NEWS_PROGRESS_SECONDS": "0.05", "NEWS_CRAWL_PROGRESS_SECONDS": "0.05"},
+            unset=("AIRFLOW__LOGGING__LOGGING_LEVEL",)) as stack:  # Airflow's default level
         stack.extra_sources = extra_sources  # type: ignore[attr-defined]
-        try:
-            up = stack.make("up", timeout=400)
-            stack.up_output = up.stdout + up.stderr  # type: ignore[attr-defined]
-            assert up.returncode == 0, stack.up_output + stack.logs_tail()
-            yield stack
-        finally:
-            down = stack.make("down", timeout=120)
-            print(down.stdout + down.stderr)
-            left = marked_processes(stack.state_dir)
-            for pid in left:
-                try:
-                    os.kill(pid, 9)
-                except ProcessLookupError:
-                    pass
-            assert not left, f"processes left after make down: {left}"
+        stack.newdesk_archive = newdesk_archive  # type: ignore[attr-defined]
+        yield stack
 
 
 @pytest.fixture(scope="module")
@@ -80,12 +72,6 @@ def api(stack: Stack) -> AirflowAPI:
     client = AirflowAPI.for_stack(f"http://localhost:{stack.port}", stack.state_dir)
     client.wait_for_dag("news_daily")
     return client
-
-
-def api_tool(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**stack.env, "AIRFLOW_API_URL": f"http://localhost:{stack.port}"}
-    return subprocess.run([sys.executable, str(PROJECT_ROOT / "tools" / "airflow_api.py"), *args],
-                          env=env, capture_output=True, text=True, timeout=600, cwd=PROJECT_ROOT)
 
 
 def listening_addresses(pids: list[int]) -> set[tuple[str, int]]:
@@ -191,8 +177,15 @@ def test_task_logs_show_progress_and_end_with_the_summary(stack: Stack) -> None:
     assert "aljazeera: 13 pages, 11 articles, checks passed" in check, check[-3000:]
 
 
-def test_a_source_added_while_the_stack_runs_gets_its_pool(stack: Stack, api: AirflowAPI) -> None:
-    (stack.extra_sources / "newdesk.toml").write_text(NEW_SOURCE, encoding="utf-8")  # type: ignore[attr-defined]
+def test_a_new_source_goes_from_file_to_warehouse_by_the_readme_alone(stack: Stack, api: AirflowAPI) -> None:
+    """README "Adding a source", step by step on the running stack, each command typed in the shell
+    the README sets up: the source file (switched off), the doctor on the replay archive,
+    `enabled = true`, a replay run triggered with tools/airflow_api.py; then `make up` on the
+    running stack reconciles its pool."""
+    source_file = stack.extra_sources / "newdesk.toml"  # type: ignore[attr-defined]
+    source_file.write_text(newdesk_source(enabled=False), encoding="utf-8")
+
+    # The pool keeper gives the new source its crawl pool while the stack runs (switched off too).
     deadline = time.monotonic() + 60
     pool = None
     while time.monotonic() < deadline:
@@ -202,21 +195,64 @@ def test_a_source_added_while_the_stack_runs_gets_its_pool(stack: Stack, api: Ai
         except AirflowAPIError:
             time.sleep(1)
     assert pool is not None and pool["slots"] == 1, stack.logs_tail()
-    keeper_log = (stack.state_dir / "logs" / "pool-keeper.log").read_text()
-    assert "pool crawl_newdesk_example created" in keeper_log
+    assert "pool crawl_newdesk_example created" in (stack.state_dir / "logs" / "pool-keeper.log").read_text()
 
-    # The new source's crawl is scheduled at once (it fails: the archive holds nothing of it).
-    deadline = time.monotonic() + 120
-    while "newdesk.crawl" not in {t["task_id"] for t in api.get("/dags/news_daily/tasks")["tasks"]}:
-        assert time.monotonic() < deadline, "the DAG processor did not pick the new source up"
-        time.sleep(3)
-    api.unpause("news_daily")
-    run_id = api.trigger("news_daily", "2026-11-21", {"sources": ["newdesk"]})
-    state = api.wait_for_run("news_daily", run_id, timeout=300)
-    api.pause("news_daily")
+    archive = shlex.quote(str(stack.newdesk_archive))  # type: ignore[attr-defined]
+    doctor = project_shell(stack, f"python -m ops.doctor newdesk --replay {archive} --since 2026-11-19 --until 2026-11-19")
+    report = doctor.stdout
+    assert doctor.returncode == 0, report + doctor.stderr[-3000:]
+    assert f"feed    {NEWDESK_FEED}: HTTP 200; 3 URL(s) listed, 2 in the window, 2 pass allow/deny" in report, report
+    assert (f"sitemap {NEWDESK_SITEMAP}: HTTP 200; 5 URL(s) listed, 4 in the window, 3 pass allow/deny "
+            "(rejected: 1 not_article_url)") in report, report
+    assert "article URLs in the window passing allow/deny: 3" in report, report
+    assert "completeness: title 3/3, date 3/3, author 3/3, body >= 150 words 3/3" in report, report
+    assert report.rstrip().endswith("verdict: looks usable"), report
+    assert warehouse_rows(stack, "select count(*) from ops.crawl_runs where source = 'newdesk'") == [(0,)]
+    assert warehouse_rows(stack, "select count(*) from ops.sources where source = 'newdesk'") == [(0,)]
+
+    conf = shlex.quote(json.dumps({"sources": ["newdesk"], **JOURNEY_WINDOW}))
+    trigger = f"python tools/airflow_api.py trigger news_daily --conf {conf} --unpause"
+    assert api.is_paused("news_daily")  # new DAGs start paused; the trigger test paused it again
+    # Switched off, the source is in no DAG: the run is refused, saying why, and nothing is unpaused.
+    refused = project_shell(stack, f"{trigger} --source-wait 5")
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "news_daily has no source newdesk after 5 s" in refused.stderr, refused.stderr
+    assert "Is `enabled = true` in its file" in refused.stderr and "unpaused" not in refused.stdout
+    assert api.is_paused("news_daily")
+
+    source_file.write_text(newdesk_source(enabled=True), encoding="utf-8")
+    ran = project_shell(stack, f"{trigger} --wait --timeout 420")
+    paused = project_shell(stack, "python tools/airflow_api.py pause news_daily")
+    out = ran.stdout + ran.stderr
+    assert ran.returncode == 0, out + stack.task_errors()
+    assert paused.returncode == 0, paused.stdout + paused.stderr
+    # The tool waits for Airflow to read the switched-on source before it unpauses anything.
+    if "waiting for Airflow to read source(s) newdesk" in out:
+        assert out.index("waiting for Airflow") < out.index("news_daily: has source(s) newdesk") < out.index("unpaused")
+    run_id = out.split("triggered run ", 1)[1].split()[0]
+    assert f"news_daily run {run_id}: success" in ran.stdout, out
     tasks = {t["task_id"]: t["state"] for t in api.task_instances("news_daily", run_id)}
-    assert state == "failed" and tasks["newdesk.crawl"] == "failed", tasks
-    assert "no feed or sitemap was reachable" in stack.task_errors()
+    assert {tasks[f"newdesk.{t}"] for t in ("crawl", "extract_load", "check")} == {"success"}, tasks
+    assert tasks["aljazeera.crawl"] == "skipped", tasks  # only the source asked for
+
+    titles = warehouse_rows(stack, "select title, count(*) from core.articles where source = 'newdesk' group by title")
+    assert dict(titles) == {title: 1 for title, _, _ in NEWDESK_ARTICLES.values()}
+    urls = {u for (u,) in warehouse_rows(stack, "select url from core.articles where source = 'newdesk'")}
+    assert urls == set(NEWDESK_ARTICLES)
+    crawls = dict(warehouse_rows(stack, "select dag_run_id, status from ops.crawl_runs where source = 'newdesk'"))
+    assert crawls.pop(run_id) == "loaded"
+    # Unpausing lets the scheduler start the latest scheduled run too (the README says so): a
+    # replay here, of a window with nothing of New Desk, so no second copy of any article.
+    assert all(other.startswith("scheduled__") for other in crawls), crawls
+    check = run_task_log(stack, run_id, "newdesk.check")
+    assert "newdesk: " in check and " 3 articles, checks passed" in check, check[-3000:]
+
+    # A run Airflow refuses after the tool unpaused (a param of the wrong type) leaves it paused.
+    bad = shlex.quote(json.dumps({"sources": ["newdesk"], "until": 20261120}))
+    refused = project_shell(stack, f"python tools/airflow_api.py trigger news_daily --conf {bad} --unpause")
+    assert refused.returncode == 2 and "HTTP 400" in refused.stderr, refused.stdout + refused.stderr
+    assert "news_daily: paused again, as it was (no run triggered)" in refused.stdout, refused.stdout
+    assert api.is_paused("news_daily")
 
     # make up on the running stack reconciles too: a pool deleted by hand comes back.
     api._call("DELETE", "/api/v2/pools/crawl_newdesk_example")
