@@ -607,6 +607,9 @@ CHUNK_MAX_LINK_SHARE = 0.3
 # The rerun must keep this share of the lines the first run returned, or it is not trusted.
 CHUNK_KEEP_LINES = 0.95
 _NOT_BODY_TAGS = frozenset({"aside", "footer", "nav", "header"})
+# The same regions where a template marks them by name instead of by tag: a page footer built
+# of the same grid rows as the article ("div.row" in "div#footerWrap") is not a further chunk.
+_NOT_BODY_NAME_RE = re.compile(r"footer|sidebar", re.IGNORECASE)
 
 
 def _signature(element: lxml.html.HtmlElement) -> tuple[str, tuple[str, ...]]:
@@ -711,7 +714,7 @@ def _further_chunks(
             continue
         if is_inside(other, first) or is_inside(first, other) or _enclosing_article(other) is not article:
             continue
-        if any(a.tag in _NOT_BODY_TAGS for a in other.iterancestors()):
+        if any(_is_page_furniture_region(a) for a in (other, *other.iterancestors())):
             continue
         if _levels_to_common_ancestor(first, other) > CHUNK_MAX_COMMON_ANCESTOR_LEVELS:
             continue
@@ -721,6 +724,12 @@ def _further_chunks(
         if new_words >= CHUNK_MIN_NEW_WORDS and _link_share(other) < CHUNK_MAX_LINK_SHARE:
             further.append(other)
     return further
+
+
+def _is_page_furniture_region(element: lxml.html.HtmlElement) -> bool:
+    """A footer, sidebar, navigation or page header, by its tag or by its class or id."""
+    names = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return element.tag in _NOT_BODY_TAGS or _NOT_BODY_NAME_RE.search(names) is not None
 
 
 def _keeps_lines(before: str, after: str) -> bool:

@@ -267,3 +267,60 @@ def test_sign_offs_above_the_comment_form_leave_the_body() -> None:
     ])
     lines, _ = body_lines(text, ("Breakwater to be rebuilt",), set())
     assert lines == [SENTENCES[0], SENTENCES[1]]
+
+
+# --- chunks never come from the page's footer -----------------------------------------------------
+
+# Contact boxes as organisations' templates set them in a footer of the same grid rows as the
+# article: an address, opening hours and a line of invitation, 30+ words of paragraphs.
+FOOTER_CONTACT_BOXES = {
+    "de": (
+        "<p>Kontakt: Hafenverein Nordkai e. V., Kaistraße 4, 24103 Kiel, Telefon 0431 55 66 77.</p>"
+        "<p>Unsere Geschäftsstelle ist Montag bis Donnerstag von 9 bis 16 Uhr und am Freitag von 9 bis "
+        "12 Uhr für Sie da. Schreiben Sie uns gerne auch direkt über das Formular.</p>"
+    ),
+    "fr": (
+        "<p>Nous contacter : Association du Port Nord, 4 quai des Pêcheurs, 29200 Brest, téléphone 02 98 55 66 77.</p>"
+        "<p>Notre accueil est ouvert du lundi au jeudi de 9 h à 16 h et le vendredi de 9 h à 12 h. "
+        "N'hésitez pas à nous écrire directement grâce au formulaire.</p>"
+    ),
+    "en": (
+        "<p>Contact us: North Quay Harbour Society, 4 Fishers Wharf, Portsmouth PO1 2AB, phone 023 9255 6677.</p>"
+        "<p>Our office is open Monday to Thursday from 9am to 4pm and on Friday from 9am to noon. "
+        "Feel free to write to us directly using the form on this page.</p>"
+    ),
+}
+
+
+def grid_rows_page(footer_box: str, footer_marker: str) -> str:
+    # The article and the site's footer are built of the same grid rows ("div.row" inside
+    # "div.inner"); the footer is named only by its wrapper's id or class, not by a <footer> tag.
+    def row(content: str) -> str:
+        return f'<div class="inner"><div class="row"><div class="col">{content}</div></div></div>'
+
+    story = "<h1>Breakwater to be rebuilt</h1>" + "".join(f"<p>{s}</p>" for s in SENTENCES)
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Breakwater to be rebuilt</title>'
+        '<meta property="og:type" content="article"></head><body><div id="pageWrap">'
+        f'<div id="contentWrap">{row(story)}</div>'
+        f"<div {footer_marker}>{row(footer_box)}</div></div></body></html>"
+    )
+
+
+FOOTER_MARKERS = ('id="b_footerWrap" class="b_darkFooter"', 'class="site-footer"', 'id="Footer"')
+
+
+def test_a_grid_row_in_the_footer_is_never_merged_as_a_chunk_of_the_story() -> None:
+    for language, box in FOOTER_CONTACT_BOXES.items():
+        for marker in FOOTER_MARKERS:
+            html = grid_rows_page(box, marker)
+            assert merged_chunks(parse_html(html), "\n".join(SENTENCES)) is None, (language, marker)
+            body = article(html).body
+            assert body.split("\n")[-1] == SENTENCES[-1], (language, marker)
+            assert not any(c.isdigit() for c in body), (language, marker)  # no address, phone, hours
+
+
+def test_grid_rows_of_the_story_itself_are_still_merged() -> None:
+    # The same page with the second row in the content area: a chunk of the story.
+    html = grid_rows_page(FOOTER_CONTACT_BOXES["en"], 'class="content-more"')
+    assert merged_chunks(parse_html(html), "\n".join(SENTENCES)) is not None
