@@ -36,7 +36,7 @@ class Article:
     image_url: str | None = None
     canonical_url: str | None = None
     original_source: str | None = None  # where a repost names its original ("www.aljazeera.com")
-    flags: tuple[str, ...] = ()  # e.g. "published_at_in_future_dropped"
+    flags: tuple[str, ...] = ()  # e.g. "published_at_missing", "liveblog"
     # Near-duplicate fingerprint, attached by the extraction workers (transforms.fingerprint.
     # with_fingerprint) so it is computed in parallel, not in the load; None: the load computes it.
     # Derived data: not part of what makes two articles equal.

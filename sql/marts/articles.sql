@@ -68,7 +68,7 @@ comment on column marts.articles.original_source is 'The original source the pag
 comment on column marts.articles.image_url is 'Lead image URL.';
 comment on column marts.articles.first_seen_at is 'When the pipeline first captured this URL (UTC).';
 comment on column marts.articles.last_seen_at is 'When the pipeline last captured this URL (UTC).';
-comment on column marts.articles.flags is 'Extraction notes: published_at_missing, published_at_in_future_dropped, ... (empty when none).';
+comment on column marts.articles.flags is 'Extraction notes: published_at_missing, published_at_day_only, published_at_in_future, modified_at_in_future, title_missing, liveblog (a LiveBlogPosting loaded with its updates on the page) (empty when none).';
 comment on column marts.articles.copies is 'How many other articles (other URLs, any source) were folded into this story.';
 comment on column marts.articles.copy_sources is 'Sources of those copies, distinct, sorted.';
 comment on column marts.articles.copy_urls is 'URLs of those copies, first seen first.';

@@ -32,7 +32,7 @@ comment on column marts.articles_narrow.original_source is 'The original source 
 comment on column marts.articles_narrow.image_url is 'Lead image URL.';
 comment on column marts.articles_narrow.first_seen_at is 'When the pipeline first captured this URL (UTC).';
 comment on column marts.articles_narrow.last_seen_at is 'When the pipeline last captured this URL (UTC).';
-comment on column marts.articles_narrow.flags is 'Extraction notes (published_at_missing, ...).';
+comment on column marts.articles_narrow.flags is 'Extraction notes (published_at_missing, liveblog, ...; see marts.articles.flags).';
 comment on column marts.articles_narrow.copies is 'Other articles folded into this story.';
 comment on column marts.articles_narrow.copy_sources is 'Sources of those copies.';
 comment on column marts.articles_narrow.copy_urls is 'URLs of those copies.';

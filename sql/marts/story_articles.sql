@@ -41,7 +41,7 @@ comment on column marts.story_articles.title is 'Headline of this article (a rep
 comment on column marts.story_articles.published_at is 'Publication time of this article, UTC.';
 comment on column marts.story_articles.first_seen_at is 'When the pipeline first captured this URL (UTC).';
 comment on column marts.story_articles.original_source is 'The original source this page names, as written (NULL when it names none).';
-comment on column marts.story_articles.flags is 'Extraction notes of this article: published_at_missing, published_at_in_future_dropped, ... (empty when none).';
+comment on column marts.story_articles.flags is 'Extraction notes of this article: published_at_missing, published_at_day_only, published_at_in_future, modified_at_in_future, title_missing, liveblog (a LiveBlogPosting loaded with its updates on the page) (empty when none).';
 comment on column marts.story_articles.matched_article_id is 'For a copy: the article it was matched with (its original where the page names one).';
 comment on column marts.story_articles.match_method is 'For a copy: near_duplicate (same text, MinHash over word 4-shingles) or original_source (the page names the original, and their words overlap).';
 comment on column marts.story_articles.match_similarity is 'For a copy: the match''s similarity, 0..1 (estimated shingle Jaccard, or lexeme Jaccard for original_source).';

@@ -31,6 +31,9 @@ logger = logging.getLogger(__name__)
 # run only gives back sentences precision dropped inside the article (``interior_lines``).
 RECALL_RETRY_BELOW_WORDS = 150
 RECALL_PREFERRED_RATIO = 2
+# Lines recall mode reads after a short body's last one are taken up to this share of the body's
+# words: a continuation (a link, a last caption), not a second text.
+TRAILING_MAX_SHARE = 0.5
 
 def run_trafilatura(
     tree: lxml.html.HtmlElement, page: PageData, prune_xpaths: tuple[str, ...], fetched_at: datetime
@@ -119,6 +122,8 @@ def _best_document(
     )
     if recalled is not None and word_count(recalled.text or "") >= RECALL_PREFERRED_RATIO * max(precise_words, 1):
         return _with_metadata_of(recalled, precise)
+    if precise is not None and precise.text and recalled is not None and recalled.text:
+        precise.text = with_trailing_lines(tree, precise.text, recalled.text)
     return precise or recalled
 
 
@@ -312,6 +317,56 @@ def interior_lines(precise: str, recalled: str) -> str:
         lines.extend(line for line in wider[wider_index + 1 : next_wider] if is_sentence(line))
     lines.extend(kept[pairs[-1][0] :])
     return "\n".join(lines)
+
+
+def with_trailing_lines(tree: lxml.html.HtmlElement, precise: str, recalled: str) -> str:
+    """A short ``precise`` body continued with the lines ``recalled`` reads after its last one,
+    where they are shown inside the body's own container.
+
+    Precision mode ends a short post early at a block it finds too thin to be text (a link
+    given as its URL, a post's last image captions in a page builder's next section); recall
+    mode reads on. Its further lines are the post's only when the recall run holds every line
+    precision returned, in order (it is the same reading, continued), and each is shown inside
+    the innermost element holding the body's lines (a next story or a comment sits outside
+    it) as a paragraph, list item, quote or heading of its own.
+    """
+    kept = [line for line in precise.split("\n") if line.strip()]
+    wider = [line for line in recalled.split("\n") if line.strip()]
+    pairs = _aligned_pairs([word_key(line) for line in kept], [word_key(line) for line in wider])
+    if len(pairs) < len(kept):
+        return precise
+    container = _innermost_holding(_elements_holding_lines(tree, precise))
+    if container is None:
+        return precise
+    # A line of text, as the page sets one: a widget's line in a bare <div> (a sign-up prompt
+    # beside its link) is not taken.
+    blocks = {word_key(e.text_content()) for e in container.iter(*_TRAILING_BLOCK_TAGS)}
+    added: list[str] = []
+    for line in wider[pairs[-1][1] + 1 :]:
+        if not word_key(line) or word_key(line) not in blocks:
+            break
+        added.append(line)
+    if not added or word_count("\n".join(added)) > TRAILING_MAX_SHARE * word_count(precise):
+        return precise
+    return "\n".join([*kept, *added])
+
+
+_TRAILING_BLOCK_TAGS = ("p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _innermost_holding(elements: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement | None:
+    """The innermost element holding every one of ``elements`` (other than <body>/<html>)."""
+    if not elements:
+        return None
+    holding = list(elements[0].iterancestors())
+    for element in elements[1:]:
+        ancestors = list(element.iterancestors())  # kept referenced: see article_container
+        keys = {id(a) for a in ancestors}
+        holding = [a for a in holding if id(a) in keys]
+    container = holding[0] if holding else None
+    if container is None or container.tag in {"body", "html"}:
+        return None
+    return container
 
 
 def _may_hold_dropped_sentences(container: lxml.html.HtmlElement, precise: str) -> bool:
@@ -607,6 +662,9 @@ CHUNK_MAX_LINK_SHARE = 0.3
 # The rerun must keep this share of the lines the first run returned, or it is not trusted.
 CHUNK_KEEP_LINES = 0.95
 _NOT_BODY_TAGS = frozenset({"aside", "footer", "nav", "header"})
+# The same regions where a template marks them by name instead of by tag: a page footer built
+# of the same grid rows as the article ("div.row" in "div#footerWrap") is not a further chunk.
+_NOT_BODY_NAME_RE = re.compile(r"footer|sidebar", re.IGNORECASE)
 
 
 def _signature(element: lxml.html.HtmlElement) -> tuple[str, tuple[str, ...]]:
@@ -746,7 +804,8 @@ class _ChunkFacts:
         return next((a for a in self.line(element)[1:] if a.tag == "article"), None)
 
     def outside_body(self, element: lxml.html.HtmlElement) -> bool:
-        return any(a.tag in _NOT_BODY_TAGS for a in self.line(element)[1:])
+        """In a footer, sidebar, navigation or page header, the element itself included."""
+        return any(_is_page_furniture_region(a) for a in self.line(element))
 
     def new_words(self, element: lxml.html.HtmlElement) -> int:
         key = id(element)
@@ -757,6 +816,12 @@ class _ChunkFacts:
                 if n not in self.returned
             )
         return self._new_words[key]
+
+
+def _is_page_furniture_region(element: lxml.html.HtmlElement) -> bool:
+    """A footer, sidebar, navigation or page header, by its tag or by its class or id."""
+    names = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return element.tag in _NOT_BODY_TAGS or _NOT_BODY_NAME_RE.search(names) is not None
 
 
 def _keeps_lines(before: str, after: str) -> bool:

@@ -40,7 +40,13 @@ from transforms.extract.metadata import (
     find_tags,
     find_title,
 )
-from transforms.extract.not_article import MIN_BODY_WORDS, reject_by_content, reject_by_markup
+from transforms.extract.not_article import (
+    LIVEBLOG_FLAG,
+    MIN_BODY_WORDS,
+    is_liveblog,
+    reject_by_content,
+    reject_by_markup,
+)
 from transforms.extract.page import PageData, nests_deeper_than, parse_html, read_page, site_names
 from transforms.extract.tree_rules import compiled_xpath
 from transforms.normalize import content_hash, remove_control_chars, word_count
@@ -51,7 +57,7 @@ __all__ = ["EXTRACTOR", "EXTRACTOR_VERSION", "MIN_BODY_WORDS", "ExtractionHints"
 
 # Bump when a change here can change the output for the same page: stored articles
 # record it, so re-extraction from the WARC archive can target older versions.
-EXTRACTOR_VERSION = "12"
+EXTRACTOR_VERSION = "13"
 EXTRACTOR = f"trafilatura {trafilatura.__version__} + news {EXTRACTOR_VERSION}"
 
 # libxml2 (lxml with huge_tree) stops nesting at this depth and silently drops what is
@@ -150,6 +156,8 @@ def _build_article(
     published_at, modified_at, flags = find_dates(page, document, fetched_at, ZoneInfo(hints.naive_timezone), tree)
     if not title:
         flags = (*flags, "title_missing")
+    if is_liveblog(page):
+        flags = (*flags, LIVEBLOG_FLAG)
     return Article(
         url=page.url,
         source=source,

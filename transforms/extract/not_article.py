@@ -33,21 +33,24 @@ PAYWALL_TEASER_MAX_WORDS = 150
 SECTION_MIN_LINKS = 30
 SECTION_MAX_BODY_WORDS = 150
 
-# A page at a liveblog URL that declares itself an article is one when its body holds this
-# many words: a full story, not the first updates a liveblog renders server-side.
-LIVEBLOG_URL_MIN_ARTICLE_WORDS = 300
+# A liveblog (a LiveBlogPosting, or a page at a liveblog URL that declares itself an article)
+# is loaded when its server-rendered body holds this many words: a story or a liveblog whose
+# updates are on the page, not the first short batch a script-fed liveblog renders server-side
+# (Al Jazeera's: a few updates and a "Show more" button). Loaded liveblogs carry the flag
+# LIVEBLOG_FLAG; a re-crawl that finds more of the text loads it as a new version.
+LIVEBLOG_MIN_ARTICLE_WORDS = 300
+LIVEBLOG_FLAG = "liveblog"
 
 # --- page classification ---------------------------------------------------------------
 
 def reject_by_markup(page: PageData) -> Rejected | None:
-    """Rejections that markup alone decides: liveblogs and video pages.
+    """Rejections that markup alone decides: liveblog URLs without article markup, video pages.
 
     A liveblog URL alone is a weak signal (a story about a live event, a section named
-    "live"): a page whose structured data says it is an article is judged on its body
+    "live"), and a ``LiveBlogPosting`` may well be server-rendered in full: a page whose
+    structured data says it is an article or a liveblog is judged on its body
     (``reject_by_content``) instead.
     """
-    if page.types & LIVEBLOG_TYPES:
-        return Rejected(page.url, "not_article:liveblog", detail="LiveBlogPosting in the structured data")
     if _liveblog_url(page) and not has_article_markup(page):
         return Rejected(page.url, "not_article:liveblog", detail="liveblog URL")
     if not has_article_markup(page) and (page.types & VIDEO_TYPES or og_type(page).startswith("video")):
@@ -57,12 +60,16 @@ def reject_by_markup(page: PageData) -> Rejected | None:
 
 def reject_by_content(page: PageData, words: int, *, entry_text: bool = False) -> Rejected | None:
     """Rejections that need the extracted body: section fronts, paywalls, empty pages, and
-    liveblog URLs whose article markup comes with no more than a first batch of updates.
+    liveblogs (declared, or at a liveblog URL) with no more than a first batch of updates.
 
     ``entry_text``: the body is the text of the page's own entry (the element the markup names
     as the post's or article's content), so a short body is a short post, not a leftover."""
-    if _liveblog_url(page) and words < LIVEBLOG_URL_MIN_ARTICLE_WORDS:
-        return Rejected(page.url, "not_article:liveblog", detail=f"liveblog URL, {words} words")
+    if is_liveblog(page) and words < LIVEBLOG_MIN_ARTICLE_WORDS:
+        return Rejected(page.url, "not_article:liveblog",
+                        detail=f"LiveBlogPosting, {words} words < {LIVEBLOG_MIN_ARTICLE_WORDS}")
+    if _liveblog_url(page) and words < LIVEBLOG_MIN_ARTICLE_WORDS:
+        return Rejected(page.url, "not_article:liveblog",
+                        detail=f"liveblog URL, {words} words < {LIVEBLOG_MIN_ARTICLE_WORDS}")
     if _is_section_page(page, words):
         return Rejected(page.url, "not_article:section_page", detail=f"{page.link_count} links, {words} words")
     if _is_paywalled(page) and words < PAYWALL_TEASER_MAX_WORDS:
@@ -80,6 +87,11 @@ def _is_short_post(page: PageData, words: int, entry_text: bool) -> bool:
     is an article and the whole body is its entry's own text. A page whose text did not render
     (a JavaScript shell) leaves a caption or a notice outside any entry, and stays rejected."""
     return entry_text and words >= SHORT_POST_MIN_WORDS and has_article_markup(page)
+
+
+def is_liveblog(page: PageData) -> bool:
+    """True when the page's structured data declares it a liveblog (``LiveBlogPosting``)."""
+    return bool(page.types & LIVEBLOG_TYPES)
 
 
 def _liveblog_url(page: PageData) -> bool:

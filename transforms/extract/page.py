@@ -39,7 +39,7 @@ VIDEO_TYPES = frozenset({"VideoObject", "VideoGallery"})
 ORGANIZATION_TYPES = frozenset({"Organization", "NewsMediaOrganization", "Corporation", "NGO"})
 COLLECTION_TYPES = frozenset({"CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage"})
 # Liveblog URLs as Al Jazeera (/news/liveblog/...), the Guardian (/live/...) and others
-# spell them; liveblogs render only their first batch of updates server-side.
+# spell them; some liveblogs render only their first batch of updates server-side.
 LIVEBLOG_URL_RE = re.compile(r"/(?:live-?blogs?|live-updates?|live)/", re.IGNORECASE)
 
 # Meta keys (name/property/itemprop, lower-cased) in order of trust, per field.
@@ -102,8 +102,11 @@ class PageData:
 
     @functools.cached_property
     def article(self) -> dict[str, Any] | None:
-        """The first JSON-LD node typed as an article, if any."""
-        return next((n for n in self.jsonld if node_types(n) & ARTICLE_TYPES), None)
+        """The first JSON-LD node typed as an article, if any; else the liveblog's node, which
+        schema.org types as a kind of blog post and which carries the same headline, authors
+        and dates."""
+        article = next((n for n in self.jsonld if node_types(n) & ARTICLE_TYPES), None)
+        return article or next((n for n in self.jsonld if node_types(n) & LIVEBLOG_TYPES), None)
 
     @functools.cached_property
     def site_names(self) -> frozenset[str]:

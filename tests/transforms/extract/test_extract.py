@@ -148,7 +148,7 @@ def test_liveblog_fixture_rejected() -> None:
     assert isinstance(result, Rejected) and result.reason == "not_article:liveblog"
 
 
-def test_liveblog_detected_by_json_ld_alone() -> None:
+def test_a_short_liveblog_detected_by_json_ld_alone() -> None:
     html = page(jsonld({"@context": "https://schema.org", "@graph": [{"@type": "LiveBlogPosting", "headline": "x"}]}), paragraphs())
     assert extract(html).reason == "not_article:liveblog"  # type: ignore[union-attr]
 

@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from tests.fixtures.harbour_story import SENTENCES, extracted
 from transforms.article import Article
-from transforms.extract.body import article_container, interior_lines, is_sentence, merged_chunks
+from transforms.extract.body import (
+    article_container,
+    interior_lines,
+    is_sentence,
+    merged_chunks,
+    with_trailing_lines,
+)
 from transforms.extract.line_rules import body_lines, drop_furniture, drop_link_lists
 from transforms.extract.page import parse_html
 
@@ -267,3 +273,139 @@ def test_sign_offs_above_the_comment_form_leave_the_body() -> None:
     ])
     lines, _ = body_lines(text, ("Breakwater to be rebuilt",), set())
     assert lines == [SENTENCES[0], SENTENCES[1]]
+
+
+# --- chunks never come from the page's footer -----------------------------------------------------
+
+# Contact boxes as organisations' templates set them in a footer of the same grid rows as the
+# article: an address, opening hours and a line of invitation, 30+ words of paragraphs.
+FOOTER_CONTACT_BOXES = {
+    "de": (
+        "<p>Kontakt: Hafenverein Nordkai e. V., Kaistraße 4, 24103 Kiel, Telefon 0431 55 66 77.</p>"
+        "<p>Unsere Geschäftsstelle ist Montag bis Donnerstag von 9 bis 16 Uhr und am Freitag von 9 bis "
+        "12 Uhr für Sie da. Schreiben Sie uns gerne auch direkt über das Formular.</p>"
+    ),
+    "fr": (
+        "<p>Nous contacter : Association du Port Nord, 4 quai des Pêcheurs, 29200 Brest, téléphone 02 98 55 66 77.</p>"
+        "<p>Notre accueil est ouvert du lundi au jeudi de 9 h à 16 h et le vendredi de 9 h à 12 h. "
+        "N'hésitez pas à nous écrire directement grâce au formulaire.</p>"
+    ),
+    "en": (
+        "<p>Contact us: North Quay Harbour Society, 4 Fishers Wharf, Portsmouth PO1 2AB, phone 023 9255 6677.</p>"
+        "<p>Our office is open Monday to Thursday from 9am to 4pm and on Friday from 9am to noon. "
+        "Feel free to write to us directly using the form on this page.</p>"
+    ),
+}
+
+
+def grid_rows_page(footer_box: str, footer_marker: str) -> str:
+    # The article and the site's footer are built of the same grid rows ("div.row" inside
+    # "div.inner"); the footer is named only by its wrapper's id or class, not by a <footer> tag.
+    def row(content: str) -> str:
+        return f'<div class="inner"><div class="row"><div class="col">{content}</div></div></div>'
+
+    story = "<h1>Breakwater to be rebuilt</h1>" + "".join(f"<p>{s}</p>" for s in SENTENCES)
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Breakwater to be rebuilt</title>'
+        '<meta property="og:type" content="article"></head><body><div id="pageWrap">'
+        f'<div id="contentWrap">{row(story)}</div>'
+        f"<div {footer_marker}>{row(footer_box)}</div></div></body></html>"
+    )
+
+
+FOOTER_MARKERS = ('id="b_footerWrap" class="b_darkFooter"', 'class="site-footer"', 'id="Footer"')
+
+
+def test_a_grid_row_in_the_footer_is_never_merged_as_a_chunk_of_the_story() -> None:
+    for language, box in FOOTER_CONTACT_BOXES.items():
+        for marker in FOOTER_MARKERS:
+            html = grid_rows_page(box, marker)
+            assert merged_chunks(parse_html(html), "\n".join(SENTENCES)) is None, (language, marker)
+            body = article(html).body
+            assert body.split("\n")[-1] == SENTENCES[-1], (language, marker)
+            assert not any(c.isdigit() for c in body), (language, marker)  # no address, phone, hours
+
+
+def test_grid_rows_of_the_story_itself_are_still_merged() -> None:
+    # The same page with the second row in the content area: a chunk of the story.
+    html = grid_rows_page(FOOTER_CONTACT_BOXES["en"], 'class="content-more"')
+    assert merged_chunks(parse_html(html), "\n".join(SENTENCES)) is not None
+
+
+# --- a short body continued where recall mode reads on ------------------------------------------
+
+# Short posts in three languages whose last block precision mode drops: a link given as its URL.
+SHORT_POSTS_ENDING_IN_A_URL = {
+    "de": (
+        ["Die Stadtwerke erhöhen im nächsten Jahr die Preise für Strom und Wasser deutlich.",
+         "Für eine Familie mit zwei Kindern bedeutet das nach ersten Berechnungen rund zweihundert Euro mehr.",
+         "Wer dagegen etwas tun möchte, kann bis Ende des Monats diese Petition unterschreiben:"],
+        "https://www.petitionen.example/petition/online/gegen-die-preiserhoehung-der-stadtwerke-2026-jetzt",
+    ),
+    "en": (
+        ["The council will raise the price of water and electricity sharply next year.",
+         "For a family with two children that means about two hundred pounds more, according to first estimates.",
+         "If you want to do something about it, you can sign this petition until the end of the month:"],
+        "https://www.petitions.example/petition/online/against-the-council-price-rise-of-2026-sign-now",
+    ),
+    "es": (
+        ["El ayuntamiento subirá mucho el precio del agua y de la luz el año que viene.",
+         "Para una familia con dos hijos supone unos doscientos euros más, según los primeros cálculos.",
+         "Si quieres hacer algo al respecto, puedes firmar esta petición hasta final de mes:"],
+        "https://www.peticiones.example/peticion/online/contra-la-subida-de-precios-del-ayuntamiento-2026",
+    ),
+}
+
+
+def short_post_page(paragraphs: list[str], url: str, after: str = "") -> str:
+    text = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Prices</title>'
+        '<meta property="og:type" content="article"></head><body>'
+        '<div id="main"><div class="newsentry"><h2>Prices</h2><div class="newstext">'
+        f'{text}<p><a href="{url}">{url}</a></p>{after}</div></div></div>'
+        '<div class="next-story"><h2>Other news</h2><p>The ferry timetable changes on Monday, the port said in a statement today.</p></div>'
+        "</body></html>"
+    )
+
+
+def test_a_url_line_that_ends_a_short_post_is_kept() -> None:
+    for language, (paragraphs, url) in SHORT_POSTS_ENDING_IN_A_URL.items():
+        tree = parse_html(short_post_page(paragraphs, url))
+        precise, recalled = "\n".join(paragraphs), "\n".join(["Prices", *paragraphs, url, "Other news"])
+        assert with_trailing_lines(tree, precise, recalled).split("\n") == [*paragraphs, url], language
+
+
+def test_a_line_after_the_body_outside_its_container_is_not_taken() -> None:
+    paragraphs, url = SHORT_POSTS_ENDING_IN_A_URL["en"]
+    tree = parse_html(short_post_page(paragraphs, url))
+    precise = "\n".join(paragraphs)
+    next_story = "The ferry timetable changes on Monday, the port said in a statement today."
+    assert with_trailing_lines(tree, precise, "\n".join([*paragraphs, next_story])) == precise
+
+
+def test_a_sign_up_prompt_after_the_body_is_not_taken() -> None:
+    # A prompt beside its link in a bare <div>, as a newsletter box sets it, is not a line of text.
+    prompts = {"de": "Nichts mehr verpassen! - Newsletter abonnieren", "en": "Never miss a story - sign up now",
+               "fr": "Ne manquez rien - abonnez-vous"}
+    paragraphs, url = SHORT_POSTS_ENDING_IN_A_URL["en"]
+    for language, prompt in prompts.items():
+        words, link = prompt.rsplit(" - ", 1)
+        box = f'<div style="font-weight:bold">{words} - <a href="/newsletter">{link}</a></div>'
+        tree = parse_html(short_post_page(paragraphs, url, after=box))
+        precise = "\n".join([*paragraphs, url])
+        assert with_trailing_lines(tree, precise, "\n".join([precise, prompt])) == precise, language
+
+
+def test_recall_that_does_not_hold_every_precise_line_adds_nothing() -> None:
+    paragraphs, url = SHORT_POSTS_ENDING_IN_A_URL["de"]
+    tree = parse_html(short_post_page(paragraphs, url))
+    precise = "\n".join(paragraphs)
+    assert with_trailing_lines(tree, precise, "\n".join([paragraphs[1], url])) == precise
+
+
+def test_a_short_post_ending_in_a_url_keeps_it_end_to_end() -> None:
+    for language, (paragraphs, url) in SHORT_POSTS_ENDING_IN_A_URL.items():
+        body = extracted(short_post_page(paragraphs, url), URL).body
+        assert body.split("\n")[-1] == url, language
+        assert "ferry" not in body and "Fähre" not in body, language

@@ -1,5 +1,6 @@
 """Sections (entities decoded, the site's name and the home page never a section) and the
-liveblog rejection (a liveblog URL alone never rejects a full article), on hand-written pages.
+liveblog rule (a liveblog URL alone never rejects a full article; a liveblog whose updates are on
+the page is loaded, flagged, and only a first short batch is rejected), on hand-written pages.
 
 Pages are written here in the shapes news sites use; none is copied from a real site.
 """
@@ -77,9 +78,32 @@ def test_a_short_first_batch_at_a_liveblog_url_is_rejected() -> None:
     assert isinstance(result, Rejected) and result.reason == "not_article:liveblog"
 
 
-def test_a_liveblog_posting_is_rejected_whatever_its_length() -> None:
-    data = {"@context": "https://schema.org", "@type": "LiveBlogPosting", "headline": "Storm live"}
+def liveblog_posting(body: str) -> str:
+    data = {
+        "@context": "https://schema.org", "@type": "LiveBlogPosting", "headline": "Storm live: the coast braces",
+        "datePublished": "2026-03-04T06:00:00+01:00", "author": {"@type": "Person", "name": "Mara Quell"},
+        "liveBlogUpdate": [{"@type": "BlogPosting", "headline": "Ferries stop", "articleBody": SENTENCES[0]}],
+    }
+    return page(f'<script type="application/ld+json">{json.dumps(data)}</script>', body)
+
+
+def test_a_liveblog_posting_whose_updates_are_on_the_page_is_loaded_and_flagged() -> None:
     long_body = "".join(f"<p>{s} {t}</p>" for s in SENTENCES for t in SENTENCES[:3])
-    html = page(f'<script type="application/ld+json">{json.dumps(data)}</script>', long_body)
-    result = extract_article(html, URL, source="test", fetched_at=FETCHED_AT)
+    result = extracted(liveblog_posting(long_body), URL)
+    assert result.word_count >= 300
+    assert "liveblog" in result.flags
+    # The liveblog's own node gives the metadata, as an article's would.
+    assert result.title == "Storm live: the coast braces"
+    assert result.authors == ("Mara Quell",)
+    assert result.published_at is not None and result.published_at.isoformat() == "2026-03-04T06:00:00+01:00"
+
+
+def test_a_liveblog_posting_with_only_a_first_short_batch_is_rejected() -> None:
+    result = extract_article(liveblog_posting(BODY), URL, source="test", fetched_at=FETCHED_AT)
     assert isinstance(result, Rejected) and result.reason == "not_article:liveblog"
+    assert "LiveBlogPosting" in result.detail
+
+
+def test_a_full_news_article_at_a_liveblog_url_is_not_flagged_a_liveblog() -> None:
+    long_body = "".join(f"<p>{s} {t}</p>" for s in SENTENCES for t in SENTENCES[:3])
+    assert "liveblog" not in extracted(news_article(long_body), LIVE_URL).flags
