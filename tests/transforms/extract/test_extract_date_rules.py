@@ -301,3 +301,66 @@ def test_a_published_value_after_the_modified_one_gives_way_to_the_date_line() -
     consistent = head.replace("10:32:18", "10:34:18")
     kept = page_with_head_and_lines(consistent, "", "<p>09.03.2024</p>", lang="de")
     assert kept.published_at == datetime(2024, 11, 17, 10, 33, 13, tzinfo=UTC)
+
+
+# --- what htmldate's costly search is spent on ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("head", "title", "shown", "needs_search"),
+    [
+        ('<meta property="article:published_time" content="2024-03-12T08:00:00+01:00">', "Breakwater", "", False),
+        ("", "Breakwater to be rebuilt | 12.03.2024", "", False),  # a date closing the title
+        ("", "Breakwater", '<p class="date">12 mars 2024</p>', False),  # the date line
+        ('<meta name="date" content="2024-03-12">', "Breakwater", "", False),
+        # Only a modified day, or a date line after it: the search alone can date the page.
+        ('<meta property="article:modified_time" content="2024-03-01T10:00:00+01:00">', "Breakwater",
+         '<p class="date">12.03.2024</p>', True),
+        ("", "Breakwater", "", True),
+    ],
+)
+def test_htmldate_search_is_made_only_where_nothing_else_dates_the_page(
+    head: str, title: str, shown: str, needs_search: bool
+) -> None:
+    # Every other piece of evidence outranks the search: where one is present the search cannot
+    # change the outcome, and trafilatura's metadata pass is spared it.
+    from zoneinfo import ZoneInfo
+
+    import lxml.html
+
+    from transforms.extract.dates import date_evidence
+    from transforms.extract.page import read_page
+
+    tree = lxml.html.document_fromstring(
+        f'<html lang="fr"><head><title>{title}</title>{head}</head><body><article>'
+        f"<h1>Breakwater to be rebuilt</h1>{shown}{BODY}</article></body></html>"
+    )
+    page = read_page(tree, "https://news.example/harbour-story")
+    assert date_evidence(page, datetime(2026, 3, 6, tzinfo=UTC), ZoneInfo("UTC"), tree).needs_search is needs_search
+
+
+def test_a_warmed_date_search_reads_month_names_without_loading_every_language() -> None:
+    # In a fresh process (this one may be warm already): htmldate's dateparser compiles every
+    # language's patterns on its first month name, 1.4-2 s of CPU; after the warm-up (the pool's
+    # fork server makes it) a month name costs a few milliseconds.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    probe = (
+        "import time\n"
+        "from htmldate.extractors import get_external_parser\n"
+        "from transforms.extract.dates import warm_date_search\n"
+        "get_external_parser()\n"
+        "start = time.process_time(); warm_date_search(); warm = time.process_time() - start\n"
+        "start = time.process_time()\n"
+        "found = [get_external_parser().get_date_data(t).date_obj for t in ('13 avril 2022', '13. April 2022')]\n"
+        "print(warm, time.process_time() - start, *(f.date() for f in found))\n"
+    )
+    repo = Path(__file__).resolve().parents[3]
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=repo
+    ).stdout.split()
+    warm, after = float(out[0]), float(out[1])
+    assert out[2:] == ["2022-04-13", "2022-04-13"]
+    assert after < 0.3 < warm
