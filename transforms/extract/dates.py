@@ -217,6 +217,18 @@ _TEXTS_AFTER = lxml.etree.XPath(
 _TEXTS_BEFORE = lxml.etree.XPath(
     f"preceding::text()[normalize-space()][not({_SKIPPED_ANCESTORS})][position() <= {DATE_LINE_TEXTS_BEFORE}]"
 )
+# Beyond the date line's reach, only a date the page labels as the publication's: some CMSs print
+# it under the body ("Erschienen am: 01.11.2023", "Published 7:07 PM EST Nov 19, 2019").
+LABELLED_DATE_TEXTS_AFTER = 80
+_TEXTS_FAR_AFTER = lxml.etree.XPath(
+    f"following::text()[normalize-space()][not({_SKIPPED_ANCESTORS})]"
+    f"[position() > {DATE_LINE_TEXTS_AFTER} and position() <= {LABELLED_DATE_TEXTS_AFTER}]"
+)
+# Publication labels (en, de, fr, es, it, pt, nl).
+_PUBLISHED_LABEL_RE = re.compile(
+    r"\b(?:published|erschienen|ver[öo]ffentlicht|publi[ée]e?|publicad[oa]|pubblicat[oa]|gepubliceerd)\b",
+    re.IGNORECASE,
+)
 # A date labelled as an update is the modified date, however close to the headline it sits
 # (en, de, fr, es, it, pt, nl).
 _UPDATE_LABEL_RE = re.compile(
@@ -244,11 +256,25 @@ def date_line(
     after = [str(t).strip() for t in _TEXTS_AFTER(headline)]
     before = [str(t).strip() for t in _TEXTS_BEFORE(headline)][::-1]
     for texts in (after, before):
-        for index, text in enumerate(texts):
-            shown = _shown_date(text, texts[index - 1] if index else "", fetched_at, language)
-            if shown is not None:
-                following = texts[index + 1] if index + 1 < len(texts) else ""
-                return ShownDate(shown, _shown_time(text) or _shown_time(following, alone=True))
+        shown = _first_shown(texts, fetched_at, language)
+        if shown is not None:
+            return shown
+    far = [str(t).strip() for t in _TEXTS_FAR_AFTER(headline)]
+    return _first_shown(far, fetched_at, language, labelled=True)
+
+
+def _first_shown(
+    texts: list[str], fetched_at: datetime, language: str | None, *, labelled: bool = False
+) -> ShownDate | None:
+    """The first date ``texts`` show as a date line (only those labelled as the publication's
+    with ``labelled``), with the time shown beside it."""
+    for index, text in enumerate(texts):
+        if labelled and (len(text) > DATE_LINE_MAX_CHARS or _PUBLISHED_LABEL_RE.search(text) is None):
+            continue
+        shown = _shown_date(text, texts[index - 1] if index else "", fetched_at, language)
+        if shown is not None:
+            following = texts[index + 1] if index + 1 < len(texts) else ""
+            return ShownDate(shown, _shown_time(text) or _shown_time(following, alone=True))
     return None
 
 
@@ -267,10 +293,16 @@ def _titles(page: PageData) -> list[str]:
     return [t for t in (jsonld_text(page.article, "headline"), *page.all_meta(_TITLE_KEYS), page.html_title) if t]
 
 
+# A day-first dotted date set with spaces ("4. 2. 2022", often thin ones), which htmldate's
+# patterns do not read: closed up to "4.2.2022" first.
+_SPACED_DOTTED_RE = re.compile(r"(?<![\d.])(\d{1,2})\.\s+(\d{1,2})\.\s*((?:19|20)\d{2})(?!\d)")
+
+
 def _shown_date(text: str, previous: str, fetched_at: datetime, language: str | None) -> date | None:
     """The day ``text`` shows as a date line, unless it is labelled as an update."""
     if len(text) > DATE_LINE_MAX_CHARS:
         text = text[:DATE_LINE_HEAD_CHARS]
+    text = _SPACED_DOTTED_RE.sub(r"\1.\2.\3", text)
     if not any(c.isdigit() for c in text):
         return None
     latest = fetched_at.replace(tzinfo=None)
@@ -364,16 +396,34 @@ def in_shown_offset(published: datetime, shown: ShownDate) -> datetime:
     Many CMSs write structured times in UTC while the page shows the local time: the
     instant is right, the day is not the page's ("23:30 on 8 November" shown, 05:30 UTC on
     the 9th written). Where the date line shows a different day with a time, the difference
-    is the page's offset when it is a real one (quarter hours, UTC-12 to UTC+14).
+    is the page's offset when it is a real one (quarter hours, UTC-12 to UTC+14). Where it
+    shows the day alone, the nearest whole-hour offset giving that day (``_nearest_offset_to``).
     """
-    if published.utcoffset() != timedelta(0) or shown.time is None or shown.day == published.date():
+    if published.utcoffset() != timedelta(0) or shown.day == published.date():
         return published
-    local = datetime.combine(shown.day, shown.time)
-    offset = local - published.replace(tzinfo=None, second=0, microsecond=0)
-    offset = _OFFSET_STEP * round(offset / _OFFSET_STEP)
-    if not _MIN_OFFSET <= offset <= _MAX_OFFSET:
+    if shown.time is None:
+        offset = _nearest_offset_to(published, shown.day)
+    else:
+        local = datetime.combine(shown.day, shown.time)
+        offset = local - published.replace(tzinfo=None, second=0, microsecond=0)
+        offset = _OFFSET_STEP * round(offset / _OFFSET_STEP)
+    if offset is None or not _MIN_OFFSET <= offset <= _MAX_OFFSET:
         return published
     return published.astimezone(timezone(offset))
+
+
+def _nearest_offset_to(published: datetime, day: date) -> timedelta | None:
+    """The whole-hour offset nearest UTC at which ``published`` (in UTC) falls on ``day``, the
+    day before or after its own: where the page shows its day without a time, the instant
+    stays and the day becomes the page's (23:11 UTC shown as the next day is 00:11+01:00)."""
+    naive = published.replace(tzinfo=None)
+    midnight = datetime.combine(published.date(), datetime.min.time())
+    hour = timedelta(hours=1)
+    if day == published.date() + timedelta(days=1):
+        return -((midnight + timedelta(days=1) - naive) // -hour) * hour  # rounded up to the hour
+    if day == published.date() - timedelta(days=1):
+        return -((naive - midnight) // hour + 1) * hour
+    return None
 
 
 # Digits and a word no language has: dateparser finds no locale it fits, so it has tried them all.
