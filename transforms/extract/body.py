@@ -36,12 +36,15 @@ RECALL_PREFERRED_RATIO = 2
 TRAILING_MAX_SHARE = 0.5
 
 def run_trafilatura(
-    tree: lxml.html.HtmlElement, page: PageData, prune_xpaths: tuple[str, ...], fetched_at: datetime
+    tree: lxml.html.HtmlElement, page: PageData, prune_xpaths: tuple[str, ...], fetched_at: datetime,
+    *, search_dates: bool = True,
 ) -> Any:
     """trafilatura's Document for the pruned page, made whole where the body is split in
-    chunks, and never far below trafilatura's own default reading of the page."""
+    chunks, and never far below trafilatura's own default reading of the page.
+    ``search_dates``: whether its metadata pass makes htmldate's extensive date search (only
+    where nothing else dates the page: ``DateEvidence.needs_search``)."""
     pruned = pruned_tree(tree, (*DEFAULT_PRUNE_XPATHS, *prune_xpaths))
-    document = _pipeline_document(pruned, page, fetched_at)
+    document = _pipeline_document(pruned, page, fetched_at, search_dates)
     if document is not None and document.text:
         document.text = without_call_to_action_boxes(pruned, with_structure_between(pruned, document.text))
     # A body under RECALL_RETRY_BELOW_WORDS was already set beside the default reading of the
@@ -69,11 +72,13 @@ def run_trafilatura(
     return document
 
 
-def _pipeline_document(pruned: lxml.html.HtmlElement, page: PageData, fetched_at: datetime) -> Any:
+def _pipeline_document(
+    pruned: lxml.html.HtmlElement, page: PageData, fetched_at: datetime, search_dates: bool
+) -> Any:
     """The pipeline's own reading: precision first, made whole where split in chunks."""
     # Metadata (htmldate's date search, trafilatura's title and author heuristics) is the same
     # for every run on this page: read once, with the first run, and lent to the others.
-    document = _best_document(pruned, page, fetched_at, with_metadata=True)
+    document = _best_document(pruned, page, fetched_at, with_metadata=True, search_dates=search_dates)
     if document is None or not document.text:
         return document
     document.text = from_headline(pruned, document.text)
@@ -89,7 +94,8 @@ def _pipeline_document(pruned: lxml.html.HtmlElement, page: PageData, fetched_at
 
 
 def _best_document(
-    tree: lxml.html.HtmlElement, page: PageData, fetched_at: datetime, *, with_metadata: bool
+    tree: lxml.html.HtmlElement, page: PageData, fetched_at: datetime, *, with_metadata: bool,
+    search_dates: bool = False,
 ) -> Any:
     """Precision mode with the paragraphs it dropped between its own put back; recall mode
     where precision comes back thin."""
@@ -97,7 +103,8 @@ def _best_document(
     # comes back thin: where it does, the recall run makes them. They change no score and
     # cost about a third of a page's time.
     precise = _trafilatura_document(
-        tree, page, fetched_at, favor_precision=True, with_metadata=with_metadata, fast=True
+        tree, page, fetched_at, favor_precision=True, with_metadata=with_metadata, fast=True,
+        search_dates=search_dates,
     )
     precise_words = word_count(precise.text or "") if precise is not None else 0
     if precise_words >= RECALL_RETRY_BELOW_WORDS:
@@ -833,9 +840,10 @@ def _keeps_lines(before: str, after: str) -> bool:
 
 def _trafilatura_document(
     tree: lxml.html.HtmlElement, page: PageData, fetched_at: datetime, *, favor_precision: bool,
-    with_metadata: bool, fast: bool = False,
+    with_metadata: bool, fast: bool = False, search_dates: bool = False,
 ) -> Any:
-    """One trafilatura run (it copies the tree it is given); dates judged against the fetch day."""
+    """One trafilatura run (it copies the tree it is given); dates judged against the fetch day,
+    searched for in the text only with ``search_dates`` (and metadata)."""
     return bare_extraction(
         tree,
         url=page.url,
@@ -846,8 +854,9 @@ def _trafilatura_document(
         deduplicate=False,  # its cache makes output depend on earlier pages (trafilatura#778)
         date_extraction_params={
             "original_date": True,
-            # As plain trafilatura: where the markup has no date, htmldate searches the text.
-            "extensive_search": with_metadata,
+            # As plain trafilatura: where the markup has no date, htmldate searches the text
+            # (where the page's other evidence leaves the date to that search).
+            "extensive_search": with_metadata and search_dates,
             "max_date": fetched_at.strftime("%Y-%m-%d"),
         },
     )

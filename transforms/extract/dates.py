@@ -33,33 +33,74 @@ MIN_PLAUSIBLE_YEAR = 1990
 GENERIC_DATE_META = frozenset({"date"})
 
 
+@dataclass(frozen=True)
+class DateEvidence:
+    """What dates the page without htmldate's search: its structured values, the date
+    closing its title, the date line beside its headline and a meta named only "date"."""
+
+    stated: tuple[datetime, ...]  # published values, JSON-LD's first
+    modified: datetime | None
+    line: ShownDate | None
+    title_day: datetime | None
+    generic: datetime | None
+
+    @property
+    def needs_search(self) -> bool:
+        """True when only htmldate's search can date the page: every other piece of evidence
+        outranks it (``find_dates``), so where one is present the search cannot change the
+        outcome and its cost (dateparser loading every language it knows, seconds of CPU on
+        some pages) is not paid."""
+        return not self.stated and self.title_day is None and self.generic is None and not self.line_dates_page
+
+    @property
+    def line_dates_page(self) -> bool:
+        """True when the date line can stand as the published day (never after the modified one)."""
+        return self.line is not None and (self.modified is None or self.line.day <= self.modified.date())
+
+
+def date_evidence(
+    page: PageData, fetched_at: datetime, naive_zone: ZoneInfo, tree: lxml.html.HtmlElement | None = None
+) -> DateEvidence:
+    """The page's dates short of htmldate's search; read before trafilatura runs, which needs
+    to know whether its metadata pass should make that search."""
+    stated = _all_datetimes(
+        [jsonld_text(page.article, "datePublished"),
+         *page.all_meta(k for k in META_PUBLISHED if k not in GENERIC_DATE_META)],
+        naive_zone,
+    )
+    return DateEvidence(
+        stated=tuple(stated),
+        modified=_first_datetime(
+            [jsonld_text(page.article, "dateModified"), *page.all_meta(META_MODIFIED)], naive_zone
+        ),
+        line=date_line(tree, fetched_at, _page_language(page), _titles(page)) if tree is not None else None,
+        title_day=_title_date(page, naive_zone),
+        generic=_first_datetime(page.all_meta(GENERIC_DATE_META), naive_zone),
+    )
+
+
 def find_dates(
     page: PageData, document: Any, fetched_at: datetime, naive_zone: ZoneInfo,
-    tree: lxml.html.HtmlElement | None = None,
+    tree: lxml.html.HtmlElement | None = None, evidence: DateEvidence | None = None,
 ) -> tuple[datetime | None, datetime | None, tuple[str, ...]]:
     """Published and modified times, never after fetch time, with flags saying why not.
 
     Evidence in order: JSON-LD's datePublished and the meta tags naming a publication,
     a date closing the title, the date line shown beside the headline, a meta tag named
     only "date", then htmldate's search (the URL's date, date elements, the text).
+    ``evidence`` is ``date_evidence``'s for this page where the caller already read it.
     """
+    if evidence is None:
+        evidence = date_evidence(page, fetched_at, naive_zone, tree)
     flags: list[str] = []
-    stated = _all_datetimes(
-        [jsonld_text(page.article, "datePublished"),
-         *page.all_meta(k for k in META_PUBLISHED if k not in GENERIC_DATE_META)],
-        naive_zone,
-    )
-    published = stated[0] if stated else None
-    modified = _first_datetime(
-        [jsonld_text(page.article, "dateModified"), *page.all_meta(META_MODIFIED)], naive_zone
-    )
-    line = date_line(tree, fetched_at, _page_language(page), _titles(page)) if tree is not None else None
+    published = evidence.stated[0] if evidence.stated else None
+    modified, line = evidence.modified, evidence.line
     if published is not None and line is not None and not _shows_modified(line, published, modified):
-        published, day_only = _as_shown(stated, modified, line, naive_zone)
+        published, day_only = _as_shown(list(evidence.stated), modified, line, naive_zone)
         if day_only:
             flags.append("published_at_day_only")
     if published is None:
-        published, day_only = _fallback_published(page, document, tree, fetched_at, naive_zone, line, modified)
+        published, day_only = _fallback_published(page, document, tree, fetched_at, naive_zone, evidence)
         if published is not None and day_only:
             flags.append("published_at_day_only")
     if published is not None and published > fetched_at:
@@ -97,7 +138,7 @@ def _as_shown(
 
 def _fallback_published(
     page: PageData, document: Any, tree: lxml.html.HtmlElement | None, fetched_at: datetime,
-    naive_zone: ZoneInfo, line: ShownDate | None, modified: datetime | None,
+    naive_zone: ZoneInfo, evidence: DateEvidence,
 ) -> tuple[datetime | None, bool]:
     """The published time where no structured value names one, and whether it is a day only.
 
@@ -106,18 +147,17 @@ def _fallback_published(
     update-labelled dates) or on it or after (htmldate, which reads the modified meta where
     nothing else dates the page).
     """
-    title_day = _title_date(page, naive_zone)
-    if title_day is not None:
-        return title_day, True
-    if line is not None and (modified is None or line.day <= modified.date()):
-        return datetime.combine(line.day, datetime.min.time(), tzinfo=naive_zone), True
-    generic = _first_datetime(page.all_meta(GENERIC_DATE_META), naive_zone)
-    if generic is not None:
-        return generic, False
+    if evidence.title_day is not None:
+        return evidence.title_day, True
+    if evidence.line is not None and evidence.line_dates_page:
+        return datetime.combine(evidence.line.day, datetime.min.time(), tzinfo=naive_zone), True
+    if evidence.generic is not None:
+        return evidence.generic, False
     searched = getattr(document, "date", None) or (
         _searched_date(tree, page.url, fetched_at) if tree is not None else None
     )
     found = _parse_datetime(searched, naive_zone) if searched else None
+    modified = evidence.modified
     if found is not None and modified is not None and found.date() >= modified.date():
         return None, False
     return found, found is not None
@@ -177,6 +217,18 @@ _TEXTS_AFTER = lxml.etree.XPath(
 _TEXTS_BEFORE = lxml.etree.XPath(
     f"preceding::text()[normalize-space()][not({_SKIPPED_ANCESTORS})][position() <= {DATE_LINE_TEXTS_BEFORE}]"
 )
+# Beyond the date line's reach, only a date the page labels as the publication's: some CMSs print
+# it under the body ("Erschienen am: 01.11.2023", "Published 7:07 PM EST Nov 19, 2019").
+LABELLED_DATE_TEXTS_AFTER = 80
+_TEXTS_FAR_AFTER = lxml.etree.XPath(
+    f"following::text()[normalize-space()][not({_SKIPPED_ANCESTORS})]"
+    f"[position() > {DATE_LINE_TEXTS_AFTER} and position() <= {LABELLED_DATE_TEXTS_AFTER}]"
+)
+# Publication labels (en, de, fr, es, it, pt, nl).
+_PUBLISHED_LABEL_RE = re.compile(
+    r"\b(?:published|erschienen|ver[öo]ffentlicht|publi[ée]e?|publicad[oa]|pubblicat[oa]|gepubliceerd)\b",
+    re.IGNORECASE,
+)
 # A date labelled as an update is the modified date, however close to the headline it sits
 # (en, de, fr, es, it, pt, nl).
 _UPDATE_LABEL_RE = re.compile(
@@ -204,11 +256,25 @@ def date_line(
     after = [str(t).strip() for t in _TEXTS_AFTER(headline)]
     before = [str(t).strip() for t in _TEXTS_BEFORE(headline)][::-1]
     for texts in (after, before):
-        for index, text in enumerate(texts):
-            shown = _shown_date(text, texts[index - 1] if index else "", fetched_at, language)
-            if shown is not None:
-                following = texts[index + 1] if index + 1 < len(texts) else ""
-                return ShownDate(shown, _shown_time(text) or _shown_time(following, alone=True))
+        shown = _first_shown(texts, fetched_at, language)
+        if shown is not None:
+            return shown
+    far = [str(t).strip() for t in _TEXTS_FAR_AFTER(headline)]
+    return _first_shown(far, fetched_at, language, labelled=True)
+
+
+def _first_shown(
+    texts: list[str], fetched_at: datetime, language: str | None, *, labelled: bool = False
+) -> ShownDate | None:
+    """The first date ``texts`` show as a date line (only those labelled as the publication's
+    with ``labelled``), with the time shown beside it."""
+    for index, text in enumerate(texts):
+        if labelled and (len(text) > DATE_LINE_MAX_CHARS or _PUBLISHED_LABEL_RE.search(text) is None):
+            continue
+        shown = _shown_date(text, texts[index - 1] if index else "", fetched_at, language)
+        if shown is not None:
+            following = texts[index + 1] if index + 1 < len(texts) else ""
+            return ShownDate(shown, _shown_time(text) or _shown_time(following, alone=True))
     return None
 
 
@@ -227,10 +293,16 @@ def _titles(page: PageData) -> list[str]:
     return [t for t in (jsonld_text(page.article, "headline"), *page.all_meta(_TITLE_KEYS), page.html_title) if t]
 
 
+# A day-first dotted date set with spaces ("4. 2. 2022", often thin ones), which htmldate's
+# patterns do not read: closed up to "4.2.2022" first.
+_SPACED_DOTTED_RE = re.compile(r"(?<![\d.])(\d{1,2})\.\s+(\d{1,2})\.\s*((?:19|20)\d{2})(?!\d)")
+
+
 def _shown_date(text: str, previous: str, fetched_at: datetime, language: str | None) -> date | None:
     """The day ``text`` shows as a date line, unless it is labelled as an update."""
     if len(text) > DATE_LINE_MAX_CHARS:
         text = text[:DATE_LINE_HEAD_CHARS]
+    text = _SPACED_DOTTED_RE.sub(r"\1.\2.\3", text)
     if not any(c.isdigit() for c in text):
         return None
     latest = fetched_at.replace(tzinfo=None)
@@ -324,16 +396,49 @@ def in_shown_offset(published: datetime, shown: ShownDate) -> datetime:
     Many CMSs write structured times in UTC while the page shows the local time: the
     instant is right, the day is not the page's ("23:30 on 8 November" shown, 05:30 UTC on
     the 9th written). Where the date line shows a different day with a time, the difference
-    is the page's offset when it is a real one (quarter hours, UTC-12 to UTC+14).
+    is the page's offset when it is a real one (quarter hours, UTC-12 to UTC+14). Where it
+    shows the day alone, the nearest whole-hour offset giving that day (``_nearest_offset_to``).
     """
-    if published.utcoffset() != timedelta(0) or shown.time is None or shown.day == published.date():
+    if published.utcoffset() != timedelta(0) or shown.day == published.date():
         return published
-    local = datetime.combine(shown.day, shown.time)
-    offset = local - published.replace(tzinfo=None, second=0, microsecond=0)
-    offset = _OFFSET_STEP * round(offset / _OFFSET_STEP)
-    if not _MIN_OFFSET <= offset <= _MAX_OFFSET:
+    if shown.time is None:
+        offset = _nearest_offset_to(published, shown.day)
+    else:
+        local = datetime.combine(shown.day, shown.time)
+        offset = local - published.replace(tzinfo=None, second=0, microsecond=0)
+        offset = _OFFSET_STEP * round(offset / _OFFSET_STEP)
+    if offset is None or not _MIN_OFFSET <= offset <= _MAX_OFFSET:
         return published
     return published.astimezone(timezone(offset))
+
+
+def _nearest_offset_to(published: datetime, day: date) -> timedelta | None:
+    """The whole-hour offset nearest UTC at which ``published`` (in UTC) falls on ``day``, the
+    day before or after its own: where the page shows its day without a time, the instant
+    stays and the day becomes the page's (23:11 UTC shown as the next day is 00:11+01:00)."""
+    naive = published.replace(tzinfo=None)
+    midnight = datetime.combine(published.date(), datetime.min.time())
+    hour = timedelta(hours=1)
+    if day == published.date() + timedelta(days=1):
+        return -((midnight + timedelta(days=1) - naive) // -hour) * hour  # rounded up to the hour
+    if day == published.date() - timedelta(days=1):
+        return -((naive - midnight) // hour + 1) * hour
+    return None
+
+
+# Digits and a word no language has: dateparser finds no locale it fits, so it has tried them all.
+_NO_LANGUAGE_DATE = "13 Xqzvw 2022"
+
+
+def warm_date_search() -> None:
+    """Compile now what htmldate's text search compiles on its first month name: its dateparser
+    tries every language it knows (about 200 locales, each compiled on first use), 1.4-2 s of
+    CPU that fell on whichever page of a fresh worker first needed it and on a loaded machine
+    pushed that page past the pool's time limit. The extraction pool's fork server calls this
+    once, and its workers inherit the compiled patterns."""
+    from htmldate.extractors import get_external_parser  # the parser find_date's search uses
+
+    get_external_parser().get_date_data(_NO_LANGUAGE_DATE)
 
 
 def _searched_date(tree: lxml.html.HtmlElement, url: str, fetched_at: datetime) -> str | None:

@@ -29,7 +29,7 @@ from common.urls import normalize_url
 from transforms.article import Article, Rejected
 from transforms.extract.body import is_entry_text, run_trafilatura, visible_lede
 from transforms.extract.bylines import find_authors
-from transforms.extract.dates import as_utc, find_dates
+from transforms.extract.dates import DateEvidence, as_utc, date_evidence, find_dates
 from transforms.extract.language import find_language
 from transforms.extract.line_rules import body_lines
 from transforms.extract.metadata import (
@@ -57,7 +57,7 @@ __all__ = ["EXTRACTOR", "EXTRACTOR_VERSION", "MIN_BODY_WORDS", "ExtractionHints"
 
 # Bump when a change here can change the output for the same page: stored articles
 # record it, so re-extraction from the WARC archive can target older versions.
-EXTRACTOR_VERSION = "13"
+EXTRACTOR_VERSION = "14"
 EXTRACTOR = f"trafilatura {trafilatura.__version__} + news {EXTRACTOR_VERSION}"
 
 # libxml2 (lxml with huge_tree) stops nesting at this depth and silently drops what is
@@ -121,16 +121,20 @@ def _extract(
     rejection = reject_by_markup(page)
     if rejection is not None:
         return rejection
-    document = run_trafilatura(tree, page, hints.prune_xpaths, fetched_at)
+    # Read before trafilatura runs: its metadata pass makes htmldate's costly text search for
+    # a date only where nothing else on the page dates it.
+    dates = date_evidence(page, fetched_at, ZoneInfo(hints.naive_timezone), tree)
+    document = run_trafilatura(tree, page, hints.prune_xpaths, fetched_at, search_dates=dates.needs_search)
     if document is None:
         return Rejected(url, "unparseable", detail="trafilatura found no content")
-    return _build_article(tree, page, document, source=source, fetched_at=fetched_at, hints=hints)
+    return _build_article(tree, page, document, dates, source=source, fetched_at=fetched_at, hints=hints)
 
 
 def _build_article(
     tree: lxml.html.HtmlElement,
     page: PageData,
     document: Any,
+    dates: DateEvidence,
     *,
     source: str,
     fetched_at: datetime,
@@ -153,7 +157,9 @@ def _build_article(
     if rejection is not None:
         return rejection
     # The tree is not read after this: htmldate may clean it in place.
-    published_at, modified_at, flags = find_dates(page, document, fetched_at, ZoneInfo(hints.naive_timezone), tree)
+    published_at, modified_at, flags = find_dates(
+        page, document, fetched_at, ZoneInfo(hints.naive_timezone), tree, evidence=dates
+    )
     if not title:
         flags = (*flags, "title_missing")
     if is_liveblog(page):

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.fixtures.harbour_story import BODY, extracted
+from tests.fixtures.harbour_story import BODY, SENTENCES, extracted
 from transforms.article import Article
 from transforms.extract.extractor import ExtractionHints
 
@@ -238,6 +238,10 @@ def utc_dated(value: str, below: str, lang: str = "en") -> datetime | None:
         ("es", "2022-05-04T00:25:56Z", "<div><time>3 de mayo de 2022</time><time>21:25</time></div>",
          "2022-05-03T21:25:56-03:00"),
         ("de", "2019-01-01T23:11:59+00:00", "<p>02.01.2019, 00:11 Uhr</p>", "2019-01-02T00:11:59+01:00"),
+        # The day shown without a time: the nearest whole-hour offset that gives it.
+        ("en", "2023-11-09T05:30:59Z", "<p>November 8, 2023</p>", "2023-11-08T23:30:59-06:00"),
+        ("de", "2018-12-31T23:11:59+00:00", '<p class="date">01.01.2019</p>', "2019-01-01T00:11:59+01:00"),
+        ("fr", "2022-03-11T23:40:00Z", "<p>Publié le 12 mars 2022</p>", "2022-03-12T00:40:00+01:00"),
     ],
 )
 def test_a_utc_time_takes_the_offset_the_page_shows_it_in(lang: str, value: str, below: str, expected: str) -> None:
@@ -249,7 +253,7 @@ def test_a_utc_time_takes_the_offset_the_page_shows_it_in(lang: str, value: str,
     ("value", "below"),
     [
         ("2023-11-09T05:30:59Z", "<p>November 9, 2023 at 6:30 a.m.</p>"),  # the same day: nothing to fix
-        ("2023-11-09T05:30:59Z", "<p>November 8, 2023</p>"),  # no time shown: the offset is unknown
+        ("2023-11-09T05:30:59Z", "<p>November 7, 2023</p>"),  # two days apart: no offset gives that day
         ("2023-11-09T05:30:59-05:00", "<p>November 8, 2023 at 11:30 p.m.</p>"),  # the page's own offset
         ("2023-11-09T05:30:59Z", "<p>November 7, 2023 at 11:30 p.m.</p>"),  # no zone is 30 hours behind
     ],
@@ -301,3 +305,137 @@ def test_a_published_value_after_the_modified_one_gives_way_to_the_date_line() -
     consistent = head.replace("10:32:18", "10:34:18")
     kept = page_with_head_and_lines(consistent, "", "<p>09.03.2024</p>", lang="de")
     assert kept.published_at == datetime(2024, 11, 17, 10, 33, 13, tzinfo=UTC)
+
+
+# --- what htmldate's costly search is spent on ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("head", "title", "shown", "needs_search"),
+    [
+        ('<meta property="article:published_time" content="2024-03-12T08:00:00+01:00">', "Breakwater", "", False),
+        ("", "Breakwater to be rebuilt | 12.03.2024", "", False),  # a date closing the title
+        ("", "Breakwater", '<p class="date">12 mars 2024</p>', False),  # the date line
+        ('<meta name="date" content="2024-03-12">', "Breakwater", "", False),
+        # Only a modified day, or a date line after it: the search alone can date the page.
+        ('<meta property="article:modified_time" content="2024-03-01T10:00:00+01:00">', "Breakwater",
+         '<p class="date">12.03.2024</p>', True),
+        ("", "Breakwater", "", True),
+    ],
+)
+def test_htmldate_search_is_made_only_where_nothing_else_dates_the_page(
+    head: str, title: str, shown: str, needs_search: bool
+) -> None:
+    # Every other piece of evidence outranks the search: where one is present the search cannot
+    # change the outcome, and trafilatura's metadata pass is spared it.
+    from zoneinfo import ZoneInfo
+
+    import lxml.html
+
+    from transforms.extract.dates import date_evidence
+    from transforms.extract.page import read_page
+
+    tree = lxml.html.document_fromstring(
+        f'<html lang="fr"><head><title>{title}</title>{head}</head><body><article>'
+        f"<h1>Breakwater to be rebuilt</h1>{shown}{BODY}</article></body></html>"
+    )
+    page = read_page(tree, "https://news.example/harbour-story")
+    assert date_evidence(page, datetime(2026, 3, 6, tzinfo=UTC), ZoneInfo("UTC"), tree).needs_search is needs_search
+
+
+def test_a_warmed_date_search_reads_month_names_without_loading_every_language() -> None:
+    # In a fresh process (this one may be warm already): htmldate's dateparser compiles every
+    # language's patterns on its first month name, 1.4-2 s of CPU; after the warm-up (the pool's
+    # fork server makes it) a month name costs a few milliseconds.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    probe = (
+        "import time\n"
+        "from htmldate.extractors import get_external_parser\n"
+        "from transforms.extract.dates import warm_date_search\n"
+        "get_external_parser()\n"
+        "start = time.process_time(); warm_date_search(); warm = time.process_time() - start\n"
+        "start = time.process_time()\n"
+        "found = [get_external_parser().get_date_data(t).date_obj for t in ('13 avril 2022', '13. April 2022')]\n"
+        "print(warm, time.process_time() - start, *(f.date() for f in found))\n"
+    )
+    repo = Path(__file__).resolve().parents[3]
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=repo
+    ).stdout.split()
+    warm, after = float(out[0]), float(out[1])
+    assert out[2:] == ["2022-04-13", "2022-04-13"]
+    assert after < 0.3 < warm
+
+
+# --- dates the line rules read further -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [
+        ("de", "<p>4.\u2009 2.\u20092022</p>"),  # thin spaces
+        ("de", '<div class="meta">Von Anna Berg | 4. 2. 2022</div>'),
+        ("cs", "<p>4. 2. 2022</p>"),
+        ("sk", "<p>4.&nbsp;2.&nbsp;2022</p>"),
+    ],
+)
+def test_a_dotted_date_set_with_spaces_is_read_day_first(lang: str, shown: str) -> None:
+    result = page_with_head_and_lines("", "", shown, lang=lang)
+    assert result.published_at == datetime(2022, 2, 4, tzinfo=UTC)
+
+
+# Long enough that what follows it lies beyond the date line's reach below the headline.
+LONG_BODY = "".join(f"<p>{sentence}</p>" for sentence in SENTENCES * 3)
+
+
+def page_with_a_closing_line(closing: str, lang: str, head: str = "") -> Article:
+    html = (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><meta property="og:type" content="article">'
+        f"{head}</head><body><article><h1>Breakwater to be rebuilt</h1>{LONG_BODY}{closing}</article></body></html>"
+    )
+    return extracted(html, "https://news.example/harbour-story")
+
+
+@pytest.mark.parametrize(
+    ("lang", "closing"),
+    [
+        ("de", '<p class="info">Letzte Änderung: 10.03.2024 - 14:49:39</p><p class="info">Erschienen am: 12.03.2024</p>'),
+        ("en", "<p>First published on March 12, 2024 01:38 pm</p>"),
+        ("fr", "<footer-note><p>Publié le 12 mars 2024</p></footer-note>"),
+        ("es", "<p>Publicado el 12 de marzo de 2024</p>"),
+        ("nl", "<p>Gepubliceerd op 12 maart 2024</p>"),
+    ],
+)
+def test_a_labelled_publication_date_under_the_body_dates_the_page(lang: str, closing: str) -> None:
+    result = page_with_a_closing_line(closing, lang)
+    assert result.published_at == datetime(2024, 3, 12, tzinfo=UTC)
+    assert "published_at_day_only" in result.flags
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        "<p>12.03.2024</p>",  # far from the headline and unlabelled: a date of something else
+        '<p class="info">Letzte Änderung: 12.03.2024</p>',  # the modified day
+        "<p>Updated March 12, 2024</p>",
+    ],
+)
+def test_an_unlabelled_or_update_date_under_the_body_is_no_date_line(closing: str) -> None:
+    # (htmldate's search, the last resort, may still read it: the page has nothing else.)
+    import lxml.html
+
+    from transforms.extract.dates import date_line
+
+    tree = lxml.html.document_fromstring(
+        f'<html lang="de"><body><article><h1>Breakwater to be rebuilt</h1>{LONG_BODY}{closing}</article></body></html>'
+    )
+    assert date_line(tree, datetime(2026, 3, 6, tzinfo=UTC), "de") is None
+
+
+def test_a_structured_date_outranks_a_labelled_date_under_the_body() -> None:
+    head = '<meta property="article:published_time" content="2024-03-10T09:00:00+01:00">'
+    result = page_with_a_closing_line("<p>Erschienen am: 12.03.2024</p>", "de", head)
+    assert result.published_at == datetime.fromisoformat("2024-03-10T09:00:00+01:00")
