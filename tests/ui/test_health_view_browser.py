@@ -12,7 +12,6 @@ Airflow UI is also saved as docs/health-view.png for the README.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import urllib.error
 import urllib.request
@@ -24,12 +23,11 @@ from typing import Any
 import psycopg2
 import pytest
 
-from common.warehouse import throwaway_database
 from tests.fixtures import PROJECT_ROOT
 from tests.fixtures.analyst_month import load_analyst_month
 from tests.fixtures.browser import chromium_driver
 from tests.fixtures.demo_day import ZAMBIA
-from tests.fixtures.ops_stack import Stack, marked_processes
+from tests.fixtures.ops_stack import Stack, running_stack
 
 sys.path.insert(0, str(PROJECT_ROOT / "tools"))
 from airflow_api import AirflowAPI
@@ -44,25 +42,9 @@ GONE = "https://www.aljazeera.com/news/2026/11/19/a-page-the-site-removed"
 @pytest.fixture(scope="module")
 def stack(server_dsn: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     root = tmp_path_factory.mktemp("health")
-    with throwaway_database(server_dsn, "news_health_ui") as warehouse, \
-            throwaway_database(server_dsn, "airflow_health_ui") as airflow_db:
-        stack = Stack(root, warehouse, airflow_db, {"NEWS_TASK_RETRIES": "0"})
-        stack.warehouse = warehouse  # type: ignore[attr-defined]
-        try:
-            up = stack.make("up", timeout=400)
-            assert up.returncode == 0, up.stdout + up.stderr + stack.logs_tail()
-            _load_warehouse(warehouse)
-            yield stack
-        finally:
-            down = stack.make("down", timeout=120)
-            print(down.stdout + down.stderr)
-            left = marked_processes(stack.state_dir)
-            for pid in left:
-                try:
-                    os.kill(pid, 9)
-                except ProcessLookupError:
-                    pass
-            assert not left, f"processes left after make down: {left}"
+    with running_stack(server_dsn, root, "health_ui", {"NEWS_TASK_RETRIES": "0"}) as stack:
+        _load_warehouse(stack.warehouse_dsn)
+        yield stack
 
 
 def _load_warehouse(dsn: str) -> None:
@@ -119,7 +101,7 @@ def test_the_health_view_in_airflow_shows_the_sources_and_retries_a_chosen_url(s
     from selenium.webdriver.support import expected_conditions as seen
 
     base = f"http://localhost:{stack.port}"
-    warehouse: str = stack.warehouse  # type: ignore[attr-defined]
+    warehouse = stack.warehouse_dsn
     api = AirflowAPI.for_stack(base, stack.state_dir)
     api.wait_for_dag("news_daily")
     assert api.is_paused("news_daily")
