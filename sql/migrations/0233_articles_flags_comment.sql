@@ -1,0 +1,2 @@
+-- The flags comment listed two of the six notes extraction writes; analysts read it to learn them all.
+comment on column core.articles.flags is 'Extraction notes (empty when none): published_at_missing, published_at_day_only (the page gives a day without a time), published_at_in_future, modified_at_in_future (later than the fetch, so not taken), title_missing, liveblog (a LiveBlogPosting loaded with its updates on the page).';
