@@ -17,7 +17,7 @@ import lxml.html
 from trafilatura import bare_extraction
 
 from transforms.extract.page import PageData, empty_document, is_inside
-from transforms.extract.safety_net import looks_short, widened
+from transforms.extract.safety_net import looks_short, looks_unlike_prose, more_prose, widened
 from transforms.extract.trace import note
 from transforms.extract.tree_rules import DEFAULT_PRUNE_XPATHS, pruned_tree
 from transforms.normalize import WORD_RE, clean_text, word_count, word_key
@@ -48,9 +48,12 @@ def run_trafilatura(
     if document is not None and document.text:
         document.text = without_call_to_action_boxes(pruned, with_structure_between(pruned, document.text))
     # A body under RECALL_RETRY_BELOW_WORDS was already set beside the default reading of the
-    # page (``_best_document``): the safety net is for the longer ones precision cut short.
+    # page (``_best_document``): the safety net is for the longer ones precision read wrong
+    # (a widget instead of the story) or cut short.
     if document is None or word_count(document.text or "") < RECALL_RETRY_BELOW_WORDS:
         return document
+    if looks_unlike_prose(document.text) and _with_prose_reading(pruned, page, fetched_at, document):
+        return document  # now trafilatura's default reading: the step below has nothing to add
     if not looks_short(pruned, document.text):
         return document
     # The lines to put back sit between the body's own, so inside the article's container
@@ -70,6 +73,23 @@ def run_trafilatura(
                  page.url, word_count(document.text), word_count(wider))
     document.text = wider
     return document
+
+
+def _with_prose_reading(pruned: lxml.html.HtmlElement, page: PageData, fetched_at: datetime, document: Any) -> bool:
+    """Whether ``document``'s text, not prose, was replaced by trafilatura's default reading of
+    the page (as plain trafilatura reads it, readability's second opinion included), which holds
+    far more running text. Only for a body ``looks_unlike_prose`` flags: one more full run."""
+    default = _trafilatura_document(pruned, page, fetched_at, favor_precision=False, with_metadata=False)
+    prose = more_prose(document.text, default.text) if default is not None and default.text else None
+    if prose is None:
+        return False
+    kept = {word_key(line) for line in prose.split("\n")}
+    note("not_prose (trafilatura's default run read the page's running text)",
+         [line for line in document.text.split("\n") if line.strip() and word_key(line) not in kept])
+    logger.debug("%s: body of %d words, mostly not prose, replaced by trafilatura's default run (%d words)",
+                 page.url, word_count(document.text), word_count(prose))
+    document.text = prose
+    return True
 
 
 def _pipeline_document(

@@ -6,17 +6,22 @@ article.
 
 from __future__ import annotations
 
+from typing import Any
+
 from transforms.article import Rejected
 from transforms.extract.page import (
+    ARTICLE_TYPES,
     COLLECTION_TYPES,
     LIVEBLOG_TYPES,
     LIVEBLOG_URL_RE,
     VIDEO_TYPES,
     PageData,
     has_article_markup,
+    node_types,
     og_type,
     url_part,
 )
+from transforms.normalize import word_count
 
 # Below this many words what was extracted is a caption, teaser or leftover boilerplate,
 # not an article; the shortest real wire briefs ("X has died, his family said on ...")
@@ -40,6 +45,11 @@ SECTION_MAX_BODY_WORDS = 150
 # LIVEBLOG_FLAG; a re-crawl that finds more of the text loads it as a new version.
 LIVEBLOG_MIN_ARTICLE_WORDS = 300
 LIVEBLOG_FLAG = "liveblog"
+# An article whose structured data carries its text (``articleBody``, or its ``wordCount``) is
+# whole where the extracted body is that long, within these bounds: a first batch of updates
+# under an article node that holds only the summary is far longer than its declared text.
+DECLARED_BODY_MIN_SHARE = 0.8
+DECLARED_BODY_MAX_SHARE = 1.25
 
 # --- page classification ---------------------------------------------------------------
 
@@ -60,14 +70,16 @@ def reject_by_markup(page: PageData) -> Rejected | None:
 
 def reject_by_content(page: PageData, words: int, *, entry_text: bool = False) -> Rejected | None:
     """Rejections that need the extracted body: section fronts, paywalls, empty pages, and
-    liveblogs (declared, or at a liveblog URL) with no more than a first batch of updates.
+    liveblogs (declared, or at a liveblog URL) with no more than a first batch of updates. An
+    article at a liveblog URL whose structured data declares a text as long as its body is
+    whole by its own account, not a first batch.
 
     ``entry_text``: the body is the text of the page's own entry (the element the markup names
     as the post's or article's content), so a short body is a short post, not a leftover."""
     if is_liveblog(page) and words < LIVEBLOG_MIN_ARTICLE_WORDS:
         return Rejected(page.url, "not_article:liveblog",
                         detail=f"LiveBlogPosting, {words} words < {LIVEBLOG_MIN_ARTICLE_WORDS}")
-    if _liveblog_url(page) and words < LIVEBLOG_MIN_ARTICLE_WORDS:
+    if _liveblog_url(page) and words < LIVEBLOG_MIN_ARTICLE_WORDS and not _whole_by_its_own_account(page, words):
         return Rejected(page.url, "not_article:liveblog",
                         detail=f"liveblog URL, {words} words < {LIVEBLOG_MIN_ARTICLE_WORDS}")
     if _is_section_page(page, words):
@@ -90,8 +102,44 @@ def _is_short_post(page: PageData, words: int, entry_text: bool) -> bool:
 
 
 def is_liveblog(page: PageData) -> bool:
-    """True when the page's structured data declares it a liveblog (``LiveBlogPosting``)."""
-    return bool(page.types & LIVEBLOG_TYPES)
+    """True when the page's structured data declares the page itself a liveblog: a
+    ``LiveBlogPosting`` node that names no other page (an article's JSON-LD may describe the
+    site's live coverage elsewhere, a promo box's target, which makes the article no liveblog)."""
+    return any(node_types(node) & LIVEBLOG_TYPES and not _names_another_page(node, page) for node in page.jsonld)
+
+
+def _names_another_page(node: dict[str, Any], page: PageData) -> bool:
+    """Whether the node gives its own URL and none of them is this page's (by path)."""
+    entity = node.get("mainEntityOfPage")
+    named = [node.get("url"), node.get("@id"), entity.get("@id") if isinstance(entity, dict) else entity]
+    paths = {url_part(u.strip(), "path").rstrip("/") for u in named if isinstance(u, str) and "://" in u}
+    paths.discard("")
+    return bool(paths) and url_part(page.url, "path").rstrip("/") not in paths
+
+
+def _whole_by_its_own_account(page: PageData, words: int) -> bool:
+    """Whether the page's article node (not a liveblog's) declares its text, as ``articleBody``
+    or ``wordCount``, and the body is that long: the page holds the whole article, whatever
+    its URL says."""
+    node = page.article
+    if node is None or not node_types(node) & ARTICLE_TYPES or node_types(node) & LIVEBLOG_TYPES:
+        return False
+    declared = _declared_words(node)
+    return declared >= MIN_BODY_WORDS and (
+        DECLARED_BODY_MIN_SHARE * declared <= words <= DECLARED_BODY_MAX_SHARE * declared
+    )
+
+
+def _declared_words(node: dict[str, Any]) -> int:
+    body = node.get("articleBody")
+    if isinstance(body, str) and body.strip():
+        return word_count(body)
+    count = node.get("wordCount")
+    if isinstance(count, bool):
+        return 0
+    if isinstance(count, int):
+        return count
+    return int(count) if isinstance(count, str) and count.strip().isdigit() else 0
 
 
 def _liveblog_url(page: PageData) -> bool:

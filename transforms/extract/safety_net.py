@@ -14,6 +14,15 @@ two steps, so that the common page pays only a walk over its paragraphs:
    nearly all of the pipeline's lines and has, between them, a large share of running text
    (lines of several words) that the pipeline lost, those lines are put back.
 
+A second case, where the body is not short but is not prose either: the element trafilatura's
+fast precision run read was a widget (an occupancy calendar inside the page's only
+<article>, a grid of ingredient quantities) while the story sits beside it. Plain trafilatura
+asks readability for a second opinion on such a reading (it checks for a table-dominated
+body); the pipeline's fast runs do not. ``looks_unlike_prose`` (a walk over the body's text:
+under a third of its words are in running text) decides when a default-mode run is worth its
+cost, and ``more_prose`` takes that run's text only where it holds far more running text and
+keeps the body's own.
+
 The line rules that run afterwards (``transforms.boilerplate``) still clean the text taken:
 their removals are identified furniture.
 """
@@ -106,3 +115,70 @@ def widened(body: str, default: str) -> str | None:
         return None
     our_first, our_last = min(i for i, _ in matched), max(i for i, _ in matched)
     return "\n".join([*ours[:our_first], *theirs[first : last + 1], *ours[our_last + 1 :]])
+
+
+# --- a body that is not prose ------------------------------------------------------------------
+#
+# Running text counted per table cell where the line is a table row (trafilatura writes rows as
+# "| a | b |"): a calendar's row is seven one-word cells, not a seven-word sentence. Digits do not
+# count towards a line's running words: "12 | 13 | 14" is not a sentence, whatever its length.
+# A body is a widget where two thirds of its words are not running text; a story with a data
+# table, a fact box or a list of results between its paragraphs keeps more (and pays no extra run).
+NOT_PROSE_MAX_SHARE = 1 / 3
+# The default run is taken where its running text is this many times the body's, and this many
+# words more: another reading of the page, not a few more lines.
+PROSE_GAIN_RATIO = 2.0
+PROSE_MIN_EXTRA_WORDS = 100
+# A body with this much running text has a story of its own: it is replaced only by a reading
+# that keeps it. Below it, the body is a widget with a caption or two (a calendar's heading,
+# a recipe's tips under its ingredient grid), and the default run may have read the story
+# beside it without them.
+OWN_STORY_MIN_WORDS = 100
+_NUMBERS_RE = re.compile(r"[\d_]+")
+
+
+def _parts(line: str) -> list[str]:
+    """A table row's cells, or the line itself."""
+    stripped = line.strip()
+    if len(stripped) > 1 and stripped.startswith("|") and stripped.endswith("|"):
+        return stripped[1:-1].split("|")
+    return [stripped]
+
+
+def _prose_parts(text: str) -> list[tuple[str, int]]:
+    """The lines and table cells of ``text`` that are running text, with their words."""
+    found = []
+    for line in text.split("\n"):
+        for part in _parts(line):
+            words = word_count(_NUMBERS_RE.sub(" ", part))
+            if words >= RUNNING_LINE_MIN_WORDS:
+                found.append((part, words))
+    return found
+
+
+def prose_words(text: str) -> int:
+    """The words of ``text`` that are in running text (lines or table cells of several words)."""
+    return sum(words for _, words in _prose_parts(text))
+
+
+def looks_unlike_prose(text: str) -> bool:
+    """Whether under a third of the words of ``text`` are running text (a table of numbers, a
+    calendar, a list of quantities): a cheap walk over the body's lines."""
+    total = word_count(text)
+    return total > 0 and prose_words(text) < NOT_PROSE_MAX_SHARE * total
+
+
+def more_prose(body: str, default: str) -> str | None:
+    """``default`` where it holds far more running text than ``body`` and, where ``body`` has
+    a story of its own, keeps it (a reading of the same page's story, not another text); else
+    None."""
+    ours = _prose_parts(body)
+    our_words = sum(words for _, words in ours)
+    their_words = prose_words(default)
+    if their_words < max(PROSE_GAIN_RATIO * our_words, our_words + PROSE_MIN_EXTRA_WORDS):
+        return None
+    their_keys = {_key(part) for line in default.split("\n") for part in _parts(line)}
+    kept = sum(words for part, words in ours if _key(part) in their_keys)
+    if our_words >= OWN_STORY_MIN_WORDS and kept < PREFER_MIN_KEPT * our_words:
+        return None
+    return default
