@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from datetime import time as dt_time
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import lxml.etree
@@ -181,8 +182,9 @@ def _fallback_published(
         _searched_date(tree, page.url, fetched_at) if tree is not None else None
     )
     found = _parse_datetime(searched, naive_zone) if searched else None
-    if found is not None and tree is not None and _guessed_from_digits(tree, page, found.date()):
-        return _url_day(page.url, fetched_at, naive_zone), True
+    if found is None or (tree is not None and _misread_by_search(tree, page, found, fetched_at, naive_zone)):
+        # The URL's date, also where written without separators, which htmldate does not read.
+        found = _url_day(page.url, fetched_at, naive_zone)
     modified = evidence.modified
     if found is not None and modified is not None and found.date() >= modified.date():
         return None, False
@@ -343,12 +345,22 @@ def _shown_date(
 ) -> date | Unreadable | None:
     """The day ``text`` shows as a date line, unless it is labelled as an update;
     ``UNREADABLE`` where its all-digit date has no certain reading."""
+    if _labels_update(text, previous):
+        return None
+    return _read_day(text, fetched_at, language, region)
+
+
+def _labels_update(text: str, previous: str) -> bool:
+    """True when ``text`` or the end of the text before it labels a date as an update."""
+    return _UPDATE_LABEL_RE.search(text) is not None or _UPDATE_LABEL_RE.search(previous[-30:]) is not None
+
+
+def _read_day(text: str, fetched_at: datetime, language: str | None, region: str | None) -> date | Unreadable | None:
+    """The day a short ``text`` shows (in a longer one, at its start), whatever its label."""
     if len(text) > DATE_LINE_MAX_CHARS:
         text = text[:DATE_LINE_HEAD_CHARS]
     text = _SPACED_DOTTED_RE.sub(r"\1.\2.\3", text)
     if not any(c.isdigit() for c in text):
-        return None
-    if _UPDATE_LABEL_RE.search(text) or _UPDATE_LABEL_RE.search(previous[-30:]):
         return None
     latest = fetched_at.replace(tzinfo=None)
     numeric = read_numeric_date(text, language, region)
@@ -503,14 +515,90 @@ def _guessed_from_digits(tree: lxml.html.HtmlElement, page: PageData, day: date)
     return shown_only_unreadably(text, day, language or language_of_script(_titles(page)), region)
 
 
-_VISIBLE_TEXTS = lxml.etree.XPath(".//text()[not(ancestor::script or ancestor::style)]")
+def _misread_by_search(
+    tree: lxml.html.HtmlElement, page: PageData, found: datetime, fetched_at: datetime, naive_zone: ZoneInfo
+) -> bool:
+    """True when htmldate's search took ``found`` from text that does not make it the
+    publication day: all-digit forms of no certain reading, or a date labelled as an update
+    or a 1st of a month the page shows nowhere (a year or a month completed); a day the
+    URL spells out is the URL's, whatever the text says of it."""
+    if _guessed_from_digits(tree, page, found.date()):
+        return True
+    url_day = _url_day(page.url, fetched_at, naive_zone)
+    if url_day is not None and url_day.date() == found.date():
+        return False
+    return _shown_as_update(tree, page, found, fetched_at) or _completed_by_search(tree, page, found.date(), fetched_at)
+
+
+def _shown_as_update(tree: lxml.html.HtmlElement, page: PageData, found: datetime, fetched_at: datetime) -> bool:
+    """True when the page shows ``found``'s day, in its own short texts, only labelled as an
+    update ("This page was last modified on 4 November 2020", "Aktualisiert: 12.03.2024"):
+    htmldate's search returns such a day where nothing else dates the page, and an update is
+    no publication (FAULTS 16)."""
+    language, region = _page_locale(page)
+    language = language or language_of_script(_titles(page))
+    day = found.date()
+    # Cheap filter first: a text that can show the day holds its number and its year.
+    day_re = re.compile(rf"(?<!\d)0?{day.day}(?!\d)")
+    years = (str(day.year), f"{day.year % 100:02d}")
+    body = next(tree.iter("body"), tree)
+    texts = [" ".join(str(t).split()) for t in _VISIBLE_TEXTS(body)]
+    labelled = False
+    for index, text in enumerate(texts):
+        if not any(y in text for y in years) or day_re.search(text) is None:
+            continue
+        if _read_day(text, fetched_at, language, region) != day:
+            continue
+        if not _labels_update(text, texts[index - 1] if index else ""):
+            return False
+        labelled = True
+    return labelled
+
+
+_VISIBLE_TEXTS = lxml.etree.XPath(".//text()[normalize-space()][not(ancestor::script or ancestor::style)]")
+_ATTRIBUTES_WITH = lxml.etree.XPath("//@*[contains(., $iso)]")
+
+
+def _completed_by_search(tree: lxml.html.HtmlElement, page: PageData, day: date, fetched_at: datetime) -> bool:
+    """True when ``day`` is the 1st that htmldate's search put to a year or a month alone
+    ("2020" -> 2020-01-01, a "Mitteilung 2022-29-11" of no real month): neither a text of the
+    page nor an attribute (a ``datetime``, a meta tag) shows that day."""
+    if day.day != 1 or _ATTRIBUTES_WITH(tree, iso=day.isoformat()):
+        return False
+    language, region = _page_locale(page)
+    language = language or language_of_script(_titles(page))
+    body = next(tree.iter("body"), tree)
+    texts = (" ".join(str(t).split()) for t in _VISIBLE_TEXTS(body))
+    return not any(
+        str(day.year) in text and _read_day(text, fetched_at, language, region) == day for text in texts
+    )
 
 
 def _url_day(url: str, fetched_at: datetime, naive_zone: ZoneInfo) -> datetime | None:
-    """The date a URL's path spells out ("/2024/03/12/"), at midnight in the site's zone."""
+    """The date a URL's path spells out ("/2024/03/12/", "/20240312-harbour"), at midnight in
+    the site's zone; None where it spells none, or one after the fetch."""
     options = Extractor(True, fetched_at.replace(tzinfo=None), datetime(MIN_PLAUSIBLE_YEAR, 1, 1), True, "%Y-%m-%d")
     found = extract_url_date(url, options)
-    return datetime.combine(date.fromisoformat(found), datetime.min.time(), tzinfo=naive_zone) if found else None
+    if found is not None:
+        return datetime.combine(date.fromisoformat(found), datetime.min.time(), tzinfo=naive_zone)
+    try:
+        path = urlsplit(url).path
+    except ValueError:  # "http://[broken": no path to read a date from
+        return None
+    match = _COMPACT_URL_DATE_RE.search(path)
+    if match is None:
+        return None
+    day = date(int(match["y"]), int(match["m"]), int(match["d"]))
+    if not MIN_PLAUSIBLE_YEAR <= day.year or day > fetched_at.date():
+        return None
+    return datetime.combine(day, datetime.min.time(), tzinfo=naive_zone)
+
+
+# A date written without separators as a piece of a path ("/texte/22/20220127-gedenkstunde.html"),
+# which htmldate's URL pattern (separators only) does not read.
+_COMPACT_URL_DATE_RE = re.compile(
+    r"(?<=[/_-])(?P<y>(?:19|20)\d{2})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?=[/_.-]|$)"
+)
 
 
 def _searched_date(tree: lxml.html.HtmlElement, url: str, fetched_at: datetime) -> str | None:

@@ -1,5 +1,6 @@
-"""All-digit dates, mistyped and ambiguous dates, and dates after the fetch: a date that cannot
-be read with certainty gives no date rather than a wrong one.
+"""All-digit dates, mistyped and ambiguous dates, dates after the fetch and update dates found by
+htmldate's search: a date that cannot be read with certainty as the publication's gives no date
+rather than a wrong one.
 
 Hand-written fixtures in the shape of news pages; no text is copied from a real site.
 """
@@ -151,3 +152,74 @@ def test_a_structured_date_after_the_fetch_is_dropped_with_its_flag() -> None:
     result = extracted(html, "https://news.example/harbour-story")
     assert result.published_at is None and result.modified_at is None
     assert {"published_at_in_future", "modified_at_in_future", "published_at_missing"} <= set(result.flags)
+
+
+@pytest.mark.parametrize(
+    ("lang", "footer"),
+    [
+        ("en", "<p>This page was last modified on 4 November 2020, at 19:23.</p>"),
+        ("de", "<p>Zuletzt aktualisiert: 04.11.2020</p>"),
+        ("fr", "<p>Mis à jour le 4 novembre 2020</p>"),
+        ("es", "<p>Actualizado el 4 de noviembre de 2020</p>"),
+        ("nl", "<p><span>Bijgewerkt op</span> <span>4 november 2020</span></p>"),
+    ],
+)
+def test_an_update_date_found_by_the_search_is_no_publication_date(lang: str, footer: str) -> None:
+    # Out of the date line's reach (under the page), only htmldate's search finds it.
+    result = page(lang, "", elsewhere=f'<div id="page-info">{footer}</div>')
+    assert result.published_at is None and "published_at_missing" in result.flags
+
+
+def test_the_url_date_stands_where_the_page_labels_the_same_day_an_update() -> None:
+    footer = '<div id="page-info"><p>Zuletzt aktualisiert: 04.11.2020</p></div>'
+    result = page("de", "", url="https://news.example/2020/11/04/harbour-story", elsewhere=footer)
+    assert result.published_at == datetime(2020, 11, 4, tzinfo=UTC)
+
+
+def test_a_day_shown_unlabelled_as_well_is_still_the_publication() -> None:
+    footer = '<div id="page-info"><p>Posted on 4 November 2020</p><p>Last modified on 4 November 2020</p></div>'
+    result = page("en", "", elsewhere=footer)
+    assert result.published_at is not None and result.published_at.date().isoformat() == "2020-11-04"
+
+
+@pytest.mark.parametrize(
+    ("lang", "elsewhere"),
+    [
+        ("es", '<div id="page-info"><p>Actualizado el 4 de noviembre de 2020</p></div>'),  # searched as 2020-01-01
+        ("en", '<div id="page-info"><p>Filed 2020-29-11</p></div>'),  # no 29th month: the year alone is left
+        ("de", '<div id="page-info"><p>Mitteilung Nr. 12 aus dem Archiv 2020</p></div>'),
+    ],
+)
+def test_a_year_the_search_completes_to_its_first_day_is_no_date(lang: str, elsewhere: str) -> None:
+    result = page(lang, "", elsewhere=elsewhere)
+    assert result.published_at is None or result.published_at.date().isoformat() != "2020-01-01"
+
+
+def test_a_first_of_the_month_the_page_shows_is_kept() -> None:
+    result = page("en", "", elsewhere='<div id="page-info"><p>Posted on 1 January 2020</p></div>')
+    assert result.published_at is not None and result.published_at.date().isoformat() == "2020-01-01"
+    timed = page("en", "", elsewhere='<div id="page-info"><time datetime="2020-01-01">New Year</time></div>')
+    assert timed.published_at is not None and timed.published_at.date().isoformat() == "2020-01-01"
+
+
+def test_a_compact_url_date_stands_where_the_page_labels_the_same_day_an_as_of_date() -> None:
+    footer = '<div id="page-info"><p class="updated">Stand 27.01.2022</p></div>'
+    result = page("de", "", url="https://amt.example/texte/22/20220127-gedenkstunde.html", elsewhere=footer)
+    assert result.published_at == datetime(2022, 1, 27, tzinfo=UTC)
+    # Digits that make no date, or a date after the fetch, are no URL date.
+    for url in ("https://amt.example/texte/20221327-x.html", "https://amt.example/texte/20290127-x.html"):
+        assert page("de", "", url=url, elsewhere=footer).published_at is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "url"),
+    [
+        ("de", "https://amt.example/texte/22/20220127-gedenkstunde.html"),
+        ("en", "https://news.example/press/pr_20220127_harbour"),
+        ("it", "https://comune.example/notizie/20220127/molo"),
+    ],
+)
+def test_a_compact_url_date_dates_a_page_nothing_else_dates(lang: str, url: str) -> None:
+    result = page(lang, "", url=url)
+    assert result.published_at == datetime(2022, 1, 27, tzinfo=UTC)
+    assert "published_at_day_only" in result.flags
