@@ -140,9 +140,7 @@ def _author_sources(
             yield _split_byline(shown, own_names)
         else:
             names = [n for raw in guessed.split(";") for n in _split_byline(raw, own_names)]
-            if tree is not None:
-                names = [_with_digits_shown(n, tree) for n in names if not _only_in_comments(n, tree)]
-            yield names
+            yield _as_the_page_shows(names, tree) if tree is not None else names
     yield next((names for names in (_split_byline(raw, own_names) for raw in page.visible_bylines) if names), [])
 
 
@@ -169,25 +167,26 @@ _TEXTS_WITH_WORD = lxml.etree.XPath(
 )
 
 
-def _only_in_comments(name: str, tree: lxml.html.HtmlElement) -> bool:
-    """True when the page shows ``name`` (trafilatura's guess) only inside its comment thread:
-    a reader who commented, whose author element trafilatura took for the byline."""
-    words = name.split()
-    if not words:
-        return False
-    holders = [raw.getparent() for raw in _TEXTS_WITH_WORD(tree, word=words[0].casefold())[:_MAX_NAME_TEXTS]]
-    holders = [h for h in holders if h is not None]
-    return bool(holders) and all(in_comment_thread(h) for h in holders)
+def _as_the_page_shows(names: list[str], tree: lxml.html.HtmlElement) -> list[str]:
+    """trafilatura's guessed ``names`` as the page shows them (``_with_digits_shown``), without
+    those it shows only inside its comment thread (readers who commented, whose author
+    elements trafilatura took for the byline)."""
+    kept: list[str] = []
+    for name in names:
+        words = name.split()
+        texts = _TEXTS_WITH_WORD(tree, word=words[0].casefold())[:_MAX_NAME_TEXTS] if words else []
+        holders = [h for h in (raw.getparent() for raw in texts) if h is not None]
+        if holders and all(in_comment_thread(h) for h in holders):
+            continue
+        kept.append(_with_digits_shown(name, [str(raw) for raw in texts]))
+    return kept
 
 
-def _with_digits_shown(name: str, tree: lxml.html.HtmlElement) -> str:
-    """``name`` (trafilatura's guess) with the digits the page shows in it, where it shows any."""
-    words = name.split()
-    if not words:
-        return name
-    target = " ".join(words).casefold()
-    for raw in _TEXTS_WITH_WORD(tree, word=words[0].casefold())[:_MAX_NAME_TEXTS]:
-        shown = _trimmed(BYLINE_PREFIX_RE.sub("", single_line(str(raw)) or ""))
+def _with_digits_shown(name: str, texts: list[str]) -> str:
+    """``name`` with the digits the page's ``texts`` (those holding its first word) show in it."""
+    target = " ".join(name.split()).casefold()
+    for raw in texts:
+        shown = _trimmed(BYLINE_PREFIX_RE.sub("", single_line(raw) or ""))
         if not _DIGITS_RE.search(shown) or len(shown) > MAX_AUTHOR_CHARS or _DATE_LIKE_RE.search(shown):
             continue
         if " ".join(_DIGITS_RE.split(shown, 1)[0].split()).casefold() == target and _is_plausible_name(shown):

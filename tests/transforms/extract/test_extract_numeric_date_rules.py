@@ -104,6 +104,9 @@ def test_an_all_digit_date_line_is_read_in_the_page_order(lang: str, below: str,
         ("nl", '<p class="datum">2022-29-11</p>'),  # no 29th month
         ("it", '<p class="data">31/02/2023</p>'),  # no 31 February
         ("ko", '<p class="date">23.11.06</p>'),  # 2023-11-06 in Korean, 23 November 2006 in German
+        ("it", "<p>(Roma, 14 gennaio 20)</p>"),  # a two-digit year beside a month name
+        ("en", '<p class="date">Jan 04</p>'),  # no year at all
+        ("ja", '<p class="date">[06月24日 11時30分]</p>'),  # no year at all
     ],
 )
 def test_an_ambiguous_or_mistyped_date_line_gives_no_date(lang: str, below: str) -> None:
