@@ -49,6 +49,7 @@ from transforms.extract.numeric_dates import UNREADABLE, language_of_script, rea
         ("12 March 2024", "en", None, None),
         ("Ausgabe 3/2024", "de", None, None),
         ("Version 2.7.1", "en", None, None),
+        ("Release v1.2.2022", "en", None, None),  # a version, glued to its letter
     ],
 )
 def test_an_all_digit_date_is_read_only_where_its_reading_is_certain(
