@@ -8,11 +8,15 @@ from collections.abc import Set as AbstractSet
 from html import unescape
 from typing import Any
 
+import lxml.etree
+import lxml.html
+
 from transforms.extract.page import (
     META_AUTHOR,
     ORGANIZATION_TYPES,
     PageData,
     compact,
+    in_comment_thread,
     node_types,
     single_line,
     site_names,
@@ -62,17 +66,18 @@ MAX_AUTHOR_CHARS = 80
 SOURCE_CREDIT_RE = re.compile(r"^(?:source|quelle|fuente|fonte|źródło|kilde|källa)\b", re.IGNORECASE)
 
 
-def find_authors(page: PageData, document: Any) -> tuple[str, ...]:
+def find_authors(page: PageData, document: Any, tree: lxml.html.HtmlElement | None = None) -> tuple[str, ...]:
     """Author names in byline order: JSON-LD, then meta, then trafilatura's guess, then
     marked bylines; an unmarked labelled line ("von Jane Doe") only where nothing else is found.
 
     The site's own name as "author" (CMSs fill it when no byline is set) is a fallback only:
-    a source further down that names someone else wins.
+    a source further down that names someone else wins. ``tree`` (the page) gives back the
+    digits trafilatura drops from the names it guesses ("FRANCE 24", "Channel 4").
     """
     own_names = site_names(page)
     own_names |= _self_credits(page.all_meta(META_AUTHOR), own_names)
     found: list[str] = []
-    for names in _author_sources(page, document, own_names):
+    for names in _author_sources(page, document, own_names, tree):
         names = list(unique(_spelled_in_full(n, page) for n in names))
         if not names:
             continue
@@ -120,7 +125,9 @@ def _self_credits(raws: list[str], own_names: set[str]) -> set[str]:
     return found
 
 
-def _author_sources(page: PageData, document: Any, own_names: set[str]) -> Iterator[list[str]]:
+def _author_sources(
+    page: PageData, document: Any, own_names: set[str], tree: lxml.html.HtmlElement | None
+) -> Iterator[list[str]]:
     """Candidate author lists, most trusted first."""
     yield _jsonld_authors(page.article, own_names)
     raws = page.all_meta(META_AUTHOR) or page.all_meta(FALLBACK_AUTHOR_META_KEYS)
@@ -132,7 +139,8 @@ def _author_sources(page: PageData, document: Any, own_names: set[str]) -> Itera
         if shown is not None:
             yield _split_byline(shown, own_names)
         else:
-            yield [n for raw in guessed.split(";") for n in _split_byline(raw, own_names)]
+            names = [n for raw in guessed.split(";") for n in _split_byline(raw, own_names)]
+            yield _as_the_page_shows(names, tree) if tree is not None else names
     yield next((names for names in (_split_byline(raw, own_names) for raw in page.visible_bylines) if names), [])
 
 
@@ -144,6 +152,46 @@ def _visible_spelling(guessed: str, bylines: tuple[str, ...]) -> str | None:
     """
     letters = compact(guessed)
     return next((b for b in bylines if letters and compact(BYLINE_PREFIX_RE.sub("", b)) == letters), None)
+
+
+# trafilatura's author normaliser cuts a name at its first digit, so "FRANCE 24" comes back as
+# "FRANCE" and "Channel 4 News" as "Channel". The page's own short text that reads as the guess
+# up to its first digit is the name as published; a text whose digits make a date
+# ("Jane Doe 12.03.2024") is a dateline, not a name.
+_MAX_NAME_TEXTS = 400
+_DIGITS_RE = re.compile(r"\d+")
+_LOWER = "abcdefghijklmnopqrstuvwxyz"
+_TEXTS_WITH_WORD = lxml.etree.XPath(
+    f"//body//text()[contains(translate(., '{_LOWER.upper()}', '{_LOWER}'), $word)]"
+    "[not(ancestor::script or ancestor::style)]"
+)
+
+
+def _as_the_page_shows(names: list[str], tree: lxml.html.HtmlElement) -> list[str]:
+    """trafilatura's guessed ``names`` as the page shows them (``_with_digits_shown``), without
+    those it shows only inside its comment thread (readers who commented, whose author
+    elements trafilatura took for the byline)."""
+    kept: list[str] = []
+    for name in names:
+        words = name.split()
+        texts = _TEXTS_WITH_WORD(tree, word=words[0].casefold())[:_MAX_NAME_TEXTS] if words else []
+        holders = [h for h in (raw.getparent() for raw in texts) if h is not None]
+        if holders and all(in_comment_thread(h) for h in holders):
+            continue
+        kept.append(_with_digits_shown(name, [str(raw) for raw in texts]))
+    return kept
+
+
+def _with_digits_shown(name: str, texts: list[str]) -> str:
+    """``name`` with the digits the page's ``texts`` (those holding its first word) show in it."""
+    target = " ".join(name.split()).casefold()
+    for raw in texts:
+        shown = _trimmed(BYLINE_PREFIX_RE.sub("", single_line(raw) or ""))
+        if not _DIGITS_RE.search(shown) or len(shown) > MAX_AUTHOR_CHARS or _DATE_LIKE_RE.search(shown):
+            continue
+        if " ".join(_DIGITS_RE.split(shown, 1)[0].split()).casefold() == target and _is_plausible_name(shown):
+            return shown
+    return name
 
 
 def _jsonld_authors(article: Mapping[str, Any] | None, own_names: set[str]) -> list[str]:

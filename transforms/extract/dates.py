@@ -15,14 +15,23 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from datetime import time as dt_time
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import lxml.etree
 import lxml.html
 from dateparser.date import DateDataParser
 from htmldate import find_date
-from htmldate.extractors import try_date_expr
+from htmldate.extractors import extract_url_date, try_date_expr
+from htmldate.utils import Extractor
 
+from transforms.extract.numeric_dates import (
+    UNREADABLE,
+    Unreadable,
+    language_of_script,
+    read_numeric_date,
+    shown_only_unreadably,
+)
 from transforms.extract.page import META_LANGUAGE, META_MODIFIED, META_PUBLISHED, PageData, jsonld_text
 
 # Dates before the web news era are parse errors (0001-01-01, epoch zero), not facts.
@@ -43,6 +52,10 @@ class DateEvidence:
     line: ShownDate | None
     title_day: datetime | None
     generic: datetime | None
+    # The date line is there but its digits have no certain reading (04/05/2023 on a page of
+    # no stated locale, "5/6/07", a month above 12): htmldate's search would read the same
+    # text one way or the other, so only the URL's date may stand in for it.
+    line_unreadable: bool = False
 
     @property
     def needs_search(self) -> bool:
@@ -50,7 +63,10 @@ class DateEvidence:
         outranks it (``find_dates``), so where one is present the search cannot change the
         outcome and its cost (dateparser loading every language it knows, seconds of CPU on
         some pages) is not paid."""
-        return not self.stated and self.title_day is None and self.generic is None and not self.line_dates_page
+        return (
+            not self.stated and self.title_day is None and self.generic is None
+            and not self.line_dates_page and not self.line_unreadable
+        )
 
     @property
     def line_dates_page(self) -> bool:
@@ -63,6 +79,12 @@ def date_evidence(
 ) -> DateEvidence:
     """The page's dates short of htmldate's search; read before trafilatura runs, which needs
     to know whether its metadata pass should make that search."""
+    titles = _titles(page)
+    language, region = _page_locale(page)
+    line = None
+    if tree is not None:
+        # Without a declared language, the titles' script tells a year-first one ("23.11.06").
+        line = read_date_line(tree, fetched_at, language or language_of_script(titles), region, titles)
     stated = _all_datetimes(
         [jsonld_text(page.article, "datePublished"),
          *page.all_meta(k for k in META_PUBLISHED if k not in GENERIC_DATE_META)],
@@ -73,9 +95,10 @@ def date_evidence(
         modified=_first_datetime(
             [jsonld_text(page.article, "dateModified"), *page.all_meta(META_MODIFIED)], naive_zone
         ),
-        line=date_line(tree, fetched_at, _page_language(page), _titles(page)) if tree is not None else None,
+        line=line if isinstance(line, ShownDate) else None,
         title_day=_title_date(page, naive_zone),
         generic=_first_datetime(page.all_meta(GENERIC_DATE_META), naive_zone),
+        line_unreadable=line is UNREADABLE,
     )
 
 
@@ -153,10 +176,15 @@ def _fallback_published(
         return datetime.combine(evidence.line.day, datetime.min.time(), tzinfo=naive_zone), True
     if evidence.generic is not None:
         return evidence.generic, False
+    if evidence.line_unreadable:
+        return _url_day(page.url, fetched_at, naive_zone), True
     searched = getattr(document, "date", None) or (
         _searched_date(tree, page.url, fetched_at) if tree is not None else None
     )
     found = _parse_datetime(searched, naive_zone) if searched else None
+    if found is None or (tree is not None and _misread_by_search(tree, page, found, fetched_at, naive_zone)):
+        # The URL's date, also where written without separators, which htmldate does not read.
+        found = _url_day(page.url, fetched_at, naive_zone)
     modified = evidence.modified
     if found is not None and modified is not None and found.date() >= modified.date():
         return None, False
@@ -244,34 +272,48 @@ _SHOWN_TIME_RE = re.compile(
 
 
 def date_line(
-    tree: lxml.html.HtmlElement, fetched_at: datetime, language: str | None = None, titles: Iterable[str] = ()
+    tree: lxml.html.HtmlElement, fetched_at: datetime, language: str | None = None, titles: Iterable[str] = (),
+    region: str | None = None,
 ) -> ShownDate | None:
     """The date shown beside the page's headline (below it first, then above), with the time
     where the same line shows one; update-labelled dates are skipped. ``language`` (ISO 639-1,
-    the page's) reads month names htmldate's own patterns do not know; ``titles`` (the page's
-    declared titles) tell the headline from other <h1>s ("Navigation", the site's name)."""
+    the page's) reads month names htmldate's own patterns do not know, and with ``region``
+    (ISO 3166, lower case) the order of all-digit dates; ``titles`` (the page's declared
+    titles) tell the headline from other <h1>s ("Navigation", the site's name)."""
+    shown = read_date_line(tree, fetched_at, language, region, titles)
+    return shown if isinstance(shown, ShownDate) else None
+
+
+def read_date_line(
+    tree: lxml.html.HtmlElement, fetched_at: datetime, language: str | None, region: str | None,
+    titles: Iterable[str] = (),
+) -> ShownDate | Unreadable | None:
+    """``date_line``, or ``UNREADABLE`` where the first date line's digits have no certain reading."""
     headline = _headline(tree, titles)
     if headline is None:
         return None
     after = [str(t).strip() for t in _TEXTS_AFTER(headline)]
     before = [str(t).strip() for t in _TEXTS_BEFORE(headline)][::-1]
     for texts in (after, before):
-        shown = _first_shown(texts, fetched_at, language)
+        shown = _first_shown(texts, fetched_at, language, region)
         if shown is not None:
             return shown
     far = [str(t).strip() for t in _TEXTS_FAR_AFTER(headline)]
-    return _first_shown(far, fetched_at, language, labelled=True)
+    return _first_shown(far, fetched_at, language, region, labelled=True)
 
 
 def _first_shown(
-    texts: list[str], fetched_at: datetime, language: str | None, *, labelled: bool = False
-) -> ShownDate | None:
+    texts: list[str], fetched_at: datetime, language: str | None, region: str | None, *, labelled: bool = False
+) -> ShownDate | Unreadable | None:
     """The first date ``texts`` show as a date line (only those labelled as the publication's
-    with ``labelled``), with the time shown beside it."""
+    with ``labelled``), with the time shown beside it; ``UNREADABLE`` where that line's
+    all-digit date has no certain reading."""
     for index, text in enumerate(texts):
         if labelled and (len(text) > DATE_LINE_MAX_CHARS or _PUBLISHED_LABEL_RE.search(text) is None):
             continue
-        shown = _shown_date(text, texts[index - 1] if index else "", fetched_at, language)
+        shown = _shown_date(text, texts[index - 1] if index else "", fetched_at, language, region)
+        if shown is UNREADABLE:
+            return UNREADABLE
         if shown is not None:
             following = texts[index + 1] if index + 1 < len(texts) else ""
             return ShownDate(shown, _shown_time(text) or _shown_time(following, alone=True))
@@ -298,14 +340,35 @@ def _titles(page: PageData) -> list[str]:
 _SPACED_DOTTED_RE = re.compile(r"(?<![\d.])(\d{1,2})\.\s+(\d{1,2})\.\s*((?:19|20)\d{2})(?!\d)")
 
 
-def _shown_date(text: str, previous: str, fetched_at: datetime, language: str | None) -> date | None:
-    """The day ``text`` shows as a date line, unless it is labelled as an update."""
+def _shown_date(
+    text: str, previous: str, fetched_at: datetime, language: str | None, region: str | None
+) -> date | Unreadable | None:
+    """The day ``text`` shows as a date line, unless it is labelled as an update;
+    ``UNREADABLE`` where its all-digit date has no certain reading."""
+    if _labels_update(text, previous):
+        return None
+    return _read_day(text, fetched_at, language, region)
+
+
+def _labels_update(text: str, previous: str) -> bool:
+    """True when ``text`` or the end of the text before it labels a date as an update."""
+    return _UPDATE_LABEL_RE.search(text) is not None or _UPDATE_LABEL_RE.search(previous[-30:]) is not None
+
+
+def _read_day(text: str, fetched_at: datetime, language: str | None, region: str | None) -> date | Unreadable | None:
+    """The day a short ``text`` shows (in a longer one, at its start), whatever its label."""
     if len(text) > DATE_LINE_MAX_CHARS:
         text = text[:DATE_LINE_HEAD_CHARS]
     text = _SPACED_DOTTED_RE.sub(r"\1.\2.\3", text)
     if not any(c.isdigit() for c in text):
         return None
     latest = fetched_at.replace(tzinfo=None)
+    numeric = read_numeric_date(text, language, region)
+    if numeric is not None:
+        # The digits are read here, in the order the page's locale writes them, not by htmldate.
+        if numeric is UNREADABLE or MIN_PLAUSIBLE_YEAR <= numeric.year and numeric <= latest.date():
+            return numeric
+        return None
     found = _parsed_day(text, latest, language)
     if found is None:
         # A label htmldate does not know ("Pubblicato il 12 marzo 2024"): the date after it.
@@ -316,8 +379,6 @@ def _shown_date(text: str, previous: str, fetched_at: datetime, language: str | 
     day = date.fromisoformat(found)
     # htmldate completes a month ("Ausgabe 2/2022") with the 1st: a date line shows its day.
     if re.search(rf"(?<!\d)0?{day.day}(?!\d)", text) is None:
-        return None
-    if _UPDATE_LABEL_RE.search(text) or _UPDATE_LABEL_RE.search(previous[-30:]):
         return None
     return day
 
@@ -360,11 +421,14 @@ def _month_name_parser(language: str) -> DateDataParser | None:
         return None
 
 
-def _page_language(page: PageData) -> str | None:
-    """The page's declared language as ISO 639-1 ("fr" for "fr-FR" or "fr_FR"), if any."""
+def _page_locale(page: PageData) -> tuple[str | None, str | None]:
+    """The page's declared language as ISO 639-1 and its region as ISO 3166, both lower case
+    (("en", "us") for "en-US" or "en_US"), each None where the page does not say."""
     declared = page.html_lang or page.first_meta(META_LANGUAGE)
-    code = re.split(r"[-_]", declared.strip().lower())[0] if declared else ""
-    return code if re.fullmatch(r"[a-z]{2}", code) else None
+    parts = re.split(r"[-_]", declared.strip().lower()) if declared else []
+    language = parts[0] if parts and re.fullmatch(r"[a-z]{2}", parts[0]) else None
+    region = parts[1] if language and len(parts) > 1 and re.fullmatch(r"[a-z]{2}", parts[1]) else None
+    return language, region
 
 
 def _shown_time(text: str, *, alone: bool = False) -> dt_time | None:
@@ -439,6 +503,102 @@ def warm_date_search() -> None:
     from htmldate.extractors import get_external_parser  # the parser find_date's search uses
 
     get_external_parser().get_date_data(_NO_LANGUAGE_DATE)
+
+
+def _guessed_from_digits(tree: lxml.html.HtmlElement, page: PageData, day: date) -> bool:
+    """True when the page's text shows ``day`` only as all-digit dates of no certain reading
+    (04/05/2023 on an English page, "5/6/07", "12.13.2022"), which htmldate's search reads
+    one fixed way."""
+    language, region = _page_locale(page)
+    body = next(tree.iter("body"), tree)
+    text = " ".join(str(t) for t in _VISIBLE_TEXTS(body))
+    return shown_only_unreadably(text, day, language or language_of_script(_titles(page)), region)
+
+
+def _misread_by_search(
+    tree: lxml.html.HtmlElement, page: PageData, found: datetime, fetched_at: datetime, naive_zone: ZoneInfo
+) -> bool:
+    """True when htmldate's search took ``found`` from text that does not make it the
+    publication day: all-digit forms of no certain reading, or a date labelled as an update
+    or a 1st of a month the page shows nowhere (a year or a month completed); a day the
+    URL spells out is the URL's, whatever the text says of it."""
+    if _guessed_from_digits(tree, page, found.date()):
+        return True
+    url_day = _url_day(page.url, fetched_at, naive_zone)
+    if url_day is not None and url_day.date() == found.date():
+        return False
+    return _shown_as_update(tree, page, found, fetched_at) or _completed_by_search(tree, page, found.date(), fetched_at)
+
+
+def _shown_as_update(tree: lxml.html.HtmlElement, page: PageData, found: datetime, fetched_at: datetime) -> bool:
+    """True when the page shows ``found``'s day, in its own short texts, only labelled as an
+    update ("This page was last modified on 4 November 2020", "Aktualisiert: 12.03.2024"):
+    htmldate's search returns such a day where nothing else dates the page, and an update is
+    no publication (FAULTS 16)."""
+    language, region = _page_locale(page)
+    language = language or language_of_script(_titles(page))
+    day = found.date()
+    # Cheap filter first: a text that can show the day holds its number and its year.
+    day_re = re.compile(rf"(?<!\d)0?{day.day}(?!\d)")
+    years = (str(day.year), f"{day.year % 100:02d}")
+    body = next(tree.iter("body"), tree)
+    texts = [" ".join(str(t).split()) for t in _VISIBLE_TEXTS(body)]
+    labelled = False
+    for index, text in enumerate(texts):
+        if not any(y in text for y in years) or day_re.search(text) is None:
+            continue
+        if _read_day(text, fetched_at, language, region) != day:
+            continue
+        if not _labels_update(text, texts[index - 1] if index else ""):
+            return False
+        labelled = True
+    return labelled
+
+
+_VISIBLE_TEXTS = lxml.etree.XPath(".//text()[normalize-space()][not(ancestor::script or ancestor::style)]")
+_ATTRIBUTES_WITH = lxml.etree.XPath("//@*[contains(., $iso)]")
+
+
+def _completed_by_search(tree: lxml.html.HtmlElement, page: PageData, day: date, fetched_at: datetime) -> bool:
+    """True when ``day`` is the 1st that htmldate's search put to a year or a month alone
+    ("2020" -> 2020-01-01, a "Mitteilung 2022-29-11" of no real month): neither a text of the
+    page nor an attribute (a ``datetime``, a meta tag) shows that day."""
+    if day.day != 1 or _ATTRIBUTES_WITH(tree, iso=day.isoformat()):
+        return False
+    language, region = _page_locale(page)
+    language = language or language_of_script(_titles(page))
+    body = next(tree.iter("body"), tree)
+    texts = (" ".join(str(t).split()) for t in _VISIBLE_TEXTS(body))
+    return not any(
+        str(day.year) in text and _read_day(text, fetched_at, language, region) == day for text in texts
+    )
+
+
+def _url_day(url: str, fetched_at: datetime, naive_zone: ZoneInfo) -> datetime | None:
+    """The date a URL's path spells out ("/2024/03/12/", "/20240312-harbour"), at midnight in
+    the site's zone; None where it spells none, or one after the fetch."""
+    options = Extractor(True, fetched_at.replace(tzinfo=None), datetime(MIN_PLAUSIBLE_YEAR, 1, 1), True, "%Y-%m-%d")
+    found = extract_url_date(url, options)
+    if found is not None:
+        return datetime.combine(date.fromisoformat(found), datetime.min.time(), tzinfo=naive_zone)
+    try:
+        path = urlsplit(url).path
+    except ValueError:  # "http://[broken": no path to read a date from
+        return None
+    match = _COMPACT_URL_DATE_RE.search(path)
+    if match is None:
+        return None
+    day = date(int(match["y"]), int(match["m"]), int(match["d"]))
+    if not MIN_PLAUSIBLE_YEAR <= day.year or day > fetched_at.date():
+        return None
+    return datetime.combine(day, datetime.min.time(), tzinfo=naive_zone)
+
+
+# A date written without separators as a piece of a path ("/texte/22/20220127-gedenkstunde.html"),
+# which htmldate's URL pattern (separators only) does not read.
+_COMPACT_URL_DATE_RE = re.compile(
+    r"(?<=[/_-])(?P<y>(?:19|20)\d{2})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?=[/_.-]|$)"
+)
 
 
 def _searched_date(tree: lxml.html.HtmlElement, url: str, fetched_at: datetime) -> str | None:

@@ -145,7 +145,7 @@ def _build_article(
     description = find_description(page, document)
     text = document.text or ""
     lede = visible_lede(tree, description, text)
-    authors = find_authors(page, document)
+    authors = find_authors(page, document, tree)
     lines, original_source = body_lines(
         text, (title,), site_names(page), lede=lede, authors=authors, linked_items=page.linked_list_items
     )

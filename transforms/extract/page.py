@@ -269,6 +269,17 @@ BYLINE_MAX_WORDS = 12
 MAX_VISIBLE_BYLINES = 3
 _SOURCE_CREDIT_RE = re.compile(r"^(?:source|quelle|fuente|fonte|źródło|kilde|källa)\s*:", re.IGNORECASE)
 _OUTSIDE_ARTICLE_TAGS = frozenset({"nav", "footer", "aside", "script", "style", "noscript", "template"})
+# A comment thread's entries ("comment", "commentlist", id "comment-22203"): their author
+# elements name readers who commented, not the article's author.
+_COMMENT_THREAD_RE = re.compile(r"^(?:comments?|commentlist|comment-list|comments-area|comment-\d+)$")
+
+
+def in_comment_thread(element: lxml.html.HtmlElement) -> bool:
+    for ancestor in element.iterancestors():
+        tokens = (ancestor.get("class") or "").lower().split()
+        if any(_COMMENT_THREAD_RE.match(t) for t in (*tokens, (ancestor.get("id") or "").lower())):
+            return True
+    return False
 
 
 def _visible_bylines(tree: lxml.html.HtmlElement) -> tuple[str, ...]:
@@ -276,7 +287,7 @@ def _visible_bylines(tree: lxml.html.HtmlElement) -> tuple[str, ...]:
     found: list[str] = []
     bylines = (e for body in tree.iter("body") for e in body.iterdescendants() if _marks_byline(e))
     for element in bylines:
-        if any(a.tag in _OUTSIDE_ARTICLE_TAGS for a in element.iterancestors()):
+        if any(a.tag in _OUTSIDE_ARTICLE_TAGS for a in element.iterancestors()) or in_comment_thread(element):
             continue
         if any(_marks_byline(child) for child in element.iterdescendants()):
             continue  # a wrapper; its innermost byline element is read on its own

@@ -161,7 +161,7 @@ def page_with_head_and_lines(
         ("it", "", "<p>Pubblicato il 12 marzo 2024</p>"),
         ("nl", "", "<p>Door Anne de Berg, 12 maart 2024</p>"),
         # A kicker above the headline: "section  date".
-        ("", '<div class="kicker"><a href="/familie">Familie</a> 12/03/2024</div>', ""),
+        ("it", '<div class="kicker"><a href="/famiglia">Famiglia</a> 12/03/2024</div>', ""),
     ],
 )
 def test_the_date_line_beside_the_headline_dates_the_page(lang: str, above: str, below: str) -> None:
