@@ -1,0 +1,110 @@
+"""Furniture a template names: the body lines that lie inside an element whose class or id is a
+generic word for image captions and credits, reader comments, or an advertising disclosure.
+
+trafilatura drops English "comment..." sections and <figure> where it recognises them, but keeps
+a caption box built of <div>s ("article__img__caption"), a German or French comment module
+("kommentarModul", "commentaires"), and the disclosure a site writes above or below a post
+("editorial-disclosure", "affiliate-disclaimer"). The names are the templates' vocabulary, not one
+site's: a word part of a class or id token ("v-caption__small" -> "caption").
+
+Guards: a box that holds most of the body is the body's own container (an opinion column
+classed "kommentar"), never furniture; lines go only where they are a box's whole text or a part
+of it long enough not to be a chance match.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.etree
+import lxml.html
+
+from transforms.extract.trace import note
+from transforms.normalize import word_key
+
+# A word part of a class or id token, split at "-", "_" and case changes are not split (templates
+# write "caption", "Caption", "imageCaption": matched case-insensitively as a word part).
+CAPTION_PART_RE = re.compile(
+    r"^(?:(?:fig|img|image|photo|picture|media|video)?caption|(?:photo|image|img|picture|media)?credits?"
+    r"|legende|légende|bildunterschrift|bildtext|bu)$",
+    re.IGNORECASE,
+)
+COMMENTS_PART_RE = re.compile(
+    r"^(?:kommentar(?:e|en|modul|bereich)?|kommentarer|commentaires?|comentarios?|comentários?|commenti|reacties"
+    r"|komentarze)$",
+    re.IGNORECASE,
+)
+DISCLOSURE_PART_RE = re.compile(r"^(?:disclosure|disclaimer|affiliate(?:disclaimer|notice)?)$", re.IGNORECASE)
+_PART_SPLIT_RE = re.compile(r"[-_\s]+")
+# A box may take at most this share of the body's words: more, and it is the body's container.
+BOX_MAX_BODY_SHARE = 0.5
+# Where the story's own text stands: a line shown in one of these outside every box is the story's.
+_TEXT_BLOCK_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote"})
+# A body line shorter than this is taken from a box only as the box's whole text.
+PART_MIN_WORDS = 4
+
+
+def without_named_furniture(tree: lxml.html.HtmlElement, text: str) -> str:
+    """``text`` without the lines that the page shows inside captions, comments or disclosures."""
+    boxes, outside = named_furniture_boxes(tree)
+    if not boxes:
+        return text
+    lines = text.split("\n")
+    body_words = sum(len(word_key(line).split()) for line in lines) or 1
+    keys = [key for key in boxes if len(key.split()) <= BOX_MAX_BODY_SHARE * body_words]
+    dropped_ids: set[int] = set()
+    for index, line in enumerate(lines):
+        key = word_key(line)
+        # A line the page also shows as a paragraph of its own is the story's (a caption that
+        # repeats the standfirst, a heading that names the photo's subject).
+        if key and key not in outside and any(_inside_box(key, box) for box in keys):
+            dropped_ids.add(index)
+    if not dropped_ids:
+        return text
+    # Where the named boxes hold most of the body, they are what the page shows (a gallery
+    # told in its captions, a page of reader letters), not furniture beside a story.
+    if sum(len(word_key(lines[i]).split()) for i in dropped_ids) > BOX_MAX_BODY_SHARE * body_words:
+        return text
+    note("named_furniture", [lines[i] for i in sorted(dropped_ids)])
+    return "\n".join(line for i, line in enumerate(lines) if i not in dropped_ids)
+
+
+def named_furniture_boxes(tree: lxml.html.HtmlElement) -> tuple[list[str], set[str]]:
+    """The word keys of the outermost elements named for furniture, and of the paragraphs,
+    headings and list items outside them (one walk over the page)."""
+    found: list[str] = []
+    outside: set[str] = set()
+    inside: set[int] = set()  # id()s of the boxes found and what they hold
+    held: list[lxml.html.HtmlElement] = []  # keeps those elements alive while their id()s are compared
+    for element in tree.iter(lxml.etree.Element):
+        parent = element.getparent()
+        if parent is not None and id(parent) in inside:
+            inside.add(id(element))
+            held.append(element)
+            continue
+        if element.tag == "figcaption" or _named_furniture(element):
+            # Read both run together and apart: text_content() joins a heading to the paragraph
+            # after it ("0 Comments" + "No comments yet" -> "CommentsNo"), itertext() splits a
+            # word set partly in bold.
+            found.extend({key for key in (word_key(element.text_content()), word_key(" ".join(element.itertext())))
+                          if key})
+            inside.add(id(element))
+            held.append(element)
+        elif element.tag in _TEXT_BLOCK_TAGS:
+            outside.add(word_key(element.text_content()))
+    return found, outside
+
+
+def _named_furniture(element: lxml.html.HtmlElement) -> bool:
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".strip()
+    if not names:
+        return False
+    return any(
+        CAPTION_PART_RE.match(part) or COMMENTS_PART_RE.match(part) or DISCLOSURE_PART_RE.match(part)
+        for part in _PART_SPLIT_RE.split(names)
+        if part
+    )
+
+
+def _inside_box(key: str, box: str) -> bool:
+    return key == box or (len(key.split()) >= PART_MIN_WORDS and f" {key} " in f" {box} ")
