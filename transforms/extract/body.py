@@ -16,6 +16,7 @@ import lxml.etree
 import lxml.html
 from trafilatura import bare_extraction
 
+from transforms.extract.labelled_links import without_labelled_links
 from transforms.extract.named_furniture import without_named_furniture
 from transforms.extract.page import PageData, empty_document, is_inside
 from transforms.extract.safety_net import looks_short, widened
@@ -47,9 +48,8 @@ def run_trafilatura(
     pruned = pruned_tree(tree, (*DEFAULT_PRUNE_XPATHS, *prune_xpaths))
     document = _pipeline_document(pruned, page, fetched_at, search_dates)
     if document is not None and document.text:
-        document.text = without_named_furniture(
-            pruned, without_call_to_action_boxes(pruned, with_structure_between(pruned, document.text))
-        )
+        text = without_call_to_action_boxes(pruned, with_structure_between(pruned, document.text))
+        document.text = without_labelled_links(pruned, without_named_furniture(pruned, text))
     # A body under RECALL_RETRY_BELOW_WORDS was already set beside the default reading of the
     # page (``_best_document``): the safety net is for the longer ones precision cut short.
     if document is None or word_count(document.text or "") < RECALL_RETRY_BELOW_WORDS:
