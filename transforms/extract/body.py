@@ -16,6 +16,7 @@ import lxml.etree
 import lxml.html
 from trafilatura import bare_extraction
 
+from transforms.extract.channel_promos import without_channel_promos
 from transforms.extract.labelled_links import without_labelled_links
 from transforms.extract.named_furniture import without_named_furniture
 from transforms.extract.page import PageData, empty_document, is_inside
@@ -49,7 +50,8 @@ def run_trafilatura(
     document = _pipeline_document(pruned, page, fetched_at, search_dates)
     if document is not None and document.text:
         text = without_call_to_action_boxes(pruned, with_structure_between(pruned, document.text))
-        document.text = without_labelled_links(pruned, without_named_furniture(pruned, text))
+        text = without_labelled_links(pruned, without_named_furniture(pruned, text))
+        document.text = without_channel_promos(pruned, text)
     # A body under RECALL_RETRY_BELOW_WORDS was already set beside the default reading of the
     # page (``_best_document``): the safety net is for the longer ones precision cut short.
     if document is None or word_count(document.text or "") < RECALL_RETRY_BELOW_WORDS:
