@@ -75,11 +75,17 @@ def channel_promo_paragraphs(tree: lxml.html.HtmlElement) -> set[str]:
     """The word keys of the paragraphs holding a link to a profile, channel or app page
     (one walk over the page's links)."""
     found: set[str] = set()
+    seen: set[int] = set()  # a footer's row of network icons is one block, read once
+    held: list[lxml.html.HtmlElement] = []  # keeps the blocks alive while their id()s are compared
     for link in tree.iter("a"):
         if not is_channel_link(link.get("href") or ""):
             continue
         block = next((a for a in link.iterancestors() if a.tag in _BLOCK_TAGS), None)
-        if block is not None and (key := word_key(block.text_content())):
+        if block is None or id(block) in seen:
+            continue
+        seen.add(id(block))
+        held.append(block)
+        if key := word_key(block.text_content()):
             found.add(key)
     return found
 

@@ -38,12 +38,16 @@ def without_labelled_links(tree: lxml.html.HtmlElement, text: str) -> str:
 def labelled_link_paragraphs(tree: lxml.html.HtmlElement) -> set[str]:
     """The word keys of the paragraphs made of a short label and one link (one walk over the links)."""
     found: set[str] = set()
+    seen: set[int] = set()  # each block is read once, however many links it holds
+    held: list[lxml.html.HtmlElement] = []  # keeps the blocks alive while their id()s are compared
     for link in tree.iter("a"):
         if not link.get("href"):
             continue
         block = _block_of(link)
-        if block is None or block.tag not in _BLOCK_TAGS:
+        if block is None or block.tag not in _BLOCK_TAGS or id(block) in seen:
             continue
+        seen.add(id(block))
+        held.append(block)
         key = _labelled_link_key(block, link)
         if key:
             found.add(key)

@@ -46,19 +46,23 @@ PART_MIN_WORDS = 4
 
 def without_named_furniture(tree: lxml.html.HtmlElement, text: str) -> str:
     """``text`` without the lines that the page shows inside captions, comments or disclosures."""
-    boxes, outside = named_furniture_boxes(tree)
+    boxes, outside_blocks = named_furniture_boxes(tree)
     if not boxes:
         return text
     lines = text.split("\n")
     body_words = sum(len(word_key(line).split()) for line in lines) or 1
     keys = [key for key in boxes if len(key.split()) <= BOX_MAX_BODY_SHARE * body_words]
-    dropped_ids: set[int] = set()
-    for index, line in enumerate(lines):
-        key = word_key(line)
-        # A line the page also shows as a paragraph of its own is the story's (a caption that
-        # repeats the standfirst, a heading that names the photo's subject).
-        if key and key not in outside and any(_inside_box(key, box) for box in keys):
-            dropped_ids.add(index)
+    dropped_ids = {
+        index for index, line in enumerate(lines)
+        if (key := word_key(line)) and any(_inside_box(key, box) for box in keys)
+    }
+    if not dropped_ids:
+        return text
+    # A line the page also shows as a paragraph of its own is the story's (a caption that
+    # repeats the standfirst, a heading that names the photo's subject). Read only for the
+    # pages where a line matched a box.
+    outside = {word_key(block.text_content()) for block in outside_blocks}
+    dropped_ids = {index for index in dropped_ids if word_key(lines[index]) not in outside}
     if not dropped_ids:
         return text
     # Where the named boxes hold most of the body, they are what the page shows (a gallery
@@ -69,11 +73,13 @@ def without_named_furniture(tree: lxml.html.HtmlElement, text: str) -> str:
     return "\n".join(line for i, line in enumerate(lines) if i not in dropped_ids)
 
 
-def named_furniture_boxes(tree: lxml.html.HtmlElement) -> tuple[list[str], set[str]]:
-    """The word keys of the outermost elements named for furniture, and of the paragraphs,
+def named_furniture_boxes(
+    tree: lxml.html.HtmlElement,
+) -> tuple[list[str], list[lxml.html.HtmlElement]]:
+    """The word keys of the outermost elements named for furniture, and the paragraphs,
     headings and list items outside them (one walk over the page)."""
     found: list[str] = []
-    outside: set[str] = set()
+    outside: list[lxml.html.HtmlElement] = []
     inside: set[int] = set()  # id()s of the boxes found and what they hold
     held: list[lxml.html.HtmlElement] = []  # keeps those elements alive while their id()s are compared
     for element in tree.iter(lxml.etree.Element):
@@ -91,7 +97,7 @@ def named_furniture_boxes(tree: lxml.html.HtmlElement) -> tuple[list[str], set[s
             inside.add(id(element))
             held.append(element)
         elif element.tag in _TEXT_BLOCK_TAGS:
-            outside.add(word_key(element.text_content()))
+            outside.append(element)
     return found, outside
 
 
