@@ -10,6 +10,7 @@ social networks in sentences that link to posts, and does not end on a profile l
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -33,10 +34,19 @@ MAX_TRAILING = 2
 # A paragraph trafilatura broke at its markup's line breaks spans at most this many lines.
 SPLIT_MAX_LINES = 8
 _BLOCK_TAGS = frozenset({"p", "div", "li", "section", "aside"})
+# What every such address contains (lower-cased; a case-insensitive alternation costs ten times
+# as much): the cheap test on each link before parsing its address.
+_CHANNEL_HINT_RE = re.compile(
+    r"t\.me|telegram|wa\.me|whatsapp|facebook|fb\.com|instagram|twitter|x\.com|tiktok|youtube|linkedin|threads"
+    r"|bsky|pinterest|news\.google|apple\.com|play\.google"
+)
 
 
 def without_channel_promos(tree: lxml.html.HtmlElement, text: str) -> str:
     """``text`` without the channel promotions it ends on."""
+    last = next((key for line in reversed(text.split("\n")) if (key := word_key(line))), "")
+    if not last or len(last.split()) > PROMO_MAX_WORDS:
+        return text  # most bodies end on a paragraph of the story: the page's links are not read
     promos = channel_promo_paragraphs(tree)
     if not promos:
         return text
@@ -78,7 +88,8 @@ def channel_promo_paragraphs(tree: lxml.html.HtmlElement) -> set[str]:
     seen: set[int] = set()  # a footer's row of network icons is one block, read once
     held: list[lxml.html.HtmlElement] = []  # keeps the blocks alive while their id()s are compared
     for link in tree.iter("a"):
-        if not is_channel_link(link.get("href") or ""):
+        href = link.get("href") or ""
+        if not _CHANNEL_HINT_RE.search(href.lower()) or not is_channel_link(href):
             continue
         block = next((a for a in link.iterancestors() if a.tag in _BLOCK_TAGS), None)
         if block is None or id(block) in seen:

@@ -15,6 +15,8 @@ from transforms.extract.trace import note
 from transforms.normalize import word_key
 
 LABEL_MAX_WORDS = 4
+# A label of LABEL_MAX_WORDS words ends within this many characters of the line's start.
+LABEL_MAX_CHARS = 60
 LINK_MIN_WORDS = 4
 _BLOCK_TAGS = frozenset({"p", "div"})
 _INLINE_TAGS = frozenset({"em", "i", "strong", "b", "span", "u", "small", "font"})
@@ -24,6 +26,8 @@ _AFTER_LINK_MAX_CHARS = 2  # a closing full stop or bracket
 
 def without_labelled_links(tree: lxml.html.HtmlElement, text: str) -> str:
     """``text`` without the lines that are labelled links to other pages."""
+    if not any(_may_be_labelled(line) for line in text.split("\n")):
+        return text  # no line has a label's colon near its start: the page's links are not read
     labelled = labelled_link_paragraphs(tree)
     if not labelled:
         return text
@@ -33,6 +37,11 @@ def without_labelled_links(tree: lxml.html.HtmlElement, text: str) -> str:
         return text
     note("labelled_link", [line for line in lines if word_key(line) in labelled])
     return "\n".join(kept)
+
+
+def _may_be_labelled(line: str) -> bool:
+    head = line[:LABEL_MAX_CHARS]
+    return any(mark in head for mark in _LABEL_ENDS)
 
 
 def labelled_link_paragraphs(tree: lxml.html.HtmlElement) -> set[str]:

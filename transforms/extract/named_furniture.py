@@ -26,7 +26,7 @@ from transforms.normalize import word_key
 # write "caption", "Caption", "imageCaption": matched case-insensitively as a word part).
 CAPTION_PART_RE = re.compile(
     r"^(?:(?:fig|img|image|photo|picture|media|video)?caption|(?:photo|image|img|picture|media)?credits?"
-    r"|legende|légende|bildunterschrift|bildtext|bu)$",
+    r"|legende|légende|bildunterschrift|bildtext)$",
     re.IGNORECASE,
 )
 COMMENTS_PART_RE = re.compile(
@@ -35,6 +35,11 @@ COMMENTS_PART_RE = re.compile(
     re.IGNORECASE,
 )
 DISCLOSURE_PART_RE = re.compile(r"^(?:disclosure|disclaimer|affiliate(?:disclaimer|notice)?)$", re.IGNORECASE)
+# What every name the word-part patterns match contains, lower-cased: the cheap test run on every
+# class and id value (a case-insensitive alternation costs ten times as much on a large page).
+_NAME_HINT_RE = re.compile(
+    r"capt|credit|legend|légende|bildunter|bildtext|kommentar|komentar|comment|coment|reacties|disclos|disclaim|affiliate"
+)
 _PART_SPLIT_RE = re.compile(r"[-_\s]+")
 # A box may take at most this share of the body's words: more, and it is the body's container.
 BOX_MAX_BODY_SHARE = 0.5
@@ -46,7 +51,7 @@ PART_MIN_WORDS = 4
 
 def without_named_furniture(tree: lxml.html.HtmlElement, text: str) -> str:
     """``text`` without the lines that the page shows inside captions, comments or disclosures."""
-    boxes, outside_blocks = named_furniture_boxes(tree)
+    boxes, elements = named_furniture_boxes(tree)
     if not boxes:
         return text
     lines = text.split("\n")
@@ -61,7 +66,7 @@ def without_named_furniture(tree: lxml.html.HtmlElement, text: str) -> str:
     # A line the page also shows as a paragraph of its own is the story's (a caption that
     # repeats the standfirst, a heading that names the photo's subject). Read only for the
     # pages where a line matched a box.
-    outside = {word_key(block.text_content()) for block in outside_blocks}
+    outside = _story_blocks_outside(tree, elements)
     dropped_ids = {index for index in dropped_ids if word_key(lines[index]) not in outside}
     if not dropped_ids:
         return text
@@ -73,38 +78,45 @@ def without_named_furniture(tree: lxml.html.HtmlElement, text: str) -> str:
     return "\n".join(line for i, line in enumerate(lines) if i not in dropped_ids)
 
 
-def named_furniture_boxes(
-    tree: lxml.html.HtmlElement,
-) -> tuple[list[str], list[lxml.html.HtmlElement]]:
-    """The word keys of the outermost elements named for furniture, and the paragraphs,
-    headings and list items outside them (one walk over the page)."""
+def named_furniture_boxes(tree: lxml.html.HtmlElement) -> tuple[list[str], list[lxml.html.HtmlElement]]:
+    """The word keys of the outermost elements named for furniture, and those elements (one
+    walk over the page, a lower-cased substring test on each class and id before the word-part
+    tests)."""
+    boxes = [element for element in tree.iter(lxml.etree.Element) if _is_named_box(element)]
+    if len(boxes) > 1:
+        chosen = {id(box) for box in boxes}
+        boxes = [box for box in boxes if not any(id(a) in chosen for a in box.iterancestors())]
     found: list[str] = []
-    outside: list[lxml.html.HtmlElement] = []
-    inside: set[int] = set()  # id()s of the boxes found and what they hold
-    held: list[lxml.html.HtmlElement] = []  # keeps those elements alive while their id()s are compared
-    for element in tree.iter(lxml.etree.Element):
-        parent = element.getparent()
-        if parent is not None and id(parent) in inside:
-            inside.add(id(element))
-            held.append(element)
-            continue
-        if element.tag == "figcaption" or _named_furniture(element):
-            # Read both run together and apart: text_content() joins a heading to the paragraph
-            # after it ("0 Comments" + "No comments yet" -> "CommentsNo"), itertext() splits a
-            # word set partly in bold.
-            found.extend({key for key in (word_key(element.text_content()), word_key(" ".join(element.itertext())))
-                          if key})
-            inside.add(id(element))
-            held.append(element)
-        elif element.tag in _TEXT_BLOCK_TAGS:
-            outside.append(element)
-    return found, outside
+    for box in boxes:
+        # Read both run together and apart: text_content() joins a heading to the paragraph
+        # after it ("0 Comments" + "No comments yet" -> "CommentsNo"), itertext() splits a
+        # word set partly in bold.
+        found.extend({key for key in (word_key(box.text_content()), word_key(" ".join(box.itertext()))) if key})
+    return found, boxes
 
 
-def _named_furniture(element: lxml.html.HtmlElement) -> bool:
-    names = f"{element.get('class') or ''} {element.get('id') or ''}".strip()
-    if not names:
-        return False
+def _story_blocks_outside(tree: lxml.html.HtmlElement, boxes: list[lxml.html.HtmlElement]) -> set[str]:
+    """The word keys of the paragraphs, headings and list items outside every box."""
+    inside = {id(box) for box in boxes}
+    return {
+        word_key(block.text_content())
+        for block in tree.iter(*_TEXT_BLOCK_TAGS)
+        if id(block) not in inside and not any(id(a) in inside for a in block.iterancestors())
+    }
+
+
+def _is_named_box(element: lxml.html.HtmlElement) -> bool:
+    if element.tag == "figcaption":
+        return True
+    for names in (element.get("class"), element.get("id")):
+        # The lower-cased substring test first: most values name no furniture.
+        if names and _NAME_HINT_RE.search(names.lower()) and _names_furniture(names):
+            return True
+    return False
+
+
+def _names_furniture(names: str) -> bool:
+    """Whether a class or id value has a word part naming furniture."""
     return any(
         CAPTION_PART_RE.match(part) or COMMENTS_PART_RE.match(part) or DISCLOSURE_PART_RE.match(part)
         for part in _PART_SPLIT_RE.split(names)
