@@ -579,15 +579,23 @@ CTA_CLASS_RE = re.compile(
 CTA_BOX_MAX_WORDS = 80
 CTA_LINE_MIN_WORDS = 4
 CTA_BOX_TAGS = ("div", "section", "aside", "p", "form", "figure")
+_BOX_HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6")
 
 
 def without_call_to_action_boxes(tree: lxml.html.HtmlElement, text: str) -> str:
     """``text`` without the lines that the page shows inside call-to-action boxes."""
-    boxes = [word_key(box.text_content()) for box in _call_to_action_boxes(tree)]
-    if not boxes:
+    found = _call_to_action_boxes(tree)
+    if not found:
         return text
+    boxes = [word_key(box.text_content()) for box in found]
+    # A box's heading ("Weekly Newsletter") is too short to be matched inside the box's text
+    # by chance rules: it is matched as the whole text of a heading in the box.
+    headings = {word_key(h.text_content()) for box in found for h in box.iter(*_BOX_HEADING_TAGS)}
     lines = text.split("\n")
-    dropped = [line for line in lines if (key := word_key(line)) and any(_inside_box(key, box) for box in boxes)]
+    dropped = [
+        line for line in lines
+        if (key := word_key(line)) and (key in headings or any(_inside_box(key, box) for box in boxes))
+    ]
     if not dropped:
         return text
     note("call_to_action_box", dropped)
