@@ -56,8 +56,16 @@ CONSENT_LINE_RE = re.compile(
 RELATED_LINK_MAX_WORDS = 30
 # Photo and image credits: "Photo: Jane Doe/Reuters", "Bild: dpa", "Фото: ...", "© dpa-infocom".
 CREDIT_LINE_RE = re.compile(
-    r"^(?:(?:photo|photograph|image|picture|pictures|credit|foto|fotos|bild|bilder|фото|zdjęcie|kuva)\s*(?:credit)?\s*:"
-    r"|©|\(c\)\s)",
+    r"^(?:(?:photo|photograph|image|picture|pictures|credit|foto|fotos|bild|bilder|фото|zdjęcie|kuva|imagen|immagine"
+    r"|crédito|créditos|crediti)\s*(?:credits?)?\s*:"
+    r"|fot\.\s|©|\(c\)\s)",
+    re.IGNORECASE,
+)
+# The credit for the page's pictures as a whole ("Crédits photos : ...", "Image d'illustration :
+# ..."), given once, apart from any caption: the line goes, the line above it is the story's.
+PAGE_CREDIT_LINE_RE = re.compile(
+    r"^(?:cr[ée]dits?\s+(?:photos?|images?|photographiques?)|(?:photo|image)\s+(?:d['’]illustration|illustrative)"
+    r"|(?:photo|image|picture) credits)\s*:",
     re.IGNORECASE,
 )
 CREDIT_MAX_WORDS = 20
@@ -289,6 +297,8 @@ def _drop_labels_and_credits(lines: list[str]) -> list[str]:
     kept: list[str] = []
     for index, line in enumerate(lines):
         if _is_furniture_line(line, lines[index - 1] if index else ""):
+            continue
+        if PAGE_CREDIT_LINE_RE.match(line) and len(_words(line)) <= CREDIT_MAX_WORDS:
             continue
         if CREDIT_LINE_RE.match(line) and len(_words(line)) <= CREDIT_MAX_WORDS:
             if kept and _is_caption(kept[-1]):
