@@ -32,6 +32,14 @@ FURNITURE_LINE_RE = re.compile(
     r"|leia também|lee también|leggi anche|les også|läs också|lees ook|читайте также)\W*$",
     re.IGNORECASE,
 )
+# A line opened by an advertising label and a separator ("*Werbung. This post advertises ...",
+# "ANZEIGE - Going out tonight?"): an advertisement or its disclosure, short.
+AD_LABEL_LINE_RE = re.compile(
+    r"^\W{0,3}(?:werbung|anzeige|advertisement|sponsored(?: content| post)?|publicité|publicidad|pubblicità"
+    r"|publicidade|reklame|advertentie)\s*[.:|–—-]\s*\S",
+    re.IGNORECASE,
+)
+AD_LABEL_MAX_WORDS = 20
 # A label then a link to another story: "Read more: ...", "ALSO READ: ...", "Related: ...".
 RELATED_LINK_RE = re.compile(
     r"^(?:read (?:more|also|next)|also read|see (?:more|also)|related|recommended|more|watch|listen|mehr"
@@ -334,6 +342,7 @@ def _is_furniture_line(line: str, previous: str) -> bool:
         or ((PROMO_RE.match(line) or PROMO_OFFER_RE.search(line)) and len(_words(line)) <= PROMO_MAX_WORDS)
         or ("ewsletter" in line and PROMO_SIGNUP_TAIL_RE.search(line) and len(_words(line)) <= PROMO_MAX_WORDS)
         or (RELATED_LINK_RE.match(line) and len(_words(line)) <= RELATED_LINK_MAX_WORDS)
+        or (AD_LABEL_LINE_RE.match(line) and len(_words(line)) <= AD_LABEL_MAX_WORDS)
     )
 
 

@@ -253,3 +253,22 @@ def test_a_credit_for_the_page_s_pictures_goes_alone() -> None:
 def test_a_sentence_about_photo_credits_is_kept() -> None:
     line = "Crédits photos et droits d'auteur font débat au conseil municipal depuis la parution du rapport."
     assert cleaned([*STORY, line]) == [*STORY, line]
+
+
+def test_lines_opened_by_an_advertising_label_are_dropped() -> None:
+    for line in [
+        "*Werbung. Dieser Beitrag enthält Werbung für einen Hafenausstatter.",
+        "ANZEIGE - Heute Abend ausgehen? Wie wäre es mit dem Fischrestaurant am Kai:",
+        "Advertisement: Book your harbour cruise today and save ten percent.",
+        "Publicité – Découvrez nos croisières dans la rade.",
+        "Publicidad | Reserve su paseo en barco por el puerto.",
+    ]:
+        assert cleaned([*STORY[:2], line, *STORY[2:]]) == STORY, line
+
+
+def test_a_sentence_about_advertising_is_kept() -> None:
+    for line in [
+        "Werbung ist für die Hafenbetriebe seit Jahren die wichtigste Einnahmequelle, sagte der Sprecher.",
+        "Advertisements for the new ferry line appeared across the city this week, the council said.",
+    ]:
+        assert cleaned([*STORY, line]) == [*STORY, line], line
