@@ -55,11 +55,11 @@ def without_named_furniture(tree: lxml.html.HtmlElement, text: str) -> str:
     if not boxes:
         return text
     lines = text.split("\n")
-    body_words = sum(len(word_key(line).split()) for line in lines) or 1
+    line_keys = [word_key(line) for line in lines]
+    body_words = sum(len(key.split()) for key in line_keys) or 1
     keys = [key for key in boxes if len(key.split()) <= BOX_MAX_BODY_SHARE * body_words]
     dropped_ids = {
-        index for index, line in enumerate(lines)
-        if (key := word_key(line)) and any(_inside_box(key, box) for box in keys)
+        index for index, key in enumerate(line_keys) if key and any(_inside_box(key, box) for box in keys)
     }
     if not dropped_ids:
         return text
@@ -67,12 +67,12 @@ def without_named_furniture(tree: lxml.html.HtmlElement, text: str) -> str:
     # repeats the standfirst, a heading that names the photo's subject). Read only for the
     # pages where a line matched a box.
     outside = _story_blocks_outside(tree, elements)
-    dropped_ids = {index for index in dropped_ids if word_key(lines[index]) not in outside}
+    dropped_ids = {index for index in dropped_ids if line_keys[index] not in outside}
     if not dropped_ids:
         return text
     # Where the named boxes hold most of the body, they are what the page shows (a gallery
     # told in its captions, a page of reader letters), not furniture beside a story.
-    if sum(len(word_key(lines[i]).split()) for i in dropped_ids) > BOX_MAX_BODY_SHARE * body_words:
+    if sum(len(line_keys[i].split()) for i in dropped_ids) > BOX_MAX_BODY_SHARE * body_words:
         return text
     note("named_furniture", [lines[i] for i in sorted(dropped_ids)])
     return "\n".join(line for i, line in enumerate(lines) if i not in dropped_ids)
