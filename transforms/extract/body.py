@@ -16,6 +16,9 @@ import lxml.etree
 import lxml.html
 from trafilatura import bare_extraction
 
+from transforms.extract.channel_promos import without_channel_promos
+from transforms.extract.labelled_links import without_labelled_links
+from transforms.extract.named_furniture import without_named_furniture
 from transforms.extract.page import PageData, empty_document, is_inside
 from transforms.extract.safety_net import looks_short, looks_unlike_prose, more_prose, widened
 from transforms.extract.trace import note
@@ -46,7 +49,9 @@ def run_trafilatura(
     pruned = pruned_tree(tree, (*DEFAULT_PRUNE_XPATHS, *prune_xpaths))
     document = _pipeline_document(pruned, page, fetched_at, search_dates)
     if document is not None and document.text:
-        document.text = without_call_to_action_boxes(pruned, with_structure_between(pruned, document.text))
+        text = without_call_to_action_boxes(pruned, with_structure_between(pruned, document.text))
+        text = without_labelled_links(pruned, without_named_furniture(pruned, text))
+        document.text = without_channel_promos(pruned, text)
     # A body under RECALL_RETRY_BELOW_WORDS was already set beside the default reading of the
     # page (``_best_document``): the safety net is for the longer ones precision read wrong
     # (a widget instead of the story) or cut short.
@@ -594,15 +599,23 @@ CTA_CLASS_RE = re.compile(
 CTA_BOX_MAX_WORDS = 80
 CTA_LINE_MIN_WORDS = 4
 CTA_BOX_TAGS = ("div", "section", "aside", "p", "form", "figure")
+_BOX_HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6")
 
 
 def without_call_to_action_boxes(tree: lxml.html.HtmlElement, text: str) -> str:
     """``text`` without the lines that the page shows inside call-to-action boxes."""
-    boxes = [word_key(box.text_content()) for box in _call_to_action_boxes(tree)]
-    if not boxes:
+    found = _call_to_action_boxes(tree)
+    if not found:
         return text
+    boxes = [word_key(box.text_content()) for box in found]
+    # A box's heading ("Weekly Newsletter") is too short to be matched inside the box's text
+    # by chance rules: it is matched as the whole text of a heading in the box.
+    headings = {word_key(h.text_content()) for box in found for h in box.iter(*_BOX_HEADING_TAGS)}
     lines = text.split("\n")
-    dropped = [line for line in lines if (key := word_key(line)) and any(_inside_box(key, box) for box in boxes)]
+    dropped = [
+        line for line in lines
+        if (key := word_key(line)) and (key in headings or any(_inside_box(key, box) for box in boxes))
+    ]
     if not dropped:
         return text
     note("call_to_action_box", dropped)

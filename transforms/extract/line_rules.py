@@ -32,6 +32,14 @@ FURNITURE_LINE_RE = re.compile(
     r"|leia também|lee también|leggi anche|les også|läs också|lees ook|читайте также)\W*$",
     re.IGNORECASE,
 )
+# A line opened by an advertising label and a separator ("*Werbung. This post advertises ...",
+# "ANZEIGE - Going out tonight?"): an advertisement or its disclosure, short.
+AD_LABEL_LINE_RE = re.compile(
+    r"^\W{0,3}(?:werbung|anzeige|advertisement|sponsored(?: content| post)?|publicité|publicidad|pubblicità"
+    r"|publicidade|reklame|advertentie)\s*[.:|–—-]\s*\S",
+    re.IGNORECASE,
+)
+AD_LABEL_MAX_WORDS = 20
 # A label then a link to another story: "Read more: ...", "ALSO READ: ...", "Related: ...".
 RELATED_LINK_RE = re.compile(
     r"^(?:read (?:more|also|next)|also read|see (?:more|also)|related|recommended|more|watch|listen|mehr"
@@ -56,8 +64,16 @@ CONSENT_LINE_RE = re.compile(
 RELATED_LINK_MAX_WORDS = 30
 # Photo and image credits: "Photo: Jane Doe/Reuters", "Bild: dpa", "Фото: ...", "© dpa-infocom".
 CREDIT_LINE_RE = re.compile(
-    r"^(?:(?:photo|photograph|image|picture|pictures|credit|foto|fotos|bild|bilder|фото|zdjęcie|kuva)\s*(?:credit)?\s*:"
-    r"|©|\(c\)\s)",
+    r"^(?:(?:photo|photograph|image|picture|pictures|credit|foto|fotos|bild|bilder|фото|zdjęcie|kuva|imagen|immagine"
+    r"|crédito|créditos|crediti)\s*(?:credits?)?\s*:"
+    r"|fot\.\s|©|\(c\)\s)",
+    re.IGNORECASE,
+)
+# The credit for the page's pictures as a whole ("Crédits photos : ...", "Image d'illustration :
+# ..."), given once, apart from any caption: the line goes, the line above it is the story's.
+PAGE_CREDIT_LINE_RE = re.compile(
+    r"^(?:cr[ée]dits?\s+(?:photos?|images?|photographiques?)|(?:photo|image)\s+(?:d['’]illustration|illustrative)"
+    r"|(?:photo|image|picture) credits)\s*:",
     re.IGNORECASE,
 )
 CREDIT_MAX_WORDS = 20
@@ -290,6 +306,8 @@ def _drop_labels_and_credits(lines: list[str]) -> list[str]:
     for index, line in enumerate(lines):
         if _is_furniture_line(line, lines[index - 1] if index else ""):
             continue
+        if PAGE_CREDIT_LINE_RE.match(line) and len(_words(line)) <= CREDIT_MAX_WORDS:
+            continue
         if CREDIT_LINE_RE.match(line) and len(_words(line)) <= CREDIT_MAX_WORDS:
             if kept and _is_caption(kept[-1]):
                 kept.pop()
@@ -324,6 +342,7 @@ def _is_furniture_line(line: str, previous: str) -> bool:
         or ((PROMO_RE.match(line) or PROMO_OFFER_RE.search(line)) and len(_words(line)) <= PROMO_MAX_WORDS)
         or ("ewsletter" in line and PROMO_SIGNUP_TAIL_RE.search(line) and len(_words(line)) <= PROMO_MAX_WORDS)
         or (RELATED_LINK_RE.match(line) and len(_words(line)) <= RELATED_LINK_MAX_WORDS)
+        or (AD_LABEL_LINE_RE.match(line) and len(_words(line)) <= AD_LABEL_MAX_WORDS)
     )
 
 

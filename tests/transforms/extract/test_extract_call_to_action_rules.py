@@ -93,3 +93,32 @@ def test_a_box_named_for_nothing_promotional_stays() -> None:
         f'<html><body><div class="note"><p>{line}</p><a href="https://council.example">Decision</a></div></body></html>'
     )
     assert without_call_to_action_boxes(tree, line) == line
+
+
+# (box with a heading, the heading); the texts are invented.
+HEADED_BOXES = {
+    "en": ('<div class="newsletter-form__container"><h2 class="newsletter-form__header">Harbour Weekly</h2>'
+           "<p>Sign up to get the best stories of the week in your inbox.</p>"
+           '<form action="/signup"><input type="email"><button>Sign me up</button></form></div>', "Harbour Weekly"),
+    "de": ('<div class="abo-promo"><h3>Schon gewusst?</h3><p>Mit dem Digitalabo lesen Sie alle Artikel ohne'
+           ' Werbung.</p><a href="/abo">Jetzt abonnieren</a></div>', "Schon gewusst?"),
+    "fr": ('<aside class="bloc-newsletter"><h4>La lettre du port</h4><p>Chaque vendredi, les nouvelles du port dans'
+           ' votre boîte.</p><a href="/newsletter">Je m\'inscris</a></aside>', "La lettre du port"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HEADED_BOXES))
+def test_a_call_to_action_box_s_heading_leaves_with_it(name: str) -> None:
+    """The heading is too short to be matched inside the box's text: it is matched as a heading."""
+    box, heading = HEADED_BOXES[name]
+    tree = lxml.html.document_fromstring(story_with(box, "between"))
+    text = "\n".join([*SENTENCES[:3], heading, *SENTENCES[3:]])
+    assert without_call_to_action_boxes(tree, text).split("\n") == SENTENCES
+
+
+def test_a_heading_of_the_story_that_a_box_also_shows_as_text_stays() -> None:
+    """Only a heading inside the box counts: a story's subheading a box mentions stays."""
+    box = '<div class="promo"><p>More on Harbour works: read our series.</p><a href="/series">Read</a></div>'
+    tree = lxml.html.document_fromstring(story_with(box, "end").replace("<p>", "<h2>Harbour works</h2><p>", 1))
+    text = "\n".join(["Harbour works", *SENTENCES])
+    assert without_call_to_action_boxes(tree, text) == text

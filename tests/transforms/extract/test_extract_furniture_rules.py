@@ -225,3 +225,50 @@ def test_an_author_note_below_the_text_is_dropped() -> None:
     # The author's surname in the story's last quote is not a note about the author.
     quote = "Doe said the works would be finished long before the first storms of the winter arrive."
     assert drop_furniture([*STORY, quote], TITLE, ("Jane Doe",)) == [*STORY, quote]
+
+
+def test_photo_credits_in_more_languages_are_dropped_with_the_caption_above() -> None:
+    for caption, credit in [
+        ("Die Mole im Winter", "Fot. Anna Przykład / Agencja Portowa"),
+        ("El rompeolas al amanecer", "Imagen: Puerto de Ejemplo"),
+        ("Il molo del porto vecchio", "Immagine: Archivio del Porto"),
+        ("O quebra-mar visto do norte", "Crédito: Câmara Municipal"),
+    ]:
+        assert cleaned([*STORY[:2], caption, credit, *STORY[2:]]) == STORY, credit
+
+
+def test_a_credit_for_the_page_s_pictures_goes_alone() -> None:
+    """A credit for all the page's pictures stands apart from any caption: the line above it,
+    the story's last, stays."""
+    closing = "Without independent research there is no future"
+    for credit in [
+        "Crédits photos : Agence Exemple",
+        "Image d'illustration : Le port de Brest, licence Creative Commons",
+        "Image illustrative : Lego figures by A. Builder, licence Creative Commons",
+        "Photo credits: Harbour Authority",
+    ]:
+        assert cleaned([*STORY, closing, credit]) == [*STORY, closing], credit
+
+
+def test_a_sentence_about_photo_credits_is_kept() -> None:
+    line = "Crédits photos et droits d'auteur font débat au conseil municipal depuis la parution du rapport."
+    assert cleaned([*STORY, line]) == [*STORY, line]
+
+
+def test_lines_opened_by_an_advertising_label_are_dropped() -> None:
+    for line in [
+        "*Werbung. Dieser Beitrag enthält Werbung für einen Hafenausstatter.",
+        "ANZEIGE - Heute Abend ausgehen? Wie wäre es mit dem Fischrestaurant am Kai:",
+        "Advertisement: Book your harbour cruise today and save ten percent.",
+        "Publicité – Découvrez nos croisières dans la rade.",
+        "Publicidad | Reserve su paseo en barco por el puerto.",
+    ]:
+        assert cleaned([*STORY[:2], line, *STORY[2:]]) == STORY, line
+
+
+def test_a_sentence_about_advertising_is_kept() -> None:
+    for line in [
+        "Werbung ist für die Hafenbetriebe seit Jahren die wichtigste Einnahmequelle, sagte der Sprecher.",
+        "Advertisements for the new ferry line appeared across the city this week, the council said.",
+    ]:
+        assert cleaned([*STORY, line]) == [*STORY, line], line
