@@ -490,9 +490,11 @@ def _site_names(page: PageData) -> frozenset[str]:
 _TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
+@functools.lru_cache(maxsize=4096)
 def compact(text: str) -> str:
     """Letters and digits only, case-folded and unaccented: names compared this way match
-    whether spelled as a brand, a handle or a host name."""
+    whether spelled as a brand, a handle or a host name. Kept for the texts asked again: the
+    title rules compact the same headline segments and site names dozens of times a page."""
     folded = text.casefold().removeprefix("@").translate(_TRANSLITERATION)
     plain = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
     return re.sub(r"\W+", "", plain)

@@ -238,3 +238,11 @@ def test_call_to_action_boxes_inside_a_box_found_are_not_boxes_of_their_own() ->
     assert tree is not None
     found = _call_to_action_boxes(tree)
     assert len(found) == 30 and all(box.get("class") == "promo-box" for box in found)
+
+
+@pytest.mark.parametrize("name", ["Börsen-Zeitung", "@DailyExample", "Café Crème · Magazin", "", "ΣΟΦΊΑ news"])
+def test_compacted_names_are_kept_and_the_same_as_compacted_afresh(name: str) -> None:
+    from transforms.extract.page import compact
+
+    assert compact(name) == compact(name) == compact.__wrapped__(name)
+    assert compact("Börsen-Zeitung") == "boersenzeitung" and compact("@DailyExample") == "dailyexample"
