@@ -818,6 +818,7 @@ class _ChunkFacts:
         self._lines: dict[int, list[lxml.html.HtmlElement]] = {}
         self._line_ids: dict[int, frozenset[int]] = {}
         self._new_words: dict[int, int] = {}
+        self._outside: dict[int, bool] = {}
 
     def line(self, element: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
         """The element and its ancestors, innermost first."""
@@ -836,8 +837,22 @@ class _ChunkFacts:
         return next((a for a in self.line(element)[1:] if a.tag == "article"), None)
 
     def outside_body(self, element: lxml.html.HtmlElement) -> bool:
-        """In a footer, sidebar, navigation or page header, the element itself included."""
-        return any(_is_page_furniture_region(a) for a in self.line(element))
+        """In a footer, sidebar, navigation or page header, the element itself included. Each
+        element's answer is kept: a page with many same-shaped elements asks it of the same
+        ancestors again and again."""
+        line = self.line(element)  # held in self._lines, so the ids below stay their elements'
+        answer, settled = False, len(line)  # the answer holds for line[:settled]
+        for index, node in enumerate(line):
+            known = self._outside.get(id(node))
+            if known is not None:
+                answer, settled = known, index
+                break
+            if _is_page_furniture_region(node):
+                answer, settled = True, index + 1
+                break
+        for node in line[:settled]:
+            self._outside[id(node)] = answer
+        return answer
 
     def new_words(self, element: lxml.html.HtmlElement) -> int:
         key = id(element)
@@ -952,13 +967,18 @@ def rendered_text(element: lxml.html.HtmlElement) -> str:
     return str(shown.text_content())
 
 
+RENDERS_CHECKED_WORDS = 3
+
+
 def _renders(body: lxml.html.HtmlElement, stem: str) -> bool:
     """Whether word_key() of the text ``body`` renders holds ``stem`` (a word_key())."""
     text = rendered_text(body)
     # Each word of the stem lies in one word of the text, so in its case-folded text: a word
-    # missing there settles it without normalizing the page's whole text.
+    # missing there settles it without normalizing the page's whole text. A few of its longest
+    # words tell (each search reads the whole text: a long standfirst's every word cost more
+    # than the normalizing it saves).
     folded = text.casefold()
-    if not all(word in folded for word in stem.split()):
+    if not all(word in folded for word in sorted(stem.split(), key=len)[-RENDERS_CHECKED_WORDS:]):
         return False
     return stem in word_key(text)
 

@@ -246,3 +246,32 @@ def test_compacted_names_are_kept_and_the_same_as_compacted_afresh(name: str) ->
 
     assert compact(name) == compact(name) == compact.__wrapped__(name)
     assert compact("Börsen-Zeitung") == "boersenzeitung" and compact("@DailyExample") == "dailyexample"
+
+
+def test_a_long_standfirst_is_found_shown_or_not_as_by_normalizing_the_whole_text() -> None:
+    from transforms.extract.body import _renders, rendered_text
+
+    words = [f"Wort{i}" for i in range(120)]
+    shown = parse_html(f"<html><body><p>{' '.join(words)}</p><script>var x = 'Fehlt';</script></body></html>")
+    assert shown is not None
+    body = shown.find("body")
+    stem = word_key(" ".join(words[:100]))
+    assert _renders(body, stem) and stem in word_key(rendered_text(body))
+    missing = word_key(" ".join([*words[:50], "Fehlt", *words[50:100]]))  # only the script says it
+    assert not _renders(body, missing) and missing not in word_key(rendered_text(body))
+    reordered = word_key(" ".join(reversed(words[:100])))  # every word shown, not in this order
+    assert not _renders(body, reordered)
+
+
+def test_chunks_in_a_footer_are_never_merged_however_many_alike() -> None:
+    words = " ".join(f"word{i}" for i in range(40))
+    footer_rows = "".join(f'<div class="row"><p>Footer row {i} {words}.</p></div>' for i in range(20))
+    page = (f'<html><body><article><div class="row"><p>First paragraph {words}.</p><p>Second paragraph {words}.</p>'
+            f'</div><div class="row"><p>Third paragraph {words} more.</p></div>'
+            f'<div id="footerWrap">{footer_rows}</div></article></body></html>')
+    tree = parse_html(page)
+    assert tree is not None
+    merged = merged_chunks(tree, f"First paragraph {words}.\nSecond paragraph {words}.")
+    assert merged is not None
+    first = merged.find(".//div[@class='row']")
+    assert "Third paragraph" in first.text_content() and "Footer row" not in first.text_content()
