@@ -296,12 +296,13 @@ def report(costs: Sequence[PageCost], repeats: int) -> dict[str, Any]:
 def table(result: dict[str, Any]) -> str:
     header = (f"{'set / page shape':34} {'pages':>5} {'plain ms':>9} {'ours ms':>8} {'ratio':>6} {'p90':>6} "
               f"{'worker':>7}")
-    lines = [f"extraction cost per page, CPU time, vs plain trafilatura (target ratio ≤ {MAX_COST_RATIO})",
-             header, "-" * len(header)]
+    lines = [f"extraction cost per page, CPU time, vs plain trafilatura (target ratio ≤ {MAX_COST_RATIO}; "
+             "'!' marks a set or shape over it)", header, "-" * len(header)]
 
     def row(name: str, s: dict[str, Any]) -> str:
+        over = " !" if s["ratio_of_means"] > MAX_COST_RATIO else ""
         return (f"{name:34} {s['pages']:>5} {s['plain_ms_mean']:>9.1f} {s['extract_ms_mean']:>8.1f} "
-                f"{s['ratio_of_means']:>6.2f} {s['ratio_p90']:>6.2f} {s['worker_ratio_of_means']:>7.2f}")
+                f"{s['ratio_of_means']:>6.2f} {s['ratio_p90']:>6.2f} {s['worker_ratio_of_means']:>7.2f}{over}")
 
     for name, s in result["sets"].items():
         lines.append(row(name, s))
@@ -309,6 +310,8 @@ def table(result: dict[str, Any]) -> str:
     lines.append("")
     for name, s in result["shapes"].items():
         lines.append(row(name, s))
+    over_target = result.get("shapes_over_target", [])
+    lines.append(f"shapes over {MAX_COST_RATIO}x: {', '.join(over_target) if over_target else 'none'}")
     if "pool" in result:
         p = result["pool"]
         lines += ["", f"pool, {p['workers']} workers, {p['pages']} pages: {p['cpu_ms_per_page']:.1f} ms CPU a page "

@@ -26,8 +26,11 @@ WORD_RE = re.compile(r"\w+")
 
 def remove_control_chars(text: str) -> str:
     """Text without NUL/C0/C1 controls and lone surrogates; safe to hand to lxml."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _UNSAFE_CHARS_RE.sub("", text)
+    # A whole page is scrubbed before parsing: each test below costs a scan where it finds
+    # nothing (the usual case), where a replace or a substitution builds the text anew.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _UNSAFE_CHARS_RE.sub("", text) if _UNSAFE_CHARS_RE.search(text) else text
 
 
 def clean_text(text: str) -> str:

@@ -15,6 +15,7 @@ from bench.cost import (
     first_of_each_set,
     page_shape,
     process_cpu_seconds,
+    report,
     run,
     size_bucket,
     summary,
@@ -47,6 +48,19 @@ def test_the_summary_is_a_ratio_of_means_with_the_p90_of_page_ratios() -> None:
     found = summary(costs)
     assert found["ratio_of_means"] == round(sum(1 + i / 10 for i in range(10)) / 10, 3)
     assert found["ratio_p90"] == 1.9 and found["worker_ratio_of_means"] == 1.2 and found["pages"] == 10
+
+
+def test_the_table_shows_every_set_and_shape_and_marks_those_over_the_target() -> None:
+    costs = [PageCost("traf", "traf/mixed/<50KB", "a", 1, 0.010, 0.012, 0.013),
+             PageCost("traf", "traf/mixed/>400KB", "b", 1, 0.010, 0.020, 0.021),
+             PageCost("demo", "demo/example.org/<50KB", "c", 1, 0.010, 0.014, 0.015)]
+    result = report(costs, repeats=1)
+    assert result["shapes_over_target"] == ["traf/mixed/>400KB"]
+    rows = {line.split()[0]: line for line in table(result).splitlines() if line.split()}
+    assert rows["traf/mixed/>400KB"].endswith(" !") and rows["traf"].endswith(" !")  # 1.6 over 1.5
+    assert not rows["traf/mixed/<50KB"].endswith("!") and not rows["demo"].endswith("!")
+    assert " 1.20 " in rows["traf/mixed/<50KB"] and " 1.40 " in rows["demo/example.org/<50KB"]
+    assert table(result).splitlines()[-1] == "shapes over 1.5x: traf/mixed/>400KB"
 
 
 def test_cpu_seconds_of_a_process_come_from_proc() -> None:

@@ -22,6 +22,8 @@ from transforms.extract.named_furniture import without_named_furniture
 from transforms.extract.page import PageData, empty_document, is_inside
 from transforms.extract.safety_net import looks_short, looks_unlike_prose, more_prose, widened
 from transforms.extract.trace import note
+from transforms.extract.trafilatura_metadata import guessed_metadata
+from transforms.extract.tree_facts import remembered, remembering
 from transforms.extract.tree_rules import DEFAULT_PRUNE_XPATHS, pruned_tree
 from transforms.normalize import WORD_RE, clean_text, word_count, word_key
 
@@ -46,6 +48,16 @@ def run_trafilatura(
     chunks, and never far below trafilatura's own default reading of the page.
     ``search_dates``: whether its metadata pass makes htmldate's extensive date search (only
     where nothing else dates the page: ``DateEvidence.needs_search``)."""
+    # The rules below ask which elements hold the body's lines several times over the same
+    # pruned page, which nothing changes meanwhile: read once.
+    with remembering():
+        return _read_body(tree, page, prune_xpaths, fetched_at, search_dates)
+
+
+def _read_body(
+    tree: lxml.html.HtmlElement, page: PageData, prune_xpaths: tuple[str, ...], fetched_at: datetime,
+    search_dates: bool,
+) -> Any:
     pruned = pruned_tree(tree, (*DEFAULT_PRUNE_XPATHS, *prune_xpaths))
     document = _pipeline_document(pruned, page, fetched_at, search_dates)
     if document is not None and document.text:
@@ -188,13 +200,18 @@ def _elements_holding_lines(tree: lxml.html.HtmlElement, text: str) -> list[lxml
     """The line elements (paragraphs, list items, quotes, subheadings) whose text is a line of
     ``text`` long enough to locate, in page order."""
     lines = {n for n in (word_key(line) for line in text.split("\n")) if len(n) >= CHUNK_MATCH_MIN_CHARS}
-    return [e for e in tree.iter(*_LINE_TAGS) if _normalized_in(e.text_content(), lines)]
+    return [e for e, key in remembered(tree, "locatable_lines", locatable_line_elements) if key in lines]
 
 
-def _normalized_in(raw: str, lines: set[str]) -> bool:
-    """``word_key(raw) in lines``, where every line is CHUNK_MATCH_MIN_CHARS or longer: a text too
-    short to normalize to that (case folding at most triples a character) is not normalized."""
-    return 3 * len(raw) >= CHUNK_MATCH_MIN_CHARS and word_key(raw) in lines
+def locatable_line_elements(tree: lxml.html.HtmlElement) -> list[tuple[lxml.html.HtmlElement, str]]:
+    """The line elements whose text may be long enough to locate, each with its word_key(), in
+    page order. A text too short to normalize to CHUNK_MATCH_MIN_CHARS (case folding at most
+    triples a character) is left out unnormalized: it matches no locatable line."""
+    return [
+        (element, word_key(raw))
+        for element in tree.iter(*_LINE_TAGS)
+        if 3 * len(raw := element.text_content()) >= CHUNK_MATCH_MIN_CHARS
+    ]
 
 
 def _first_headline(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
@@ -632,13 +649,19 @@ def _inside_box(key: str, box: str) -> bool:
 def _call_to_action_boxes(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """Short boxes named for a promotion that hold a link, button or form to act on."""
     found: list[lxml.html.HtmlElement] = []
+    found_ids: set[int] = set()  # of the boxes in ``found``, which holds them (their ids stay theirs)
     for element in tree.iter(*CTA_BOX_TAGS):
         names = f"{element.get('class') or ''} {element.get('id') or ''}"
-        if not CTA_CLASS_RE.search(names) or any(is_inside(element, box) for box in found):
+        if not CTA_CLASS_RE.search(names):
+            continue
+        # Inside a box already found: one walk up, where asking of every box was quadratic on
+        # pages with many (a site whose every teaser is a "promo").
+        if found_ids and any(id(ancestor) in found_ids for ancestor in element.iterancestors()):
             continue
         words = len(WORD_RE.findall(element.text_content()))
         if 0 < words <= CTA_BOX_MAX_WORDS and _has_call_to_action(element):
             found.append(element)
+            found_ids.add(id(element))
     return found
 
 
@@ -727,7 +750,9 @@ def merged_chunks(pruned: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlEle
     chunks to merge is copied (most have none).
     """
     returned = {n for n in (word_key(line) for line in text.split("\n")) if len(n) >= CHUNK_MATCH_MIN_CHARS}
-    matched = [p for p in pruned.iter("p") if word_key(p.text_content()) in returned]
+    # The paragraphs among the page's line elements (a returned line is long enough to locate).
+    matched = [e for e, key in remembered(pruned, "locatable_lines", locatable_line_elements)
+               if e.tag == "p" and key in returned]
     candidates = _chunk_candidates(matched)
     alike = _by_signature(pruned, {c.tag for c in candidates})
     facts = _ChunkFacts(returned)
@@ -826,6 +851,7 @@ class _ChunkFacts:
         self._lines: dict[int, list[lxml.html.HtmlElement]] = {}
         self._line_ids: dict[int, frozenset[int]] = {}
         self._new_words: dict[int, int] = {}
+        self._outside: dict[int, bool] = {}
 
     def line(self, element: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
         """The element and its ancestors, innermost first."""
@@ -844,8 +870,22 @@ class _ChunkFacts:
         return next((a for a in self.line(element)[1:] if a.tag == "article"), None)
 
     def outside_body(self, element: lxml.html.HtmlElement) -> bool:
-        """In a footer, sidebar, navigation or page header, the element itself included."""
-        return any(_is_page_furniture_region(a) for a in self.line(element))
+        """In a footer, sidebar, navigation or page header, the element itself included. Each
+        element's answer is kept: a page with many same-shaped elements asks it of the same
+        ancestors again and again."""
+        line = self.line(element)  # held in self._lines, so the ids below stay their elements'
+        answer, settled = False, len(line)  # the answer holds for line[:settled]
+        for index, node in enumerate(line):
+            known = self._outside.get(id(node))
+            if known is not None:
+                answer, settled = known, index
+                break
+            if _is_page_furniture_region(node):
+                answer, settled = True, index + 1
+                break
+        for node in line[:settled]:
+            self._outside[id(node)] = answer
+        return answer
 
     def new_words(self, element: lxml.html.HtmlElement) -> int:
         key = id(element)
@@ -875,33 +915,38 @@ def _trafilatura_document(
     tree: lxml.html.HtmlElement, page: PageData, fetched_at: datetime, *, favor_precision: bool,
     with_metadata: bool, fast: bool = False, search_dates: bool = False,
 ) -> Any:
-    """One trafilatura run (it copies the tree it is given); dates judged against the fetch day,
-    searched for in the text only with ``search_dates`` (and metadata)."""
-    return bare_extraction(
+    """One trafilatura run (it copies the tree it is given). With metadata: trafilatura's guesses
+    for the fields the pipeline reads (``guessed_metadata``), the date only with ``search_dates``
+    (the only case where it is read), judged against the fetch day."""
+    date_params = {
+        "original_date": True,
+        # As plain trafilatura: where the markup has no date, htmldate searches the text
+        # (where the page's other evidence leaves the date to that search).
+        "extensive_search": with_metadata and search_dates,
+        "max_date": fetched_at.strftime("%Y-%m-%d"),
+    }
+    document = bare_extraction(
         tree,
         url=page.url,
         include_comments=False,
-        with_metadata=with_metadata,
+        with_metadata=False,
         favor_precision=favor_precision,
         fast=fast,
         deduplicate=False,  # its cache makes output depend on earlier pages (trafilatura#778)
-        date_extraction_params={
-            "original_date": True,
-            # As plain trafilatura: where the markup has no date, htmldate searches the text
-            # (where the page's other evidence leaves the date to that search).
-            "extensive_search": with_metadata and search_dates,
-            "max_date": fetched_at.strftime("%Y-%m-%d"),
-        },
+        date_extraction_params=date_params,
     )
+    if with_metadata and document is not None:  # as trafilatura: no metadata without a text
+        _with_metadata_of(document, guessed_metadata(tree, page.url, date_params, with_date=search_dates))
+    return document
 
 
 # A standfirst shorter than this (in normalized characters) is too generic to look for.
 LEDE_MIN_CHARS = 40
 # The element showing the standfirst may hold a little more than the meta description.
 LEDE_MAX_GROWTH = 1.5
-# The text a page renders: without scripts' and styles' (often most of a page's text: framework
-# state as JSON), which no reader sees and no standfirst is taken from.
-_RENDERED_TEXT = lxml.etree.XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::template)]")
+# Elements whose text a page does not render: scripts' and styles' (often most of a page's text:
+# framework state as JSON), which no reader sees and no standfirst is taken from.
+_UNRENDERED_TAGS = ("script", "style", "template")
 _HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template", "a", "nav", "footer", "aside", "button", "option"})
 # Headline furniture, not text: a "dek", "subhead" or "strapline" restates the headline in a
 # sentence; a "lead", "intro", "teaser", "preamble" or "standfirst" opens the text. Class
@@ -925,7 +970,7 @@ def visible_lede(tree: lxml.html.HtmlElement, description: str | None, text: str
     body = tree.find("body")
     if body is None or first_line is None:
         return None
-    if stem not in word_key("".join(_RENDERED_TEXT(body))):
+    if not _renders(body, stem):
         return None  # not shown at all: the usual case, settled without visiting each element
     found: lxml.html.HtmlElement | None = None
     for element in body.iter(lxml.etree.Element):
@@ -942,6 +987,33 @@ def visible_lede(tree: lxml.html.HtmlElement, description: str | None, text: str
             if len(own) < 2 * len(first_line) or element.tag == "p":
                 return None if _is_dek_or_caption(found) else clean_text(" ".join(found.text_content().split()))
     return None
+
+
+def rendered_text(element: lxml.html.HtmlElement) -> str:
+    """The element's text without what scripts, styles and templates hold, in page order."""
+    if next(element.iter(*_UNRENDERED_TAGS), None) is None:
+        return str(element.text_content())
+    # Stripped from a copy: an XPath keeping only text nodes without such an ancestor tests
+    # every ancestor of every text node, three times the cost of copying the element.
+    shown = copy.deepcopy(element)
+    lxml.etree.strip_elements(shown, *_UNRENDERED_TAGS, with_tail=False)
+    return str(shown.text_content())
+
+
+RENDERS_CHECKED_WORDS = 3
+
+
+def _renders(body: lxml.html.HtmlElement, stem: str) -> bool:
+    """Whether word_key() of the text ``body`` renders holds ``stem`` (a word_key())."""
+    text = rendered_text(body)
+    # Each word of the stem lies in one word of the text, so in its case-folded text: a word
+    # missing there settles it without normalizing the page's whole text. A few of its longest
+    # words tell (each search reads the whole text: a long standfirst's every word cost more
+    # than the normalizing it saves).
+    folded = text.casefold()
+    if not all(word in folded for word in sorted(stem.split(), key=len)[-RENDERS_CHECKED_WORDS:]):
+        return False
+    return stem in word_key(text)
 
 
 # Normalizing every element's whole text made visible_lede quadratic in the page's size (the

@@ -17,7 +17,7 @@ furniture sits: labels anywhere, bylines and datelines at the top, sign-offs at 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 
 from transforms.extract.page import compact, fold
 from transforms.extract.trace import removed_by
@@ -551,7 +551,7 @@ def body_lines(
     site_names: set[str],
     lede: str | None = None,
     authors: Iterable[str] = (),
-    linked_items: frozenset[str] = frozenset(),
+    linked_items: Container[str] = frozenset(),
 ) -> tuple[list[str], str | None]:
     """Clean body paragraphs, and the original source a repost's last line names.
 
@@ -586,7 +586,7 @@ LINK_LIST_MIN_ITEMS = 2
 _LIST_ITEM_PREFIX = "- "
 
 
-def drop_link_lists(lines: list[str], linked_items: frozenset[str]) -> list[str]:
+def drop_link_lists(lines: list[str], linked_items: Container[str]) -> list[str]:
     """``lines`` without runs of list items that are all links to other pages in the markup."""
     kept: list[str] = []
     index = 0

@@ -10,7 +10,7 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from html import unescape
 from itertools import islice
@@ -85,7 +85,8 @@ class PageData:
     html_title: str | None = None  # the <title> element's text
     visible_bylines: tuple[str, ...] = ()  # short texts of elements marked as author/byline
     labelled_bylines: tuple[str, ...] = ()  # short texts that open with a byline label ("von Jane Doe")
-    linked_list_items: frozenset[str] = frozenset()  # word_key() of <li> items that are mostly a link
+    # word_key() of <li> items that are mostly a link (``LinkedListItems``: read at the first question)
+    linked_list_items: Container[str] = frozenset()
     # What the page's relative URLs resolve against: its <base href> (HTML's document base URL),
     # else its own URL. None: the page's URL.
     base_href: str | None = None
@@ -190,7 +191,7 @@ def read_page(tree: lxml.html.HtmlElement, url: str) -> PageData:
         html_title=single_line(tree.findtext("head/title")),
         visible_bylines=_visible_bylines(tree),
         labelled_bylines=_labelled_bylines(tree),
-        linked_list_items=_linked_list_items(tree),
+        linked_list_items=LinkedListItems(tree),
         base_href=str(base[0]) if base else None,
     )
 
@@ -243,6 +244,21 @@ def _href_path(base: str, href: str | None) -> str:
 LINKED_ITEM_MIN_LINK_SHARE = 0.3
 
 
+
+
+class LinkedListItems(Container[str]):
+    """``_linked_list_items(tree)``, walked at the first question: only a body with a run of list
+    items asks one, and most bodies have none. Asked while the extraction reads the page, before
+    anything changes the tree."""
+
+    def __init__(self, tree: lxml.html.HtmlElement) -> None:
+        self._tree = tree
+        self._items: frozenset[str] | None = None
+
+    def __contains__(self, key: object) -> bool:
+        if self._items is None:
+            self._items = _linked_list_items(self._tree)
+        return key in self._items
 
 
 def _linked_list_items(tree: lxml.html.HtmlElement) -> frozenset[str]:
@@ -485,9 +501,11 @@ def _site_names(page: PageData) -> frozenset[str]:
 _TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
+@functools.lru_cache(maxsize=4096)
 def compact(text: str) -> str:
     """Letters and digits only, case-folded and unaccented: names compared this way match
-    whether spelled as a brand, a handle or a host name."""
+    whether spelled as a brand, a handle or a host name. Kept for the texts asked again: the
+    title rules compact the same headline segments and site names dozens of times a page."""
     folded = text.casefold().removeprefix("@").translate(_TRANSLITERATION)
     plain = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
     return re.sub(r"\W+", "", plain)

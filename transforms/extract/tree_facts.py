@@ -1,0 +1,57 @@
+"""Facts read from a page's tree once while one extraction runs, where several rules ask for them.
+
+The body rules ask the same question of the same tree more than once a page (which elements
+hold the body's lines: for the article's container after precision's run, again for the
+headings between its lines, again for the safety net), each time with a different text but
+always over the same elements. Inside ``remembering()`` such a fact is computed the first time
+and handed out after; outside, it is computed at every call, so a caller (or a test) that
+changes a tree between two calls never gets a stale answer.
+
+Only trees that nothing changes while the block runs may be asked about inside it: the
+extraction's pruned copy of the page and the copies made from it (trafilatura copies every
+tree it is given before it changes anything).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+import lxml.html
+
+T = TypeVar("T")
+
+# (id of the tree, name of the fact) -> (the tree, the fact). The tree is held with its fact,
+# so its id() cannot be reused by another tree while the block runs.
+_Memo = dict[tuple[int, str], tuple[lxml.html.HtmlElement, Any]]
+_memo: ContextVar[_Memo | None] = ContextVar("tree_facts", default=None)
+
+
+@contextmanager
+def remembering() -> Iterator[None]:
+    """Keep the facts computed inside the block for the rest of it (nested blocks share them)."""
+    if _memo.get() is not None:
+        yield
+        return
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def remembered(tree: lxml.html.HtmlElement, name: str, compute: Callable[[lxml.html.HtmlElement], T]) -> T:
+    """``compute(tree)``, computed once per tree and ``name`` inside ``remembering()``."""
+    memo = _memo.get()
+    if memo is None:
+        return compute(tree)
+    key = (id(tree), name)
+    held = memo.get(key)
+    if held is not None and held[0] is tree:
+        fact: T = held[1]
+        return fact
+    fact = compute(tree)
+    memo[key] = (tree, fact)
+    return fact
