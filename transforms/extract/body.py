@@ -81,15 +81,18 @@ def _read_body(
     scope = _standalone(container) if container is not None else pruned
     default = _trafilatura_document(scope, page, fetched_at, favor_precision=False, with_metadata=False)
     wider = widened(document.text, default.text) if default is not None and default.text else None
-    if wider is None:
-        return document
-    kept = {word_key(line) for line in wider.split("\n")}
-    note("safety_net (trafilatura's default run kept far more)",
-         [line for line in document.text.split("\n") if line.strip() and word_key(line) not in kept])
-    logger.debug("%s: body of %d words replaced by trafilatura's default run (%d words)",
-                 page.url, word_count(document.text), word_count(wider))
-    document.text = wider
+    if wider is not None:
+        _replace_text(document, wider, "safety_net (trafilatura's default run kept far more)", page.url)
     return document
+
+
+def _replace_text(document: Any, text: str, reason: str, url: str) -> None:
+    """``document``'s text replaced by ``text``, the lines it drops noted for ``--explain``."""
+    kept = {word_key(line) for line in text.split("\n")}
+    note(reason, [line for line in document.text.split("\n") if line.strip() and word_key(line) not in kept])
+    logger.debug("%s: body of %d words replaced (%s): %d words", url, word_count(document.text), reason,
+                 word_count(text))
+    document.text = text
 
 
 def _with_prose_reading(pruned: lxml.html.HtmlElement, page: PageData, fetched_at: datetime, document: Any) -> bool:
@@ -100,12 +103,7 @@ def _with_prose_reading(pruned: lxml.html.HtmlElement, page: PageData, fetched_a
     prose = more_prose(document.text, default.text) if default is not None and default.text else None
     if prose is None:
         return False
-    kept = {word_key(line) for line in prose.split("\n")}
-    note("not_prose (trafilatura's default run read the page's running text)",
-         [line for line in document.text.split("\n") if line.strip() and word_key(line) not in kept])
-    logger.debug("%s: body of %d words, mostly not prose, replaced by trafilatura's default run (%d words)",
-                 page.url, word_count(document.text), word_count(prose))
-    document.text = prose
+    _replace_text(document, prose, "not_prose (trafilatura's default run read the page's running text)", page.url)
     return True
 
 
