@@ -21,12 +21,12 @@ import lxml.html
 from transforms.extract.page import is_inside
 from transforms.normalize import WORD_RE, clean_text, word_key
 
-# Class names that mark an opening paragraph: lede/lead, intro, teaser, excerpt, standfirst,
+# Class names that mark an opening paragraph: lede/lead, intro(duction), teaser, excerpt, standfirst,
 # preamble, ingress (Nordic), chapo/chapeau (French). Matched as whole words of a class (BEM
 # "x__intro--y" included). Deks and subheads restate the headline, and an abstract or summary
 # is written beside the text rather than as its opening: none of them is here.
 STANDFIRST_CLASS_RE = re.compile(
-    r"(?:^|[\W_])(?:lede|lead|intro|introtext|teaser|excerpt|standfirst|preamble|ingress|chapo|chapeau)"
+    r"(?:^|[\W_])(?:lede|lead|intro|introtext|introduction|teaser|excerpt|standfirst|preamble|ingress|chapo|chapeau)"
     r"(?:$|[\W_])",
     re.IGNORECASE,
 )

@@ -83,6 +83,7 @@ def story_page(lang: str, header: str, after: str = "") -> str:
     ("fr", '<div class="crayon article-chapo"><p>{}</p></div>'),
     ("es", '<h2 class="ArticleHero__intro--light">{}</h2>'),
     ("de", '<p class="entry-excerpt">{}</p>'),
+    ("en", '<section class="typo"><p class="introduction">{}</p></section>'),
 ])
 def test_a_marked_standfirst_leads_the_body(lang: str, header: str) -> None:
     _, standfirst, paragraphs = STORIES[lang]
