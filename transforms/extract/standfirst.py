@@ -30,8 +30,6 @@ STANDFIRST_CLASS_RE = re.compile(
     r"(?:$|[\W_])",
     re.IGNORECASE,
 )
-# How far up from a text element its marking class may sit (<div class="intro"><p>...</p>).
-CLASS_LEVELS = 1
 # Running text: enough words to be a sentence or two, ending as a sentence does, few of its
 # words inside links (a teaser box is a link; a standfirst is text).
 STANDFIRST_MIN_WORDS = 12
@@ -85,8 +83,12 @@ def _starts_with(element: lxml.html.HtmlElement, prefix: str) -> bool:
     parts: list[str] = []
     size = 0
     for piece in element.itertext():
-        parts.append(piece)
         size += len(piece)
+        if not piece.strip():
+            if size > 64 * reach:
+                return False
+            continue  # markup whitespace: nothing to normalize
+        parts.append(piece)
         head = word_key("".join(parts))
         if len(head) > len(prefix) or size > 64 * reach:
             return head.startswith(prefix)
@@ -96,9 +98,11 @@ def _starts_with(element: lxml.html.HtmlElement, prefix: str) -> bool:
 
 
 def _is_standfirst(element: lxml.html.HtmlElement) -> bool:
+    # The marking class is the element's own or its parent's (<div class="intro"><p>...</p>).
     if element.tag in _SKIPPED_TAGS or element.tag == "a":
         return False
-    near = [element, *list(element.iterancestors())[:CLASS_LEVELS]]
+    parent = element.getparent()
+    near = (element,) if parent is None else (element, parent)
     if not any(STANDFIRST_CLASS_RE.search(e.get("class") or "") for e in near):
         return False
     if any(a.tag in _SKIPPED_TAGS or a.tag in {"a", "h1"} for a in element.iterancestors()):
