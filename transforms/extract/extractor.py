@@ -48,6 +48,7 @@ from transforms.extract.not_article import (
     reject_by_markup,
 )
 from transforms.extract.page import PageData, nests_deeper_than, parse_html, read_page, site_names
+from transforms.extract.standfirst import marked_standfirst
 from transforms.extract.tree_rules import compiled_xpath
 from transforms.normalize import content_hash, remove_control_chars, word_count
 
@@ -144,7 +145,7 @@ def _build_article(
     title = find_title(page, document)
     description = find_description(page, document)
     text = document.text or ""
-    lede = visible_lede(tree, description, text)
+    lede = visible_lede(tree, description, text) or marked_standfirst(tree, text)
     authors = find_authors(page, document, tree)
     lines, original_source = body_lines(
         text, (title,), site_names(page), lede=lede, authors=authors, linked_items=page.linked_list_items
