@@ -9,7 +9,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from tests.fixtures.harbour_story import SENTENCES, extracted
+from tests.fixtures.harbour_story import SENTENCES, extracted, story_page
 from transforms.extract.body import without_call_to_action_boxes
 
 URL = "https://news.example/2026/03/04/harbour-story"
@@ -54,21 +54,11 @@ BOXES = {
 }
 
 
-def story_with(box: str, where: str) -> str:
-    first = "".join(f"<p>{s}</p>" for s in SENTENCES[:3])
-    second = "".join(f"<p>{s}</p>" for s in SENTENCES[3:])
-    text = {"between": first + box + second, "end": first + second + box}[where]
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta property="og:type" content="article">'
-        f"</head><body><article><h1>Breakwater to be rebuilt</h1>{text}</article></body></html>"
-    )
-
-
 @pytest.mark.parametrize("where", ["between", "end"])
 @pytest.mark.parametrize("name", sorted(BOXES))
 def test_a_call_to_action_box_leaves_the_body(name: str, where: str) -> None:
     box, phrase = BOXES[name]
-    body = extracted(story_with(box, where), URL).body
+    body = extracted(story_page(box, where), URL).body
     assert phrase not in body
     assert all(s in body for s in SENTENCES)
 
@@ -111,7 +101,7 @@ HEADED_BOXES = {
 def test_a_call_to_action_box_s_heading_leaves_with_it(name: str) -> None:
     """The heading is too short to be matched inside the box's text: it is matched as a heading."""
     box, heading = HEADED_BOXES[name]
-    tree = lxml.html.document_fromstring(story_with(box, "between"))
+    tree = lxml.html.document_fromstring(story_page(box, "between"))
     text = "\n".join([*SENTENCES[:3], heading, *SENTENCES[3:]])
     assert without_call_to_action_boxes(tree, text).split("\n") == SENTENCES
 
@@ -119,6 +109,6 @@ def test_a_call_to_action_box_s_heading_leaves_with_it(name: str) -> None:
 def test_a_heading_of_the_story_that_a_box_also_shows_as_text_stays() -> None:
     """Only a heading inside the box counts: a story's subheading a box mentions stays."""
     box = '<div class="promo"><p>More on Harbour works: read our series.</p><a href="/series">Read</a></div>'
-    tree = lxml.html.document_fromstring(story_with(box, "end").replace("<p>", "<h2>Harbour works</h2><p>", 1))
+    tree = lxml.html.document_fromstring(story_page(box, "end").replace("<p>", "<h2>Harbour works</h2><p>", 1))
     text = "\n".join(["Harbour works", *SENTENCES])
     assert without_call_to_action_boxes(tree, text) == text

@@ -10,7 +10,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from tests.fixtures.harbour_story import SENTENCES, extracted
+from tests.fixtures.harbour_story import SENTENCES, extracted, story_page
 from transforms.extract.channel_promos import is_channel_link, without_channel_promos
 
 URL = "https://news.example/2026/03/04/harbour-story"
@@ -42,25 +42,17 @@ PROMOS = {
 }
 
 
-def story_ending_with(paragraph: str) -> str:
-    body = "".join(f"<p>{s}</p>" for s in SENTENCES)
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta property="og:type" content="article">'
-        f"</head><body><article><h1>Breakwater to be rebuilt</h1>{body}{paragraph}</article></body></html>"
-    )
-
-
 @pytest.mark.parametrize("name", sorted(PROMOS))
 def test_a_closing_channel_promotion_leaves_the_body(name: str) -> None:
     paragraph, phrase = PROMOS[name]
-    body = extracted(story_ending_with(paragraph), URL).body
+    body = extracted(story_page(paragraph, "end"), URL).body
     assert phrase not in body
     assert all(s in body for s in SENTENCES)
 
 
 def test_a_promotion_broken_over_several_lines_goes_whole() -> None:
     paragraph, _ = PROMOS["es-networks-split"]
-    tree = lxml.html.document_fromstring(story_ending_with(paragraph))
+    tree = lxml.html.document_fromstring(story_page(paragraph, "end"))
     text = "\n".join([*SENTENCES, "Síguenos en", "Telegram,", "Instagram y", "X",
                       "para recibir todas nuestras actualizaciones"])
     assert without_channel_promos(tree, text).split("\n") == SENTENCES
@@ -69,7 +61,7 @@ def test_a_promotion_broken_over_several_lines_goes_whole() -> None:
 def test_a_story_sentence_linking_a_quoted_post_stays() -> None:
     quoted = ('<p>The mayor wrote on X that the promenade <a href="https://x.com/mayor/status/1234567">would stay'
               " open all summer</a>.</p>")
-    tree = lxml.html.document_fromstring(story_ending_with(quoted))
+    tree = lxml.html.document_fromstring(story_page(quoted, "end"))
     text = "\n".join([*SENTENCES, "The mayor wrote on X that the promenade would stay open all summer."])
     assert without_channel_promos(tree, text) == text
 
@@ -77,7 +69,7 @@ def test_a_story_sentence_linking_a_quoted_post_stays() -> None:
 def test_a_channel_link_inside_the_story_stays() -> None:
     """Only the end of the body is searched: the story may name a channel it reports on."""
     middle = '<p>The harbour authority now posts its notices on <a href="https://t.me/harbour">Telegram</a>.</p>'
-    tree = lxml.html.document_fromstring(story_ending_with(middle))
+    tree = lxml.html.document_fromstring(story_page(middle, "end"))
     text = "\n".join([SENTENCES[0], "The harbour authority now posts its notices on Telegram.", *SENTENCES[1:]])
     assert without_channel_promos(tree, text) == text
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from tests.fixtures.harbour_story import SENTENCES, extracted
+from tests.fixtures.harbour_story import SENTENCES, extracted, story_page
 from transforms.extract.labelled_links import labelled_link_paragraphs, without_labelled_links
 
 URL = "https://news.example/2026/03/04/harbour-story"
@@ -37,19 +37,10 @@ LABELLED = {
 }
 
 
-def story_with(paragraph: str) -> str:
-    first = "".join(f"<p>{s}</p>" for s in SENTENCES[:3])
-    second = "".join(f"<p>{s}</p>" for s in SENTENCES[3:])
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta property="og:type" content="article">'
-        f"</head><body><article><h1>Breakwater to be rebuilt</h1>{first}{paragraph}{second}</article></body></html>"
-    )
-
-
 @pytest.mark.parametrize("name", sorted(LABELLED))
 def test_a_labelled_link_leaves_the_body(name: str) -> None:
     paragraph, shown = LABELLED[name]
-    body = extracted(story_with(paragraph), URL).body
+    body = extracted(story_page(paragraph), URL).body
     assert shown.split(":")[1].strip().rstrip(".") not in body
     assert all(s in body for s in SENTENCES)
 
@@ -57,7 +48,7 @@ def test_a_labelled_link_leaves_the_body(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(LABELLED))
 def test_the_rule_itself_takes_the_line(name: str) -> None:
     paragraph, shown = LABELLED[name]
-    tree = lxml.html.document_fromstring(story_with(paragraph))
+    tree = lxml.html.document_fromstring(story_page(paragraph))
     text = "\n".join([*SENTENCES[:3], shown, *SENTENCES[3:]])
     assert without_labelled_links(tree, text).split("\n") == SENTENCES
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from tests.fixtures.harbour_story import SENTENCES, extracted
+from tests.fixtures.harbour_story import SENTENCES, extracted, story_page
 from transforms.extract.named_furniture import named_furniture_boxes, without_named_furniture
 
 URL = "https://news.example/2026/03/04/harbour-story"
@@ -57,21 +57,11 @@ BOXES = {
 }
 
 
-def story_with(box: str, where: str) -> str:
-    first = "".join(f"<p>{s}</p>" for s in SENTENCES[:3])
-    second = "".join(f"<p>{s}</p>" for s in SENTENCES[3:])
-    text = {"between": first + box + second, "end": first + second + box}[where]
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta property="og:type" content="article">'
-        f"</head><body><article><h1>Breakwater to be rebuilt</h1>{text}</article></body></html>"
-    )
-
-
 @pytest.mark.parametrize("where", ["between", "end"])
 @pytest.mark.parametrize("name", sorted(BOXES))
 def test_named_furniture_leaves_the_body(name: str, where: str) -> None:
     box, phrase = BOXES[name]
-    body = extracted(story_with(box, where), URL).body
+    body = extracted(story_page(box, where), URL).body
     assert phrase not in body
     assert all(s in body for s in SENTENCES)
 
@@ -80,7 +70,7 @@ def test_named_furniture_leaves_the_body(name: str, where: str) -> None:
 def test_the_rule_itself_takes_the_box_lines(name: str) -> None:
     """Without trafilatura in between: the lines shown inside the box go, the story's stay."""
     box, phrase = BOXES[name]
-    tree = lxml.html.document_fromstring(story_with(box, "end"))
+    tree = lxml.html.document_fromstring(story_page(box, "end"))
     box_text = " ".join(lxml.html.fragment_fromstring(box).text_content().split())
     text = "\n".join([*SENTENCES, box_text])
     kept = without_named_furniture(tree, text)
