@@ -34,6 +34,8 @@ MAX_TRAILING = 2
 # A paragraph trafilatura broke at its markup's line breaks spans at most this many lines.
 SPLIT_MAX_LINES = 8
 _BLOCK_TAGS = frozenset({"p", "div", "li", "section", "aside"})
+# A channel's address is absolute ("https://t.me/site", "//instagram.com/site").
+_ABSOLUTE = ("http://", "https://", "//")
 # What every such address contains (lower-cased; a case-insensitive alternation costs ten times
 # as much): the cheap test on each link before parsing its address.
 _CHANNEL_HINT_RE = re.compile(
@@ -87,9 +89,11 @@ def channel_promo_paragraphs(tree: lxml.html.HtmlElement) -> set[str]:
     found: set[str] = set()
     seen: set[int] = set()  # a footer's row of network icons is one block, read once
     held: list[lxml.html.HtmlElement] = []  # keeps the blocks alive while their id()s are compared
+    hinted = _CHANNEL_HINT_RE.search
     for link in tree.iter("a"):
-        href = link.get("href") or ""
-        if not _CHANNEL_HINT_RE.search(href.lower()) or not is_channel_link(href):
+        href = link.get("href")
+        # Most links are relative (the site's own pages) and no channel: the prefix test first.
+        if not href or not href.startswith(_ABSOLUTE) or not hinted(href.lower()) or not is_channel_link(href):
             continue
         block = next((a for a in link.iterancestors() if a.tag in _BLOCK_TAGS), None)
         if block is None or id(block) in seen:
@@ -103,7 +107,7 @@ def channel_promo_paragraphs(tree: lxml.html.HtmlElement) -> set[str]:
 
 def is_channel_link(href: str) -> bool:
     """Whether ``href`` goes to a profile or channel on a network, or to an app store's page."""
-    if not href.startswith(("http://", "https://", "//")):
+    if not href.startswith(_ABSOLUTE):
         return False
     try:
         parts = urlsplit(href if not href.startswith("//") else f"https:{href}")

@@ -79,10 +79,8 @@ def without_named_furniture(tree: lxml.html.HtmlElement, text: str) -> str:
 
 
 def named_furniture_boxes(tree: lxml.html.HtmlElement) -> tuple[list[str], list[lxml.html.HtmlElement]]:
-    """The word keys of the outermost elements named for furniture, and those elements (one
-    walk over the page, a lower-cased substring test on each class and id before the word-part
-    tests)."""
-    boxes = [element for element in tree.iter(lxml.etree.Element) if _is_named_box(element)]
+    """The word keys of the outermost elements named for furniture, and those elements."""
+    boxes = _named_elements(tree)
     if len(boxes) > 1:
         chosen = {id(box) for box in boxes}
         boxes = [box for box in boxes if not any(id(a) in chosen for a in box.iterancestors())]
@@ -105,14 +103,34 @@ def _story_blocks_outside(tree: lxml.html.HtmlElement, boxes: list[lxml.html.Htm
     }
 
 
-def _is_named_box(element: lxml.html.HtmlElement) -> bool:
-    if element.tag == "figcaption":
-        return True
-    for names in (element.get("class"), element.get("id")):
-        # The lower-cased substring test first: most values name no furniture.
-        if names and _NAME_HINT_RE.search(names.lower()) and _names_furniture(names):
-            return True
-    return False
+def _named_elements(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The figcaptions and the elements whose class or id value names furniture, in document
+    order, in one walk. A page repeats its class values many times: each distinct value is
+    tested once and its verdict remembered for the page."""
+    verdicts: dict[str, bool] = {}
+    known, hinted = verdicts.get, _NAME_HINT_RE.search
+    found = []
+    for element in tree.iter(lxml.etree.Element):
+        names = element.get("class")
+        if names:
+            verdict = known(names)
+            if verdict is None:
+                # The lower-cased substring test first: most values name no furniture.
+                verdict = verdicts[names] = bool(hinted(names.lower())) and _names_furniture(names)
+            if verdict:
+                found.append(element)
+                continue
+        names = element.get("id")
+        if names:
+            verdict = known(names)
+            if verdict is None:
+                verdict = verdicts[names] = bool(hinted(names.lower())) and _names_furniture(names)
+            if verdict:
+                found.append(element)
+                continue
+        if element.tag == "figcaption":
+            found.append(element)
+    return found
 
 
 def _names_furniture(names: str) -> bool:

@@ -91,3 +91,13 @@ def test_a_channel_link_inside_the_story_stays() -> None:
 )
 def test_which_links_go_to_a_channel(href: str, expected: bool) -> None:
     assert is_channel_link(href) is expected
+
+
+@pytest.mark.parametrize(
+    ("href", "expected"),
+    [("https://t.me/harbourpress", True), ("//instagram.com/harbourpress", True),
+     ("/t.me/harbourpress", False), ("t.me/harbourpress", False), ("mailto:desk@instagram.com", False)],
+)
+def test_only_absolute_addresses_are_channels(href: str, expected: bool) -> None:
+    # The page's links are read with the prefix test first: a relative address is no channel.
+    assert is_channel_link(href) is expected

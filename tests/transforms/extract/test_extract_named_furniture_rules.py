@@ -135,3 +135,17 @@ def test_words_are_matched_as_parts_of_class_and_id_tokens() -> None:
     )
     boxes, _ = named_furniture_boxes(tree)
     assert sorted(boxes) == ["a", "b"]
+
+
+def test_a_class_value_is_judged_once_for_all_the_elements_carrying_it() -> None:
+    # The walk remembers each class and id value's verdict: every element carrying a value
+    # that names furniture is found, in page order, one read per element, and an element whose
+    # class names nothing is found by its id or its figcaption tag.
+    tree = lxml.html.document_fromstring(
+        '<html><body><div class="Caption">A</div><p class="lead">B</p><div class="Caption">C</div>'
+        '<div class="lead" id="user-kommentare">D</div><figcaption class="lead">E</figcaption>'
+        '<div class="caption" id="comments">F</div><p class="lead">G</p></body></html>'
+    )
+    boxes, elements = named_furniture_boxes(tree)
+    assert boxes == ["a", "c", "d", "e", "f"]
+    assert len(elements) == len({id(element) for element in elements}) == 5
