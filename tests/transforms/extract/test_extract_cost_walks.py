@@ -5,8 +5,17 @@ from __future__ import annotations
 from itertools import islice
 
 import lxml.etree
+import lxml.html
 import pytest
 
+from transforms.extract.body import (
+    CTA_BOX_MAX_WORDS,
+    CTA_BOX_TAGS,
+    CTA_CLASS_RE,
+    WORD_RE,
+    _call_to_action_boxes,
+    _has_call_to_action,
+)
 from transforms.extract.bylines import _BODY_TEXTS, _MAX_NAME_TEXTS, _as_the_page_shows, texts_with_word
 from transforms.extract.dates import (
     DATE_LINE_SKIPPED_TAGS,
@@ -108,3 +117,34 @@ def test_the_texts_around_a_headline_are_those_the_xpaths_find(page: str) -> Non
             str(t) for t in _PLAIN_FAR_AFTER(heading)]
         assert list(islice(texts_before(heading), DATE_LINE_TEXTS_BEFORE)) == [
             str(t) for t in _PLAIN_BEFORE(heading)][::-1]
+
+
+def _plain_call_to_action_boxes(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """Every candidate's names matched afresh, and asked of every box found before it."""
+    found: list[lxml.html.HtmlElement] = []
+    for element in tree.iter(*CTA_BOX_TAGS):
+        if not CTA_CLASS_RE.search(f"{element.get('class') or ''} {element.get('id') or ''}"):
+            continue
+        if any(box in element.iterancestors() for box in found):
+            continue
+        words = len(WORD_RE.findall(element.text_content()))
+        if 0 < words <= CTA_BOX_MAX_WORDS and _has_call_to_action(element):
+            found.append(element)
+    return found
+
+
+def test_call_to_action_boxes_are_those_the_plain_walk_finds() -> None:
+    teasers = "".join(
+        f"<div class='teaser promo'><a href='/story-{n}'>Story {n}</a><div class='promo'><a href='/x'>x</a></div></div>"
+        "<p class='lede'>Plain paragraph.</p><section id='newsletter'><h3>Weekly letter</h3>"
+        f"<form><input name='email'></form></section><aside class='Promo'>No action here {n}</aside>"
+        for n in range(5)
+    )
+    page = (f"<html><body><div class='promo' id='top'><article><p>Story text.</p>{teasers}</article></div>"
+            "<div id='donate-box'><a href='#'>Give</a></div><p class='banner'><button>Go</button> now</p>"
+            "<figure class='app-teaser'><a href='/app'>Get the app</a></figure></body></html>")
+    tree = parse_html(page)
+    assert tree is not None
+    for root in [tree, *tree.iter("article", "section")]:
+        assert _call_to_action_boxes(root) == _plain_call_to_action_boxes(root)
+    assert len(_call_to_action_boxes(tree.find(".//article"))) == 10  # the teasers and the sign-up sections
