@@ -648,9 +648,17 @@ def _call_to_action_boxes(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlEle
     """Short boxes named for a promotion that hold a link, button or form to act on."""
     found: list[lxml.html.HtmlElement] = []
     found_ids: set[int] = set()  # of the boxes in ``found``, which holds them (their ids stay theirs)
+    # A page repeats its class values many times: each distinct one is matched once.
+    verdicts: dict[str, bool] = {}
     for element in tree.iter(*CTA_BOX_TAGS):
-        names = f"{element.get('class') or ''} {element.get('id') or ''}"
-        if not CTA_CLASS_RE.search(names):
+        classes, ids = element.get("class"), element.get("id")
+        if classes is None and ids is None:
+            continue
+        names = f"{classes or ''} {ids or ''}"
+        verdict = verdicts.get(names)
+        if verdict is None:
+            verdict = verdicts[names] = CTA_CLASS_RE.search(names) is not None
+        if not verdict:
             continue
         # Inside a box already found: one walk up, where asking of every box was quadratic on
         # pages with many (a site whose every teaser is a "promo").

@@ -160,11 +160,12 @@ def _visible_spelling(guessed: str, bylines: tuple[str, ...]) -> str | None:
 # ("Jane Doe 12.03.2024") is a dateline, not a name.
 _MAX_NAME_TEXTS = 400
 _DIGITS_RE = re.compile(r"\d+")
-_LOWER = "abcdefghijklmnopqrstuvwxyz"
-_TEXTS_WITH_WORD = lxml.etree.XPath(
-    f"//body//text()[contains(translate(., '{_LOWER.upper()}', '{_LOWER}'), $word)]"
-    "[not(ancestor::script or ancestor::style)]"
-)
+# The page's text nodes, read and lower-cased once per guess and searched for each of its names'
+# first words in Python (an XPath contains(translate(...)) per name re-reads the whole page each
+# time). Only ASCII letters are lower-cased, as the XPath translate() it stands for does.
+_BODY_TEXTS = lxml.etree.XPath("//body//text()")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_NOT_SHOWN_TAGS = frozenset({"script", "style"})
 
 
 def _as_the_page_shows(names: list[str], tree: lxml.html.HtmlElement) -> list[str]:
@@ -172,14 +173,41 @@ def _as_the_page_shows(names: list[str], tree: lxml.html.HtmlElement) -> list[st
     those it shows only inside its comment thread (readers who commented, whose author
     elements trafilatura took for the byline)."""
     kept: list[str] = []
+    page_texts: list[tuple[Any, str]] | None = None
     for name in names:
         words = name.split()
-        texts = _TEXTS_WITH_WORD(tree, word=words[0].casefold())[:_MAX_NAME_TEXTS] if words else []
+        if words and page_texts is None:
+            page_texts = [(raw, str(raw).translate(_ASCII_LOWER)) for raw in _BODY_TEXTS(tree)]
+        texts = texts_with_word(page_texts, words[0].casefold()) if words and page_texts else []
         holders = [h for h in (raw.getparent() for raw in texts) if h is not None]
         if holders and all(in_comment_thread(h) for h in holders):
             continue
         kept.append(_with_digits_shown(name, [str(raw) for raw in texts]))
     return kept
+
+
+def texts_with_word(page_texts: list[tuple[Any, str]], word: str) -> list[Any]:
+    """The first ``_MAX_NAME_TEXTS`` of the page's text nodes (each with its ASCII-lower-cased
+    text) that hold ``word`` and are not inside a script or style element."""
+    found: list[Any] = []
+    for raw, lowered in page_texts:
+        if word in lowered and not _inside_script_or_style(raw):
+            found.append(raw)
+            if len(found) == _MAX_NAME_TEXTS:
+                break
+    return found
+
+
+def _inside_script_or_style(raw: Any) -> bool:
+    # A tail's getparent() is the element it follows, which does not hold it.
+    element = raw.getparent()
+    if element is not None and raw.is_tail:
+        element = element.getparent()
+    while element is not None:
+        if element.tag in _NOT_SHOWN_TAGS:
+            return True
+        element = element.getparent()
+    return False
 
 
 def _with_digits_shown(name: str, texts: list[str]) -> str:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import email.utils
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from datetime import time as dt_time
+from itertools import islice
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -236,22 +237,82 @@ MIN_HEADLINE_CHARS = 10
 # date at its very start counts ("29.11.2022 – Mehrfach ..."), the others belong to sentences.
 DATE_LINE_MAX_CHARS = 60
 DATE_LINE_HEAD_CHARS = 25
-_SKIPPED_ANCESTORS = " or ".join(
-    f"ancestor::{tag}" for tag in ("script", "style", "noscript", "template", "nav", "footer", "button", "select")
-)
-_TEXTS_AFTER = lxml.etree.XPath(
-    f"following::text()[normalize-space()][not({_SKIPPED_ANCESTORS})][position() <= {DATE_LINE_TEXTS_AFTER}]"
-)
-_TEXTS_BEFORE = lxml.etree.XPath(
-    f"preceding::text()[normalize-space()][not({_SKIPPED_ANCESTORS})][position() <= {DATE_LINE_TEXTS_BEFORE}]"
-)
+# Text inside these elements is never a date line. The texts around the headline are walked
+# outward from it and the walk stops at the last piece read: an XPath over the following:: axis
+# with a position() limit reads (and tests the ancestors of) every text node to the page's end.
+DATE_LINE_SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "nav", "footer", "button", "select"})
 # Beyond the date line's reach, only a date the page labels as the publication's: some CMSs print
 # it under the body ("Erschienen am: 01.11.2023", "Published 7:07 PM EST Nov 19, 2019").
 LABELLED_DATE_TEXTS_AFTER = 80
-_TEXTS_FAR_AFTER = lxml.etree.XPath(
-    f"following::text()[normalize-space()][not({_SKIPPED_ANCESTORS})]"
-    f"[position() > {DATE_LINE_TEXTS_AFTER} and position() <= {LABELLED_DATE_TEXTS_AFTER}]"
-)
+# What XPath's normalize-space() takes for blank: a text of no-break spaces is not.
+_XML_BLANKS = " \t\r\n"
+
+
+def texts_after(headline: lxml.html.HtmlElement) -> Iterator[str]:
+    """The text pieces after ``headline`` (not inside it), in page order, that hold more than
+    blanks and lie in no ``DATE_LINE_SKIPPED_TAGS`` element."""
+    node = headline
+    for parent, skipped in _ancestors_skipped(headline):
+        if not skipped:
+            if node.tail is not None and node.tail.strip(_XML_BLANKS):
+                yield node.tail
+            for sibling in node.itersiblings():
+                yield from _texts_within(sibling)
+                if sibling.tail is not None and sibling.tail.strip(_XML_BLANKS):
+                    yield sibling.tail
+        node = parent
+
+
+def texts_before(headline: lxml.html.HtmlElement) -> Iterator[str]:
+    """The text pieces before ``headline``, nearest first, that hold more than blanks and lie in
+    no ``DATE_LINE_SKIPPED_TAGS`` element."""
+    node = headline
+    for parent, skipped in _ancestors_skipped(headline):
+        if not skipped:
+            for sibling in node.itersiblings(preceding=True):
+                if sibling.tail is not None and sibling.tail.strip(_XML_BLANKS):
+                    yield sibling.tail
+                yield from _texts_within_backwards(sibling)
+            if parent.text is not None and parent.text.strip(_XML_BLANKS):
+                yield parent.text
+        node = parent
+
+
+def _ancestors_skipped(element: lxml.html.HtmlElement) -> list[tuple[lxml.html.HtmlElement, bool]]:
+    """``element``'s ancestors, nearest first, each with whether it or one above it is skipped."""
+    ancestors = list(element.iterancestors())
+    skipped = False
+    flags = []
+    for ancestor in reversed(ancestors):
+        skipped = skipped or ancestor.tag in DATE_LINE_SKIPPED_TAGS
+        flags.append(skipped)
+    return list(zip(ancestors, reversed(flags), strict=True))
+
+
+def _texts_within(element: lxml.html.HtmlElement) -> Iterator[str]:
+    """The non-blank text pieces inside ``element`` (not its tail), in page order."""
+    if not isinstance(element.tag, str) or element.tag in DATE_LINE_SKIPPED_TAGS:
+        return  # a comment holds no text piece; a skipped element's text is no date line
+    if element.text is not None and element.text.strip(_XML_BLANKS):
+        yield element.text
+    for child in element:
+        yield from _texts_within(child)
+        if child.tail is not None and child.tail.strip(_XML_BLANKS):
+            yield child.tail
+
+
+def _texts_within_backwards(element: lxml.html.HtmlElement) -> Iterator[str]:
+    """``_texts_within(element)``, last first."""
+    if not isinstance(element.tag, str) or element.tag in DATE_LINE_SKIPPED_TAGS:
+        return
+    for child in reversed(element):
+        if child.tail is not None and child.tail.strip(_XML_BLANKS):
+            yield child.tail
+        yield from _texts_within_backwards(child)
+    if element.text is not None and element.text.strip(_XML_BLANKS):
+        yield element.text
+
+
 # Publication labels (en, de, fr, es, it, pt, nl).
 _PUBLISHED_LABEL_RE = re.compile(
     r"\b(?:published|erschienen|ver[öo]ffentlicht|publi[ée]e?|publicad[oa]|pubblicat[oa]|gepubliceerd)\b",
@@ -292,13 +353,14 @@ def read_date_line(
     headline = _headline(tree, titles)
     if headline is None:
         return None
-    after = [str(t).strip() for t in _TEXTS_AFTER(headline)]
-    before = [str(t).strip() for t in _TEXTS_BEFORE(headline)][::-1]
+    following = texts_after(headline)
+    after = [t.strip() for t in islice(following, DATE_LINE_TEXTS_AFTER)]
+    before = [t.strip() for t in islice(texts_before(headline), DATE_LINE_TEXTS_BEFORE)]
     for texts in (after, before):
         shown = _first_shown(texts, fetched_at, language, region)
         if shown is not None:
             return shown
-    far = [str(t).strip() for t in _TEXTS_FAR_AFTER(headline)]
+    far = [t.strip() for t in islice(following, LABELLED_DATE_TEXTS_AFTER - DATE_LINE_TEXTS_AFTER)]
     return _first_shown(far, fetched_at, language, region, labelled=True)
 
 
