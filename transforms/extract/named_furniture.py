@@ -111,25 +111,19 @@ def _named_elements(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     known, hinted = verdicts.get, _NAME_HINT_RE.search
     found = []
     for element in tree.iter(lxml.etree.Element):
-        names = element.get("class")
-        if names:
+        for names in (element.get("class"), element.get("id")):
+            if not names:
+                continue
             verdict = known(names)
             if verdict is None:
                 # The lower-cased substring test first: most values name no furniture.
                 verdict = verdicts[names] = bool(hinted(names.lower())) and _names_furniture(names)
             if verdict:
                 found.append(element)
-                continue
-        names = element.get("id")
-        if names:
-            verdict = known(names)
-            if verdict is None:
-                verdict = verdicts[names] = bool(hinted(names.lower())) and _names_furniture(names)
-            if verdict:
+                break
+        else:
+            if element.tag == "figcaption":
                 found.append(element)
-                continue
-        if element.tag == "figcaption":
-            found.append(element)
     return found
 
 
