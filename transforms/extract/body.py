@@ -23,7 +23,7 @@ from transforms.extract.page import PageData, empty_document, is_inside
 from transforms.extract.safety_net import looks_short, looks_unlike_prose, more_prose, widened
 from transforms.extract.trace import note
 from transforms.extract.trafilatura_metadata import guessed_metadata
-from transforms.extract.tree_facts import remembered, remembering
+from transforms.extract.tree_facts import InsideRegion, remembered, remembering
 from transforms.extract.tree_rules import DEFAULT_PRUNE_XPATHS, pruned_tree
 from transforms.normalize import WORD_RE, clean_text, word_count, word_key
 
@@ -857,7 +857,7 @@ class _ChunkFacts:
         self._lines: dict[int, list[lxml.html.HtmlElement]] = {}
         self._line_ids: dict[int, frozenset[int]] = {}
         self._new_words: dict[int, int] = {}
-        self._outside: dict[int, bool] = {}
+        self._outside = InsideRegion(_is_page_furniture_region)
 
     def line(self, element: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
         """The element and its ancestors, innermost first."""
@@ -876,22 +876,10 @@ class _ChunkFacts:
         return next((a for a in self.line(element)[1:] if a.tag == "article"), None)
 
     def outside_body(self, element: lxml.html.HtmlElement) -> bool:
-        """In a footer, sidebar, navigation or page header, the element itself included. Each
-        element's answer is kept: a page with many same-shaped elements asks it of the same
-        ancestors again and again."""
-        line = self.line(element)  # held in self._lines, so the ids below stay their elements'
-        answer, settled = False, len(line)  # the answer holds for line[:settled]
-        for index, node in enumerate(line):
-            known = self._outside.get(id(node))
-            if known is not None:
-                answer, settled = known, index
-                break
-            if _is_page_furniture_region(node):
-                answer, settled = True, index + 1
-                break
-        for node in line[:settled]:
-            self._outside[id(node)] = answer
-        return answer
+        """In a footer, sidebar, navigation or page header, the element itself included (each
+        element's answer kept: a page with many same-shaped elements asks it of the same
+        ancestors again and again)."""
+        return self._outside(element)
 
     def new_words(self, element: lxml.html.HtmlElement) -> int:
         key = id(element)

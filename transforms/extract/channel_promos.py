@@ -64,7 +64,7 @@ def without_channel_promos(tree: lxml.html.HtmlElement, text: str) -> str:
             break
         end -= span
         dropped += 1
-    if not dropped or not any(word_key(line) for line in lines[:end]):
+    if not dropped or not any(keys[:end]):
         return text
     note("channel_promo", [line for line in lines[end:] if line.strip()])
     return "\n".join(lines[:end])

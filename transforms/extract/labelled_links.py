@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import lxml.html
 
-from transforms.extract.trace import note
+from transforms.extract.trace import removed_by
 from transforms.normalize import word_key
 
 LABEL_MAX_WORDS = 4
@@ -35,8 +35,7 @@ def without_labelled_links(tree: lxml.html.HtmlElement, text: str) -> str:
     kept = [line for line in lines if word_key(line) not in labelled]
     if len(kept) == len(lines) or not any(word_key(line) for line in kept):
         return text
-    note("labelled_link", [line for line in lines if word_key(line) in labelled])
-    return "\n".join(kept)
+    return "\n".join(removed_by("labelled_link", lines, kept))
 
 
 def _may_be_labelled(line: str) -> bool:

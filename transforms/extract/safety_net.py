@@ -36,6 +36,7 @@ from collections import Counter
 import lxml.etree
 import lxml.html
 
+from transforms.extract.tree_facts import InsideRegion
 from transforms.normalize import WORD_RE, word_count
 
 logger = logging.getLogger(__name__)
@@ -64,12 +65,12 @@ def looks_short(tree: lxml.html.HtmlElement, text: str) -> bool:
     body_words = word_count(text)
     budget = max(SHORT_RATIO * body_words, body_words + SHORT_MIN_MISSING_WORDS)
     shown = 0
-    regions = _OutsideStory()
+    outside_story = InsideRegion(_is_outside_story)
     for element in tree.iter(*_PARAGRAPH_TAGS):
         parent = element.getparent()
         if parent is not None and parent.tag in _PARAGRAPH_TAGS:
             continue  # counted with the paragraph around it
-        if parent is not None and regions.holds(parent):
+        if parent is not None and outside_story(parent):
             continue
         shown += word_count(element.text_content())
         if shown > budget:
@@ -77,32 +78,8 @@ def looks_short(tree: lxml.html.HtmlElement, text: str) -> bool:
     return False
 
 
-class _OutsideStory:
-    """Whether an element is, or is inside, a region that is never the story; each element's
-    answer is kept, so that paragraphs sharing ancestors walk up past each ancestor once (walking
-    every paragraph's ancestors was most of the check's cost)."""
-
-    def __init__(self) -> None:
-        # id(element) -> (element, answer): the element is held, so its id() stays its own.
-        self._answers: dict[int, tuple[lxml.html.HtmlElement, bool]] = {}
-
-    def holds(self, element: lxml.html.HtmlElement) -> bool:
-        walked: list[lxml.html.HtmlElement] = []
-        node: lxml.html.HtmlElement | None = element
-        answer = False
-        while node is not None:
-            known = self._answers.get(id(node))
-            if known is not None:
-                answer = known[1]
-                break
-            walked.append(node)
-            if node.tag in _OUTSIDE_STORY:
-                answer = True
-                break
-            node = node.getparent()
-        for node in walked:  # each lies inside the one the answer was found at
-            self._answers[id(node)] = (node, answer)
-        return answer
+def _is_outside_story(element: lxml.html.HtmlElement) -> bool:
+    return element.tag in _OUTSIDE_STORY
 
 
 def _key(line: str) -> str:

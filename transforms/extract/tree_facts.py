@@ -55,3 +55,32 @@ def remembered(tree: lxml.html.HtmlElement, name: str, compute: Callable[[lxml.h
     fact = compute(tree)
     memo[key] = (tree, fact)
     return fact
+
+
+class InsideRegion:
+    """Whether an element is, or is inside, an element ``is_region`` accepts (a footer, a
+    navigation...). Each element's answer is kept, so that elements sharing ancestors walk up
+    past each ancestor once: walking every element's ancestors is quadratic on deep pages."""
+
+    def __init__(self, is_region: Callable[[lxml.html.HtmlElement], bool]) -> None:
+        self._is_region = is_region
+        # id(element) -> (element, answer): the element is held, so its id() stays its own.
+        self._answers: dict[int, tuple[lxml.html.HtmlElement, bool]] = {}
+
+    def __call__(self, element: lxml.html.HtmlElement) -> bool:
+        walked: list[lxml.html.HtmlElement] = []
+        node: lxml.html.HtmlElement | None = element
+        answer = False
+        while node is not None:
+            known = self._answers.get(id(node))
+            if known is not None:
+                answer = known[1]
+                break
+            walked.append(node)
+            if self._is_region(node):
+                answer = True
+                break
+            node = node.getparent()
+        for node in walked:  # each lies inside the one the answer was found at
+            self._answers[id(node)] = (node, answer)
+        return answer
