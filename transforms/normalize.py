@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -56,6 +57,20 @@ def content_hash(
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+# The extraction rules key the same lines and element texts many times over one page (each rule
+# matches the body's lines to the markup on its own): keys of line-sized texts are remembered
+# across calls; a whole page's text is rarely keyed twice and would fill the memory.
+WORD_KEY_CACHE_SIZE = 8192
+WORD_KEY_CACHED_MAX_CHARS = 2000
+
+
 def word_key(text: str) -> str:
     """A text's \\w+ words, case-folded and space-joined: how lines are matched to markup."""
+    return _remembered_word_key(text) if len(text) <= WORD_KEY_CACHED_MAX_CHARS else _word_key(text)
+
+
+def _word_key(text: str) -> str:
     return " ".join(WORD_RE.findall(text)).casefold()
+
+
+_remembered_word_key = functools.lru_cache(maxsize=WORD_KEY_CACHE_SIZE)(_word_key)

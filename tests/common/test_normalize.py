@@ -103,3 +103,19 @@ def test_content_hash_is_stable_and_sensitive_to_every_field() -> None:
 def test_content_hash_fields_cannot_bleed_into_each_other() -> None:
     assert content_hash("ab", "c", "", ()) != content_hash("a", "bc", "", ())
     assert content_hash("t", None, "b", ("A, B",)) != content_hash("t", None, "b", ("A", "B"))
+
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Der Hafen öffnet um 9 Uhr.", "ÉTÉ 2024 – l'été", "東京都 2024 港", "word " * 1000, "Straße " * 2000],
+)
+def test_word_key_remembers_line_sized_texts_only_and_reads_both_alike(text: str) -> None:
+    from transforms.normalize import WORD_KEY_CACHED_MAX_CHARS, WORD_RE, _remembered_word_key, word_key
+
+    expected = " ".join(w.casefold() for w in WORD_RE.findall(text))
+    assert word_key(text) == expected
+    hits = _remembered_word_key.cache_info().hits
+    assert word_key(text) == expected
+    remembered = _remembered_word_key.cache_info().hits == hits + 1
+    assert remembered == (len(text) <= WORD_KEY_CACHED_MAX_CHARS)
