@@ -831,13 +831,13 @@ def _further_chunks(
     first_ids = facts.line_ids(first)
     further = []
     for other in alike:
+        if other is first or facts.article(other) is not article:
+            continue  # in another <article>
+        other_ids = facts.line_ids(other)
         # What ``other`` is on its own (prose, in the body) is settled once for every
         # candidate: most same-shaped elements (a listing's cards) fail it.
-        if other is first or not facts.adds_prose(other):
-            continue
-        other_ids = facts.line_ids(other)
-        if id(first) in other_ids or id(other) in first_ids or facts.article(other) is not article:
-            continue  # inside each other, or in another <article>
+        if id(first) in other_ids or id(other) in first_ids or not facts.adds_prose(other):
+            continue  # inside each other, or no prose
         level = next((i for i, e in enumerate(first_line) if id(e) in other_ids), 1_000_000)
         if level <= CHUNK_MAX_COMMON_ANCESTOR_LEVELS:
             further.append(other)
