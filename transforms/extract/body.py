@@ -757,11 +757,11 @@ def merged_chunks(pruned: lxml.html.HtmlElement, text: str) -> lxml.html.HtmlEle
     """
     returned = {n for n in (word_key(line) for line in text.split("\n")) if len(n) >= CHUNK_MATCH_MIN_CHARS}
     # The paragraphs among the page's line elements (a returned line is long enough to locate).
-    matched = [e for e, key in remembered(pruned, "locatable_lines", locatable_line_elements)
-               if e.tag == "p" and key in returned]
+    lines = remembered(pruned, "locatable_lines", locatable_line_elements)
+    matched = [e for e, key in lines if e.tag == "p" and key in returned]
     candidates = _chunk_candidates(matched)
     alike = _by_signature(pruned, {c.tag for c in candidates})
-    facts = _ChunkFacts(returned)
+    facts = _ChunkFacts(returned, lines)
     for first in candidates:
         further = _further_chunks(alike[_signature(first)], first, facts)
         if further:
@@ -831,17 +831,15 @@ def _further_chunks(
     first_ids = facts.line_ids(first)
     further = []
     for other in alike:
-        if other is first:
-            continue
+        if other is first or facts.article(other) is not article:
+            continue  # in another <article>
         other_ids = facts.line_ids(other)
-        if id(first) in other_ids or id(other) in first_ids or facts.article(other) is not article:
-            continue  # inside each other, or in another <article>
-        if facts.outside_body(other):
-            continue
+        # What ``other`` is on its own (prose, in the body) is settled once for every
+        # candidate: most same-shaped elements (a listing's cards) fail it.
+        if id(first) in other_ids or id(other) in first_ids or not facts.adds_prose(other):
+            continue  # inside each other, or no prose
         level = next((i for i, e in enumerate(first_line) if id(e) in other_ids), 1_000_000)
-        if level > CHUNK_MAX_COMMON_ANCESTOR_LEVELS:
-            continue
-        if facts.new_words(other) >= CHUNK_MIN_NEW_WORDS and _link_share(other) < CHUNK_MAX_LINK_SHARE:
+        if level <= CHUNK_MAX_COMMON_ANCESTOR_LEVELS:
             further.append(other)
     return further
 
@@ -850,13 +848,20 @@ class _ChunkFacts:
     """What ``_further_chunks`` asks of each element, read once: a page with many same-shaped
     elements (a listing's cards) compares every candidate chunk with every one of them."""
 
-    def __init__(self, returned: set[str]) -> None:
+    def __init__(self, returned: set[str], lines: list[tuple[lxml.html.HtmlElement, str]]) -> None:
         self.returned = returned
+        # The paragraphs' word_key()s the page's line elements were read with (``lines``, held
+        # here, so the id()s stay their own); a paragraph too short to be among them is read
+        # when asked.
+        self._lines_held = lines
+        self._paragraph_keys = {id(e): key for e, key in lines if e.tag == "p"}
         # Keyed by id(): the element is held in its own entry (its line starts with it), so
         # its id() is not reused while the facts live.
         self._lines: dict[int, list[lxml.html.HtmlElement]] = {}
         self._line_ids: dict[int, frozenset[int]] = {}
         self._new_words: dict[int, int] = {}
+        self._articles: dict[int, lxml.html.HtmlElement | None] = {}
+        self._adds_prose: dict[int, bool] = {}
         self._outside = InsideRegion(_is_page_furniture_region)
 
     def line(self, element: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
@@ -872,8 +877,29 @@ class _ChunkFacts:
             self._line_ids[key] = frozenset(id(e) for e in self.line(element))
         return self._line_ids[key]
 
+    def _paragraph_key(self, paragraph: lxml.html.HtmlElement) -> str:
+        key = self._paragraph_keys.get(id(paragraph))
+        return key if key is not None else word_key(paragraph.text_content())
+
     def article(self, element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
-        return next((a for a in self.line(element)[1:] if a.tag == "article"), None)
+        """The nearest <article> around the element (not the element itself)."""
+        key = id(element)
+        if key not in self._articles:
+            self._articles[key] = next((a for a in self.line(element)[1:] if a.tag == "article"), None)
+        return self._articles[key]
+
+    def adds_prose(self, element: lxml.html.HtmlElement) -> bool:
+        """Outside the page's furniture, with enough words the returned text lacks, and not
+        mostly links."""
+        key = id(element)
+        if key not in self._adds_prose:
+            self.line(element)  # holds the element, so its id() stays its own
+            self._adds_prose[key] = (
+                not self.outside_body(element)
+                and self.new_words(element) >= CHUNK_MIN_NEW_WORDS
+                and _link_share(element) < CHUNK_MAX_LINK_SHARE
+            )
+        return self._adds_prose[key]
 
     def outside_body(self, element: lxml.html.HtmlElement) -> bool:
         """In a footer, sidebar, navigation or page header, the element itself included (each
@@ -886,7 +912,7 @@ class _ChunkFacts:
         if key not in self._new_words:
             self.line(element)  # holds the element, so its id() stays its own
             self._new_words[key] = sum(
-                len(n.split()) for n in (word_key(p.text_content()) for p in element.iter("p"))
+                len(n.split()) for n in (self._paragraph_key(p) for p in element.iter("p"))
                 if n not in self.returned
             )
         return self._new_words[key]

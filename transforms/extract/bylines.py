@@ -162,7 +162,11 @@ _MAX_NAME_TEXTS = 400
 _DIGITS_RE = re.compile(r"\d+")
 # The page's text nodes, read and lower-cased once per guess and searched for each of its names'
 # first words in Python (an XPath contains(translate(...)) per name re-reads the whole page each
-# time). Only ASCII letters are lower-cased, as the XPath translate() it stands for does.
+# time). Only ASCII letters are lower-cased, as the XPath translate() it stands for does. A
+# script's or style's long own text (framework state as JSON is often most of a page's text)
+# is left out before lower-casing; any other text is asked whether it is shown when it matches
+# (asking every short text first costs more than lower-casing it).
+_SHORT_TEXT_CHARS = 200
 _BODY_TEXTS = lxml.etree.XPath("//body//text()")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _NOT_SHOWN_TAGS = frozenset({"script", "style"})
@@ -177,7 +181,8 @@ def _as_the_page_shows(names: list[str], tree: lxml.html.HtmlElement) -> list[st
     for name in names:
         words = name.split()
         if words and page_texts is None:
-            page_texts = [(raw, str(raw).translate(_ASCII_LOWER)) for raw in _BODY_TEXTS(tree)]
+            page_texts = [(raw, str(raw).translate(_ASCII_LOWER)) for raw in _BODY_TEXTS(tree)
+                          if len(raw) < _SHORT_TEXT_CHARS or not _script_or_style_text(raw)]
         texts = texts_with_word(page_texts, words[0].casefold()) if words and page_texts else []
         holders = [h for h in (raw.getparent() for raw in texts) if h is not None]
         if holders and all(in_comment_thread(h) for h in holders):
@@ -196,6 +201,14 @@ def texts_with_word(page_texts: list[tuple[Any, str]], word: str) -> list[Any]:
             if len(found) == _MAX_NAME_TEXTS:
                 break
     return found
+
+
+def _script_or_style_text(raw: Any) -> bool:
+    """Whether ``raw`` is the text a script or style element holds (not its tail)."""
+    if raw.is_tail:
+        return False
+    element = raw.getparent()
+    return element is not None and element.tag in _NOT_SHOWN_TAGS
 
 
 def _inside_script_or_style(raw: Any) -> bool:

@@ -22,10 +22,10 @@ from zoneinfo import ZoneInfo
 import lxml.etree
 import lxml.html
 from dateparser.date import DateDataParser
-from htmldate import find_date
 from htmldate.extractors import extract_url_date, try_date_expr
 from htmldate.utils import Extractor
 
+from transforms.extract.date_search import searched_date
 from transforms.extract.numeric_dates import (
     UNREADABLE,
     Unreadable,
@@ -665,8 +665,10 @@ _COMPACT_URL_DATE_RE = re.compile(
 
 def _searched_date(tree: lxml.html.HtmlElement, url: str, fetched_at: datetime) -> str | None:
     """htmldate's extensive search (the URL, date lines, then the whole text) for the original
-    date, where trafilatura's run (in its fast mode, which skips that search) found none."""
-    return find_date(
+    date, where trafilatura's run (in its fast mode, which skips that search) found none. Where
+    the metadata pass searched this very tree with this URL (a page with nothing to prune),
+    its answer is given again (``searched_date``)."""
+    return searched_date(
         tree, url=url, original_date=True, extensive_search=True, max_date=fetched_at.strftime("%Y-%m-%d")
     )
 

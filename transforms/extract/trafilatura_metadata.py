@@ -19,9 +19,10 @@ import logging
 from typing import Any
 
 import lxml.html
-from htmldate import find_date
 from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_title, extract_url
 from trafilatura.settings import Document
+
+from transforms.extract.date_search import searched_date
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ def guessed_metadata(
         metadata.author = extract_author(tree)
     if not metadata.url:
         metadata.url = extract_url(tree, url)
-    metadata.date = find_date(tree, **{**date_params, "url": metadata.url}) if with_date else None
+    metadata.date = searched_date(tree, **{**date_params, "url": metadata.url}) if with_date else None
     metadata.filedate = date_params.get("max_date")
     # Left unset: what examine_meta and the JSON-LD reader found besides (site name, categories,
     # tags) is what the pass would have gone on searching for.
