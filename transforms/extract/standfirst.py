@@ -13,12 +13,14 @@ the headline and the first paragraph: the walk stops at the first paragraph.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import lxml.etree
 import lxml.html
 
 from transforms.extract.page import is_inside
+from transforms.extract.text_reading import first_word
 from transforms.normalize import WORD_RE, clean_text, word_key
 
 # Class names that mark an opening paragraph: lede/lead, intro(duction), teaser, excerpt, standfirst,
@@ -51,6 +53,7 @@ def marked_standfirst(tree: lxml.html.HtmlElement, text: str) -> str | None:
     if first_line is None or body is None:
         return None
     prefix = first_line[:FIRST_LINE_PREFIX_CHARS].rsplit(" ", 1)[0]
+    opening, space, _ = prefix.partition(" ")
     found: lxml.html.HtmlElement | None = None
     after_headline = False
     for element in body.iter(lxml.etree.Element):
@@ -59,7 +62,11 @@ def marked_standfirst(tree: lxml.html.HtmlElement, text: str) -> str | None:
         if not after_headline:
             after_headline = element.tag == "h1" and bool(element.text_content().strip())
             continue
-        if _starts_with(element, prefix):
+        # Only an element whose first word opens the prefix may start with it: settled from
+        # the text's opening for nearly every element (_starts_with joins more of it).
+        word = first_word(element, skip_blank=True)
+        opens = word is not None and ((word == opening) if space else word.startswith(opening))
+        if opens and _starts_with(element, prefix):
             # The body's first line: a standfirst found above it leads the story; an element
             # holding both is the story's container, not its standfirst.
             if found is not None and is_inside(element, found):
@@ -97,13 +104,20 @@ def _starts_with(element: lxml.html.HtmlElement, prefix: str) -> bool:
     return word_key("".join(parts)).startswith(prefix)
 
 
+@functools.lru_cache(maxsize=4096)
+def _marks_standfirst(classes: str) -> bool:
+    """Whether a class attribute's value names a standfirst (a page repeats a few values on
+    thousands of elements: each is matched once)."""
+    return STANDFIRST_CLASS_RE.search(classes) is not None
+
+
 def _is_standfirst(element: lxml.html.HtmlElement) -> bool:
     # The marking class is the element's own or its parent's (<div class="intro"><p>...</p>).
     if element.tag in _SKIPPED_TAGS or element.tag == "a":
         return False
     parent = element.getparent()
     near = (element,) if parent is None else (element, parent)
-    if not any(STANDFIRST_CLASS_RE.search(e.get("class") or "") for e in near):
+    if not any(_marks_standfirst(e.get("class") or "") for e in near):
         return False
     if any(a.tag in _SKIPPED_TAGS or a.tag in {"a", "h1"} for a in element.iterancestors()):
         return False

@@ -1,0 +1,62 @@
+"""The cheaper readings of an element's text give what reading its whole text gives."""
+
+from __future__ import annotations
+
+import lxml.etree
+import lxml.html
+
+from transforms.extract.text_reading import first_word, text_key, text_within
+from transforms.normalize import word_key
+
+PAGE = """<html><body>
+<div class="menu">
+    <ul>
+        <li>    <a href="/a">Vereine</a>
+            <ul>            <li><a href="/b">Turniere</a>       </li>  <li><span>Spiel</span><b>plan</b> heute</li></ul>
+        </li>
+        <li><!-- note --><i>(</i><em>Ranglisten</em>: alle</li>
+        <li><span></span>  <span>Ärzte</span> und Ämter</li>
+        <li>Straße<b>n</b>bahn fährt</li>
+        <li>  <img src="x.png">   <span>  </span>Nachrichten  </li>
+    </ul>
+</div>
+<h1>Die Saison beginnt</h1>
+<p class="intro">Der erste Satz des Textes, länger als eine Zeile.</p>
+<p>ΑΣ ΣΑΣ and İstanbul’s ﬁnest</p>
+<div><p></p><br/>tail words</div>
+</body></html>"""
+
+
+def _elements() -> list[lxml.html.HtmlElement]:
+    tree = lxml.html.document_fromstring(PAGE)
+    return [e for e in tree.iter(lxml.etree.Element) if isinstance(e.tag, str)]
+
+
+def _first_of_key(key: str) -> str | None:
+    return key.split(" ", 1)[0] if key else None
+
+
+def test_first_word_is_the_first_word_of_the_whole_text_of_each_element() -> None:
+    for element in _elements():
+        assert first_word(element) == _first_of_key(word_key(element.text_content())), lxml.html.tostring(element)
+
+
+def test_first_word_skipping_blank_pieces_reads_the_pieces_that_are_not_all_whitespace() -> None:
+    for element in _elements():
+        joined = "".join(piece for piece in element.itertext() if piece.strip())
+        assert first_word(element, skip_blank=True) == _first_of_key(word_key(joined)), lxml.html.tostring(element)
+
+
+def test_text_key_is_the_word_key_of_a_text_full_of_markup_whitespace() -> None:
+    for element in _elements():
+        raw = element.text_content()
+        assert text_key(raw) == word_key(raw)
+    spaced = ("\n" + " " * 40) * 30 + "Menü\u00a0Eintrag" + " " * 600 + "Straße\u2003ΣΑΣ" + "\t" * 10
+    assert len(spaced) > 512 and text_key(spaced) == word_key(spaced)
+
+
+def test_text_within_gives_the_whole_text_up_to_the_limit_and_nothing_beyond() -> None:
+    for element in _elements():
+        raw = element.text_content()
+        assert text_within(element, len(raw)) == raw
+        assert text_within(element, len(raw) - 1) is None or raw == ""
