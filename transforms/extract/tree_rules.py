@@ -64,8 +64,27 @@ def _counterparts(
 ) -> dict[int, lxml.html.HtmlElement]:
     """id() of each of ``elements`` (in ``tree``) -> the element at its place in ``twin``, a copy."""
     # ``elements`` keeps the originals alive while their id()s are compared (see article_container).
-    wanted = {id(e) for e in elements}
-    return {id(original): copied for original, copied in zip(tree.iter(), twin.iter()) if id(original) in wanted}
+    # Each is reached in the copy by its position among its parent's children at each level
+    # (comments count, as in the copy): walking both whole pages in step made a proxy of
+    # every element of both for a few looked up.
+    found: dict[int, lxml.html.HtmlElement] = {}
+    for element in elements:
+        if id(element) in found:
+            continue
+        path: list[int] = []
+        node = element
+        while node is not tree:
+            parent = node.getparent()
+            if parent is None:
+                break  # not inside ``tree``: not in the copy
+            path.append(parent.index(node))
+            node = parent
+        else:
+            copied = twin
+            for position in reversed(path):
+                copied = copied[position]
+            found[id(element)] = copied
+    return found
 
 
 def shape_furniture(tree: lxml.html.HtmlElement) -> tuple[list[lxml.html.HtmlElement], list[lxml.html.HtmlElement]]:
