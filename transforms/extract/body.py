@@ -21,7 +21,7 @@ from transforms.extract.labelled_links import without_labelled_links
 from transforms.extract.named_furniture import without_named_furniture
 from transforms.extract.page import PageData, empty_document, is_inside
 from transforms.extract.safety_net import looks_short, looks_unlike_prose, more_prose, widened
-from transforms.extract.text_reading import first_word, text_key, text_within
+from transforms.extract.text_reading import may_open_with, text_key, text_within
 from transforms.extract.trace import note
 from transforms.extract.trafilatura_metadata import guessed_metadata
 from transforms.extract.tree_facts import InsideRegion, remembered, remembering
@@ -987,7 +987,6 @@ def visible_lede(tree: lxml.html.HtmlElement, description: str | None, text: str
     if not _renders(body, stem):
         return None  # not shown at all: the usual case, settled without visiting each element
     found: lxml.html.HtmlElement | None = None
-    opening, space, _ = stem.partition(" ")
     container_max_raw = LEDE_CONTAINER_MAX_RAW * len(first_line)
     for element in body.iter(lxml.etree.Element):
         if not isinstance(element.tag, str) or element.tag in _HIDDEN_TAGS:
@@ -995,8 +994,7 @@ def visible_lede(tree: lxml.html.HtmlElement, description: str | None, text: str
         if found is None:
             # An element's text starts with the stem only where its first word does: settled
             # from the text's opening, without reading every container's whole text.
-            word = first_word(element)
-            if word is None or ((word != opening) if space else not word.startswith(opening)):
+            if not may_open_with(element, stem):
                 continue
             raw = element.text_content()
             if _norm_starts_with(raw, stem) and len(word_key(raw)) <= LEDE_MAX_GROWTH * len(wanted):

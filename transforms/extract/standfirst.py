@@ -20,7 +20,7 @@ import lxml.etree
 import lxml.html
 
 from transforms.extract.page import is_inside
-from transforms.extract.text_reading import first_word
+from transforms.extract.text_reading import may_open_with
 from transforms.normalize import WORD_RE, clean_text, word_key
 
 # Class names that mark an opening paragraph: lede/lead, intro(duction), teaser, excerpt, standfirst,
@@ -53,7 +53,6 @@ def marked_standfirst(tree: lxml.html.HtmlElement, text: str) -> str | None:
     if first_line is None or body is None:
         return None
     prefix = first_line[:FIRST_LINE_PREFIX_CHARS].rsplit(" ", 1)[0]
-    opening, space, _ = prefix.partition(" ")
     found: lxml.html.HtmlElement | None = None
     after_headline = False
     for element in body.iter(lxml.etree.Element):
@@ -64,9 +63,7 @@ def marked_standfirst(tree: lxml.html.HtmlElement, text: str) -> str | None:
             continue
         # Only an element whose first word opens the prefix may start with it: settled from
         # the text's opening for nearly every element (_starts_with joins more of it).
-        word = first_word(element, skip_blank=True)
-        opens = word is not None and ((word == opening) if space else word.startswith(opening))
-        if opens and _starts_with(element, prefix):
+        if may_open_with(element, prefix, skip_blank=True) and _starts_with(element, prefix):
             # The body's first line: a standfirst found above it leads the story; an element
             # holding both is the story's container, not its standfirst.
             if found is not None and is_inside(element, found):

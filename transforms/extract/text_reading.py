@@ -25,26 +25,52 @@ def text_key(raw: str) -> str:
     return word_key(raw)
 
 
-def first_word(element: lxml.html.HtmlElement, *, skip_blank: bool = False) -> str | None:
-    """The first word (``WORD_RE``) of the element's text, case-folded: the first word of
-    ``word_key(element.text_content())``; None where it has none. Reads the text only up to
-    the end of that word.
+def may_open_with(element: lxml.html.HtmlElement, prefix: str, *, skip_blank: bool = False) -> bool:
+    """False where ``word_key(element.text_content())`` cannot start with ``prefix`` (a
+    word_key()) for its first word: the first word must be the prefix's first word, or start
+    with a one-word prefix. Settled from the text's opening: True asks for the full test.
 
     ``skip_blank``: the text as the concatenation of its pieces that are not all whitespace
     (whitespace between two pieces then joins their words), as ``standfirst._starts_with``
     reads it."""
+    opening, space, _ = prefix.partition(" ")
+    found = _opening_word(element, skip_blank)
+    if found is None:
+        return False
+    word, whole = found
+    if whole:
+        return (word == opening) if space else word.startswith(opening)
+    # Only the word's beginning is known: the word may still be the opening, or start with it.
+    return opening.startswith(word) or (not space and word.startswith(opening))
+
+
+def first_word(element: lxml.html.HtmlElement, *, skip_blank: bool = False) -> str | None:
+    """The first word (``WORD_RE``) of the element's text, case-folded: the first word of
+    ``word_key(element.text_content())``; None where it has none (``skip_blank``: as in
+    may_open_with)."""
+    found = _opening_word(element, skip_blank)
+    if found is None:
+        return None
+    if found[1]:
+        return found[0]
+    return _first_word_read(element, skip_blank)
+
+
+def _opening_word(element: lxml.html.HtmlElement, skip_blank: bool) -> tuple[str, bool] | None:
+    """The first word of the element's text, case-folded, and whether it is whole; or its
+    beginning and False, where the text holding it ends with it and more text follows. None
+    where the text has no word."""
     # Settled by the leading text for most elements: a word that ends before the text holding
     # it does is the first word whatever follows. Text without a word is passed over to the
     # first child's (a container's indentation, an opening bracket), as the text reads.
     node = element
     while True:
         own = node.text
-        if own:
+        if own and not own.isspace():  # indentation: no word, and slow for the pattern to pass over
             match = WORD_RE.search(own)
             if match is not None:
-                if match.end() < len(own) or _ends_word(node, element, skip_blank):
-                    return match.group().casefold()
-                break  # the word may go on in what follows
+                whole = match.end() < len(own) or _ends_word(node, element, skip_blank)
+                return match.group().casefold(), whole
         if not len(node):
             if node is element:
                 return None  # neither text nor children: no text at all
@@ -52,10 +78,19 @@ def first_word(element: lxml.html.HtmlElement, *, skip_blank: bool = False) -> s
         node = node[0]
         if not isinstance(node.tag, str):
             break  # a comment's text is no text
+    word = _first_word_read(element, skip_blank)
+    return None if word is None else (word, True)
+
+
+def _first_word_read(element: lxml.html.HtmlElement, skip_blank: bool) -> str | None:
+    """The first word of the element's text, read piece by piece up to its end."""
     head = ""
     for piece in element.itertext():
-        if skip_blank and not piece.strip():
-            continue
+        if piece.isspace():
+            if skip_blank:
+                continue
+            if not head:
+                continue  # no word begun: nothing to end
         head += piece
         match = WORD_RE.search(head)
         if match is None:

@@ -60,3 +60,27 @@ def test_text_within_gives_the_whole_text_up_to_the_limit_and_nothing_beyond() -
         raw = element.text_content()
         assert text_within(element, len(raw)) == raw
         assert text_within(element, len(raw) - 1) is None or raw == ""
+
+
+def _opens(key: str, prefix: str) -> bool:
+    word = _first_of_key(key)
+    opening, space, _ = prefix.partition(" ")
+    return word is not None and ((word == opening) if space else word.startswith(opening))
+
+
+def test_may_open_with_turns_down_only_elements_whose_first_word_does_not_open_the_prefix() -> None:
+    from transforms.extract.text_reading import may_open_with
+
+    prefixes = ["vereine", "verein", "vereine turniere", "spielplan heute", "spiel", "ranglisten alle",
+                "ärzte und", "straßenbahn fährt", "straße", "nachrichten", "die saison", "der erste satz",
+                "ασ σας", "tail words", "t", "s", "n"]
+    for element in _elements():
+        plain = word_key(element.text_content())
+        joined = word_key("".join(piece for piece in element.itertext() if piece.strip()))
+        for prefix in prefixes:
+            if _opens(plain, prefix):
+                assert may_open_with(element, prefix), (prefix, lxml.html.tostring(element))
+            if _opens(joined, prefix):
+                assert may_open_with(element, prefix, skip_blank=True), (prefix, lxml.html.tostring(element))
+            if not may_open_with(element, prefix):
+                assert not plain.startswith(prefix)
