@@ -988,8 +988,19 @@ def visible_lede(tree: lxml.html.HtmlElement, description: str | None, text: str
         return None  # not shown at all: the usual case, settled without visiting each element
     found: lxml.html.HtmlElement | None = None
     container_max_raw = LEDE_CONTAINER_MAX_RAW * len(first_line)
-    for element in body.iter(lxml.etree.Element):
-        if not isinstance(element.tag, str) or element.tag in _HIDDEN_TAGS:
+    # The page's elements in page order. While the standfirst is looked for, what a hidden
+    # element holds is passed by: nothing inside one is taken (on some pages a navigation or a
+    # stray open link holds nearly the whole page).
+    pending: list[Any] = [body]
+    while pending:
+        element = pending.pop()
+        if not isinstance(element.tag, str):
+            continue  # a comment or processing instruction
+        hidden = element.tag in _HIDDEN_TAGS
+        if found is None and hidden:
+            continue
+        pending.extend(reversed(element))
+        if hidden:
             continue
         if found is None:
             # An element's text starts with the stem only where its first word does: settled
