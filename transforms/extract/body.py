@@ -1040,10 +1040,13 @@ def _renders(body: lxml.html.HtmlElement, stem: str) -> bool:
     # missing there settles it without normalizing the page's whole text. A few of its longest
     # words tell (each search reads the whole text: a long standfirst's every word cost more
     # than the normalizing it saves).
-    folded = text.casefold()
+    # Markup whitespace (often most of a page's text) is squeezed first: it is in no word, no
+    # character case-folds into it or out of it, so neither test's answer changes.
+    squeezed = " ".join(text.split())
+    folded = squeezed.casefold()
     if not all(word in folded for word in sorted(stem.split(), key=len)[-RENDERS_CHECKED_WORDS:]):
         return False
-    return stem in text_key(text)
+    return stem in word_key(squeezed)
 
 
 # Normalizing every element's whole text made visible_lede quadratic in the page's size (the
