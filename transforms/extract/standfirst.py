@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Any
 
 import lxml.etree
 import lxml.html
@@ -53,14 +54,22 @@ def marked_standfirst(tree: lxml.html.HtmlElement, text: str) -> str | None:
     if first_line is None or body is None:
         return None
     prefix = first_line[:FIRST_LINE_PREFIX_CHARS].rsplit(" ", 1)[0]
+    opening = prefix.partition(" ")[0]
     found: lxml.html.HtmlElement | None = None
     after_headline = False
-    for element in body.iter(lxml.etree.Element):
+    reached = False
+    pending: list[Any] = [body]  # the page's elements in page order
+    while pending:
+        element = pending.pop()
         if not isinstance(element.tag, str):
-            continue
+            continue  # a comment or processing instruction
         if not after_headline:
+            pending.extend(reversed(element))
             after_headline = element.tag == "h1" and bool(element.text_content().strip())
             continue
+        if element.tag in _UNMARKED_TAGS and not _may_hold_opening(element, opening):
+            continue  # nothing inside is the standfirst, nor the first line: passed by whole
+        pending.extend(reversed(element))
         # Only an element whose first word opens the prefix may start with it: settled from
         # the text's opening for nearly every element (_starts_with joins more of it).
         if may_open_with(element, prefix, skip_blank=True) and _starts_with(element, prefix):
@@ -68,15 +77,30 @@ def marked_standfirst(tree: lxml.html.HtmlElement, text: str) -> str | None:
             # holding both is the story's container, not its standfirst.
             if found is not None and is_inside(element, found):
                 return None
+            reached = True
             break
         if found is None and _is_standfirst(element):
             found = element
-    else:
+    if not reached:
         return None  # the body's first line is not shown after the headline: no place to judge
     if found is None:
         return None
     standfirst = clean_text(" ".join(found.text_content().split()))
     return None if word_key(standfirst) in word_key(text) else standfirst
+
+
+# Elements that neither are nor hold a standfirst (_is_standfirst): a navigation, an aside, a
+# link... A site's menu often comes between the <h1> and the text, thousands of elements.
+_UNMARKED_TAGS = _SKIPPED_TAGS | {"a"}
+
+
+def _may_hold_opening(element: lxml.html.HtmlElement, opening: str) -> bool:
+    """False where no element in ``element`` (itself included) can start with a prefix whose
+    first word is ``opening``, as _starts_with reads it."""
+    # The first word a _starts_with reads is case-folded from the element's pieces of text
+    # joined; its whitespace aside, that is a stretch of this element's text. No character
+    # case-folds into or out of whitespace, and ``opening`` holds none.
+    return opening in "".join(element.text_content().split()).casefold()
 
 
 def _starts_with(element: lxml.html.HtmlElement, prefix: str) -> bool:
