@@ -301,7 +301,7 @@ def in_comment_thread(element: lxml.html.HtmlElement) -> bool:
 def _visible_bylines(tree: lxml.html.HtmlElement) -> tuple[str, ...]:
     """Texts of the first byline elements (the innermost of nested ones), in page order."""
     found: list[str] = []
-    bylines = (e for body in tree.iter("body") for e in body.iterdescendants() if _marks_byline(e))
+    bylines = (e for body in tree.iter("body") for e in _outside_passed_by(body) if _marks_byline(e))
     for element in bylines:
         if any(a.tag in _OUTSIDE_ARTICLE_TAGS for a in element.iterancestors()) or in_comment_thread(element):
             continue
@@ -315,6 +315,18 @@ def _visible_bylines(tree: lxml.html.HtmlElement) -> tuple[str, ...]:
         if len(found) >= MAX_VISIBLE_BYLINES:
             break
     return tuple(found)
+
+
+def _outside_passed_by(body: lxml.html.HtmlElement) -> Iterator[Any]:
+    """The descendants of ``body`` in page order (comments included), without what navigations,
+    footers, asides, scripts... hold (each such element itself is among them): no byline is
+    taken from inside one, and on some pages a navigation holds nearly the whole page."""
+    pending = list(reversed(body))
+    while pending:
+        element = pending.pop()
+        yield element
+        if element.tag not in _OUTSIDE_ARTICLE_TAGS:
+            pending.extend(reversed(element))
 
 
 def _marks_byline(element: lxml.html.HtmlElement) -> bool:
@@ -362,7 +374,9 @@ def _labelled_bylines(tree: lxml.html.HtmlElement) -> tuple[str, ...]:
     """Texts of the first short elements, outside navigation, that are a byline label and a name."""
     found: list[str] = []
     for body in tree.iter("body"):
-        for element in body.iter(*_LABEL_CANDIDATE_TAGS):
+        for element in _outside_passed_by(body):
+            if element.tag not in _LABEL_CANDIDATE_TAGS:
+                continue
             lead = (element.text or "").lstrip()
             if not lead or not _BYLINE_LABEL_RE.match(lead[:40] + " "):
                 continue  # cheap test first: most elements do not open with a label
