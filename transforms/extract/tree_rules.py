@@ -22,12 +22,15 @@ from transforms.normalize import word_key
 
 # Pruned on every site: WordPress comment forms and comment lists leak into the body of
 # reposts otherwise (see ../shared/seed/); per-site XPaths come from the source config.
-# One expression, one walk over the page (each walk costs about 0.2 ms a page), the cheap
-# substring test before the exact class-token tests.
+# One expression, the cheap substring test before the exact class-token tests. It asks the
+# id and class attributes, then their elements: a test of every element for its attributes
+# cost libxml2 two and a half times as much (4 ms on a page of 6,700 elements). The elements
+# come back once each, in page order.
 DEFAULT_PRUNE_XPATHS = (
-    '/descendant::*[@id="respond" or @id="comments" or (contains(@class, "comment-") and ('
-    'contains(concat(" ", normalize-space(@class), " "), " comment-respond ")'
-    ' or (self::form and contains(concat(" ", normalize-space(@class), " "), " comment-form "))))]',
+    '(/descendant::*/@id[. = "respond" or . = "comments"]'
+    ' | /descendant::*/@class[contains(., "comment-")]'
+    '[contains(concat(" ", normalize-space(.), " "), " comment-respond ")'
+    ' or (parent::form and contains(concat(" ", normalize-space(.), " "), " comment-form "))])/..',
 )
 
 @functools.lru_cache(maxsize=512)
