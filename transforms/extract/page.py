@@ -374,9 +374,7 @@ def _labelled_bylines(tree: lxml.html.HtmlElement) -> tuple[str, ...]:
     """Texts of the first short elements, outside navigation, that are a byline label and a name."""
     found: list[str] = []
     for body in tree.iter("body"):
-        for element in _outside_passed_by(body):
-            if element.tag not in _LABEL_CANDIDATE_TAGS:
-                continue
+        for element in body.iter(*_LABEL_CANDIDATE_TAGS):
             lead = (element.text or "").lstrip()
             if not lead or not _BYLINE_LABEL_RE.match(lead[:40] + " "):
                 continue  # cheap test first: most elements do not open with a label
