@@ -84,3 +84,24 @@ def test_may_open_with_turns_down_only_elements_whose_first_word_does_not_open_t
                 assert may_open_with(element, prefix, skip_blank=True), (prefix, lxml.html.tostring(element))
             if not may_open_with(element, prefix):
                 assert not plain.startswith(prefix)
+
+
+def test_from_headline_finds_the_lines_above_the_headline_among_the_remembered_line_keys() -> None:
+    from transforms.extract.body import from_headline
+    from transforms.extract.page import parse_html
+    from transforms.extract.tree_facts import remembering
+
+    kicker = "Ein langer Vorspann über dem Titel, den die Seite vor der Überschrift zeigt."
+    menu = "".join(f"<li>\n        <a href='/{i}'>Rubrik {i}</a>\n    </li>" for i in range(60))
+    tree = parse_html(
+        f"<html><body><nav><ul><li>Start<ul>{menu}</ul></li></ul></nav><div><p>{kicker}</p><p>Kurz</p>"
+        "<h1>Der Titel</h1><p>Erster Satz des Textes.</p><p>Zweiter Satz des Textes.</p></div></body></html>"
+    )
+    assert tree is not None
+    shown = f"{kicker}\nKurz\nDer Titel\nErster Satz des Textes.\nZweiter Satz des Textes."
+    unseen = "Eine Zeile, die nirgends auf der Seite steht.\nDer Titel\nErster Satz des Textes."
+    with remembering():
+        assert from_headline(tree, shown) == "Erster Satz des Textes.\nZweiter Satz des Textes."
+        assert from_headline(tree, unseen) == unseen
+    assert from_headline(tree, shown) == "Erster Satz des Textes.\nZweiter Satz des Textes."
+    assert from_headline(tree, "Der Titel\nErster Satz des Textes.") == "Erster Satz des Textes."
