@@ -321,12 +321,32 @@ def _outside_passed_by(body: lxml.html.HtmlElement) -> Iterator[Any]:
     """The descendants of ``body`` in page order (comments included), without what navigations,
     footers, asides, scripts... hold (each such element itself is among them): no byline is
     taken from inside one, and on some pages a navigation holds nearly the whole page."""
-    pending = list(reversed(body))
-    while pending:
-        element = pending.pop()
+    # lxml's own walk (in C), each such element's inside passed by up to the node that follows
+    # it in page order.
+    following: Any = None
+    for element in body.iterdescendants():
+        if following is not None:
+            if element is not following:
+                continue
+            following = None
         yield element
-        if element.tag not in _OUTSIDE_ARTICLE_TAGS:
-            pending.extend(reversed(element))
+        if element.tag in _OUTSIDE_ARTICLE_TAGS and len(element):
+            following = _next_in_page(element, body)
+            if following is None:
+                return  # the rest of the page is inside it
+
+
+def _next_in_page(element: lxml.html.HtmlElement, scope: lxml.html.HtmlElement) -> Any:
+    """The node after ``element`` and its descendants in page order, inside ``scope``; else None."""
+    node = element
+    while node is not scope:
+        after = node.getnext()
+        if after is not None:
+            return after
+        node = node.getparent()
+        if node is None:
+            return None
+    return None
 
 
 def _marks_byline(element: lxml.html.HtmlElement) -> bool:
