@@ -331,12 +331,12 @@ def _outside_passed_by(body: lxml.html.HtmlElement) -> Iterator[Any]:
             following = None
         yield element
         if element.tag in _OUTSIDE_ARTICLE_TAGS and len(element):
-            following = _next_in_page(element, body)
+            following = next_in_page(element, body)
             if following is None:
                 return  # the rest of the page is inside it
 
 
-def _next_in_page(element: lxml.html.HtmlElement, scope: lxml.html.HtmlElement) -> Any:
+def next_in_page(element: lxml.html.HtmlElement, scope: lxml.html.HtmlElement) -> Any:
     """The node after ``element`` and its descendants in page order, inside ``scope``; else None."""
     node = element
     while node is not scope:

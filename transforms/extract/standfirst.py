@@ -20,7 +20,7 @@ from typing import Any
 import lxml.etree
 import lxml.html
 
-from transforms.extract.page import is_inside
+from transforms.extract.page import is_inside, next_in_page
 from transforms.extract.text_reading import may_open_with
 from transforms.normalize import WORD_RE, clean_text, word_key
 
@@ -58,18 +58,24 @@ def marked_standfirst(tree: lxml.html.HtmlElement, text: str) -> str | None:
     found: lxml.html.HtmlElement | None = None
     after_headline = False
     reached = False
-    pending: list[Any] = [body]  # the page's elements in page order
-    while pending:
-        element = pending.pop()
+    following: Any = None  # the node after the element passed by
+    for element in body.iter():
+        if following is not None:
+            if element is not following:
+                continue
+            following = None
         if not isinstance(element.tag, str):
             continue  # a comment or processing instruction
         if not after_headline:
-            pending.extend(reversed(element))
             after_headline = element.tag == "h1" and bool(element.text_content().strip())
             continue
         if element.tag in _UNMARKED_TAGS and not _may_hold_opening(element, opening):
-            continue  # nothing inside is the standfirst, nor the first line: passed by whole
-        pending.extend(reversed(element))
+            # Nothing inside is the standfirst, nor the first line: passed by whole.
+            if len(element):
+                following = next_in_page(element, body)
+                if following is None:
+                    break  # the rest of the page is inside it
+            continue
         # Only an element whose first word opens the prefix may start with it: settled from
         # the text's opening for nearly every element (_starts_with joins more of it).
         if may_open_with(element, prefix, skip_blank=True) and _starts_with(element, prefix):
