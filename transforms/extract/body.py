@@ -19,8 +19,9 @@ from trafilatura import bare_extraction
 from transforms.extract.channel_promos import without_channel_promos
 from transforms.extract.labelled_links import without_labelled_links
 from transforms.extract.named_furniture import without_named_furniture
-from transforms.extract.page import PageData, empty_document, is_inside
+from transforms.extract.page import PageData, empty_document, is_inside, next_in_page
 from transforms.extract.safety_net import looks_short, looks_unlike_prose, more_prose, widened
+from transforms.extract.text_reading import may_open_with, text_key, text_within
 from transforms.extract.trace import note
 from transforms.extract.trafilatura_metadata import guessed_metadata
 from transforms.extract.tree_facts import InsideRegion, remembered, remembering
@@ -206,10 +207,11 @@ def locatable_line_elements(tree: lxml.html.HtmlElement) -> list[tuple[lxml.html
     page order. A text too short to normalize to CHUNK_MATCH_MIN_CHARS (case folding at most
     triples a character) is left out unnormalized: it matches no locatable line."""
     return [
-        (element, word_key(raw))
+        (element, text_key(raw))
         for element in tree.iter(*_LINE_TAGS)
         if 3 * len(raw := element.text_content()) >= CHUNK_MATCH_MIN_CHARS
     ]
+
 
 
 def _first_headline(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
@@ -303,16 +305,34 @@ def from_headline(tree: lxml.html.HtmlElement, text: str) -> str:
     index = next((i for i, line in enumerate(lines[:HEADLINE_WITHIN_LINES]) if word_key(line) == wanted), None)
     if index is None:
         return text
-    above: set[str] = set()
-    for element in tree.iter("h1", *_LINE_TAGS):
-        if element is heading:
-            break
-        above.add(word_key(element.text_content()))
-    before = [word_key(line) for line in lines[:index]]
-    if not all(line in above for line in before if line):
+    before = {key for key in (word_key(line) for line in lines[:index]) if key}
+    if before and not _shown_before(tree, heading, before):
         return text
     note("above_headline", [line for line in lines[: index + 1] if line.strip()])
     return "\n".join(lines[index + 1 :])
+
+
+def _shown_before(tree: lxml.html.HtmlElement, heading: lxml.html.HtmlElement, keys: set[str]) -> bool:
+    """Whether each of ``keys`` (word_key()s) is the text of a headline or line element the
+    page shows before ``heading``."""
+    # The line elements' keys are the ones the chunk and container rules read (each element's
+    # text once: a menu's outer items hold most of the page's text); the walk stops as soon as
+    # every key is found.
+    known = remembered(tree, "locatable_keys", _locatable_keys)
+    missing = set(keys)
+    for element in tree.iter("h1", *_LINE_TAGS):
+        if element is heading:
+            break
+        held = known.get(id(element))
+        missing.discard(held[1] if held is not None and held[0] is element else word_key(element.text_content()))
+        if not missing:
+            return True
+    return not missing
+
+
+def _locatable_keys(tree: lxml.html.HtmlElement) -> dict[int, tuple[lxml.html.HtmlElement, str]]:
+    """id() of each locatable line element -> (the element, its word_key())."""
+    return {id(e): (e, key) for e, key in remembered(tree, "locatable_lines", locatable_line_elements)}
 
 
 def _standalone(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
@@ -993,17 +1013,36 @@ def visible_lede(tree: lxml.html.HtmlElement, description: str | None, text: str
     if not _renders(body, stem):
         return None  # not shown at all: the usual case, settled without visiting each element
     found: lxml.html.HtmlElement | None = None
-    for element in body.iter(lxml.etree.Element):
-        if not isinstance(element.tag, str) or element.tag in _HIDDEN_TAGS:
+    container_max_raw = LEDE_CONTAINER_MAX_RAW * len(first_line)
+    # The page's elements in page order. While the standfirst is looked for, what a hidden
+    # element holds is passed by: nothing inside one is taken (on some pages a navigation or a
+    # stray open link holds nearly the whole page).
+    following: Any = None  # the node after the hidden element passed by
+    for element in body.iter():
+        if following is not None:
+            if element is not following:
+                continue
+            following = None
+        if not isinstance(element.tag, str):
+            continue  # a comment or processing instruction
+        if element.tag in _HIDDEN_TAGS:
+            if found is None and len(element):
+                following = next_in_page(element, body)
+                if following is None:
+                    break  # the rest of the page is inside it
             continue
-        raw = element.text_content()
         if found is None:
+            # An element's text starts with the stem only where its first word does: settled
+            # from the text's opening, without reading every container's whole text.
+            if not may_open_with(element, stem):
+                continue
+            raw = element.text_content()
             if _norm_starts_with(raw, stem) and len(word_key(raw)) <= LEDE_MAX_GROWTH * len(wanted):
                 if not any(a.tag in _HIDDEN_TAGS for a in element.iterancestors()):
                     found = element
-        elif (element.tag == "p" or len(raw) <= LEDE_CONTAINER_MAX_RAW * len(first_line)) and (
-            first_line in (own := word_key(raw))
-        ) and not is_inside(element, found):
+            continue
+        shown = element.text_content() if element.tag == "p" else text_within(element, container_max_raw)
+        if shown is not None and (first_line in (own := word_key(shown))) and not is_inside(element, found):
             if len(own) < 2 * len(first_line) or element.tag == "p":
                 return None if _is_dek_or_caption(found) else clean_text(" ".join(found.text_content().split()))
     return None
@@ -1030,10 +1069,13 @@ def _renders(body: lxml.html.HtmlElement, stem: str) -> bool:
     # missing there settles it without normalizing the page's whole text. A few of its longest
     # words tell (each search reads the whole text: a long standfirst's every word cost more
     # than the normalizing it saves).
-    folded = text.casefold()
+    # Markup whitespace (often most of a page's text) is squeezed first: it is in no word, no
+    # character case-folds into it or out of it, so neither test's answer changes.
+    squeezed = " ".join(text.split())
+    folded = squeezed.casefold()
     if not all(word in folded for word in sorted(stem.split(), key=len)[-RENDERS_CHECKED_WORDS:]):
         return False
-    return stem in word_key(text)
+    return stem in word_key(squeezed)
 
 
 # Normalizing every element's whole text made visible_lede quadratic in the page's size (the

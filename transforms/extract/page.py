@@ -301,7 +301,7 @@ def in_comment_thread(element: lxml.html.HtmlElement) -> bool:
 def _visible_bylines(tree: lxml.html.HtmlElement) -> tuple[str, ...]:
     """Texts of the first byline elements (the innermost of nested ones), in page order."""
     found: list[str] = []
-    bylines = (e for body in tree.iter("body") for e in body.iterdescendants() if _marks_byline(e))
+    bylines = (e for body in tree.iter("body") for e in _outside_passed_by(body) if _marks_byline(e))
     for element in bylines:
         if any(a.tag in _OUTSIDE_ARTICLE_TAGS for a in element.iterancestors()) or in_comment_thread(element):
             continue
@@ -317,18 +317,61 @@ def _visible_bylines(tree: lxml.html.HtmlElement) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _outside_passed_by(body: lxml.html.HtmlElement) -> Iterator[Any]:
+    """The descendants of ``body`` in page order (comments included), without what navigations,
+    footers, asides, scripts... hold (each such element itself is among them): no byline is
+    taken from inside one, and on some pages a navigation holds nearly the whole page."""
+    # lxml's own walk (in C), each such element's inside passed by up to the node that follows
+    # it in page order.
+    following: Any = None
+    for element in body.iterdescendants():
+        if following is not None:
+            if element is not following:
+                continue
+            following = None
+        yield element
+        if element.tag in _OUTSIDE_ARTICLE_TAGS and len(element):
+            following = next_in_page(element, body)
+            if following is None:
+                return  # the rest of the page is inside it
+
+
+def next_in_page(element: lxml.html.HtmlElement, scope: lxml.html.HtmlElement) -> Any:
+    """The node after ``element`` and its descendants in page order, inside ``scope``; else None."""
+    node = element
+    while node is not scope:
+        after = node.getnext()
+        if after is not None:
+            return after
+        node = node.getparent()
+        if node is None:
+            return None
+    return None
+
+
 def _marks_byline(element: lxml.html.HtmlElement) -> bool:
-    if not isinstance(element.tag, str):
+    # Asked of every element of the page: the tests that settle most elements come first.
+    tag = element.tag
+    if not isinstance(tag, str):
         return False
-    classes = (element.get("class") or "").lower()
-    href = (element.get("href") or "") if element.tag == "a" else ""
-    if "/author/" in href or "/autor" in href:
+    classes = element.get("class")
+    if classes and _names_byline(classes):
         return True
+    if tag == "a":
+        href = element.get("href") or ""
+        if "/author/" in href or "/autor" in href:
+            return True
     if element.get("rel") == "author" or element.get("itemprop") == "author":
         return True
-    if "author" in classes or "byline" in classes:
-        return True
-    return _opens_with_author_label(element)
+    return bool(len(element)) and _opens_with_author_label(element)
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_byline(classes: str) -> bool:
+    """Whether a class attribute's value names a byline (a page repeats a few values on
+    thousands of elements: each is read once)."""
+    lowered = classes.lower()
+    return "author" in lowered or "byline" in lowered
 
 
 # A byline without any marking: a short element whose text is a label and a capitalised name

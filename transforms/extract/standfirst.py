@@ -13,12 +13,15 @@ the headline and the first paragraph: the walk stops at the first paragraph.
 
 from __future__ import annotations
 
+import functools
 import re
+from typing import Any
 
 import lxml.etree
 import lxml.html
 
-from transforms.extract.page import is_inside
+from transforms.extract.page import is_inside, next_in_page
+from transforms.extract.text_reading import may_open_with
 from transforms.normalize import WORD_RE, clean_text, word_key
 
 # Class names that mark an opening paragraph: lede/lead, intro(duction), teaser, excerpt, standfirst,
@@ -51,28 +54,59 @@ def marked_standfirst(tree: lxml.html.HtmlElement, text: str) -> str | None:
     if first_line is None or body is None:
         return None
     prefix = first_line[:FIRST_LINE_PREFIX_CHARS].rsplit(" ", 1)[0]
+    opening = prefix.partition(" ")[0]
     found: lxml.html.HtmlElement | None = None
     after_headline = False
-    for element in body.iter(lxml.etree.Element):
+    reached = False
+    following: Any = None  # the node after the element passed by
+    for element in body.iter():
+        if following is not None:
+            if element is not following:
+                continue
+            following = None
         if not isinstance(element.tag, str):
-            continue
+            continue  # a comment or processing instruction
         if not after_headline:
             after_headline = element.tag == "h1" and bool(element.text_content().strip())
             continue
-        if _starts_with(element, prefix):
+        if element.tag in _UNMARKED_TAGS and not _may_hold_opening(element, opening):
+            # Nothing inside is the standfirst, nor the first line: passed by whole.
+            if len(element):
+                following = next_in_page(element, body)
+                if following is None:
+                    break  # the rest of the page is inside it
+            continue
+        # Only an element whose first word opens the prefix may start with it: settled from
+        # the text's opening for nearly every element (_starts_with joins more of it).
+        if may_open_with(element, prefix, skip_blank=True) and _starts_with(element, prefix):
             # The body's first line: a standfirst found above it leads the story; an element
             # holding both is the story's container, not its standfirst.
             if found is not None and is_inside(element, found):
                 return None
+            reached = True
             break
         if found is None and _is_standfirst(element):
             found = element
-    else:
+    if not reached:
         return None  # the body's first line is not shown after the headline: no place to judge
     if found is None:
         return None
     standfirst = clean_text(" ".join(found.text_content().split()))
     return None if word_key(standfirst) in word_key(text) else standfirst
+
+
+# Elements that neither are nor hold a standfirst (_is_standfirst): a navigation, an aside, a
+# link... A site's menu often comes between the <h1> and the text, thousands of elements.
+_UNMARKED_TAGS = _SKIPPED_TAGS | {"a"}
+
+
+def _may_hold_opening(element: lxml.html.HtmlElement, opening: str) -> bool:
+    """False where no element in ``element`` (itself included) can start with a prefix whose
+    first word is ``opening``, as _starts_with reads it."""
+    # The first word a _starts_with reads is case-folded from the element's pieces of text
+    # joined; its whitespace aside, that is a stretch of this element's text. No character
+    # case-folds into or out of whitespace, and ``opening`` holds none.
+    return opening in "".join(element.text_content().split()).casefold()
 
 
 def _starts_with(element: lxml.html.HtmlElement, prefix: str) -> bool:
@@ -97,13 +131,20 @@ def _starts_with(element: lxml.html.HtmlElement, prefix: str) -> bool:
     return word_key("".join(parts)).startswith(prefix)
 
 
+@functools.lru_cache(maxsize=4096)
+def _marks_standfirst(classes: str) -> bool:
+    """Whether a class attribute's value names a standfirst (a page repeats a few values on
+    thousands of elements: each is matched once)."""
+    return STANDFIRST_CLASS_RE.search(classes) is not None
+
+
 def _is_standfirst(element: lxml.html.HtmlElement) -> bool:
     # The marking class is the element's own or its parent's (<div class="intro"><p>...</p>).
     if element.tag in _SKIPPED_TAGS or element.tag == "a":
         return False
     parent = element.getparent()
     near = (element,) if parent is None else (element, parent)
-    if not any(STANDFIRST_CLASS_RE.search(e.get("class") or "") for e in near):
+    if not any(_marks_standfirst(e.get("class") or "") for e in near):
         return False
     if any(a.tag in _SKIPPED_TAGS or a.tag in {"a", "h1"} for a in element.iterancestors()):
         return False

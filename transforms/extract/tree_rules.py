@@ -22,12 +22,15 @@ from transforms.normalize import word_key
 
 # Pruned on every site: WordPress comment forms and comment lists leak into the body of
 # reposts otherwise (see ../shared/seed/); per-site XPaths come from the source config.
-# One expression, one walk over the page (each walk costs about 0.2 ms a page), the cheap
-# substring test before the exact class-token tests.
+# One expression, the cheap substring test before the exact class-token tests. It asks the
+# id and class attributes, then their elements: a test of every element for its attributes
+# cost libxml2 two and a half times as much (4 ms on a page of 6,700 elements). The elements
+# come back once each, in page order.
 DEFAULT_PRUNE_XPATHS = (
-    '/descendant::*[@id="respond" or @id="comments" or (contains(@class, "comment-") and ('
-    'contains(concat(" ", normalize-space(@class), " "), " comment-respond ")'
-    ' or (self::form and contains(concat(" ", normalize-space(@class), " "), " comment-form "))))]',
+    '(/descendant::*/@id[. = "respond" or . = "comments"]'
+    ' | /descendant::*/@class[contains(., "comment-")]'
+    '[contains(concat(" ", normalize-space(.), " "), " comment-respond ")'
+    ' or (parent::form and contains(concat(" ", normalize-space(.), " "), " comment-form "))])/..',
 )
 
 @functools.lru_cache(maxsize=512)
@@ -64,8 +67,27 @@ def _counterparts(
 ) -> dict[int, lxml.html.HtmlElement]:
     """id() of each of ``elements`` (in ``tree``) -> the element at its place in ``twin``, a copy."""
     # ``elements`` keeps the originals alive while their id()s are compared (see article_container).
-    wanted = {id(e) for e in elements}
-    return {id(original): copied for original, copied in zip(tree.iter(), twin.iter()) if id(original) in wanted}
+    # Each is reached in the copy by its position among its parent's children at each level
+    # (comments count, as in the copy): walking both whole pages in step made a proxy of
+    # every element of both for a few looked up.
+    found: dict[int, lxml.html.HtmlElement] = {}
+    for element in elements:
+        if id(element) in found:
+            continue
+        path: list[int] = []
+        node = element
+        while node is not tree:
+            parent = node.getparent()
+            if parent is None:
+                break  # not inside ``tree``: not in the copy
+            path.append(parent.index(node))
+            node = parent
+        else:
+            copied = twin
+            for position in reversed(path):
+                copied = copied[position]
+            found[id(element)] = copied
+    return found
 
 
 def shape_furniture(tree: lxml.html.HtmlElement) -> tuple[list[lxml.html.HtmlElement], list[lxml.html.HtmlElement]]:

@@ -148,3 +148,43 @@ def test_no_standfirst_where_the_body_is_not_shown_after_the_headline() -> None:
     # Nor where the body already holds it.
     assert marked_standfirst(tree, "\n".join([standfirst, *paragraphs])) is None
     assert marked_standfirst(tree, "\n".join(paragraphs)) == standfirst
+
+
+# --- a site's menu between the headline and the text (passed by whole where it cannot hold the first line) ---
+
+_LEAD = "Die alte Drehbrücke am Stadthafen wird im Sommer abgerissen, weil Gutachter Risse in den Pfeilern gefunden haben."
+_FIRST = "Die Stadtverwaltung teilte am Montag mit, dass der Neubau bis zum Herbst des kommenden Jahres dauern soll."
+_SECOND = "Während der Bauzeit fährt eine kleine Fähre im Halbstundentakt zwischen den beiden Ufern des Kanals."
+
+
+def _menu_page(menu_item: str, lead_wrapper: str = "div") -> str:
+    items = "".join(
+        f'<li class="nav__item">\n        <a href="/t/{i}">   Thema {i}   </a>\n        <ul><li><a href="/t/{i}/a">Unterseite</a></li></ul>\n    </li>\n'
+        for i in range(40)
+    )
+    return (
+        "<html><body><header><h1>Neue Brücke über den Kanal</h1></header>"
+        f'<nav class="mainnav"><ul>{items}<li>{menu_item}</li></ul></nav>'
+        f'<{lead_wrapper} class="article-intro"><p>{_LEAD}</p></{lead_wrapper}>'
+        f'<div class="text"><p>{_FIRST}</p><p>{_SECOND}</p></div></body></html>'
+    )
+
+
+def test_the_standfirst_after_a_long_menu_between_headline_and_text_is_found() -> None:
+    tree = parse_html(_menu_page('<a href="/kontakt">Kontakt</a>'))
+    assert tree is not None
+    assert marked_standfirst(tree, f"{_FIRST}\n{_SECOND}") == _LEAD
+
+
+def test_a_menu_link_opening_like_the_first_line_is_still_where_the_walk_stops() -> None:
+    # A teaser link in the menu repeating the text's first sentence: the first line is taken
+    # to be shown there, above the standfirst, which then is not between headline and text.
+    tree = parse_html(_menu_page(f'<a href="/brücke"><span>{_FIRST[:70]}</span>  …</a>'))
+    assert tree is not None
+    assert marked_standfirst(tree, f"{_FIRST}\n{_SECOND}") is None
+
+
+def test_a_standfirst_marked_inside_an_aside_is_not_taken() -> None:
+    tree = parse_html(_menu_page('<a href="/kontakt">Kontakt</a>', lead_wrapper="aside"))
+    assert tree is not None
+    assert marked_standfirst(tree, f"{_FIRST}\n{_SECOND}") is None
