@@ -13,6 +13,7 @@ from bench.cost import (
     CostPage,
     PageCost,
     first_of_each_set,
+    forget_remembered_texts,
     page_shape,
     process_cpu_seconds,
     report,
@@ -80,3 +81,25 @@ def test_the_demo_pages_are_measured_in_one_process_and_in_the_pool() -> None:
     assert pool["pool_vs_own_limit_cpu"] > 0 and pool["pool_vs_trafilatura_limit_cpu"] > 0
     shown = table(result)
     assert "demo/www.aljazeera.com/<50KB" in shown and "pool, 1 workers, 3 pages" in shown
+
+
+def test_each_measured_run_starts_without_the_pages_remembered_texts() -> None:
+    """A repeat of the same page must not find its lines' keys, names and class verdicts kept
+    from the run before: the least of the repeats would then be a cost no real page has."""
+    from transforms.extract.extractor import extract_article
+    from transforms.extract.page import _names_byline, compact
+    from transforms.extract.standfirst import _marks_standfirst
+    from transforms.normalize import _remembered_word_key
+
+    html = (
+        '<html lang="en"><head><title>Harbour opens</title><meta name="author" content="Ana Ruiz"></head>'
+        '<body><article><h1>Harbour opens</h1><p class="byline story-standfirst">By Ana Ruiz</p>'
+        + "<p>The harbour reopened on Monday after a week of repairs to its outer wall.</p>" * 8
+        + "</article></body></html>"
+    )
+    extract_article(html, "https://news.example/2026/06/11/harbour", source="test",
+                    fetched_at=datetime(2026, 6, 12, tzinfo=UTC))
+    caches = (_remembered_word_key, compact, _names_byline, _marks_standfirst)
+    assert all(cache.cache_info().currsize > 0 for cache in caches)
+    forget_remembered_texts()
+    assert [cache.cache_info().currsize for cache in caches] == [0, 0, 0, 0]
