@@ -138,9 +138,9 @@ def forget_remembered_texts() -> None:
     without them, as a page's first extraction does."""
     from transforms.extract.page import _names_byline, compact
     from transforms.extract.standfirst import _marks_standfirst
-    from transforms.normalize import _remembered_word_key
+    from transforms.normalize import _remembered_word_count, _remembered_word_key
 
-    for cache in (_remembered_word_key, compact, _names_byline, _marks_standfirst):
+    for cache in (_remembered_word_key, _remembered_word_count, compact, _names_byline, _marks_standfirst):
         cache.cache_clear()
 
 

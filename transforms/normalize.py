@@ -42,9 +42,22 @@ def clean_text(text: str) -> str:
     return _BLANK_LINES_RE.sub("\n\n", "\n".join(lines)).strip("\n")
 
 
+# The extraction asks the length of the same body text at each step that may change it (about
+# 75 times a page, over a handful of texts): the last few answers are kept.
+WORD_COUNT_CACHE_SIZE = 32
+WORD_COUNT_CACHED_MAX_CHARS = 1_000_000
+
+
 def word_count(text: str) -> int:
     """Number of words; each CJK character counts as one."""
+    return _remembered_word_count(text) if len(text) <= WORD_COUNT_CACHED_MAX_CHARS else _word_count(text)
+
+
+def _word_count(text: str) -> int:
     return len(_WORD_RE.findall(text))
+
+
+_remembered_word_count = functools.lru_cache(maxsize=WORD_COUNT_CACHE_SIZE)(_word_count)
 
 
 def content_hash(

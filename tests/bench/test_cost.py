@@ -89,7 +89,7 @@ def test_each_measured_run_starts_without_the_pages_remembered_texts() -> None:
     from transforms.extract.extractor import extract_article
     from transforms.extract.page import _names_byline, compact
     from transforms.extract.standfirst import _marks_standfirst
-    from transforms.normalize import _remembered_word_key
+    from transforms.normalize import _remembered_word_count, _remembered_word_key
 
     html = (
         '<html lang="en"><head><title>Harbour opens</title><meta name="author" content="Ana Ruiz"></head>'
@@ -99,7 +99,7 @@ def test_each_measured_run_starts_without_the_pages_remembered_texts() -> None:
     )
     extract_article(html, "https://news.example/2026/06/11/harbour", source="test",
                     fetched_at=datetime(2026, 6, 12, tzinfo=UTC))
-    caches = (_remembered_word_key, compact, _names_byline, _marks_standfirst)
+    caches = (_remembered_word_key, _remembered_word_count, compact, _names_byline, _marks_standfirst)
     assert all(cache.cache_info().currsize > 0 for cache in caches)
     forget_remembered_texts()
-    assert [cache.cache_info().currsize for cache in caches] == [0, 0, 0, 0]
+    assert [cache.cache_info().currsize for cache in caches] == [0, 0, 0, 0, 0]

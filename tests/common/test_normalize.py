@@ -119,3 +119,15 @@ def test_word_key_remembers_line_sized_texts_only_and_reads_both_alike(text: str
     assert word_key(text) == expected
     remembered = _remembered_word_key.cache_info().hits == hits + 1
     assert remembered == (len(text) <= WORD_KEY_CACHED_MAX_CHARS)
+
+
+@pytest.mark.parametrize("text", ["Der Hafen öffnet um 9 Uhr.", "東京都 2024 港", "word " * 300_000])
+def test_word_count_remembers_texts_up_to_its_limit_and_counts_both_alike(text: str) -> None:
+    from transforms.normalize import WORD_COUNT_CACHED_MAX_CHARS, _remembered_word_count
+
+    expected = {"Der Hafen öffnet um 9 Uhr.": 6, "東京都 2024 港": 5}.get(text, 300_000)
+    assert word_count(text) == expected
+    hits = _remembered_word_count.cache_info().hits
+    assert word_count(text) == expected
+    remembered = _remembered_word_count.cache_info().hits == hits + 1
+    assert remembered == (len(text) <= WORD_COUNT_CACHED_MAX_CHARS)
