@@ -19,7 +19,7 @@ from trafilatura import bare_extraction
 from transforms.extract.channel_promos import without_channel_promos
 from transforms.extract.labelled_links import without_labelled_links
 from transforms.extract.named_furniture import without_named_furniture
-from transforms.extract.page import PageData, empty_document, is_inside, next_in_page
+from transforms.extract.page import PageData, PageWalk, empty_document, is_inside
 from transforms.extract.safety_net import looks_short, looks_unlike_prose, more_prose, widened
 from transforms.extract.text_reading import may_open_with, text_key, text_within
 from transforms.extract.trace import note
@@ -1017,19 +1017,13 @@ def visible_lede(tree: lxml.html.HtmlElement, description: str | None, text: str
     # The page's elements in page order. While the standfirst is looked for, what a hidden
     # element holds is passed by: nothing inside one is taken (on some pages a navigation or a
     # stray open link holds nearly the whole page).
-    following: Any = None  # the node after the hidden element passed by
-    for element in body.iter():
-        if following is not None:
-            if element is not following:
-                continue
-            following = None
+    walk = PageWalk(body)
+    for element in walk:
         if not isinstance(element.tag, str):
             continue  # a comment or processing instruction
         if element.tag in _HIDDEN_TAGS:
-            if found is None and len(element):
-                following = next_in_page(element, body)
-                if following is None:
-                    break  # the rest of the page is inside it
+            if found is None:
+                walk.pass_by(element)
             continue
         if found is None:
             # An element's text starts with the stem only where its first word does: settled

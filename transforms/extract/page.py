@@ -321,19 +321,11 @@ def _outside_passed_by(body: lxml.html.HtmlElement) -> Iterator[Any]:
     """The descendants of ``body`` in page order (comments included), without what navigations,
     footers, asides, scripts... hold (each such element itself is among them): no byline is
     taken from inside one, and on some pages a navigation holds nearly the whole page."""
-    # lxml's own walk (in C), each such element's inside passed by up to the node that follows
-    # it in page order.
-    following: Any = None
-    for element in body.iterdescendants():
-        if following is not None:
-            if element is not following:
-                continue
-            following = None
+    walk = PageWalk(body, include_root=False)
+    for element in walk:
         yield element
-        if element.tag in _OUTSIDE_ARTICLE_TAGS and len(element):
-            following = next_in_page(element, body)
-            if following is None:
-                return  # the rest of the page is inside it
+        if element.tag in _OUTSIDE_ARTICLE_TAGS:
+            walk.pass_by(element)
 
 
 def next_in_page(element: lxml.html.HtmlElement, scope: lxml.html.HtmlElement) -> Any:
@@ -347,6 +339,35 @@ def next_in_page(element: lxml.html.HtmlElement, scope: lxml.html.HtmlElement) -
         if node is None:
             return None
     return None
+
+
+class PageWalk:
+    """The nodes of ``root`` in page order (comments included), lxml's own walk (in C), where
+    the inside of an element handed to ``pass_by`` while it is the current node is skipped up
+    to the node that follows it in page order."""
+
+    def __init__(self, root: lxml.html.HtmlElement, *, include_root: bool = True) -> None:
+        self._root = root
+        self._include_root = include_root
+        self._following: Any = None
+        self._finished = False
+
+    def __iter__(self) -> Iterator[Any]:
+        nodes = self._root.iter() if self._include_root else self._root.iterdescendants()
+        for node in nodes:
+            if self._following is not None:
+                if node is not self._following:
+                    continue
+                self._following = None
+            yield node
+            if self._finished:
+                return  # the rest of the page was inside the element passed by
+
+    def pass_by(self, element: lxml.html.HtmlElement) -> None:
+        """Skip what the current node, ``element``, holds."""
+        if len(element):
+            self._following = next_in_page(element, self._root)
+            self._finished = self._following is None
 
 
 def _marks_byline(element: lxml.html.HtmlElement) -> bool:

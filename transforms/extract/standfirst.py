@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any
 
 import lxml.etree
 import lxml.html
 
-from transforms.extract.page import is_inside, next_in_page
+from transforms.extract.page import PageWalk, is_inside
 from transforms.extract.text_reading import may_open_with
 from transforms.normalize import WORD_RE, clean_text, word_key
 
@@ -58,23 +57,15 @@ def marked_standfirst(tree: lxml.html.HtmlElement, text: str) -> str | None:
     found: lxml.html.HtmlElement | None = None
     after_headline = False
     reached = False
-    following: Any = None  # the node after the element passed by
-    for element in body.iter():
-        if following is not None:
-            if element is not following:
-                continue
-            following = None
+    walk = PageWalk(body)
+    for element in walk:
         if not isinstance(element.tag, str):
             continue  # a comment or processing instruction
         if not after_headline:
             after_headline = element.tag == "h1" and bool(element.text_content().strip())
             continue
         if element.tag in _UNMARKED_TAGS and not _may_hold_opening(element, opening):
-            # Nothing inside is the standfirst, nor the first line: passed by whole.
-            if len(element):
-                following = next_in_page(element, body)
-                if following is None:
-                    break  # the rest of the page is inside it
+            walk.pass_by(element)  # nothing inside is the standfirst, nor the first line
             continue
         # Only an element whose first word opens the prefix may start with it: settled from
         # the text's opening for nearly every element (_starts_with joins more of it).
