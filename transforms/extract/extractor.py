@@ -29,7 +29,6 @@ from common.urls import normalize_url
 from transforms.article import Article, Rejected
 from transforms.extract.body import is_entry_text, run_trafilatura, visible_lede
 from transforms.extract.bylines import find_authors
-from transforms.extract.date_search import date_searches_per_page
 from transforms.extract.dates import DateEvidence, as_utc, date_evidence, find_dates
 from transforms.extract.language import find_language
 from transforms.extract.line_rules import body_lines
@@ -50,6 +49,7 @@ from transforms.extract.not_article import (
 )
 from transforms.extract.page import PageData, nests_deeper_than, parse_html, read_page, site_names
 from transforms.extract.standfirst import marked_standfirst
+from transforms.extract.tree_facts import remembering
 from transforms.extract.tree_rules import compiled_xpath
 from transforms.normalize import content_hash, remove_control_chars, word_count
 
@@ -102,7 +102,7 @@ def extract_article(
     """Extract one page; a page that is not a loadable article comes back as ``Rejected``."""
     safe_url = normalize_url(remove_control_chars(url))
     try:
-        with date_searches_per_page():
+        with remembering():
             return _extract(html, safe_url, source=source, fetched_at=as_utc(fetched_at), hints=hints)
     except Exception as exc:  # one bad page must never stop the run
         logger.warning("extraction failed for %s", safe_url, exc_info=True)

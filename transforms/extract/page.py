@@ -303,7 +303,7 @@ def _visible_bylines(tree: lxml.html.HtmlElement) -> tuple[str, ...]:
     found: list[str] = []
     bylines = (e for body in tree.iter("body") for e in _outside_passed_by(body) if _marks_byline(e))
     for element in bylines:
-        if any(a.tag in _OUTSIDE_ARTICLE_TAGS for a in element.iterancestors()) or in_comment_thread(element):
+        if in_comment_thread(element):  # what navigations and footers hold was passed by
             continue
         if any(_marks_byline(child) for child in element.iterdescendants()):
             continue  # a wrapper; its innermost byline element is read on its own

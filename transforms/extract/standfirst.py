@@ -56,7 +56,6 @@ def marked_standfirst(tree: lxml.html.HtmlElement, text: str) -> str | None:
     opening = prefix.partition(" ")[0]
     found: lxml.html.HtmlElement | None = None
     after_headline = False
-    reached = False
     walk = PageWalk(body)
     for element in walk:
         if not isinstance(element.tag, str):
@@ -74,11 +73,10 @@ def marked_standfirst(tree: lxml.html.HtmlElement, text: str) -> str | None:
             # holding both is the story's container, not its standfirst.
             if found is not None and is_inside(element, found):
                 return None
-            reached = True
             break
         if found is None and _is_standfirst(element):
             found = element
-    if not reached:
+    else:
         return None  # the body's first line is not shown after the headline: no place to judge
     if found is None:
         return None

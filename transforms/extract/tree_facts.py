@@ -7,9 +7,10 @@ always over the same elements. Inside ``remembering()`` such a fact is computed 
 and handed out after; outside, it is computed at every call, so a caller (or a test) that
 changes a tree between two calls never gets a stale answer.
 
-Only trees that nothing changes while the block runs may be asked about inside it: the
-extraction's pruned copy of the page and the copies made from it (trafilatura copies every
-tree it is given before it changes anything).
+The block spans one page's extraction (``extractor.extract_article``). Only trees that nothing
+changes while it runs may be asked about inside it: the parsed page, the extraction's pruned
+copy of it and the copies made from that (trafilatura and htmldate copy every tree they are
+given before they change anything).
 """
 
 from __future__ import annotations

@@ -9,9 +9,10 @@ from typing import Any
 import lxml.html
 from htmldate import find_date
 
-from transforms.extract.date_search import date_searches_per_page, searched_date
+from transforms.extract.date_search import searched_date
 from transforms.extract.extractor import extract_article
 from transforms.extract.page import parse_html
+from transforms.extract.tree_facts import remembering
 
 _OPTIONS: dict[str, Any] = {"original_date": True, "extensive_search": True, "max_date": "2024-06-01"}
 _PARAGRAPHS = "".join(
@@ -40,7 +41,7 @@ def test_a_search_kept_for_the_page_gives_what_htmldate_finds() -> None:
     for html in (_TEXT_DATED_PAGE, _UNDATED_PAGE):
         tree = _tree(html)
         fresh = find_date(tree, url=_URL, **_OPTIONS)
-        with date_searches_per_page():
+        with remembering():
             assert searched_date(tree, url=_URL, **_OPTIONS) == fresh
             assert searched_date(tree, url=_URL, **_OPTIONS) == fresh
     assert find_date(_tree(_TEXT_DATED_PAGE), url=_URL, **_OPTIONS) == "2021-03-12"
@@ -50,7 +51,7 @@ def test_a_search_kept_for_the_page_gives_what_htmldate_finds() -> None:
 def test_the_same_tree_url_and_options_are_searched_once_per_page() -> None:
     tree = _tree(_TEXT_DATED_PAGE)
     dated = tree.find(".//p[@class='when']")
-    with date_searches_per_page():
+    with remembering():
         assert searched_date(tree, url=_URL, **_OPTIONS) == "2021-03-12"
         # Nothing in the pipeline changes the page between its searches; here the change
         # shows that the second answer is the first one, not a second search.
@@ -63,7 +64,7 @@ def test_another_tree_or_url_or_option_is_searched_anew() -> None:
     tree = _tree(_TEXT_DATED_PAGE)
     pruned = copy.deepcopy(tree)  # as the pruned page: a copy without some elements
     pruned.find(".//p[@class='when']").drop_tree()
-    with date_searches_per_page():
+    with remembering():
         assert searched_date(pruned, url=_URL, **_OPTIONS) is None
         assert searched_date(tree, url=_URL, **_OPTIONS) == "2021-03-12"
         assert searched_date(tree, url="https://harbour.example/2020/05/04/quay", **_OPTIONS) == "2020-05-04"
