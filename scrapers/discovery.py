@@ -26,10 +26,13 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Discovered:
-    """A URL a feed or sitemap listed, with the date it gave (if any)."""
+    """A URL a feed or sitemap listed, with the date it gave (if any), and when the listing says
+    the page last changed, where it says so apart (a sitemap's lastmod beside a news sitemap's
+    publication date, a feed entry's updated beside its published)."""
 
     url: str
     published: datetime | None = None
+    modified: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ def read_feed(body: bytes) -> FeedDocument:
         link = entry.get("link")
         if not link:
             continue
-        found.append(Discovered(link.strip(), _entry_date(entry)))
+        found.append(Discovered(link.strip(), _entry_date(entry), _entry_modified(entry)))
     return FeedDocument(found, truncated=complete is not None)
 
 
@@ -153,6 +156,11 @@ def _entry_date(entry: feedparser.FeedParserDict) -> datetime | None:
     return None
 
 
+def _entry_modified(entry: feedparser.FeedParserDict) -> datetime | None:
+    raw = entry.get("updated")
+    return parse_date(raw) if raw else None
+
+
 def parse_date(text: str) -> datetime | None:
     """An RFC 822 or ISO-8601 date as UTC; a date without zone is taken as UTC."""
     text = text.strip()
@@ -210,7 +218,8 @@ def _sitemap_entry(element: etree._Element) -> Discovered | None:
         return None
     # A news sitemap's publication date says when the article appeared; lastmod may be a later edit.
     raw_date = dates.get("publication_date") or dates.get("lastmod")
-    return Discovered(loc, parse_date(raw_date) if raw_date else None)
+    lastmod = dates.get("lastmod")
+    return Discovered(loc, parse_date(raw_date) if raw_date else None, parse_date(lastmod) if lastmod else None)
 
 
 def expand_dated_sitemaps(templates: tuple[str, ...], window: Window) -> list[str]:
@@ -282,6 +291,24 @@ def candidate(item: Discovered, source: Source, window: Window) -> tuple[str | N
     if not in_window(item, source, window):
         return None, "outside_window"
     return url, ""
+
+
+def edited_in_window(item: Discovered, source: Source, window: Window) -> str | None:
+    """The article URL of an item dated before the window whose listing says it changed inside it
+    (a correction or an update of an earlier day's article), else None. Such a page is fetched
+    again only if the warehouse holds an older capture of it: its own window's run was for the rest.
+    """
+    if item.modified is None or not window.contains(item.modified):
+        return None
+    url, why_not = candidate(Discovered(item.url, item.modified), source, window)
+    return url if why_not == "" else None
+
+
+def changed_since(item: Discovered, captured_at: datetime) -> bool:
+    """Whether the listing dates a change of the page after ``captured_at`` (the warehouse's
+    latest capture of it): the page must be fetched again, whether or not it was seen."""
+    listed = [moment for moment in (item.published, item.modified) if moment is not None]
+    return bool(listed) and max(listed) > captured_at
 
 
 def listed_for_later(items: list[Discovered], source: Source, window: Window) -> list[Discovered]:

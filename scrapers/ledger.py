@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from psycopg2.extras import Json
 from scrapy.exceptions import (
@@ -140,15 +140,22 @@ SETTLED_PAGE = """c.kind = 'page' and c.status = 200
        or (c.extraction_status = 'rejected' and c.extraction_reason like 'not\\_article:%%'))"""
 
 SEEN_SQL = f"""
-select c.normalized_url, min(c.fetched_at)
+select c.normalized_url, min(c.fetched_at), max(c.fetched_at)
 from raw.captures c
 where c.normalized_url = any(%s) and {SETTLED_PAGE}
 group by c.normalized_url
 """
 
 
-def seen_pages(urls: list[str]) -> dict[str, datetime]:
-    """Normalized URL -> first capture that was loaded, for those of ``urls`` loaded before.
+class SeenPage(NamedTuple):
+    """When the warehouse's loaded captures of a page were fetched: the first and the latest."""
+
+    first: datetime
+    latest: datetime
+
+
+def seen_pages(urls: list[str]) -> dict[str, SeenPage]:
+    """Normalized URL -> its first and latest loaded captures, for those of ``urls`` loaded before.
 
     Seen means loaded: a capture counts only once its load committed (the load writes the
     capture's extraction status in its own transaction). Captures of a run that failed, was
@@ -160,7 +167,7 @@ def seen_pages(urls: list[str]) -> dict[str, datetime]:
         return {}
     with transaction() as cur:
         cur.execute(SEEN_SQL, (list(urls),))
-        return dict(cur.fetchall())
+        return {url: SeenPage(first, latest) for url, first, latest in cur.fetchall()}
 
 
 def due_entries(source: str, limit: int) -> list[tuple[str, str]]:

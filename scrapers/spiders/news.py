@@ -30,6 +30,8 @@ from scrapers.discovery import (
     TruncatedFeed,
     article_url,
     candidate,
+    changed_since,
+    edited_in_window,
     expand_dated_sitemaps,
     listed_for_later,
     parse_sitemap,
@@ -276,23 +278,37 @@ class NewsSpider(scrapy.Spider):
     # --- article pages --------------------------------------------------------------------------
 
     def _follow(self, items: list[Discovered]) -> Iterable[Request]:
+        """Requests for the listed articles of the window not loaded before, and for those loaded
+        before whose listing dates a change after the warehouse's latest capture (a correction, an
+        update: the new version must reach the warehouse) or that are inside the revisit window."""
         candidates: dict[str, Discovered] = {}
+        edited: set[str] = set()  # earlier days' articles the listing says changed in the window
         for item in items:
             url, why_not = candidate(item, self.source, self.window)
+            if url is None and why_not == "outside_window":
+                url = edited_in_window(item, self.source, self.window)
+                if url is not None:
+                    edited.add(url)
             if url is None:
                 self.crawler.stats.inc_value(f"news/skipped_{why_not}")
                 continue
             if url not in self._queued:
                 candidates.setdefault(url, item)
         seen = seen_pages([u for u in candidates if u not in self._skipped_seen])
-        for url in candidates:
+        for url, item in candidates.items():
             if url in self._skipped_seen:
                 continue
-            if url in seen and not self._revisit(seen[url]):
+            if url in edited and url not in seen:  # its own window's run is responsible for it
+                self.crawler.stats.inc_value("news/skipped_outside_window")
+                continue
+            changed = url in seen and changed_since(item, seen[url].latest)
+            if url in seen and not changed and not self._revisit(seen[url].first):
                 self._skipped_seen.add(url)
                 self.crawler.stats.inc_value("news/skipped_seen")
                 continue
-            if url in seen:
+            if changed:
+                self.crawler.stats.inc_value("news/refetched_changed")
+            elif url in seen:
                 self.crawler.stats.inc_value("news/revisited")
             request = self._page_request(url)
             if request is not None:

@@ -53,12 +53,14 @@ def test_a_revisit_window_fetches_recent_articles_again_and_old_ones_never(crawl
     window = {"since": day.date().isoformat(), "until": day.date().isoformat()}
     with FaultServer() as server:
         server.article("ok", day, "1")
-        write_source(crawl_env.sources, server, revisit_hours=72)
+        write_source(crawl_env.sources, server, revisit_hours=12)
         crawl_env.load(crawl_env.crawl(**window))
-        again = crawl_env.crawl(**window)  # first captured moments ago: inside 72 h of the window end
+        again = crawl_env.crawl(**window)  # first captured moments ago: inside 12 h of the window end
         crawl_env.load(again)
-        with transaction() as cur:  # let ten days pass for that capture
-            cur.execute("update raw.captures set fetched_at = fetched_at - interval '10 days'")
+        # Had the captures been made an hour after publication, 13 h before the window's end, they
+        # would be out of the revisit window (and after the listed date: nothing changed since).
+        with transaction() as cur:
+            cur.execute("update raw.captures set fetched_at = %s", (day + timedelta(hours=1),))
         third = crawl_env.crawl(**window)
     assert run_row(again)["pages_captured"] == 1 and run_row(again)["stats"]["news/revisited"] == 1
     assert run_row(third)["pages_captured"] == 0 and run_row(third)["skipped_seen"] == 1
