@@ -25,6 +25,14 @@ from common.window import Window
 from transforms.article import Article, Rejected
 from transforms.extract.extractor import ExtractionHints
 from transforms.extract.pool import ExtractionPool, PageJob
+from transforms.fingerprint import (
+    NEAR_DUPLICATE_JACCARD,
+    Fingerprint,
+    article_fingerprint,
+    article_text,
+    estimate_jaccard,
+    fingerprint,
+)
 from transforms.load.articles import LoadCounts, check_article, load_articles
 
 log = logging.getLogger(__name__)
@@ -54,13 +62,16 @@ class RunResult:
     counts: LoadCounts
     rejected: dict[str, int]  # reason -> pages
     outside_window: int = 0  # pages whose article is dated outside the window asked for (not loaded)
+    canonical_conflicts: int = 0  # pages naming another article's URL as canonical, loaded under their own
 
     def summary(self) -> str:
         rejected = ", ".join(f"{n} {reason}" for reason, n in sorted(self.rejected.items())) or "none"
         return (f"run {self.crawl_run_id} [{self.source}]: {self.pages} pages -> "
                 f"{self.counts.new} new, {self.counts.updated} updated, {self.counts.unchanged} unchanged; "
                 f"not loaded: {rejected}"
-                + (f"; {self.outside_window} dated outside the window" if self.outside_window else ""))
+                + (f"; {self.outside_window} dated outside the window" if self.outside_window else "")
+                + (f"; {self.canonical_conflicts} naming another article's URL as canonical, kept under their own"
+                   if self.canonical_conflicts else ""))
 
 
 @dataclass
@@ -121,7 +132,8 @@ def hints_for(source: Source) -> ExtractionHints:
 
 def identify_article(article: Article, source: Source) -> Article:
     """The article keyed on the canonical URL it declares, where that is one of the source's
-    article URLs; else on the URL it was fetched as.
+    article URLs; else on the URL it was fetched as. A key other than the fetched URL is a claim,
+    taken only where settle_claims finds this article there.
 
     A site lists one article under several URLs (``/x`` and ``/x/``, AMP, tracking variants)
     and each page names the same canonical: keyed on it, they are one article, deduplicated in
@@ -134,6 +146,52 @@ def identify_article(article: Article, source: Source) -> Article:
     if key == article.url or not source.is_article_url(key):
         return article
     return replace(article, url=key)
+
+
+def settle_claims(cur: psycopg2.extensions.cursor, articles: list[Article],
+                  source: Source) -> tuple[list[Article], int]:
+    """Each article that names another of the source's article URLs as its canonical, keyed on it
+    where the warehouse's article there (a page fetched at that URL, by this run or an earlier
+    one) has the same text or a near-duplicate of it (an AMP or trailing-slash variant, a
+    corrected version); else keyed on its own URL.
+
+    A canonical is a claim about identity, and a template bug makes every story of a section
+    claim one story's URL: taken on trust, the stories would overwrite each other under one row.
+    A claim with nothing at the URL it names is not taken either: the page there, fetched later,
+    would overwrite it. A page kept apart by doubt costs at most a duplicate row, which the story
+    matching folds into one story; a wrong merge loses an article.
+
+    Returns the articles, keyed, and how many name the URL of another article (a conflict).
+    """
+    keys = [identify_article(article, source).url for article in articles]
+    if not keys:
+        return [], 0
+    cur.execute("select url, content_hash, title, body from core.articles where url = any(%s)", (sorted(set(keys)),))
+    owners = {url: (content_hash, fingerprint(article_text(title, body))) for url, content_hash, title, body in cur}
+    settled = []
+    conflicts = unproven = 0
+    for article, key in zip(articles, keys, strict=True):
+        owner = owners.get(key)
+        if owner is None:
+            unproven += 1
+        elif _same_article(article, *owner):
+            article = replace(article, url=key)
+        else:
+            conflicts += 1
+        settled.append(article)
+    if unproven:
+        log.info("%d page(s) name as canonical an article URL the warehouse has no article at: "
+                 "each loaded under its own URL", unproven)
+    return settled, conflicts
+
+
+def _same_article(article: Article, content_hash: str, owner: Fingerprint | None) -> bool:
+    if article.content_hash == content_hash:
+        return True
+    mine = article_fingerprint(article)
+    if mine is None or owner is None:
+        return False
+    return estimate_jaccard(mine.signature, owner.signature) >= NEAR_DUPLICATE_JACCARD
 
 
 def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int | None = None) -> RunResult:
@@ -199,23 +257,19 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
     counts = LoadCounts()
     fields = FieldCounts()
     progress = _Progress(crawl_run_id, source_slug, len(captures))
+    claims: list[tuple[int, Article]] = []  # capture id, article naming another article URL canonical
     with transaction(dsn) as cur, ExtractionPool(workers) as pool, ProgressLog(log, progress.line):
         if not _claim_run(cur, crawl_run_id, only_if_unloaded):
             log.info("run %s is loaded, or being loaded by another task: skipped", crawl_run_id)
             return None
-        for job, result in pool.map(jobs):
-            progress.extracted += 1
-            capture_id = captures.capture_id(job.key)
-            if window is not None and isinstance(result, Article) and not _dated_in(result, window):
-                outside.append(capture_id)
-                continue
-            if isinstance(result, Article):
-                result = identify_article(result, source)
+
+        def take(capture_id: int, result: Article | Rejected) -> None:
+            nonlocal batch, outcomes, counts
             result = quarantine(result)
             if isinstance(result, Rejected):
                 rejected[result.reason] = rejected.get(result.reason, 0) + 1
                 outcomes.append((capture_id, "rejected", f"{result.reason}: {result.detail}".rstrip(": ")))
-                continue
+                return
             batch.append(result)
             fields.add(result)
             outcomes.append((capture_id, "article", None))
@@ -225,12 +279,34 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
             if len(outcomes) >= LOAD_BATCH_SIZE:
                 _record_outcomes(cur, outcomes)
                 outcomes = []
+
+        for job, result in pool.map(jobs):
+            progress.extracted += 1
+            capture_id = captures.capture_id(job.key)
+            if window is not None and isinstance(result, Article) and not _dated_in(result, window):
+                outside.append(capture_id)
+                continue
+            if isinstance(result, Article) and identify_article(result, source).url != result.url:
+                claims.append((capture_id, result))  # keyed once the run's own pages are in
+                continue
+            take(capture_id, result)
+        # The pages fetched at their own URLs are in (this run's and earlier runs'): each claim is
+        # now checked against the article it names, whatever order the pages came in.
+        counts += load_articles(cur, batch, crawl_run_id)
+        batch = []
+        settled, conflicts = settle_claims(cur, [article for _, article in claims], source)
+        for (capture_id, _), article in zip(claims, settled, strict=True):
+            take(capture_id, article)
+        if conflicts:
+            log.warning("run %s [%s]: %d page(s) name as canonical the URL of another article (other text): "
+                        "each loaded under its own URL", crawl_run_id, source_slug, conflicts)
         counts += load_articles(cur, batch, crawl_run_id)
         _record_outcomes(cur, outcomes)
         if outside:
             cur.execute("delete from raw.captures where capture_id = any(%s)", (outside,))
         _record_run_counts(cur, crawl_run_id, counts, sum(rejected.values()), fields)
-    run_result = RunResult(crawl_run_id, source_slug, len(captures) - len(outside), counts, rejected, len(outside))
+    run_result = RunResult(crawl_run_id, source_slug, len(captures) - len(outside), counts, rejected,
+                           len(outside), canonical_conflicts=conflicts)
     log.info("%s", run_result.summary())
     return run_result
 
