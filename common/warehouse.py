@@ -7,6 +7,7 @@ carries a password: never log it, pass it to child processes through their envir
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import time
@@ -19,6 +20,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import psycopg2
 import psycopg2.errors
 import psycopg2.extensions
+
+log = logging.getLogger(__name__)
 
 DSN_ENV = "NEWS_WAREHOUSE_DSN"
 CONNECTION_ID = "news_warehouse"
@@ -79,12 +82,26 @@ def connect(dsn: str | None = None) -> psycopg2.extensions.connection:
 
 @contextmanager
 def transaction(dsn: str | None = None) -> Iterator[psycopg2.extensions.cursor]:
-    """A cursor inside one transaction: committed on success, rolled back on any error."""
+    """A cursor inside one transaction: committed on success, rolled back on any error.
+
+    When the error is the connection itself going away (a server restart, a dropped or
+    terminated session), there is nothing to roll back: the server discarded the transaction,
+    and the error raised is that one, never a second "connection already closed" from the
+    rollback in its place.
+    """
     conn = connect(dsn)
     try:
-        with conn:  # commits or rolls back
-            with conn.cursor() as cur:
-                yield cur
+        with conn.cursor() as cur:
+            yield cur
+        conn.commit()
+    except BaseException:
+        if not conn.closed:
+            try:
+                conn.rollback()
+            except psycopg2.Error as exc:
+                log.warning("rollback after an error failed too (%s); the server discards the transaction",
+                            type(exc).__name__)
+        raise
     finally:
         conn.close()
 
