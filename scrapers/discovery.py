@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from email.utils import parsedate_to_datetime
 from io import BytesIO
 from urllib.parse import urlsplit
@@ -19,7 +19,7 @@ from lxml import etree
 
 from common.sources import Source
 from common.urls import ALLOWED_SCHEMES, article_url
-from common.window import Window, parse_iso_utc
+from common.window import Window
 
 log = logging.getLogger(__name__)
 
@@ -68,13 +68,14 @@ class FeedDocument:
 FEED_ITEM_TAGS = frozenset({"item", "entry"})  # RSS 0.9x/1.0/2.0, Atom
 
 
-def parse_feed(body: bytes) -> list[Discovered]:
+def parse_feed(body: bytes, naive_zone: tzinfo = UTC) -> list[Discovered]:
     """Items of an RSS 0.9x/1.0/2.0 or Atom feed (read_feed says whether it was truncated)."""
-    return read_feed(body).items
+    return read_feed(body, naive_zone).items
 
 
-def read_feed(body: bytes) -> FeedDocument:
+def read_feed(body: bytes, naive_zone: tzinfo = UTC) -> FeedDocument:
     """Items of an RSS 0.9x/1.0/2.0 or Atom feed; NotAFeed or TruncatedFeed when unusable.
+    Dates written without an offset are in ``naive_zone`` (the source's time zone).
 
     A 200 answer is not proof of a feed: a site behind a bot challenge answers every URL with the
     same HTML page, and a cut connection can leave half a feed whose last item has a link but
@@ -96,7 +97,7 @@ def read_feed(body: bytes) -> FeedDocument:
         link = entry.get("link")
         if not link:
             continue
-        found.append(Discovered(link.strip(), _entry_date(entry), _entry_modified(entry)))
+        found.append(Discovered(link.strip(), _entry_date(entry, naive_zone), _entry_modified(entry, naive_zone)))
     return FeedDocument(found, truncated=complete is not None)
 
 
@@ -146,36 +147,40 @@ def _what_it_is(body: bytes) -> str:
     return f"{len(body)} bytes that are not XML"
 
 
-def _entry_date(entry: feedparser.FeedParserDict) -> datetime | None:
+def _entry_date(entry: feedparser.FeedParserDict, naive_zone: tzinfo) -> datetime | None:
     for key in ("published", "updated", "dc_date"):
         raw = entry.get(key)
         if raw:
-            moment = parse_date(raw)
+            moment = parse_date(raw, naive_zone)
             if moment:
                 return moment
     return None
 
 
-def _entry_modified(entry: feedparser.FeedParserDict) -> datetime | None:
+def _entry_modified(entry: feedparser.FeedParserDict, naive_zone: tzinfo) -> datetime | None:
     raw = entry.get("updated")
-    return parse_date(raw) if raw else None
+    return parse_date(raw, naive_zone) if raw else None
 
 
-def parse_date(text: str) -> datetime | None:
-    """An RFC 822 or ISO-8601 date as UTC; a date without zone is taken as UTC."""
+def parse_date(text: str, naive_zone: tzinfo = UTC) -> datetime | None:
+    """An RFC 822 or ISO-8601 date as UTC; a date without an offset is in ``naive_zone``.
+
+    Sites that print local times without an offset do so in their listings too: read as UTC,
+    a New York site's 23:30 became a time before the run that had looked for it, though it was
+    published after that run, and the next run's window no longer took it.
+    """
     text = text.strip()
     if not text:
         return None
     try:
-        return parse_iso_utc(text)
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        pass
-    try:
-        moment = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
+        try:
+            moment = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+        moment = moment.replace(tzinfo=naive_zone)
     return moment.astimezone(UTC)
 
 
@@ -184,8 +189,9 @@ _SAFE_XML = etree.XMLParser(
 )
 
 
-def parse_sitemap(body: bytes) -> SitemapDocument:
-    """A sitemap index or urlset, Google News extensions included."""
+def parse_sitemap(body: bytes, naive_zone: tzinfo = UTC) -> SitemapDocument:
+    """A sitemap index or urlset, Google News extensions included; dates written without an
+    offset are in ``naive_zone`` (the source's time zone)."""
     try:
         root = etree.fromstring(body, parser=_SAFE_XML)
     except etree.XMLSyntaxError as exc:
@@ -193,7 +199,7 @@ def parse_sitemap(body: bytes) -> SitemapDocument:
     if root is None:
         raise ValueError("not a sitemap: empty document")
     kind = etree.QName(root).localname
-    entries = [_sitemap_entry(el) for el in root if isinstance(el.tag, str)]
+    entries = [_sitemap_entry(el, naive_zone) for el in root if isinstance(el.tag, str)]
     found = [e for e in entries if e is not None]
     if kind == "sitemapindex":
         return SitemapDocument(child_sitemaps=found, urls=[])
@@ -202,7 +208,7 @@ def parse_sitemap(body: bytes) -> SitemapDocument:
     raise ValueError(f"not a sitemap: root element <{kind}>")
 
 
-def _sitemap_entry(element: etree._Element) -> Discovered | None:
+def _sitemap_entry(element: etree._Element, naive_zone: tzinfo) -> Discovered | None:
     loc: str | None = None
     dates: dict[str, str] = {}
     for node in element.iter():
@@ -219,7 +225,8 @@ def _sitemap_entry(element: etree._Element) -> Discovered | None:
     # A news sitemap's publication date says when the article appeared; lastmod may be a later edit.
     raw_date = dates.get("publication_date") or dates.get("lastmod")
     lastmod = dates.get("lastmod")
-    return Discovered(loc, parse_date(raw_date) if raw_date else None, parse_date(lastmod) if lastmod else None)
+    return Discovered(loc, parse_date(raw_date, naive_zone) if raw_date else None,
+                      parse_date(lastmod, naive_zone) if lastmod else None)
 
 
 def expand_dated_sitemaps(templates: tuple[str, ...], window: Window) -> list[str]:

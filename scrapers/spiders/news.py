@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import scrapy
 from scrapy.http import Request, Response
@@ -67,6 +68,7 @@ class NewsSpider(scrapy.Spider):
         self.crawl_run_id = crawl_run_id
         self.dag_run_id = dag_run_id
         self.allowed_domains = list(self.source.domains)
+        self._naive_zone = ZoneInfo(self.source.timezone)  # of listing dates written without an offset
         self._queued: dict[str, str] = {}  # normalized URL -> kind, for everything this run asked for
         self.captured: set[str] = set()  # normalized page URLs captured with 200
         self._resolved_discovery: set[str] = set()  # feeds and sitemaps read this run
@@ -148,7 +150,7 @@ class NewsSpider(scrapy.Spider):
             yield from self._not_modified(response, self.parse_feed)
             return
         try:
-            feed = read_feed(response.body)
+            feed = read_feed(response.body, self._naive_zone)
         except (NotAFeed, TruncatedFeed) as exc:
             self._discovery_failure(response.request, response.url, exc.reason, response.status)  # type: ignore[arg-type]
             log.warning("feed %s unusable (%s): %s", response.url, exc.reason, exc)
@@ -171,7 +173,7 @@ class NewsSpider(scrapy.Spider):
         try:
             if body.startswith(GZIP_MAGIC):
                 body = self._gunzip(body)
-            document = parse_sitemap(body)
+            document = parse_sitemap(body, self._naive_zone)
         except ValueError as exc:
             reason = "too_large" if "DOWNLOAD_MAXSIZE" in str(exc) else "unparseable"
             self._discovery_failure(response.request, response.url, reason, response.status)  # type: ignore[arg-type]
