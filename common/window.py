@@ -76,14 +76,21 @@ def window_for_run(
     data_interval_start: datetime | None,
     data_interval_end: datetime | None,
     logical_date: datetime | None,
+    previous_run: datetime | None = None,
 ) -> Window:
     """The window of an Airflow run, never zero-width.
 
     Airflow 3 cron schedules (CronTriggerTimetable) give data intervals of zero width, and a
-    manual run has start == end == its logical date: then the run covers the day before its end.
+    manual run has start == end == its logical date: then the run covers the day before its end,
+    or back to ``previous_run`` (the schedule's fire time before it) where that is earlier: a
+    schedule sparser than daily (weekdays only, weekly) would otherwise leave days no run covers.
     """
     end = data_interval_end or logical_date
     if end is None:
         raise ValueError("an Airflow run without data interval or logical date")
-    start = data_interval_start if data_interval_start and data_interval_start < end else None
-    return Window(start or end - timedelta(days=1), end)
+    if data_interval_start and data_interval_start < end:
+        return Window(data_interval_start, end)
+    start = end - timedelta(days=1)
+    if previous_run is not None and previous_run < start:
+        start = previous_run
+    return Window(start, end)

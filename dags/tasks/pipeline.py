@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from common import archive_store
@@ -56,8 +56,23 @@ def run_window(context: Any) -> Window:
         if not (params.get("since") and params.get("until")):
             raise ValueError("give both params 'since' and 'until', or neither")
         return Window(parse_bound(params["since"]), parse_bound(params["until"]))
+    end = context.get("data_interval_end") or context.get("logical_date")
     return window_for_run(context.get("data_interval_start"), context.get("data_interval_end"),
-                          context.get("logical_date"))
+                          context.get("logical_date"), previous_run=previous_scheduled_run(context.get("dag"), end))
+
+
+def previous_scheduled_run(dag: Any, end: datetime | None) -> datetime | None:
+    """The fire time of the DAG's cron schedule before ``end``, in the schedule's own time zone
+    (UTC for the news DAGs, so a daylight-saving change moves nothing); None without one."""
+    timetable = getattr(dag, "timetable", None)
+    expression = getattr(timetable, "expression", None)
+    if end is None or not isinstance(expression, str):
+        return None
+    from croniter import croniter
+
+    zone = getattr(timetable, "timezone", None) or UTC  # presets arrive as expressions
+    previous: datetime = croniter(expression, end.astimezone(zone)).get_prev(datetime)
+    return previous.astimezone(UTC)
 
 
 def plan_run(context: Any, dag_sources: list[str]) -> dict[str, Any]:
