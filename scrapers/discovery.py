@@ -158,7 +158,8 @@ def _entry_date(entry: feedparser.FeedParserDict, naive_zone: tzinfo) -> datetim
 
 
 def _entry_modified(entry: feedparser.FeedParserDict, naive_zone: tzinfo) -> datetime | None:
-    raw = entry.get("updated")
+    # Only an updated date of its own: feedparser answers a missing one with the published date.
+    raw = entry["updated"] if "updated" in entry else None
     return parse_date(raw, naive_zone) if raw else None
 
 
