@@ -320,7 +320,8 @@ def changed_since(item: Discovered, captured_at: datetime) -> bool:
 
 
 def listed_for_later(items: list[Discovered], source: Source, window: Window) -> list[Discovered]:
-    """The article items a later window could take that this window did not: dated after it.
+    """The article items a later window could take that this window did not: dated after it, or
+    listed as changed after it (an edit a later window fetches again: edited_in_window).
 
     What a 304 to this listing's validators would hide from a later run. Items before the window
     are not among them: a later window starts no earlier (the spider sends validators only then).
@@ -328,6 +329,9 @@ def listed_for_later(items: list[Discovered], source: Source, window: Window) ->
     later = []
     for item in items:
         url, why_not = candidate(item, source, window)
+        if why_not in ("", "outside_window") and item.modified is not None and item.modified >= window.end:
+            later.append(item)
+            continue
         if url is not None or why_not != "outside_window":
             continue
         if item.published is not None:

@@ -415,9 +415,11 @@ class NewsSpider(scrapy.Spider):
 def _pending(items: list[Discovered], kind: str) -> list[dict[str, Any]]:
     """Listed items as ops.feed_state.validators_pending keeps them (JSON)."""
     return [{"url": item.url, "published": item.published.isoformat() if item.published else None,
+             "modified": item.modified.isoformat() if item.modified else None,
              "kind": kind} for item in items]
 
 
 def _discovered_item(entry: dict[str, Any]) -> Discovered:
-    published = entry.get("published")
-    return Discovered(str(entry["url"]), datetime.fromisoformat(published) if published else None)
+    published, modified = entry.get("published"), entry.get("modified")
+    return Discovered(str(entry["url"]), datetime.fromisoformat(published) if published else None,
+                      datetime.fromisoformat(modified) if modified else None)

@@ -89,3 +89,25 @@ def test_a_corrected_article_is_fetched_again_and_loaded_as_a_new_version(
         history = cur.fetchall()
     assert "Correction:" in body and version == 2
     assert history == [(1, False), (2, True)]
+
+
+def test_an_edit_listed_after_the_window_is_followed_through_a_304(crawl_env: CrawlEnv) -> None:
+    """The listing already dated the edit after the first run's window when that run read it; the
+    next day it answers 304 to the stored validators, and the edit is still fetched."""
+    with FaultServer() as server:
+        url = server.url(STORY)
+        content_type, body, _ = news_sitemap(url, EDITED_AT)
+        server.documents["/listing.xml"] = (content_type, body, {"ETag": '"listing-v1"'})
+        server.documents[STORY] = ("text/html; charset=utf-8", page(BODY), {})
+        write_source(crawl_env.sources, server, feeds=[], sitemaps=[server.url("/listing.xml")])
+        first = crawl_env.crawl(since="2026-11-19", until="2026-11-19")
+        with transaction() as cur:  # captured before the edit
+            cur.execute("update raw.captures set fetched_at = %s where crawl_run_id = %s",
+                        (datetime(2026, 11, 19, 13, 0, tzinfo=UTC), first))
+        crawl_env.load(first)
+        server.documents[STORY] = ("text/html; charset=utf-8", page(BODY + CORRECTION), {})
+        second = crawl_env.crawl(since="2026-11-20", until="2026-11-20")
+        loaded = crawl_env.load(second)
+    stats = run_row(second)["stats"]
+    assert stats["news/discovery_not_modified"] == 1 and stats["news/refetched_changed"] == 1
+    assert (loaded.counts.new, loaded.counts.updated) == (0, 1)
