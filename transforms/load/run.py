@@ -258,6 +258,7 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
     fields = FieldCounts()
     progress = _Progress(crawl_run_id, source_slug, len(captures))
     claims: list[tuple[int, Article]] = []  # capture id, article naming another article URL canonical
+    conflicts = 0
     with transaction(dsn) as cur, ExtractionPool(workers) as pool, ProgressLog(log, progress.line):
         if not _claim_run(cur, crawl_run_id, only_if_unloaded):
             log.info("run %s is loaded, or being loaded by another task: skipped", crawl_run_id)
@@ -280,6 +281,18 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
                 _record_outcomes(cur, outcomes)
                 outcomes = []
 
+        def settle() -> None:
+            """Load the pages so far, then key the claims against them and the earlier runs'
+            articles: a claim waits for the pages of its batch, whatever order they came in."""
+            nonlocal batch, counts, claims, conflicts
+            counts += load_articles(cur, batch, crawl_run_id)
+            batch = []
+            settled, found = settle_claims(cur, [article for _, article in claims], source)
+            conflicts += found
+            pending, claims = claims, []
+            for (capture_id, _), article in zip(pending, settled, strict=True):
+                take(capture_id, article)
+
         for job, result in pool.map(jobs):
             progress.extracted += 1
             capture_id = captures.capture_id(job.key)
@@ -288,15 +301,11 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
                 continue
             if isinstance(result, Article) and identify_article(result, source).url != result.url:
                 claims.append((capture_id, result))  # keyed once the run's own pages are in
+                if len(claims) >= LOAD_BATCH_SIZE:  # memory stays bounded however many there are
+                    settle()
                 continue
             take(capture_id, result)
-        # The pages fetched at their own URLs are in (this run's and earlier runs'): each claim is
-        # now checked against the article it names, whatever order the pages came in.
-        counts += load_articles(cur, batch, crawl_run_id)
-        batch = []
-        settled, conflicts = settle_claims(cur, [article for _, article in claims], source)
-        for (capture_id, _), article in zip(claims, settled, strict=True):
-            take(capture_id, article)
+        settle()
         if conflicts:
             log.warning("run %s [%s]: %d page(s) name as canonical the URL of another article (other text): "
                         "each loaded under its own URL", crawl_run_id, source_slug, conflicts)
