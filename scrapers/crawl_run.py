@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -231,7 +231,9 @@ class CrawlRunRecorder:
             run_id=capture.run_id, source=source, window=window,
             dag_run_id=getattr(spider, "dag_run_id", None), started_at=self.started_at,
             finished_at=finished_at, finish_reason=reason, outcome=outcome,
-            warc_uri=destination, stats=stats, captures=capture.captures, ledger=ledger,
+            warc_uri=destination, stats=stats,
+            captures=not_extracted(capture.captures, spider.refused),  # type: ignore[attr-defined]
+            ledger=ledger,
         )
         # Read by `scrapy crawl` (scrapers/commands/crawl.py) for its exit code.
         self.crawler.news_run_status = outcome.status  # type: ignore[attr-defined]
@@ -243,6 +245,13 @@ class CrawlRunRecorder:
         if outcome.failure:
             summary += f"; FAILED: {outcome.failure}"
         print(summary, flush=True)  # stdout: the one line a person running the crawl reads
+
+
+def not_extracted(captures: list[Capture], refused: set[str]) -> list[Capture]:
+    """The captures, those of pages that were not the article they stood for filed as "other":
+    the load extracts only kind "page", and such a page is neither loaded nor counted as seen."""
+    return [replace(c, kind="other") if c.kind == "page" and c.status == 200 and c.normalized_url in refused
+            else c for c in captures]
 
 
 def peak_rss_bytes() -> int | None:
