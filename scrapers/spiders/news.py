@@ -90,7 +90,8 @@ class NewsSpider(scrapy.Spider):
         log.info("crawling %s for %s", self.source.slug, self.window)
         self._feed_state = feed_states(self.source.slug)
         sitemaps = [*self.source.discovery.sitemaps,
-                    *expand_dated_sitemaps(self.source.discovery.dated_sitemaps, self.window)]
+                    *expand_dated_sitemaps(self.source.discovery.dated_sitemaps, self.window,
+                                           self.source.timezone)]
         documents = [(url, self.parse_feed, "feed") for url in self.source.discovery.feeds]
         documents += [(url, self.parse_sitemap, "sitemap") for url in sitemaps]
         for url, callback, kind in documents:
