@@ -7,7 +7,7 @@ ENV := set -a; . tools/env.sh; set +a;
 DEMO_DATE ?= 2026-11-20
 DEMO_ARCHIVE ?= demo/replay/news-sample.warc.gz
 
-.PHONY: help setup venv db migrate airflow-db demo backfill test test-fast lint psql up down clean lock archive eval bench export
+.PHONY: help setup venv db migrate airflow-db demo backfill test test-fast lint psql up down clean lock archive eval eval-rules bench export
 
 help:
 	@echo "make demo   set up everything, run news_daily once offline on the bundled archive, print a summary"
@@ -58,6 +58,10 @@ psql: db
 CORPUS ?=
 eval: venv
 	@$(ENV) python -m bench.evaluate $(if $(CORPUS),--corpus "$(CORPUS)")
+
+# What each body rule did over the same corpus: pages and publishers it helped and harmed (bench/rule_ledger.py).
+eval-rules: venv
+	@$(ENV) python -m bench.rule_ledger $(if $(CORPUS),--corpus "$(CORPUS)")
 
 # Benchmark: N article pages (shared/corpus, else the demo's) through each stage and end to end.
 # STAGE=scale: load rate and mart query times at 10,000 and 1,000,000 articles (bench/scale.py);

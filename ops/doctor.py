@@ -261,8 +261,8 @@ def diagnose(source: Source, window: Window, fetcher: Fetcher, sample: int) -> D
 
     found: dict[str, None] = {}
     documents = [("feed", u) for u in source.discovery.feeds]
-    documents += [("sitemap", u) for u in
-                  (*source.discovery.sitemaps, *expand_dated_sitemaps(source.discovery.dated_sitemaps, window))]
+    dated = expand_dated_sitemaps(source.discovery.dated_sitemaps, window, source.timezone)
+    documents += [("sitemap", u) for u in (*source.discovery.sitemaps, *dated)]
     children_left = MAX_CHILD_SITEMAPS
     while documents:
         kind, url = documents.pop(0)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ from common.sources import Source
 from common.warehouse import transaction
 from common.window import Window
 from scrapers.ledger import FailedUrl, FeedFetch, summarize_failures, write_feed_state, write_ledger
+from scrapers.run_stats import discovery_shortfall, reasons_text
 from scrapers.warc_capture import Capture, WarcCaptureMiddleware
 
 if TYPE_CHECKING:
@@ -55,19 +56,14 @@ def decide_outcome(stats: dict[str, Any], source: Source) -> CrawlOutcome:
     requests = stats.get("downloader/request_count", 0)
     failure = None
     if discovery_ok == 0:
-        why = _reasons(stats, "news/discovery_failed/")
+        why = reasons_text(stats, "news/discovery_failed/")
         failure = (f"no feed or sitemap was reachable ({discovery_failed} tried"
                    + (f": {why}" if why else "") + ")")
     elif pages_ok + pages_failed and pages_failed / (pages_ok + pages_failed) > source.politeness.max_error_rate:
-        why = _reasons(stats, "news/pages_failed/")
+        why = reasons_text(stats, "news/pages_failed/")
         failure = (f"{pages_failed} of {pages_ok + pages_failed} article pages failed ({why}), over the "
                    f"source's max_error_rate {source.politeness.max_error_rate:.0%}")
     return CrawlOutcome("failed" if failure else "captured", failure, pages_ok, requests)
-
-
-def _reasons(stats: dict[str, Any], prefix: str) -> str:
-    counts = {k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix)}
-    return ", ".join(f"{n} {reason}" for reason, n in sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
 def stats_columns(stats: dict[str, Any], failed: list[FailedUrl], duration: float) -> dict[str, Any]:
@@ -231,7 +227,9 @@ class CrawlRunRecorder:
             run_id=capture.run_id, source=source, window=window,
             dag_run_id=getattr(spider, "dag_run_id", None), started_at=self.started_at,
             finished_at=finished_at, finish_reason=reason, outcome=outcome,
-            warc_uri=destination, stats=stats, captures=capture.captures, ledger=ledger,
+            warc_uri=destination, stats=stats,
+            captures=not_extracted(capture.captures, spider.refused),  # type: ignore[attr-defined]
+            ledger=ledger,
         )
         # Read by `scrapy crawl` (scrapers/commands/crawl.py) for its exit code.
         self.crawler.news_run_status = outcome.status  # type: ignore[attr-defined]
@@ -242,7 +240,16 @@ class CrawlRunRecorder:
                    f"WARC {destination}; stats {stats_path}")
         if outcome.failure:
             summary += f"; FAILED: {outcome.failure}"
+        elif shortfall := discovery_shortfall(stats):
+            summary += f"; {shortfall}"
         print(summary, flush=True)  # stdout: the one line a person running the crawl reads
+
+
+def not_extracted(captures: list[Capture], refused: set[str]) -> list[Capture]:
+    """The captures, those of pages that were not the article they stood for filed as "other":
+    the load extracts only kind "page", and such a page is neither loaded nor counted as seen."""
+    return [replace(c, kind="other") if c.kind == "page" and c.status == 200 and c.normalized_url in refused
+            else c for c in captures]
 
 
 def peak_rss_bytes() -> int | None:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from email.utils import parsedate_to_datetime
 from io import BytesIO
 from urllib.parse import urlsplit
 from xml.parsers import expat
+from zoneinfo import ZoneInfo
 
 import feedparser
 from lxml import etree
@@ -230,13 +231,17 @@ def _sitemap_entry(element: etree._Element, naive_zone: tzinfo) -> Discovered | 
                       parse_date(lastmod, naive_zone) if lastmod else None)
 
 
-def expand_dated_sitemaps(templates: tuple[str, ...], window: Window) -> list[str]:
-    """Each date-templated sitemap URL for each UTC day (or month) the window touches, once.
+def expand_dated_sitemaps(templates: tuple[str, ...], window: Window, timezone: str = "UTC") -> list[str]:
+    """Each date-templated sitemap URL for each day (or month) the window touches, once: its UTC
+    days, and its days in the site's own ``timezone``.
 
+    A site files an article under its local day: 23:30 at UTC-5 on the 4th is the 5th in UTC,
+    and only the 4th's sitemap lists it. The run of the 5th (UTC) reads the 4th's too.
     A template without a day placeholder is a monthly sitemap: one URL per month touched.
     """
     urls: dict[str, None] = {}
-    for day in window.days():
+    days = dict.fromkeys([*window.days(), *_local_days(window, timezone)])
+    for day in days:
         for template in templates:
             urls.setdefault(
                 template.replace("{yyyy}", f"{day.year:04d}")
@@ -248,13 +253,38 @@ def expand_dated_sitemaps(templates: tuple[str, ...], window: Window) -> list[st
     return list(urls)
 
 
+def _local_days(window: Window, timezone: str) -> list[date]:
+    zone = ZoneInfo(timezone)
+    first = window.start.astimezone(zone).date()
+    last = (window.end - timedelta(microseconds=1)).astimezone(zone).date()
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+# The widest UTC offset (UTC+14): a listed date this much before the start of the UTC day an
+# article's URL names can still be the same local day.
+MAX_UTC_OFFSET = timedelta(hours=14)
+
+
+def listed_date(item: Discovered, source: Source) -> datetime | None:
+    """The item's listed date where it can be true: None when it is before the day the article's
+    own URL names (a lastmod stamped before publication), so the URL's date decides instead."""
+    if item.published is None:
+        return None
+    url_day = url_date(item.url, source)
+    if url_day is not None and item.published < datetime(url_day.year, url_day.month, url_day.day,
+                                                         tzinfo=UTC) - MAX_UTC_OFFSET:
+        return None
+    return item.published
+
+
 def in_window(item: Discovered, source: Source, window: Window) -> bool:
     """Whether an article belongs to the run: by its listed date, else by the date in its URL.
 
     A URL with neither is kept (the extractor dates it); dropping it would lose news.
     """
-    if item.published is not None:
-        return window.contains(item.published)
+    published = listed_date(item, source)
+    if published is not None:
+        return window.contains(published)
     url_day = url_date(item.url, source)
     if url_day is not None:
         return window.overlaps_day(url_day)
@@ -334,8 +364,9 @@ def listed_for_later(items: list[Discovered], source: Source, window: Window) ->
             continue
         if url is not None or why_not != "outside_window":
             continue
-        if item.published is not None:
-            is_later = item.published >= window.start
+        published = listed_date(item, source)
+        if published is not None:
+            is_later = published >= window.start
         else:
             url_day = url_date(item.url, source)
             is_later = url_day is not None and url_day >= window.start.date()

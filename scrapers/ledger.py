@@ -45,7 +45,7 @@ TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504, 520, 521, 522
 # Reasons that will not change by asking again (robots rules change, but slowly: re-discovery
 # queues the URL again if the site lists it again).
 PERMANENT_REASONS = frozenset({"robots_denied", "blocked_address", "blocked_scheme", "offsite_redirect",
-                               "redirect_limit", "too_large", "unsupported_encoding"})
+                               "redirect_limit", "too_large", "unsupported_encoding", "not_html"})
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,10 @@ REDIRECT_MAX_TIMES = 5
 # indexes list a few daily or monthly children; an index of thousands (a whole archive) would
 # take the run's time at a polite delay. What is left out is counted in the run's stats.
 SITEMAP_CHILD_LIMIT = 100
+# Once a run per host, ask for a page that cannot exist: a site answering it with 200 serves its
+# "not found" template as a success, and article pages with that template's title are not kept
+# (scrapers/page_checks.py). Not done when replaying an archive (the network is not asked).
+SOFT_404_PROBE = True
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 # Bound the crawl below the Airflow task's execution_timeout (60 min), so it ends on its own terms.

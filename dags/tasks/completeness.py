@@ -10,6 +10,8 @@ threshold fits a source of 5 articles a day and one of 500:
   (a redesign that moved the articles to URLs the patterns miss).
 - ``missing_date_jump`` / ``missing_author_jump``: the share of articles without a date, or
   without an author, rose (a template change the extractor no longer reads).
+- ``discovery_partial``: some of the run's feeds or sitemaps were unusable while others were
+  read (a child sitemap answering 404, a feed answering an error page): always a warning.
 
 Thresholds and what a failing check does ("fail", "warn", "off") come from the source's
 ``[quality]`` table (common/sources.py, README "Completeness checks").
@@ -25,6 +27,7 @@ from typing import Any
 
 from common.sources import Quality, Source
 from common.warehouse import transaction
+from scrapers.run_stats import discovery_shortfall
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +81,7 @@ def check_completeness(source: Source, crawl_run_id: str) -> list[CheckFailure]:
             failures += _reject_share_check(quality, run, _trailing_reject_shares(cur, run, quality.baseline_days))
         if quality.on_missing_fields_jump != "off":
             failures += _missing_field_checks(quality, run, _trailing_field_shares(cur, run, quality.baseline_days))
+        failures += _discovery_check(_run_stats(cur, crawl_run_id))
     for failure in failures:
         log.warning("%s run %s: %s check (%s): %s", source.slug, crawl_run_id, failure.check, failure.action,
                     failure.message)
@@ -121,6 +125,15 @@ def _reject_share_check(quality: Quality, run: RunFacts, shares: list[float]) ->
         round(share, 3), round(median, 3), quality.allow_reject_jump)]
 
 
+def _discovery_check(stats: dict[str, Any]) -> list[CheckFailure]:
+    shortfall = discovery_shortfall(stats)
+    if shortfall is None:
+        return []
+    failed = stats.get("news/discovery_failed", 0)
+    return [CheckFailure("discovery_partial", "warn", shortfall, failed,
+                         failed + stats.get("news/discovery_ok", 0), 0)]
+
+
 def _missing_field_checks(quality: Quality, run: RunFacts,
                           history: list[tuple[float, float]]) -> list[CheckFailure]:
     if not run.articles_loaded or run.articles_loaded < MIN_ARTICLES or len(history) < MIN_BASELINE_RUNS:
@@ -160,6 +173,12 @@ def _run_facts(cur: Any, crawl_run_id: str) -> RunFacts:
     if row is None:
         raise ValueError(f"run {crawl_run_id} is not in ops.crawl_runs")
     return RunFacts(*row)
+
+
+def _run_stats(cur: Any, crawl_run_id: str) -> dict[str, Any]:
+    cur.execute("select stats from ops.crawl_runs where crawl_run_id = %s", (crawl_run_id,))
+    row = cur.fetchone()
+    return (row[0] if row else None) or {}
 
 
 def _articles_in(cur: Any, source: str, start: datetime, end: datetime) -> int:

@@ -39,6 +39,7 @@ from scrapers.discovery import (
     read_feed,
 )
 from scrapers.ledger import FailedUrl, FeedFetch, FeedState, classify_failure, due_entries, feed_states, seen_pages
+from scrapers.page_checks import not_html, page_title, probe_url
 from scrapers.politeness import RetryAfterTooLong
 from scrapers.replay import NOT_IN_ARCHIVE
 
@@ -77,6 +78,15 @@ class NewsSpider(scrapy.Spider):
         self.feed_fetches: list[FeedFetch] = []
         self._feed_state: dict[str, FeedState] = {}
         self._sitemap_children = 0  # child sitemaps this run asked for, against SITEMAP_CHILD_LIMIT
+        # Responses that stood in for an article (a wall, an error template, a PDF): archived,
+        # never extracted (CrawlRunRecorder files them as kind "other").
+        self.refused: set[str] = set()
+        # Per host: the <title> of its "not found" answer to the soft-404 probe (None: it has no
+        # such page, or the probe failed); a host absent from it has not answered yet.
+        self._error_titles: dict[str, str | None] = {}
+        self._probed: set[str] = set()
+        # Pages captured before their host's probe answered: (key, request, title), judged then.
+        self._awaiting_probe: dict[str, list[tuple[str, Request, str]]] = {}
 
     # --- start: discovery documents and due ledger entries -------------------------------------
 
@@ -84,7 +94,8 @@ class NewsSpider(scrapy.Spider):
         log.info("crawling %s for %s", self.source.slug, self.window)
         self._feed_state = feed_states(self.source.slug)
         sitemaps = [*self.source.discovery.sitemaps,
-                    *expand_dated_sitemaps(self.source.discovery.dated_sitemaps, self.window)]
+                    *expand_dated_sitemaps(self.source.discovery.dated_sitemaps, self.window,
+                                           self.source.timezone)]
         documents = [(url, self.parse_feed, "feed") for url in self.source.discovery.feeds]
         documents += [(url, self.parse_sitemap, "sitemap") for url in sitemaps]
         for url, callback, kind in documents:
@@ -333,6 +344,38 @@ class NewsSpider(scrapy.Spider):
         return Request(url, callback=self.parse_page, errback=self.page_failed, dont_filter=True,
                        meta={"capture_kind": "page", "news_url": url, "ledger_retry": ledger_retry})
 
+    def _probe_request(self, article: str) -> Request | None:
+        """Once per host and run: ask for a page that cannot exist, to learn the host's 404 page."""
+        host = urlsplit(article).netloc
+        settings = self.crawler.settings
+        if host in self._probed or not settings.getbool("SOFT_404_PROBE") or settings.get("REPLAY_WARC"):
+            return None
+        self._probed.add(host)
+        self.crawler.stats.inc_value("news/soft404_probes")
+        return Request(probe_url(article), callback=self.parse_probe, errback=self.probe_failed,
+                       dont_filter=True, priority=20, meta={"capture_kind": "other", "news_probe_host": host})
+
+    def parse_probe(self, response: Response) -> None:
+        """A 200 to the probe is the host's soft-404 page: its title marks article pages like it."""
+        title = page_title(response.body) if response.status == 200 else None
+        self._probe_answered(response.meta["news_probe_host"], title)
+
+    def probe_failed(self, failure: Failure) -> None:
+        # The usual answer: a real 404. Nothing to learn, nothing to record.
+        request: Request = failure.request  # type: ignore[attr-defined]
+        self._probe_answered(request.meta["news_probe_host"], None)
+
+    def _probe_answered(self, host: str, title: str | None) -> None:
+        self._error_titles[host] = title
+        if title is not None:
+            log.info("host %s answers a page that does not exist with 200, titled %r: pages titled so "
+                     "are its error page, not articles", host, title)
+        for key, request, page_title_ in self._awaiting_probe.pop(host, []):
+            if title is not None and page_title_ == title:
+                self.crawler.stats.inc_value("news/pages_ok", -1)
+                self.captured.discard(key)
+                self._refuse(request, key, "soft_404", request.url, f"titled {title!r} like the host's 404 page")
+
     def _is_own_http_url(self, url: str) -> bool:
         """http(s) on one of the source's hosts: never file:, data:, ftp:, s3:."""
         try:
@@ -341,19 +384,46 @@ class NewsSpider(scrapy.Spider):
             return False
         return parts.scheme.lower() in ALLOWED_SCHEMES and (parts.hostname or "").lower() in self.source.domains
 
-    def parse_page(self, response: Response) -> None:
+    def parse_page(self, response: Response) -> Iterable[Request]:
         key = response.meta.get("news_url") or normalize_url(response.url)
         if response.status != 200:
             self._page_failure(response.request, key, f"http_{response.status}", response.status)  # type: ignore[arg-type]
             return
+        request: Request = response.request  # type: ignore[assignment]
         if not response.body.strip():
             # A 200 with nothing in it (a CDN hiccup, a server mid-deploy) is no capture of the
             # article: the ledger retries it like any transient failure.
-            self._page_failure(response.request, key, "empty_body", response.status)  # type: ignore[arg-type]
+            self._refuse(request, key, "empty_body", response.url, f"{len(response.body)} bytes of whitespace")
+            return
+        content_type = response.headers.get(b"Content-Type")
+        why_not_html = not_html(response.body, content_type.decode("latin-1") if content_type else None)
+        if why_not_html is not None:
+            self._refuse(request, key, "not_html", response.url, why_not_html)
+            return
+        if response.meta.get("redirect_urls") and not self.source.is_article_url(
+                article_url(response.url, self.source)):
+            # A consent or login wall, the home page: same host, 200, and not the article.
+            self._refuse(request, key, "redirected_to_non_article", response.url, f"redirected to {response.url}")
+            return
+        host = urlsplit(response.url).netloc
+        title = page_title(response.body)
+        if title is not None and host in self._error_titles and self._error_titles[host] == title:
+            self._refuse(request, key, "soft_404", response.url, f"titled {title!r} like the host's 404 page")
             return
         self.crawler.stats.inc_value("news/pages_ok")
         self.captured.add(key)
         self.failed.pop(key, None)
+        if title is not None and host not in self._error_titles:
+            self._awaiting_probe.setdefault(host, []).append((key, request, title))
+            probe = self._probe_request(response.url)
+            if probe is not None:
+                yield probe
+
+    def _refuse(self, request: Request, key: str, reason: str, response_url: str, detail: str) -> None:
+        """A 200 that is not the article: kept out of extraction, and the article in the ledger."""
+        self.refused.add(normalize_url(response_url))
+        self._page_failure(request, key, reason, 200)
+        log.warning("page %s is not the article (%s): %s", request.url, reason, detail)
 
     def page_failed(self, failure: Failure) -> None:
         request: Request = failure.request  # type: ignore[attr-defined]
@@ -370,6 +440,9 @@ class NewsSpider(scrapy.Spider):
                       retry_at: Any = None) -> None:
         if reason == "robots_denied":
             self.crawler.stats.inc_value("news/robots_denied")
+        elif reason == "not_html":
+            # A PDF or an image among the listed articles: skipped, not a failure of the site.
+            self.crawler.stats.inc_value("news/skipped_not_html")
         elif reason == NOT_IN_ARCHIVE:
             # The archive never held the page: nothing the site did, so not in its error rate.
             self.crawler.stats.inc_value("news/not_in_archive")

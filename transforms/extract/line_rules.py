@@ -99,11 +99,14 @@ INTERFACE_LINE_RE = re.compile(
 TAGGED_TEASER_RE = re.compile(r"\S\s*\[[A-Z][A-Z -]{1,20}\]\W*$")
 TAGGED_TEASER_MAX_WORDS = 30
 # A web address after a short label ("Download: https://...", "More: https://... and
-# https://..."): a link box, not a sentence. A bare address may be the text's own reference
+# https://..."): a link box, not a sentence. The label ends in a colon: a few words before an
+# address without one are the text's own (a footnote "[1] https://...", a shell command, a line
+# of code, an embedded post's words). A bare address may be the text's own reference
 # ("www.theatre.example" under an event), so it goes only right after the print notice,
 # whose source link it is.
 URL_RE = re.compile(r"https?://\S+", re.IGNORECASE)
 URL_LINE_MAX_OTHER_WORDS = 5
+LABEL_ENDS = (":", "：")
 PRINT_NOTICE_RE = re.compile(r"^this copy is for your personal,? non-commercial use only\b", re.IGNORECASE)
 # The notice a site shows to old browsers ("You are using a browser version with limited
 # support for CSS..."), often broken over several lines; the lines up to the end of its
@@ -362,11 +365,13 @@ def _is_link_line(line: str, previous: str) -> bool:
     """The line is web addresses with a short label, or a bare one below the print notice."""
     if "http" not in line:
         return False  # the common case, without running the pattern
-    stripped = URL_RE.sub(" ", line)
-    if stripped == line:
+    first = URL_RE.search(line)
+    if first is None:
         return False
-    label_words = len(_words(stripped))
-    return 0 < label_words <= URL_LINE_MAX_OTHER_WORDS or (label_words == 0 and bool(PRINT_NOTICE_RE.match(previous)))
+    label_words = len(_words(URL_RE.sub(" ", line)))
+    if label_words == 0:
+        return bool(PRINT_NOTICE_RE.match(previous))
+    return label_words <= URL_LINE_MAX_OTHER_WORDS and line[: first.start()].rstrip().endswith(LABEL_ENDS)
 
 
 def _is_update_stamp(line: str) -> bool:

@@ -56,6 +56,19 @@ def test_short_labelled_link_lines_are_dropped() -> None:
     assert cleaned(lines) == [STORY[0], STORY[1]]
 
 
+def test_a_few_words_before_a_web_address_without_a_label_are_the_text_own() -> None:
+    lines = [
+        STORY[0],
+        "[1] https://harbour-archive.example/reports/1998.html",
+        "[2] https://harbour-archive.example/reports/2004.html (mirror: https://mirror.example/2004)",
+        "$ git clone https://code.example/harbour/tides.git",
+        'BASE = f"https://tides.example/api?port={port}"',
+        "we. are. back. https://short.example/x1",
+        STORY[1],
+    ]
+    assert cleaned(lines) == lines
+
+
 def test_a_sentence_with_a_web_address_is_kept() -> None:
     line = "The full survey, which runs to two hundred pages, is published at https://harbour.example/survey for anyone to read."
     assert cleaned([STORY[0], line, STORY[1]]) == [STORY[0], line, STORY[1]]
