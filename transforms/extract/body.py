@@ -439,13 +439,20 @@ def _innermost_holding(elements: list[lxml.html.HtmlElement]) -> lxml.html.HtmlE
 def _may_hold_dropped_sentences(container: lxml.html.HtmlElement, precise: str) -> bool:
     """Whether the container has a sentence-shaped block of text that ``precise`` lacks."""
     kept = {word_key(line) for line in precise.split("\n")}
-    for element in container.iter(lxml.etree.Element):
-        own = (element.text or "").strip()
-        if element.tag in _LINE_TAGS or len(own.split()) >= INTERIOR_MIN_WORDS:
+    walk = PageWalk(container)
+    for element in walk:
+        if not isinstance(element.tag, str):
+            continue
+        is_line = element.tag in _LINE_TAGS
+        if is_line or len((element.text or "").split()) >= INTERIOR_MIN_WORDS:
             raw = " ".join(element.text_content().split())
             # Cheapest tests first: most blocks are not sentence-shaped, or are kept.
             if _SENTENCE_END_RE.search(raw) and word_key(raw) not in kept and is_sentence(raw):
                 return True
+        if is_line:
+            # Trafilatura reads a paragraph, item or quote as one line: what it holds (an
+            # emphasised sentence) comes back inside that line, tested above, never alone.
+            walk.pass_by(element)
     return False
 
 

@@ -24,6 +24,16 @@ def test_a_container_whose_sentences_precision_all_kept_needs_no_recall_run() ->
     assert not body._may_hold_dropped_sentences(_container(paragraphs + furniture), "\n".join(SENTENCES))
 
 
+def test_a_sentence_emphasised_inside_a_kept_paragraph_needs_no_recall_run() -> None:
+    # Trafilatura returns the paragraph as one line, the emphasised sentence inside it.
+    lead = f"{SENTENCES[0]} <em>{SENTENCES[1]}</em>"
+    paragraphs = f"<p>{lead}</p>" + "".join(f"<p>{s}</p>" for s in SENTENCES[2:])
+    text = "\n".join([f"{SENTENCES[0]} {SENTENCES[1]}", *SENTENCES[2:]])
+    assert not body._may_hold_dropped_sentences(_container(paragraphs), text)
+    # Dropped with its paragraph, the sentence still calls for the run.
+    assert body._may_hold_dropped_sentences(_container(paragraphs), "\n".join(SENTENCES[2:]))
+
+
 @pytest.mark.parametrize("missing", [
     f"<p>{SENTENCES[5]}</p>",  # a paragraph precision dropped
     f"<div>{SENTENCES[5]}</div>",  # running text straight in a <div>
