@@ -391,6 +391,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="workers of the pool measured over the same pages (default: one per core; 0: no pool)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)  # "discarding data" on short pages drowns the table
     sets = {s for s in args.sets.split(",") if s} or None
     result = run(args.corpus, sets, args.repeats, progress_enabled(), args.pool_workers, args.pages_per_set)
     if args.out:
