@@ -79,6 +79,8 @@ def test_the_demo_pages_are_measured_in_one_process_and_in_the_pool() -> None:
     pool = result["pool"]
     assert pool["pages"] == 3 and pool["workers"] == 1 and pool["workers_cpu_seconds"] > 0
     assert pool["pool_vs_own_limit_cpu"] > 0 and pool["pool_vs_trafilatura_limit_cpu"] > 0
+    assert pool["stream_ms_per_page"] > 0 and pool["pool_vs_best_of_repeats_cpu"] > 0
+    assert abs(pool["pool_vs_own_limit_cpu"] - pool["stream_ms_per_page"] / pool["cpu_ms_per_page"]) < 0.01
     shown = table(result)
     assert "demo/www.aljazeera.com/<50KB" in shown and "pool, 1 workers, 3 pages" in shown
 
