@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 
 @dataclass(frozen=True)
@@ -36,14 +36,15 @@ class Window:
         return f"{self.start.isoformat()} .. {self.end.isoformat()}"
 
 
-def parse_iso_utc(text: str) -> datetime:
-    """YYYY-MM-DD (midnight) or an ISO-8601 datetime, in UTC; naive values are taken as UTC.
+def parse_iso_utc(text: str, naive_zone: tzinfo = UTC) -> datetime:
+    """YYYY-MM-DD (midnight) or an ISO-8601 datetime, in UTC; naive values are taken as in
+    ``naive_zone`` (UTC unless given).
 
     Raises ValueError for anything else.
     """
     moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+        moment = moment.replace(tzinfo=naive_zone)
     return moment.astimezone(UTC)
 
 

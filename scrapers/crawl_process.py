@@ -186,17 +186,16 @@ def _stop(process: subprocess.Popen[str]) -> None:
 
 def _verdict(crawl_run_id: str, request: CrawlRequest, exit_code: int, *, replay: bool = False) -> str:
     with transaction() as cur:
-        cur.execute("select status, failure, pages_fetched, urls_failed, failed_by_reason, "
-                    "coalesce((stats ->> 'news/discovery_ok')::int, 0), stats from ops.crawl_runs "
-                    "where crawl_run_id = %s", (crawl_run_id,))
+        cur.execute("select status, failure, pages_fetched, urls_failed, failed_by_reason, stats "
+                    "from ops.crawl_runs where crawl_run_id = %s", (crawl_run_id,))
         row = cur.fetchone()
     if row is None:
         raise CrawlFailed(f"crawl of {request.source} for {request.window} recorded no run "
                           f"(exit code {exit_code}); see the [scrapy] lines above")
-    status, failure, pages, urls_failed, by_reason, discovery_ok, stats = row
+    status, failure, pages, urls_failed, by_reason, stats = row
     if status == "failed":
         # Replay reads a fixed archive: if it held no feed or sitemap of the source, no retry will.
-        deterministic = replay and discovery_ok == 0
+        deterministic = replay and stats.get("news/discovery_ok", 0) == 0
         raise CrawlFailed(f"crawl of {request.source} for {request.window} failed: {failure}; "
                           f"{urls_failed or 0} URL(s) in ops.failed_urls {by_reason or {}} "
                           f"(crawl run {crawl_run_id})"
@@ -204,7 +203,7 @@ def _verdict(crawl_run_id: str, request: CrawlRequest, exit_code: int, *, replay
                           deterministic=deterministic)
     log.info("crawl %s captured %d pages; %d URL(s) in the failed-URL ledger", crawl_run_id, pages,
              urls_failed or 0)
-    shortfall = discovery_shortfall(stats or {})
+    shortfall = discovery_shortfall(stats)
     if shortfall:
         log.warning("crawl %s of %s: %s (ops.failed_urls kind feed/sitemap; the check task warns)",
                     crawl_run_id, request.source, shortfall)

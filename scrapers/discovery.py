@@ -20,7 +20,7 @@ from lxml import etree
 
 from common.sources import Source
 from common.urls import ALLOWED_SCHEMES, article_url
-from common.window import Window
+from common.window import Window, parse_iso_utc
 
 log = logging.getLogger(__name__)
 
@@ -175,12 +175,13 @@ def parse_date(text: str, naive_zone: tzinfo = UTC) -> datetime | None:
     if not text:
         return None
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return parse_iso_utc(text, naive_zone)
     except ValueError:
-        try:
-            moment = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
+        pass
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=naive_zone)
     return moment.astimezone(UTC)

@@ -65,6 +65,7 @@ class RunFacts:
     articles_loaded: int | None
     without_date: int | None
     without_author: int | None
+    stats: dict[str, Any]  # the crawl's counters (ops.crawl_runs.stats)
 
 
 def check_completeness(source: Source, crawl_run_id: str) -> list[CheckFailure]:
@@ -81,7 +82,7 @@ def check_completeness(source: Source, crawl_run_id: str) -> list[CheckFailure]:
             failures += _reject_share_check(quality, run, _trailing_reject_shares(cur, run, quality.baseline_days))
         if quality.on_missing_fields_jump != "off":
             failures += _missing_field_checks(quality, run, _trailing_field_shares(cur, run, quality.baseline_days))
-        failures += _discovery_check(_run_stats(cur, crawl_run_id))
+        failures += _discovery_check(run.stats)
     for failure in failures:
         log.warning("%s run %s: %s check (%s): %s", source.slug, crawl_run_id, failure.check, failure.action,
                     failure.message)
@@ -165,7 +166,7 @@ def _run_facts(cur: Any, crawl_run_id: str) -> RunFacts:
         """select source, window_start, window_end, finished_at,
                   coalesce((stats->>'news/feed_items')::int, 0) + coalesce((stats->>'news/sitemap_urls')::int, 0),
                   coalesce((stats->>'news/skipped_not_article_url')::int, 0),
-                  articles_loaded, articles_without_date, articles_without_author
+                  articles_loaded, articles_without_date, articles_without_author, stats
            from ops.crawl_runs where crawl_run_id = %s""",
         (crawl_run_id,),
     )
@@ -173,12 +174,6 @@ def _run_facts(cur: Any, crawl_run_id: str) -> RunFacts:
     if row is None:
         raise ValueError(f"run {crawl_run_id} is not in ops.crawl_runs")
     return RunFacts(*row)
-
-
-def _run_stats(cur: Any, crawl_run_id: str) -> dict[str, Any]:
-    cur.execute("select stats from ops.crawl_runs where crawl_run_id = %s", (crawl_run_id,))
-    row = cur.fetchone()
-    return (row[0] if row else None) or {}
 
 
 def _articles_in(cur: Any, source: str, start: datetime, end: datetime) -> int:

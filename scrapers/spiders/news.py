@@ -344,11 +344,15 @@ class NewsSpider(scrapy.Spider):
         return Request(url, callback=self.parse_page, errback=self.page_failed, dont_filter=True,
                        meta={"capture_kind": "page", "news_url": url, "ledger_retry": ledger_retry})
 
+    def _probing(self) -> bool:
+        """Whether this run asks hosts for their "not found" page (never when replaying an archive)."""
+        settings = self.crawler.settings
+        return settings.getbool("SOFT_404_PROBE") and not settings.get("REPLAY_WARC")
+
     def _probe_request(self, article: str) -> Request | None:
         """Once per host and run: ask for a page that cannot exist, to learn the host's 404 page."""
         host = urlsplit(article).netloc
-        settings = self.crawler.settings
-        if host in self._probed or not settings.getbool("SOFT_404_PROBE") or settings.get("REPLAY_WARC"):
+        if host in self._probed:
             return None
         self._probed.add(host)
         self.crawler.stats.inc_value("news/soft404_probes")
@@ -407,13 +411,13 @@ class NewsSpider(scrapy.Spider):
             return
         host = urlsplit(response.url).netloc
         title = page_title(response.body)
-        if title is not None and host in self._error_titles and self._error_titles[host] == title:
+        if title is not None and self._error_titles.get(host) == title:
             self._refuse(request, key, "soft_404", response.url, f"titled {title!r} like the host's 404 page")
             return
         self.crawler.stats.inc_value("news/pages_ok")
         self.captured.add(key)
         self.failed.pop(key, None)
-        if title is not None and host not in self._error_titles:
+        if title is not None and host not in self._error_titles and self._probing():
             self._awaiting_probe.setdefault(host, []).append((key, request, title))
             probe = self._probe_request(response.url)
             if probe is not None:

@@ -26,8 +26,8 @@ from transforms.article import Article, Rejected
 from transforms.extract.extractor import ExtractionHints
 from transforms.extract.pool import ExtractionPool, PageJob
 from transforms.fingerprint import (
+    FINGERPRINT_VERSION,
     NEAR_DUPLICATE_JACCARD,
-    Fingerprint,
     article_fingerprint,
     article_text,
     estimate_jaccard,
@@ -166,15 +166,15 @@ def settle_claims(cur: psycopg2.extensions.cursor, articles: list[Article],
     keys = [identify_article(article, source).url for article in articles]
     if not keys:
         return [], 0
-    cur.execute("select url, content_hash, title, body from core.articles where url = any(%s)", (sorted(set(keys)),))
-    owners = {url: (content_hash, fingerprint(article_text(title, body))) for url, content_hash, title, body in cur}
+    cur.execute(CLAIMED_OWNERS_SQL, {"urls": sorted(set(keys)), "version": FINGERPRINT_VERSION})
+    owners = {url: _Owner(content_hash, minhash, title, body) for url, content_hash, minhash, title, body in cur}
     settled = []
     conflicts = unproven = 0
     for article, key in zip(articles, keys, strict=True):
         owner = owners.get(key)
         if owner is None:
             unproven += 1
-        elif _same_article(article, *owner):
+        elif owner.holds(article):
             article = replace(article, url=key)
         else:
             conflicts += 1
@@ -185,13 +185,40 @@ def settle_claims(cur: psycopg2.extensions.cursor, articles: list[Article],
     return settled, conflicts
 
 
-def _same_article(article: Article, content_hash: str, owner: Fingerprint | None) -> bool:
-    if article.content_hash == content_hash:
-        return True
-    mine = article_fingerprint(article)
-    if mine is None or owner is None:
-        return False
-    return estimate_jaccard(mine.signature, owner.signature) >= NEAR_DUPLICATE_JACCARD
+# The article at each claimed URL, with its stored fingerprint where it is current; its title and
+# body are read only where none is (core.article_fingerprints holds what the load computed).
+CLAIMED_OWNERS_SQL = """
+select a.url, a.content_hash, f.minhash,
+       case when f.minhash is null then a.title end, case when f.minhash is null then a.body end
+from core.articles a
+left join core.article_fingerprints f
+  on f.article_id = a.article_id and f.fingerprint_version = %(version)s and f.content_hash = a.content_hash
+where a.url = any(%(urls)s)
+"""
+
+
+@dataclass(frozen=True)
+class _Owner:
+    """The warehouse's article at a claimed URL."""
+
+    content_hash: str
+    minhash: list[int] | None
+    title: str | None
+    body: str | None
+
+    def holds(self, article: Article) -> bool:
+        """Whether ``article`` is this one's text or a near-duplicate of it."""
+        if article.content_hash == self.content_hash:
+            return True
+        mine = article_fingerprint(article)
+        if mine is None:
+            return False
+        if self.minhash is not None:
+            theirs: tuple[int, ...] | None = tuple(self.minhash)
+        else:
+            found = fingerprint(article_text(self.title or "", self.body or ""))
+            theirs = found.signature if found is not None else None
+        return theirs is not None and estimate_jaccard(mine.signature, theirs) >= NEAR_DUPLICATE_JACCARD
 
 
 def extract_and_load(crawl_run_id: str, *, dsn: str | None = None, workers: int | None = None) -> RunResult:
