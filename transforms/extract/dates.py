@@ -126,7 +126,11 @@ def find_dates(
     if published is None:
         published, day_only = _fallback_published(page, document, tree, fetched_at, naive_zone, evidence)
         if published is not None and day_only:
-            flags.append("published_at_day_only")
+            timed = _timed_by_element(tree, page, published.date(), fetched_at, naive_zone)
+            if timed is None or timed > fetched_at:
+                flags.append("published_at_day_only")
+            else:
+                published = timed
     if published is not None and published > fetched_at:
         published = None
         flags.append("published_at_in_future")
@@ -190,6 +194,38 @@ def _fallback_published(
     if found is not None and modified is not None and found.date() >= modified.date():
         return None, False
     return found, found is not None
+
+
+# A <time> element names the published moment only as the date line's own markup: the few
+# nearest the headline whose text shows the day, not a teaser's ("19:32" in a list of stories).
+TIME_ELEMENTS_AFTER_HEADLINE = 3
+TIME_ELEMENTS_BEFORE_HEADLINE = 2
+
+
+def _timed_by_element(
+    tree: lxml.html.HtmlElement | None, page: PageData, day: date, fetched_at: datetime, naive_zone: ZoneInfo
+) -> datetime | None:
+    """The moment a ``<time datetime>`` beside the headline gives for ``day``, where the page's
+    other evidence dated it to the day only and the element's own text shows that day; the
+    earliest where several do (published, then updated the same day). A value at midnight is
+    a day, not a moment."""
+    headline = _headline(tree, _titles(page)) if tree is not None else None
+    if headline is None:
+        return None
+    language, region = _page_locale(page)
+    elements = [
+        *headline.xpath(f"following::time[@datetime][position() <= {TIME_ELEMENTS_AFTER_HEADLINE}]"),
+        *headline.xpath(f"preceding::time[@datetime][position() <= {TIME_ELEMENTS_BEFORE_HEADLINE}]"),
+    ]
+    moments = [
+        _parse_datetime(element.get("datetime", ""), naive_zone)
+        for element in elements
+        if _read_day(" ".join(element.text_content().split()), fetched_at, language, region) == day
+    ]
+    return min(
+        (m for m in moments if m is not None and m.date() == day and m.timetz().replace(tzinfo=None) != dt_time()),
+        default=None,
+    )
 
 
 # A date closing a title after a separator: "28.04.2023" (day first) or ISO "2023-04-28".

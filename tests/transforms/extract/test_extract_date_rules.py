@@ -87,6 +87,35 @@ def test_a_visible_date_line_dates_a_page_without_structured_dates(shown: str) -
     assert "published_at_day_only" in result.flags
 
 
+def test_the_date_line_time_element_gives_the_moment() -> None:
+    # The date line's own markup states the moment: published, then updated the same day.
+    shown = (
+        '<p class="meta"><time class="published" datetime="2024-03-12T09:41:00+01:00">12. März 2024</time>'
+        '<time class="updated" datetime="2024-03-12T16:05:00+01:00">12. März 2024, 16:05</time></p>'
+    )
+    result = page_without_structured_date("", shown)
+    assert result.published_at is not None and result.published_at.isoformat() == "2024-03-12T09:41:00+01:00"
+    assert "published_at_day_only" not in result.flags
+
+
+@pytest.mark.parametrize(
+    "time_element",
+    [
+        # A teaser's time under the headline shows no day: it is another story's.
+        '<ul class="latest"><li><a href="/other">Ferry timetable</a><time datetime="2024-03-12T19:32:00+01:00">19:32</time></li></ul>',
+        # A value at midnight is a day written as a moment.
+        '<time datetime="2024-03-12T00:00:00+01:00">12. März 2024</time>',
+        # Another day than the date line's.
+        '<time datetime="2024-03-11T18:00:00+01:00">11. März 2024</time>',
+    ],
+)
+def test_a_time_element_that_is_not_the_date_line_leaves_the_day(time_element: str) -> None:
+    result = page_without_structured_date("", f'<p class="date">Veröffentlicht am 12.03.2024</p>{time_element}')
+    assert result.published_at is not None and result.published_at.date().isoformat() == "2024-03-12"
+    assert result.published_at.time().isoformat() == "00:00:00"
+    assert "published_at_day_only" in result.flags
+
+
 def test_the_url_date_dates_a_page_without_structured_dates() -> None:
     result = page_without_structured_date("", "", url="https://news.example/2024/03/12/harbour-story")
     assert result.published_at is not None and result.published_at.date().isoformat() == "2024-03-12"
