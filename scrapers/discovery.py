@@ -7,6 +7,7 @@ us read a file, fetch a URL or expand a billion laughs.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from email.utils import parsedate_to_datetime
@@ -57,13 +58,21 @@ class TruncatedFeed(ValueError):
     reason = "truncated"
 
 
+class UnreadableFeed(ValueError):
+    """The feed lists items and none of them names a page (no link, no permalink): read, it would
+    look like a day without news."""
+
+    reason = "unparseable"
+
+
 @dataclass(frozen=True)
 class FeedDocument:
     """A parsed feed's items; ``truncated`` when the document ended early (only the items that
-    were complete are kept)."""
+    were complete are kept); ``unlinked`` items named no page and were left out."""
 
     items: list[Discovered]
     truncated: bool = False
+    unlinked: int = 0
 
 
 FEED_ITEM_TAGS = frozenset({"item", "entry"})  # RSS 0.9x/1.0/2.0, Atom
@@ -94,22 +103,59 @@ def read_feed(body: bytes, naive_zone: tzinfo = UTC) -> FeedDocument:
             raise TruncatedFeed(f"the document ends before its first item is complete ({len(body)} bytes)")
         entries = entries[:complete]
     found = []
+    not_permalinks: set[str] | None = None
     for entry in entries:
-        link = entry.get("link")
+        link = (entry.get("link") or "").strip()
+        if not link:
+            if not_permalinks is None:
+                not_permalinks = _not_permalink_guids(body)
+            link = _identifier_url(entry, str(feed.get("version")), not_permalinks)
         if not link:
             continue
-        found.append(Discovered(link.strip(), _entry_date(entry, naive_zone), _entry_modified(entry, naive_zone)))
-    return FeedDocument(found, truncated=complete is not None)
+        found.append(Discovered(link, _entry_date(entry, naive_zone), _entry_modified(entry, naive_zone)))
+    if entries and not found:
+        raise UnreadableFeed(f"none of its {len(entries)} items names a page (no link, no permalink)")
+    return FeedDocument(found, truncated=complete is not None, unlinked=len(entries) - len(found))
+
+
+def _identifier_url(entry: feedparser.FeedParserDict, version: str, not_permalinks: set[str]) -> str:
+    """The page an item without a link names by its identifier, or "".
+
+    RSS 1.0 gives each item its URL as ``rdf:about``; an RSS 2.0 ``<guid>`` is the item's URL
+    unless marked ``isPermaLink="false"``. feedparser takes the guid only when ``<link>`` is
+    absent, not when it is there and empty (``<link></link>``, ``<link/>``), as some CMSs write it.
+    An Atom ``<id>`` is a name, not an address (often a tag: URI): never taken here.
+    """
+    ident = (entry.get("id") or "").strip()
+    if urlsplit(ident).scheme.lower() not in ALLOWED_SCHEMES:
+        return ""
+    if version in ("rss10", "rss090") or (version.startswith("rss") and ident not in not_permalinks):
+        return ident
+    return ""
+
+
+_NOT_PERMALINK_GUID = re.compile(
+    rb"<guid\b[^>]*\bisPermaLink\s*=\s*[\"']false[\"'][^>]*>\s*(?:<!\[CDATA\[)?\s*([^<\]]*?)\s*(?:\]\]>)?\s*</guid>",
+    re.IGNORECASE)
+
+
+def _not_permalink_guids(body: bytes) -> set[str]:
+    """The guids the feed marks as not being the item's URL (feedparser does not say which)."""
+    return {m.group(1).decode("utf-8", "replace").strip() for m in _NOT_PERMALINK_GUID.finditer(body)}
 
 
 def complete_items_if_truncated(body: bytes) -> int | None:
     """How many items were closed before the document ended early; None if it did not.
 
     Expat reports a malformed token as soon as it reads it, and an unfinished one only when told
-    the input is over: a document broken in its middle (a stray ``&`` in a title, common in real
-    feeds) is left to feedparser's lenient reading, and only a document well-formed up to where
-    it stops is called truncated. A document declaring entities is not examined (never expanded).
+    the input is over: a document broken in its middle is left to feedparser's lenient reading,
+    and only a document well-formed up to where it stops is called truncated. The slips real feeds
+    make and feedparser reads past (a stray ``&``, an HTML entity such as ``&nbsp;`` that XML does
+    not know, blank lines before ``<?xml``) are mended in the copy expat reads, so a feed with one
+    of them that is also cut short is still seen as cut. A document declaring entities is not
+    examined (never expanded).
     """
+    body = _mend_common_slips(body)
     parser = expat.ParserCreate(namespace_separator=" ")
     closed = 0
 
@@ -136,6 +182,19 @@ def complete_items_if_truncated(body: bytes) -> int | None:
 
 class _EntityDeclared(Exception):
     pass
+
+
+UTF8_BOM = b"\xef\xbb\xbf"
+# An ampersand that starts none of the references XML knows without a DTD.
+_STRAY_AMPERSAND = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)")
+
+
+def _mend_common_slips(body: bytes) -> bytes:
+    if body.startswith(UTF8_BOM):
+        body = body[len(UTF8_BOM):]
+    if body[:1].isspace():
+        body = body.lstrip()
+    return _STRAY_AMPERSAND.sub(b"&amp;", body)
 
 
 def _what_it_is(body: bytes) -> str:

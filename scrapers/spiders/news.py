@@ -29,6 +29,7 @@ from scrapers.discovery import (
     Discovered,
     NotAFeed,
     TruncatedFeed,
+    UnreadableFeed,
     article_url,
     candidate,
     changed_since,
@@ -162,7 +163,7 @@ class NewsSpider(scrapy.Spider):
             return
         try:
             feed = read_feed(response.body, self._naive_zone)
-        except (NotAFeed, TruncatedFeed) as exc:
+        except (NotAFeed, TruncatedFeed, UnreadableFeed) as exc:
             self._discovery_failure(response.request, response.url, exc.reason, response.status)  # type: ignore[arg-type]
             log.warning("feed %s unusable (%s): %s", response.url, exc.reason, exc)
             return
@@ -171,6 +172,10 @@ class NewsSpider(scrapy.Spider):
             flag = "truncated"
             self.crawler.stats.inc_value("news/feed_truncated")
             log.warning("feed %s is truncated: using its %d complete items", response.url, len(feed.items))
+        if feed.unlinked:
+            self.crawler.stats.inc_value("news/feed_items_without_link", feed.unlinked)
+            log.warning("feed %s: %d item(s) name no page (no link, no permalink), left out", response.url,
+                        feed.unlinked)
         self._discovered(response, len(feed.items), flag, pending=_pending(
             listed_for_later(feed.items, self.source, self.window), "page"))
         self.crawler.stats.inc_value("news/feed_items", len(feed.items))
