@@ -271,6 +271,8 @@ def parse_sitemap(body: bytes, naive_zone: tzinfo = UTC) -> SitemapDocument:
 
 
 def _sitemap_entry(element: etree._Element, naive_zone: tzinfo) -> Discovered | None:
+    """The entry's own ``<loc>`` and ``<lastmod>`` are its children; an extension's (an image's
+    ``<image:loc>``, which some CMSs write before the page's) sit deeper and are not the page."""
     loc: str | None = None
     dates: dict[str, str] = {}
     for node in element.iter():
@@ -278,9 +280,10 @@ def _sitemap_entry(element: etree._Element, naive_zone: tzinfo) -> Discovered | 
             continue
         name = etree.QName(node).localname
         text = (node.text or "").strip()
-        if name == "loc" and loc is None:
+        own = node.getparent() is element
+        if name == "loc" and own and loc is None:
             loc = text
-        elif name in ("publication_date", "lastmod") and text:
+        elif ((name == "lastmod" and own) or name == "publication_date") and text:
             dates.setdefault(name, text)
     if not loc:
         return None
