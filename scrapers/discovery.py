@@ -73,6 +73,7 @@ class FeedDocument:
     items: list[Discovered]
     truncated: bool = False
     unlinked: int = 0
+    next_page: str | None = None  # a paged feed's next (older) page: rel="next" (RFC 5005)
 
 
 FEED_ITEM_TAGS = frozenset({"item", "entry"})  # RSS 0.9x/1.0/2.0, Atom
@@ -115,7 +116,10 @@ def read_feed(body: bytes, naive_zone: tzinfo = UTC) -> FeedDocument:
         found.append(Discovered(link, _entry_date(entry, naive_zone), _entry_modified(entry, naive_zone)))
     if entries and not found:
         raise UnreadableFeed(f"none of its {len(entries)} items names a page (no link, no permalink)")
-    return FeedDocument(found, truncated=complete is not None, unlinked=len(entries) - len(found))
+    next_page = next((link.get("href") for link in feed.feed.get("links", [])
+                      if link.get("rel") == "next" and link.get("href")), None)
+    return FeedDocument(found, truncated=complete is not None, unlinked=len(entries) - len(found),
+                        next_page=next_page.strip() if next_page else None)
 
 
 def _identifier_url(entry: feedparser.FeedParserDict, version: str, not_permalinks: set[str]) -> str:

@@ -15,6 +15,7 @@ def reasons_text(stats: dict[str, Any], prefix: str) -> str:
 UNFETCHED_LISTINGS = {
     "news/sitemap_children_over_limit": "child sitemap(s) past SITEMAP_CHILD_LIMIT",
     "news/sitemap_children_too_deep": "child sitemap(s) nested deeper than the crawl follows",
+    "news/feed_pages_over_limit": "feed page(s) past FEED_PAGE_LIMIT",
 }
 
 
@@ -28,8 +29,9 @@ def discovery_shortfall(stats: dict[str, Any]) -> str | None:
 
     Some feeds or sitemaps were unusable (a child sitemap answering 404, 5xx or garbage, a feed
     answering an error page with 200) while others were read, or listed ones were left unread at
-    the run's bounds (too many child sitemaps, indexes nested too deep): the run may have found
-    fewer articles than the site listed, which its article count alone does not say.
+    the run's bounds (too many child sitemaps, indexes nested too deep, a feed paged past its
+    limit): the run may have found fewer articles than the site listed, which its article count
+    alone does not say.
     """
     failed = stats.get("news/discovery_failed", 0)
     read = stats.get("news/discovery_ok", 0)

@@ -121,7 +121,7 @@ class NewsSpider(scrapy.Spider):
         if headers:
             self.crawler.stats.inc_value("news/conditional_get")
         return Request(url, callback=callback, errback=self.discovery_failed, priority=10, headers=headers,
-                       meta={"capture_kind": kind, "sitemap_depth": depth, "news_url": key,
+                       meta={"capture_kind": kind, "listing_depth": depth, "news_url": key,
                              "handle_httpstatus_list": DISCOVERY_STATUSES},
                        dont_filter=True)
 
@@ -176,10 +176,39 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("news/feed_items_without_link", feed.unlinked)
             log.warning("feed %s: %d item(s) name no page (no link, no permalink), left out", response.url,
                         feed.unlinked)
-        self._discovered(response, len(feed.items), flag, pending=_pending(
-            listed_for_later(feed.items, self.source, self.window), "page"))
+        next_page = self._next_feed_page(response, feed.items, feed.next_page)
+        # The next page is pending whatever its items: on a 304 of this page it is asked again.
+        pending = [*_pending(listed_for_later(feed.items, self.source, self.window), "page"),
+                   *_pending([Discovered(next_page)] if next_page else [], "feed")]
+        self._discovered(response, len(feed.items), flag, pending=pending)
         self.crawler.stats.inc_value("news/feed_items", len(feed.items))
+        if next_page:
+            yield from self._feed_page_requests(response.url, [next_page], response.meta.get("listing_depth", 0))
         yield from self._follow(feed.items)
+
+    def _next_feed_page(self, response: Response, items: list[Discovered], next_page: str | None) -> str | None:
+        """The next page of a paged feed when the window may go on there: this page has items, on
+        the source's hosts, and none dated before the window (a newest-first feed has reached the
+        window's start once one is)."""
+        if not next_page or not items or not self._is_own_http_url(next_page):
+            return None
+        if any(item.published is not None and item.published < self.window.start for item in items):
+            return None
+        return next_page
+
+    def _feed_page_requests(self, feed_url: str, pages: list[str], depth: int) -> Iterable[Request]:
+        """A paged feed's next pages, within FEED_PAGE_LIMIT pages (the first included)."""
+        limit = self.crawler.settings.getint("FEED_PAGE_LIMIT")
+        if limit and depth + 1 >= limit:
+            self.crawler.stats.inc_value("news/feed_pages_over_limit", len(pages))
+            log.warning("feed %s: its next page not read, past this run's FEED_PAGE_LIMIT of %d pages, with "
+                        "the window's start not reached", feed_url, limit)
+            return
+        for page in pages:
+            request = self._discovery_request(page, self.parse_feed, "feed", depth + 1)
+            if request is not None:
+                self.crawler.stats.inc_value("news/feed_pages_followed")
+                yield request
 
     def parse_sitemap(self, response: Response) -> Iterable[Request]:
         if response.status == 304:
@@ -200,7 +229,7 @@ class NewsSpider(scrapy.Spider):
         pending = [*_pending(listed_for_later(document.urls, self.source, self.window), "page"),
                    *_pending(document.child_sitemaps, "sitemap")]
         self._discovered(response, len(document.urls) + len(document.child_sitemaps), pending=pending)
-        depth = response.meta.get("sitemap_depth", 0)
+        depth = response.meta.get("listing_depth", 0)
         yield from self._child_sitemap_requests(response.url, document.child_sitemaps, depth)
         self.crawler.stats.inc_value("news/sitemap_urls", len(document.urls))
         yield from self._follow(document.urls)
@@ -256,8 +285,11 @@ class NewsSpider(scrapy.Spider):
         pages = [_discovered_item(entry) for entry in pending if entry.get("kind") == "page"]
         children = [_discovered_item(entry) for entry in pending if entry.get("kind") == "sitemap"]
         self.crawler.stats.inc_value("news/not_modified_pending", len(pages) + len(children))
+        feed_pages = [entry["url"] for entry in pending if entry.get("kind") == "feed"]
         if callback == self.parse_sitemap and children:
-            yield from self._child_sitemap_requests(url, children, response.meta.get("sitemap_depth", 0))
+            yield from self._child_sitemap_requests(url, children, response.meta.get("listing_depth", 0))
+        if callback == self.parse_feed and feed_pages:
+            yield from self._feed_page_requests(url, feed_pages, response.meta.get("listing_depth", 0))
         yield from self._follow(pages)
 
     def _discovered(self, response: Response, items: int, flag: str | None = None,
