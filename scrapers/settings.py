@@ -34,6 +34,9 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024  # also bounds decompressed bodies (gzip bombs)
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+# A sitemap may be 50 MB uncompressed (sitemaps.org; 50,000 URLs at most): sitemaps, gzipped or
+# not, are read up to this rather than DOWNLOAD_MAXSIZE; past it a sitemap is too_large.
+SITEMAP_MAXSIZE = 50 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 # Child sitemaps one run may fetch from sitemap indexes, all indexes together; children whose
 # lastmod is before the window are skipped first, then the newest are fetched. Real news

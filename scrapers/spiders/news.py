@@ -120,10 +120,15 @@ class NewsSpider(scrapy.Spider):
         headers = self._conditional_headers(url)
         if headers:
             self.crawler.stats.inc_value("news/conditional_get")
+        meta = {"capture_kind": kind, "listing_depth": depth, "news_url": key,
+                "handle_httpstatus_list": DISCOVERY_STATUSES}
+        if kind == "sitemap":
+            meta["download_maxsize"] = self._sitemap_maxsize()  # Scrapy's, and DecodedSizeGuard's
         return Request(url, callback=callback, errback=self.discovery_failed, priority=10, headers=headers,
-                       meta={"capture_kind": kind, "listing_depth": depth, "news_url": key,
-                             "handle_httpstatus_list": DISCOVERY_STATUSES},
-                       dont_filter=True)
+                       meta=meta, dont_filter=True)
+
+    def _sitemap_maxsize(self) -> int:
+        return self.crawler.settings.getint("SITEMAP_MAXSIZE")
 
     def _conditional_headers(self, url: str) -> dict[str, str]:
         """If-None-Match / If-Modified-Since where a 304 cannot hide an article.
@@ -220,7 +225,7 @@ class NewsSpider(scrapy.Spider):
                 body = self._gunzip(body)
             document = parse_sitemap(body, self._naive_zone)
         except ValueError as exc:
-            reason = "too_large" if "DOWNLOAD_MAXSIZE" in str(exc) else "unparseable"
+            reason = "too_large" if "SITEMAP_MAXSIZE" in str(exc) else "unparseable"
             self._discovery_failure(response.request, response.url, reason, response.status)  # type: ignore[arg-type]
             log.warning("sitemap %s unusable: %s", response.url, exc)
             return
@@ -314,15 +319,15 @@ class NewsSpider(scrapy.Spider):
         self._resolved_discovery.add(key)
 
     def _gunzip(self, body: bytes) -> bytes:
-        """A gzipped sitemap, read no further than DOWNLOAD_MAXSIZE (gzip bombs)."""
-        limit = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        """A gzipped sitemap, read no further than SITEMAP_MAXSIZE (gzip bombs)."""
+        limit = self._sitemap_maxsize()
         try:
             with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
                 data = stream.read(limit + 1 if limit else -1)
         except (OSError, EOFError) as exc:
             raise ValueError(f"gzipped sitemap does not decompress: {exc}") from exc
         if limit and len(data) > limit:
-            raise ValueError(f"gzipped sitemap expands past DOWNLOAD_MAXSIZE ({limit} bytes)")
+            raise ValueError(f"gzipped sitemap expands past SITEMAP_MAXSIZE ({limit} bytes)")
         return data
 
     # --- article pages --------------------------------------------------------------------------
