@@ -39,10 +39,12 @@ class Discovered:
 
 @dataclass(frozen=True)
 class SitemapDocument:
-    """A parsed sitemap: either child sitemaps (an index) or page URLs."""
+    """A parsed sitemap: either child sitemaps (an index) or page URLs; ``truncated`` when the
+    document ended early (only its complete entries are kept)."""
 
     child_sitemaps: list[Discovered]
     urls: list[Discovered]
+    truncated: bool = False
 
 
 class NotAFeed(ValueError):
@@ -50,6 +52,12 @@ class NotAFeed(ValueError):
     page), an empty body, or XML that is not RSS or Atom."""
 
     reason = "not_a_feed"
+
+
+class TruncatedSitemap(ValueError):
+    """The sitemap ends before its first entry is complete: nothing of it is usable."""
+
+    reason = "truncated"
 
 
 class TruncatedFeed(ValueError):
@@ -270,7 +278,7 @@ def parse_sitemap(body: bytes, naive_zone: tzinfo = UTC) -> SitemapDocument:
     """
     body = _BARE_AMPERSAND.sub(b"&amp;", body)
     kind: str | None = None
-    found: list[Discovered] = []
+    entries: list[Discovered | None] = []  # one per entry element, None where it has no <loc>
     try:
         for _, element in etree.iterparse(BytesIO(body), events=("end",), **_SAFE_XML_OPTIONS):
             parent = element.getparent()
@@ -279,9 +287,7 @@ def parse_sitemap(body: bytes, naive_zone: tzinfo = UTC) -> SitemapDocument:
             if parent is None or parent.getparent() is not None:
                 continue  # the root itself, or inside an entry
             if isinstance(element.tag, str):
-                entry = _sitemap_entry(element, naive_zone)
-                if entry is not None:
-                    found.append(entry)
+                entries.append(_sitemap_entry(element, naive_zone))
             element.clear()
             while element.getprevious() is not None:
                 del parent[0]
@@ -289,11 +295,33 @@ def parse_sitemap(body: bytes, naive_zone: tzinfo = UTC) -> SitemapDocument:
         raise ValueError(f"not a sitemap: {exc}") from exc
     if kind is None:
         raise ValueError("not a sitemap: empty document")
+    if kind not in ("sitemapindex", "urlset"):
+        raise ValueError(f"not a sitemap: root element <{kind}>")
+    # libxml2's recovery closes what a cut left open: the entry cut short (its <loc> perhaps cut
+    # mid-URL, another page's address) is left out, and the document said to be truncated.
+    truncated = not _SITEMAP_END.search(body[-8192:])
+    if truncated and _last_entry_open(body):
+        entries = entries[:-1]
+    found = [entry for entry in entries if entry is not None]
+    if truncated and not found:
+        raise TruncatedSitemap(f"the document ends before its first entry is complete ({len(body)} bytes)")
     if kind == "sitemapindex":
-        return SitemapDocument(child_sitemaps=found, urls=[])
-    if kind == "urlset":
-        return SitemapDocument(child_sitemaps=[], urls=found)
-    raise ValueError(f"not a sitemap: root element <{kind}>")
+        return SitemapDocument(child_sitemaps=found, urls=[], truncated=truncated)
+    return SitemapDocument(child_sitemaps=[], urls=found, truncated=truncated)
+
+
+# A whole sitemap ends with its root's end tag (comments and blanks may follow).
+_SITEMAP_END = re.compile(rb"</(?:[\w.-]+:)?(?:urlset|sitemapindex)\s*>(?:\s|<!--.*?-->)*\Z", re.DOTALL)
+_ENTRY_START = re.compile(rb"<(?:[\w.-]+:)?(?:url|sitemap)[\s>]")
+_ENTRY_END = re.compile(rb"</(?:[\w.-]+:)?(?:url|sitemap)\s*>")
+
+
+def _last_entry_open(body: bytes) -> bool:
+    """Whether the document's last entry was opened and never closed."""
+    tail = body[-65536:]
+    starts = [m.start() for m in _ENTRY_START.finditer(tail)]
+    ends = [m.start() for m in _ENTRY_END.finditer(tail)]
+    return bool(starts) and (not ends or starts[-1] > ends[-1])
 
 
 def _sitemap_entry(element: etree._Element, naive_zone: tzinfo) -> Discovered | None:

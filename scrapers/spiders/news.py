@@ -225,7 +225,7 @@ class NewsSpider(scrapy.Spider):
                 body = self._gunzip(body)
             document = parse_sitemap(body, self._naive_zone)
         except ValueError as exc:
-            reason = "too_large" if "SITEMAP_MAXSIZE" in str(exc) else "unparseable"
+            reason = "too_large" if "SITEMAP_MAXSIZE" in str(exc) else getattr(exc, "reason", "unparseable")
             self._discovery_failure(response.request, response.url, reason, response.status)  # type: ignore[arg-type]
             log.warning("sitemap %s unusable: %s", response.url, exc)
             return
@@ -233,7 +233,13 @@ class NewsSpider(scrapy.Spider):
         # again (each with its own validators), as the index would list them.
         pending = [*_pending(listed_for_later(document.urls, self.source, self.window), "page"),
                    *_pending(document.child_sitemaps, "sitemap")]
-        self._discovered(response, len(document.urls) + len(document.child_sitemaps), pending=pending)
+        flag = None
+        if document.truncated:
+            flag = "truncated"
+            self.crawler.stats.inc_value("news/sitemap_truncated")
+            log.warning("sitemap %s is truncated: using its %d complete entries", response.url,
+                        len(document.urls) + len(document.child_sitemaps))
+        self._discovered(response, len(document.urls) + len(document.child_sitemaps), flag, pending=pending)
         depth = response.meta.get("listing_depth", 0)
         yield from self._child_sitemap_requests(response.url, document.child_sitemaps, depth)
         self.crawler.stats.inc_value("news/sitemap_urls", len(document.urls))
