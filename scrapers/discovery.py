@@ -183,8 +183,10 @@ def complete_items_if_truncated(body: bytes) -> int | None:
     parser.EntityDeclHandler = refuse_entities
     try:
         parser.Parse(body, False)
-    except (expat.ExpatError, _EntityDeclared):
-        return None  # broken before the end (or has entities): not a truncation
+    except _EntityDeclared:
+        return None
+    except expat.ExpatError:
+        return _closed_items_if_cut(body)  # broken before the end: judged by how it ends
     try:
         parser.Parse(b"", True)
     except expat.ExpatError:
@@ -194,6 +196,19 @@ def complete_items_if_truncated(body: bytes) -> int | None:
 
 class _EntityDeclared(Exception):
     pass
+
+
+# A whole feed ends with its root's end tag (comments and blanks may follow).
+_FEED_END = re.compile(rb"</(?:[\w.-]+:)?(?:rss|feed|RDF)\s*>(?:\s|<!--.*?-->)*\Z", re.DOTALL)
+_ITEM_END = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>")
+
+
+def _closed_items_if_cut(body: bytes) -> int | None:
+    """For a document expat cannot read to its end (a ``<`` in a title, a control character, a
+    mismatched tag): None if it ends with its root's end tag, else how many items it closed."""
+    if _FEED_END.search(body[-8192:]):
+        return None
+    return len(_ITEM_END.findall(body))
 
 
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -305,6 +320,9 @@ def parse_sitemap(body: bytes, naive_zone: tzinfo = UTC) -> SitemapDocument:
     found = [entry for entry in entries if entry is not None]
     if truncated and not found:
         raise TruncatedSitemap(f"the document ends before its first entry is complete ({len(body)} bytes)")
+    if entries and not found:
+        # Read as empty, it would look like a day without news.
+        raise ValueError(f"unreadable sitemap: none of its {len(entries)} entries names a page (no <loc>)")
     if kind == "sitemapindex":
         return SitemapDocument(child_sitemaps=found, urls=[], truncated=truncated)
     return SitemapDocument(child_sitemaps=[], urls=found, truncated=truncated)

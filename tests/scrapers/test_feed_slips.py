@@ -35,6 +35,9 @@ SLIPS = {
     "& in a link": (XML_DECL, story(1, query="?ref=rss&utm_medium=feed")),
     "&nbsp; in a title": (XML_DECL, story(1, "Harbour&nbsp;master retires")),
     "&eacute; in a title": (XML_DECL, story(1, "Caf&eacute; on the quay")),
+    "< in a title": (XML_DECL, story(1, "Tide < 2 m at noon")),
+    "a control character": (XML_DECL, story(1, "Pier\x0c closed")),
+    "mismatched tags": (XML_DECL, story(1, "<b>Ferry</i> late")),
 }
 
 

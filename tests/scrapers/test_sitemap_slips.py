@@ -2,7 +2,8 @@
 ``<loc>``, a document cut short (a generator that died mid-file, served with a matching
 Content-Length). The ``&`` URL is read as written, not as libxml2's recovery leaves it; a cut
 sitemap keeps its complete entries, never the one cut mid-URL, and its fetch is flagged
-``truncated`` (no validators kept); cut before its first entry ends, it is a failed discovery."""
+``truncated`` (no validators kept); cut before its first entry ends, or with entries that name no
+page, it is a failed discovery."""
 
 from __future__ import annotations
 
@@ -51,6 +52,12 @@ def test_a_sitemap_cut_before_its_first_entry_ends_is_unusable() -> None:
     whole = urlset(entries(BASE, ["ok-1"]))
     with pytest.raises(TruncatedSitemap):
         parse_sitemap(whole[:whole.index(b"</loc>")])
+
+
+def test_a_sitemap_whose_entries_name_no_page_is_unreadable_not_empty() -> None:
+    with pytest.raises(ValueError, match="none of its 2 entries names a page"):
+        parse_sitemap(urlset("<url><link>https://harbour.example/a</link></url><url><lastmod>2026-11-19</lastmod></url>"))
+    assert parse_sitemap(urlset("")).urls == []  # a sitemap with no entry at all is just an empty day
 
 
 @pytest.mark.crawl
