@@ -189,7 +189,23 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("news/feed_items", len(feed.items))
         if next_page:
             yield from self._feed_page_requests(response.url, [next_page], response.meta.get("listing_depth", 0))
+        else:
+            self._note_short_feed(response.url, feed.items)
         yield from self._follow(feed.items)
+
+    def _note_short_feed(self, url: str, items: list[Discovered]) -> None:
+        """A feed of the window's news that lists nothing as old as the window's start, with no
+        next page: it holds the newest N items, and a busy window had more. Said, not guessed at
+        (a WordPress feed's ?paged=2 is not announced); the source's sitemaps may list the rest."""
+        dated = [item.published for item in items if item.published is not None]
+        if not dated or min(dated) <= self.window.start or not any(self.window.contains(d) for d in dated):
+            return
+        self.crawler.stats.inc_value("news/feed_short_of_window")
+        has_sitemaps = bool(self.source.discovery.sitemaps or self.source.discovery.dated_sitemaps)
+        log.log(logging.INFO if has_sitemaps else logging.WARNING,
+                "feed %s lists back only to %s, after the window's start %s, and has no next page: the "
+                "window's earlier articles are not in it%s", url, min(dated).isoformat(),
+                self.window.start.isoformat(), " (the source's sitemaps may list them)" if has_sitemaps else "")
 
     def _next_feed_page(self, response: Response, items: list[Discovered], next_page: str | None) -> str | None:
         """The next page of a paged feed when the window may go on there: this page has items, on

@@ -92,3 +92,14 @@ def test_paged_sitemaps_listed_by_an_index_are_all_read(crawl_env: CrawlEnv) -> 
         write_source(crawl_env.sources, server, feeds=[], sitemaps=[server.url("/sitemap_index.xml")])
         run_id = crawl_env.crawl()
     assert sorted(p for p, _ in page_captures(run_id)) == ["/news/2026/11/19/ok-q2", "/news/2026/11/19/ok-wp3"]
+
+
+def test_a_feed_that_does_not_reach_back_to_the_window_start_says_so(crawl_env: CrawlEnv) -> None:
+    with FaultServer() as server:
+        entries = "".join(entry(server, DAY + timedelta(hours=h), f"late{h}") for h in (11, 10, 9))
+        server.documents["/feed.atom"] = ("application/atom+xml", atom(server.base, entries), {})
+        write_source(crawl_env.sources, server, feeds=[server.url("/feed.atom")])
+        short = crawl_env.crawl()
+        whole = crawl_env.crawl(since="2026-11-19T22:30:00+00:00", until="2026-11-20T08:00:00+00:00")
+    assert run_row(short)["stats"]["news/feed_short_of_window"] == 1
+    assert "news/feed_short_of_window" not in run_row(whole)["stats"]
