@@ -115,6 +115,8 @@ def read_feed(body: bytes, naive_zone: tzinfo = UTC) -> FeedDocument:
     not_permalinks: set[str] | None = None
     for entry in entries:
         link = (entry.get("link") or "").strip()
+        if link and link == (entry.get("id") or "").strip() and not _is_http(link):
+            link = ""  # feedparser's stand-in for a missing link: the entry's id, a tag: URI
         if not link:
             if not_permalinks is None:
                 not_permalinks = _not_permalink_guids(body)
@@ -139,11 +141,18 @@ def _identifier_url(entry: feedparser.FeedParserDict, version: str, not_permalin
     An Atom ``<id>`` is a name, not an address (often a tag: URI): never taken here.
     """
     ident = (entry.get("id") or "").strip()
-    if urlsplit(ident).scheme.lower() not in ALLOWED_SCHEMES:
+    if not _is_http(ident):
         return ""
     if version in ("rss10", "rss090") or (version.startswith("rss") and ident not in not_permalinks):
         return ident
     return ""
+
+
+def _is_http(url: str) -> bool:
+    try:
+        return urlsplit(url).scheme.lower() in ALLOWED_SCHEMES
+    except ValueError:
+        return False
 
 
 _NOT_PERMALINK_GUID = re.compile(

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from scrapers.discovery import read_feed
+from scrapers.discovery import UnreadableFeed, read_feed
 from tests.fixtures.crawl_support import DAY, CrawlEnv, crawl_env, page_captures, run_row
 from tests.fixtures.fault_server import FaultServer, write_source
 from tests.fixtures.listings import atom, rdf, rss20
@@ -64,9 +64,19 @@ def rss_items(base: str) -> str:
 
 
 def test_an_atom_entry_is_its_alternate_link_never_self_enclosure_or_tag_id() -> None:
-    items = read_feed(atom(BASE, atom_entries(BASE))).items
-    assert [i.url for i in items] == [article(1), article(2), "tag:harbour.example,2026-11-19:/podcast/9"]
+    document = read_feed(atom(BASE, atom_entries(BASE)))
+    items = document.items
+    assert [i.url for i in items] == [article(1), article(2)]
+    assert document.unlinked == 1  # the podcast entry: no page, counted
     assert items[0].published is not None and items[0].published.hour == 10  # +01:00 read as such
+
+
+def test_an_atom_feed_of_entries_without_pages_is_unreadable_not_empty() -> None:
+    entries = "".join(f'<entry><title>Episode {i}</title><id>tag:harbour.example,2026:/podcast/{i}</id>'
+                      f'<link rel="enclosure" type="audio/mpeg" length="1" href="{BASE}/audio/{i}.mp3"/>'
+                      "<updated>2026-11-19T12:00:00Z</updated></entry>" for i in range(3))
+    with pytest.raises(UnreadableFeed):
+        read_feed(atom(BASE, entries))
 
 
 def test_an_rdf_item_is_its_link_or_else_its_rdf_about() -> None:
@@ -94,4 +104,4 @@ def test_a_crawl_fetches_each_items_article_and_nothing_else_it_links(crawl_env:
     assert sorted(p for p, _ in page_captures(run_id)) == [f"/news/2026/11/19/ok-{i}" for i in (1, 2, 3, 4, 5, 6, 8)]
     assert not [p for p in fetched if p.startswith(("/audio/", "/api/", "/comments/", "/?p="))]
     stats = run_row(run_id)["stats"]
-    assert stats["news/feed_items_without_link"] == 1 and stats["news/discovery_ok"] == 3
+    assert stats["news/feed_items_without_link"] == 2 and stats["news/discovery_ok"] == 3
