@@ -22,6 +22,7 @@ import scrapy
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
+from common.failed_urls import FailedUrl
 from common.sources import Source
 from common.urls import ALLOWED_SCHEMES, normalize_url
 from common.window import Window, window_from_args
@@ -38,7 +39,7 @@ from scrapers.discovery import (
     parse_sitemap,
     read_feed,
 )
-from scrapers.ledger import FailedUrl, FeedFetch, FeedState, classify_failure, due_entries, feed_states, seen_pages
+from scrapers.ledger import FeedFetch, FeedState, classify_failure, due_entries, feed_states, seen_pages
 from scrapers.page_checks import not_html, page_title, probe_url
 from scrapers.politeness import RetryAfterTooLong
 from scrapers.replay import NOT_IN_ARCHIVE

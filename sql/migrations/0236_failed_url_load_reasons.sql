@@ -1,0 +1,7 @@
+-- The load writes the failed-URL ledger too: a captured page whose content did not reach the
+-- warehouse for a reason fetching it again may change is retried by the next crawls, listed or
+-- not (transforms/load/run.py). Only rejections as not an article are final.
+
+comment on column ops.failed_urls.reason is
+    'http_<status>, timeout, dns_error, connection_refused, connection_lost, truncated, too_large, robots_denied, robots_unavailable, blocked_address, blocked_scheme, offsite_redirect, redirect_limit, retry_after, not_reached, unparseable, not_a_feed (a feed URL answered 200 with something else: a challenge page, an empty body, XML that is not RSS/Atom), empty_body (a page answered 200 with nothing or only whitespace, or, from the load, with a body too short to be the article), redirected_to_non_article (a page redirected on its own host to one that is not an article: a consent or login wall, the home page; retried), soft_404 (a page answered 200 with the page the host gives for URLs that do not exist; retried), not_html (a listed page is a PDF, an image or other non-HTML document; skipped, not retried), extraction_timeout, extraction_error, load_rejected (from the load: the page was captured but its extraction ran out of time, its worker died, or the warehouse refused the article; retried), other';
+comment on column ops.failed_urls.attempts is 'Crawl runs that tried the URL and failed, at the fetch or at the load of the page they captured (retries inside one run are in the run''s stats).';
