@@ -2,8 +2,9 @@
 
 trafilatura runs in processes, not threads (crashes are reported under threads), and one
 pathological page must not stall or kill the run: a page past its soft limit is
-interrupted inside its worker; a worker stuck past the hard limit (in C code, or dead) is replaced
-with the whole pool, and the page is recorded as ``extraction_timeout``. Every job yields exactly
+interrupted inside its worker; a worker stuck past the hard limit (in C code, or dead: killed by
+the OOM killer, crashed) is replaced with the whole pool, and the page is recorded as
+``extraction_timeout`` (which the load sends to the failed-URL ledger, to be fetched again). Every job yields exactly
 one result, in submission order. The pool can be run from any process, including Airflow task
 processes under Celery or LocalExecutor (see ``_pool_owner`` below).
 """
@@ -246,9 +247,13 @@ class ExtractionPool:
         try:
             return job, result.get(timeout=self.soft_limit + HARD_LIMIT_GRACE_SECONDS)
         except multiprocessing.TimeoutError:
-            log.error("extraction of %s stuck past the hard limit; replacing the worker pool", job.url)
+            # multiprocessing.Pool never answers the job of a worker that died (SIGKILL from the OOM
+            # killer, a segfault in C code): it waits here like a stuck one, and is replaced the same way.
+            log.error("extraction of %s got no answer past the hard limit (its worker stuck, or died); "
+                      "replacing the worker pool", job.url)
             self._restart(pending)
-            return job, Rejected(job.url, "extraction_timeout", "worker stuck past the hard limit")
+            return job, Rejected(job.url, "extraction_timeout",
+                                 "no answer past the hard limit: its worker stuck, or died (killed, crashed)")
 
     def _restart(self, pending: deque[tuple[PageJob, AsyncResult]]) -> None:
         assert self._pool is not None
