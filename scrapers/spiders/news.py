@@ -31,6 +31,7 @@ from scrapers.discovery import (
     NotAFeed,
     TruncatedFeed,
     article_url,
+    as_listed_from,
     candidate,
     changed_since,
     edited_in_window,
@@ -167,15 +168,16 @@ class NewsSpider(scrapy.Spider):
             self._discovery_failure(response.request, response.url, exc.reason, response.status)  # type: ignore[arg-type]
             log.warning("feed %s unusable (%s): %s", response.url, exc.reason, exc)
             return
+        items = as_listed_from(feed.items, response.url)
         flag = None
         if feed.truncated:
             flag = "truncated"
             self.crawler.stats.inc_value("news/feed_truncated")
-            log.warning("feed %s is truncated: using its %d complete items", response.url, len(feed.items))
-        self._discovered(response, len(feed.items), flag, pending=_pending(
-            listed_for_later(feed.items, self.source, self.window), "page"))
-        self.crawler.stats.inc_value("news/feed_items", len(feed.items))
-        yield from self._follow(feed.items)
+            log.warning("feed %s is truncated: using its %d complete items", response.url, len(items))
+        self._discovered(response, len(items), flag, pending=_pending(
+            listed_for_later(items, self.source, self.window), "page"))
+        self.crawler.stats.inc_value("news/feed_items", len(items))
+        yield from self._follow(items)
 
     def parse_sitemap(self, response: Response) -> Iterable[Request]:
         if response.status == 304:
@@ -191,15 +193,17 @@ class NewsSpider(scrapy.Spider):
             self._discovery_failure(response.request, response.url, reason, response.status)  # type: ignore[arg-type]
             log.warning("sitemap %s unusable: %s", response.url, exc)
             return
+        urls = as_listed_from(document.urls, response.url)
+        children = as_listed_from(document.child_sitemaps, response.url)
         # Child sitemaps are pending whatever their dates: on a 304 of the index they are asked
         # again (each with its own validators), as the index would list them.
-        pending = [*_pending(listed_for_later(document.urls, self.source, self.window), "page"),
-                   *_pending(document.child_sitemaps, "sitemap")]
-        self._discovered(response, len(document.urls) + len(document.child_sitemaps), pending=pending)
+        pending = [*_pending(listed_for_later(urls, self.source, self.window), "page"),
+                   *_pending(children, "sitemap")]
+        self._discovered(response, len(urls) + len(children), pending=pending)
         depth = response.meta.get("sitemap_depth", 0)
-        yield from self._child_sitemap_requests(response.url, document.child_sitemaps, depth)
-        self.crawler.stats.inc_value("news/sitemap_urls", len(document.urls))
-        yield from self._follow(document.urls)
+        yield from self._child_sitemap_requests(response.url, children, depth)
+        self.crawler.stats.inc_value("news/sitemap_urls", len(urls))
+        yield from self._follow(urls)
 
     def _child_sitemap_requests(self, index_url: str, children: list[Discovered], depth: int) -> Iterable[Request]:
         """The index's children worth fetching, within the run's SITEMAP_CHILD_LIMIT.
