@@ -2,7 +2,8 @@
 
 trafilatura runs in processes, not threads (crashes are reported under threads), and one
 pathological page must not stall or kill the run: a page past its soft limit is
-interrupted inside its worker; a worker stuck past the hard limit (in C code, or dead: killed by
+interrupted inside its worker, a page past the worker's memory limit fails there
+(``extraction_memory``); a worker stuck past the hard limit (in C code, or dead: killed by
 the OOM killer, crashed) is replaced with the whole pool, and the page is recorded as
 ``extraction_timeout`` (which the load sends to the failed-URL ledger, to be fetched again). Every job yields exactly
 one result, in submission order. The pool can be run from any process, including Airflow task
@@ -15,6 +16,7 @@ import logging
 import multiprocessing
 import multiprocessing.process
 import os
+import resource
 import signal
 import sys
 import threading
@@ -43,6 +45,11 @@ TASKS_PER_WORKER = 500
 # flight one slow page (page costs vary 100-fold) left the other workers idle behind it; a
 # page in flight holds its HTML once in this process and once in the pool's queue (~100 KB).
 IN_FLIGHT_PER_WORKER = 8
+# Address space a worker may hold while on a page (a worker holds ~300 MB before its first page):
+# a page whose tree or text would need more fails with MemoryError inside its worker and is
+# recorded as ``extraction_memory``, where without a limit the kernel's OOM killer would pick a
+# process, perhaps the loader's or another task's. 0: no limit.
+MEMORY_LIMIT_MB = int(os.environ.get("NEWS_EXTRACTION_MEMORY_LIMIT_MB", "2048"))
 
 
 @dataclass(frozen=True)
@@ -68,9 +75,15 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
     raise _SoftTimeout
 
 
-def _init_worker() -> None:
+def _init_worker(memory_limit_mb: int = 0) -> None:
     signal.signal(signal.SIGALRM, _on_alarm)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    if memory_limit_mb > 0:
+        limit = memory_limit_mb * 1024 * 1024
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
 def extract_one(job: PageJob, soft_limit: int = SOFT_LIMIT_SECONDS) -> Article | Rejected:
@@ -83,6 +96,9 @@ def extract_one(job: PageJob, soft_limit: int = SOFT_LIMIT_SECONDS) -> Article |
         return with_fingerprint(result) if isinstance(result, Article) else result
     except _SoftTimeout:
         return Rejected(job.url, "extraction_timeout", f"over {soft_limit}s")
+    except MemoryError:  # the worker's memory limit (MEMORY_LIMIT_MB); what the page held is freed
+        log.warning("extraction of %s ran out of its memory limit", job.url)
+        return Rejected(job.url, "extraction_memory", "over the worker's memory limit")
     except Exception as exc:  # a bug or a pathological page; recorded, the run goes on
         log.exception("extraction crashed on %s", job.url)
         return Rejected(job.url, "extraction_error", f"{type(exc).__name__}: {exc}"[:500])
@@ -191,9 +207,11 @@ def _pool_owner() -> Iterator[None]:
 class ExtractionPool:
     """A process pool that survives stuck workers."""
 
-    def __init__(self, workers: int | None = None, soft_limit: int = SOFT_LIMIT_SECONDS) -> None:
+    def __init__(self, workers: int | None = None, soft_limit: int = SOFT_LIMIT_SECONDS,
+                 memory_limit_mb: int = MEMORY_LIMIT_MB) -> None:
         self.workers = workers or default_workers()
         self.soft_limit = soft_limit
+        self.memory_limit_mb = memory_limit_mb
         self._context = multiprocessing.get_context("forkserver")
         # Workers are forked from a server that has imported and warmed the extractor once
         # (transforms.extract.pool_preload), so a new or replaced worker starts at once. Takes effect
@@ -226,7 +244,8 @@ class ExtractionPool:
         return [process.pid for process in processes if process.pid is not None]
 
     def _new_pool(self) -> Pool:
-        return self._context.Pool(self.workers, initializer=_init_worker, maxtasksperchild=TASKS_PER_WORKER)
+        return self._context.Pool(self.workers, initializer=_init_worker, initargs=(self.memory_limit_mb,),
+                                  maxtasksperchild=TASKS_PER_WORKER)
 
     def _submit(self, job: PageJob) -> AsyncResult:
         assert self._pool is not None
