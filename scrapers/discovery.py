@@ -43,6 +43,7 @@ class SitemapDocument:
 
     child_sitemaps: list[Discovered]
     urls: list[Discovered]
+    without_url: int = 0  # entries with no <loc>: nothing to follow, counted by the spider
 
 
 class NotAFeed(ValueError):
@@ -65,6 +66,7 @@ class FeedDocument:
 
     items: list[Discovered]
     truncated: bool = False
+    without_url: int = 0  # items with no link: nothing to follow, counted by the spider
 
 
 FEED_ITEM_TAGS = frozenset({"item", "entry"})  # RSS 0.9x/1.0/2.0, Atom
@@ -97,10 +99,10 @@ def read_feed(body: bytes, naive_zone: tzinfo = UTC) -> FeedDocument:
     found = []
     for entry in entries:
         link = entry.get("link")
-        if not link:
+        if not link or not link.strip():
             continue
         found.append(Discovered(link.strip(), _entry_date(entry, naive_zone), _entry_modified(entry, naive_zone)))
-    return FeedDocument(found, truncated=complete is not None)
+    return FeedDocument(found, truncated=complete is not None, without_url=len(entries) - len(found))
 
 
 def complete_items_if_truncated(body: bytes) -> int | None:
@@ -206,9 +208,9 @@ def parse_sitemap(body: bytes, naive_zone: tzinfo = UTC) -> SitemapDocument:
     entries = [_sitemap_entry(el, naive_zone) for el in root if isinstance(el.tag, str)]
     found = [e for e in entries if e is not None]
     if kind == "sitemapindex":
-        return SitemapDocument(child_sitemaps=found, urls=[])
+        return SitemapDocument(child_sitemaps=found, urls=[], without_url=len(entries) - len(found))
     if kind == "urlset":
-        return SitemapDocument(child_sitemaps=[], urls=found)
+        return SitemapDocument(child_sitemaps=[], urls=found, without_url=len(entries) - len(found))
     raise ValueError(f"not a sitemap: root element <{kind}>")
 
 

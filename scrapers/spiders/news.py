@@ -169,6 +169,7 @@ class NewsSpider(scrapy.Spider):
             log.warning("feed %s unusable (%s): %s", response.url, exc.reason, exc)
             return
         items = as_listed_from(feed.items, response.url)
+        self._count_without_url(response.url, feed.without_url)
         flag = None
         if feed.truncated:
             flag = "truncated"
@@ -194,6 +195,7 @@ class NewsSpider(scrapy.Spider):
             log.warning("sitemap %s unusable: %s", response.url, exc)
             return
         urls = as_listed_from(document.urls, response.url)
+        self._count_without_url(response.url, document.without_url)
         children = as_listed_from(document.child_sitemaps, response.url)
         # Child sitemaps are pending whatever their dates: on a 304 of the index they are asked
         # again (each with its own validators), as the index would list them.
@@ -204,6 +206,12 @@ class NewsSpider(scrapy.Spider):
         yield from self._child_sitemap_requests(response.url, children, depth)
         self.crawler.stats.inc_value("news/sitemap_urls", len(urls))
         yield from self._follow(urls)
+
+    def _count_without_url(self, listing_url: str, count: int) -> None:
+        """Entries a listing gives no URL for: nothing to fetch, but never dropped unsaid."""
+        if count:
+            self.crawler.stats.inc_value("news/listed_without_url", count)
+            log.warning("%s lists %d entr(ies) with no URL; not followed", listing_url, count)
 
     def _child_sitemap_requests(self, index_url: str, children: list[Discovered], depth: int) -> Iterable[Request]:
         """The index's children worth fetching, within the run's SITEMAP_CHILD_LIMIT.

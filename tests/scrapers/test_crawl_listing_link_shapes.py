@@ -1,7 +1,7 @@
 """Listing links in awkward shapes are followed as a browser would: a feed's relative and
 protocol-relative links, a sitemap's <loc> wrapped over lines, an ampersand escaped twice
 (&amp;amp;, or &amp; inside CDATA). Each article is fetched at its real URL and loaded; none is
-dropped as "not an article URL"."""
+dropped as "not an article URL". Entries with no URL at all are counted."""
 
 from __future__ import annotations
 
@@ -21,14 +21,15 @@ NEWS = "/news/2026/11/19/"
 
 def rss(links: list[str]) -> bytes:
     when = format_datetime(DAY, usegmt=True)
-    items = "".join(f"<item><title>{n}</title><link>{link}</link><pubDate>{when}</pubDate></item>"
+    items = "".join(f"<item><title>{n}</title>{f'<link>{link}</link>' if link else ''}<pubDate>{when}</pubDate></item>"
                     for n, link in enumerate(links))
     return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title>'
             f"<link>/</link><description>d</description>{items}</channel></rss>").encode()
 
 
 def urlset(locs: list[str]) -> bytes:
-    entries = "".join(f"<url><loc>{loc}</loc><lastmod>2026-11-19T12:00:00Z</lastmod></url>" for loc in locs)
+    entries = "".join(f"<url>{f'<loc>{loc}</loc>' if loc else ''}<lastmod>2026-11-19T12:00:00Z</lastmod></url>"
+                      for loc in locs)
     return (f'<?xml version="1.0" encoding="UTF-8"?>'
             f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>').encode()
 
@@ -39,11 +40,13 @@ def test_awkward_listing_links_are_fetched_at_their_real_urls(crawl_env: CrawlEn
         server.documents["/feeds/rss.xml"] = ("application/rss+xml", rss([
             f"{NEWS}ok-relative",  # relative to the feed's own URL
             f"//{host}{NEWS}ok-protocolrelative",
+            "",  # an item with no link at all: nothing to follow, but counted
         ]), {})
         server.documents["/sitemap-news.xml"] = ("application/xml", urlset([
             f"\n      {server.base}{NEWS}\n      ok-wrapped\n    ",
             f"{server.base}{NEWS}ok-query?a=1&amp;amp;b=2",  # escaped twice
             f"<![CDATA[{server.base}{NEWS}ok-cdata?a=1&amp;b=2]]>",
+            "",  # a <url> with no <loc>
         ]), {})
         write_source(crawl_env.sources, server, feeds=[server.url("/feeds/rss.xml")],
                      sitemaps=[server.url("/sitemap-news.xml")])
@@ -55,4 +58,6 @@ def test_awkward_listing_links_are_fetched_at_their_real_urls(crawl_env: CrawlEn
     assert fetched == expected
     assert sorted(path for path, _ in page_captures(run_id)) == expected
     assert result.counts.new == 5, result.summary()
-    assert "news/skipped_not_article_url" not in run_row(run_id)["stats"]
+    stats = run_row(run_id)["stats"]
+    assert "news/skipped_not_article_url" not in stats
+    assert stats["news/listed_without_url"] == 2
