@@ -412,6 +412,11 @@ class NewsSpider(scrapy.Spider):
             # article: the ledger retries it like any transient failure.
             self._refuse(request, key, "empty_body", response.url, f"{len(response.body)} bytes of whitespace")
             return
+        if response.body.startswith(GZIP_MAGIC):
+            # Compressed twice, or sent without its Content-Encoding: the server's mistake, which it
+            # may mend; not a document of another kind (not_html is never retried).
+            self._refuse(request, key, "undecodable_body", response.url, "a gzip stream where the page was expected")
+            return
         content_type = response.headers.get(b"Content-Type")
         why_not_html = not_html(response.body, content_type.decode("latin-1") if content_type else None)
         if why_not_html is not None:
