@@ -1,5 +1,5 @@
 """Listing links in awkward shapes are followed as a browser would: a feed's relative and
-protocol-relative links, a sitemap's <loc> wrapped over lines, an ampersand escaped twice
+protocol-relative links, links relative to an Atom feed's xml:base, a sitemap's <loc> wrapped over lines, an ampersand escaped twice
 (&amp;amp;, or &amp; inside CDATA). Each article is fetched at its real URL and loaded; none is
 dropped as "not an article URL". Entries with no URL at all are counted."""
 
@@ -27,6 +27,14 @@ def rss(links: list[str]) -> bytes:
             f"<link>/</link><description>d</description>{items}</channel></rss>").encode()
 
 
+def atom_with_base(base: str, href: str) -> bytes:
+    """An Atom feed whose links are relative to its xml:base (the feed's <base href>)."""
+    return (f'<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom" xml:base="{base}">'
+            f"<title>t</title><id>urn:t</id><updated>2026-11-19T12:00:00Z</updated>"
+            f'<entry><title>x</title><id>urn:x</id><link href="{href}"/><updated>2026-11-19T12:00:00Z</updated>'
+            f"<published>2026-11-19T12:00:00Z</published></entry></feed>").encode()
+
+
 def urlset(locs: list[str]) -> bytes:
     entries = "".join(f"<url>{f'<loc>{loc}</loc>' if loc else ''}<lastmod>2026-11-19T12:00:00Z</lastmod></url>"
                       for loc in locs)
@@ -48,16 +56,18 @@ def test_awkward_listing_links_are_fetched_at_their_real_urls(crawl_env: CrawlEn
             f"<![CDATA[{server.base}{NEWS}ok-cdata?a=1&amp;b=2]]>",
             "",  # a <url> with no <loc>
         ]), {})
-        write_source(crawl_env.sources, server, feeds=[server.url("/feeds/rss.xml")],
+        server.documents["/feeds/atom.xml"] = ("application/atom+xml",
+                                               atom_with_base(server.url(NEWS), "ok-xmlbase"), {})
+        write_source(crawl_env.sources, server, feeds=[server.url("/feeds/rss.xml"), server.url("/feeds/atom.xml")],
                      sitemaps=[server.url("/sitemap-news.xml")])
         run_id = crawl_env.crawl()
         result = crawl_env.load(run_id)
         fetched = sorted(hit.path for hit in server.hits("/news/"))
-    expected = sorted(NEWS + tail for tail in ("ok-relative", "ok-protocolrelative", "ok-wrapped",
+    expected = sorted(NEWS + tail for tail in ("ok-relative", "ok-protocolrelative", "ok-xmlbase", "ok-wrapped",
                                                "ok-query?a=1&b=2", "ok-cdata?a=1&b=2"))
     assert fetched == expected
     assert sorted(path for path, _ in page_captures(run_id)) == expected
-    assert result.counts.new == 5, result.summary()
+    assert result.counts.new == 6, result.summary()
     stats = run_row(run_id)["stats"]
     assert "news/skipped_not_article_url" not in stats
     assert stats["news/listed_without_url"] == 2
