@@ -104,6 +104,8 @@ def extract_article(
     try:
         with remembering():
             return _extract(html, safe_url, source=source, fetched_at=as_utc(fetched_at), hints=hints)
+    except MemoryError:  # the page is past the worker's memory limit: the pool records it as such
+        raise
     except Exception as exc:  # one bad page must never stop the run
         logger.warning("extraction failed for %s", safe_url, exc_info=True)
         return Rejected(safe_url, "extraction_error", detail=f"{type(exc).__name__}: {exc}"[:500])
