@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from email.utils import parsedate_to_datetime
 from io import BytesIO
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 from xml.parsers import expat
 from zoneinfo import ZoneInfo
 
@@ -45,6 +45,7 @@ class SitemapDocument:
     child_sitemaps: list[Discovered]
     urls: list[Discovered]
     truncated: bool = False
+    without_url: int = 0  # entries with no <loc>: nothing to follow, counted by the spider
 
 
 class NotAFeed(ValueError):
@@ -76,11 +77,11 @@ class UnreadableFeed(ValueError):
 @dataclass(frozen=True)
 class FeedDocument:
     """A parsed feed's items; ``truncated`` when the document ended early (only the items that
-    were complete are kept); ``unlinked`` items named no page and were left out."""
+    were complete are kept); ``without_url`` items named no page and were left out."""
 
     items: list[Discovered]
     truncated: bool = False
-    unlinked: int = 0
+    without_url: int = 0  # items naming no page: nothing to follow, counted by the spider
     next_page: str | None = None  # a paged feed's next (older) page: rel="next" (RFC 5005)
 
 
@@ -115,7 +116,7 @@ def read_feed(body: bytes, naive_zone: tzinfo = UTC) -> FeedDocument:
     not_permalinks: set[str] | None = None
     for entry in entries:
         link = (entry.get("link") or "").strip()
-        if link and link == (entry.get("id") or "").strip() and not _is_http(link):
+        if link and link == (entry.get("id") or "").strip() and not _may_name_page(link):
             link = ""  # feedparser's stand-in for a missing link: the entry's id, a tag: URI
         if not link:
             if not_permalinks is None:
@@ -128,7 +129,7 @@ def read_feed(body: bytes, naive_zone: tzinfo = UTC) -> FeedDocument:
         raise UnreadableFeed(f"none of its {len(entries)} items names a page (no link, no permalink)")
     next_page = next((link.get("href") for link in feed.feed.get("links", [])
                       if link.get("rel") == "next" and link.get("href")), None)
-    return FeedDocument(found, truncated=complete is not None, unlinked=len(entries) - len(found),
+    return FeedDocument(found, truncated=complete is not None, without_url=len(entries) - len(found),
                         next_page=next_page.strip() if next_page else None)
 
 
@@ -141,18 +142,22 @@ def _identifier_url(entry: feedparser.FeedParserDict, version: str, not_permalin
     An Atom ``<id>`` is a name, not an address (often a tag: URI): never taken here.
     """
     ident = (entry.get("id") or "").strip()
-    if not _is_http(ident):
+    if not _may_name_page(ident):
         return ""
     if version in ("rss10", "rss090") or (version.startswith("rss") and ident not in not_permalinks):
         return ident
     return ""
 
 
-def _is_http(url: str) -> bool:
+def _may_name_page(ident: str) -> bool:
+    """Whether an identifier is an address: an http(s) URL, or one relative to the feed's host
+    ("/news/x", "//host/news/x"; resolved against the feed's URL by the spider). A bare name
+    ("12345", "post-12345", a tag: or urn: URI) is not, permalink or not."""
     try:
-        return urlsplit(url).scheme.lower() in ALLOWED_SCHEMES
+        scheme = urlsplit(ident).scheme.lower()
     except ValueError:
         return False
+    return scheme in ALLOWED_SCHEMES or (not scheme and ident.startswith("/"))
 
 
 _NOT_PERMALINK_GUID = re.compile(
@@ -333,8 +338,10 @@ def parse_sitemap(body: bytes, naive_zone: tzinfo = UTC) -> SitemapDocument:
         # Read as empty, it would look like a day without news.
         raise ValueError(f"unreadable sitemap: none of its {len(entries)} entries names a page (no <loc>)")
     if kind == "sitemapindex":
-        return SitemapDocument(child_sitemaps=found, urls=[], truncated=truncated)
-    return SitemapDocument(child_sitemaps=[], urls=found, truncated=truncated)
+        return SitemapDocument(child_sitemaps=found, urls=[], truncated=truncated,
+                               without_url=len(entries) - len(found))
+    return SitemapDocument(child_sitemaps=[], urls=found, truncated=truncated,
+                               without_url=len(entries) - len(found))
 
 
 # A whole sitemap ends with its root's end tag (comments and blanks may follow).
@@ -517,6 +524,32 @@ def listed_for_later(items: list[Discovered], source: Source, window: Window) ->
         if is_later:
             later.append(item)
     return later
+
+
+# "&" written as an entity inside the URL text itself: a feed's CDATA link or a sitemap escaped
+# twice keeps "&amp;" after XML parsing, which no server means. Only the ampersand's entities:
+# html.unescape would also read "&copy=1" as "©=1".
+_ESCAPED_AMPERSAND = re.compile(r"&(?:amp|#0*38|#x0*26);", re.IGNORECASE)
+# Tabs and line breaks anywhere in a URL are dropped, as browsers do (WHATWG URL standard), with
+# the indentation of a <loc> wrapped over lines (a URL never holds a raw space).
+_URL_LINE_BREAKS = re.compile(r"[ \t]*[\r\n][ \t]*|\t")
+
+
+def listed_url(raw: str, listing_url: str) -> str:
+    """A URL as a listing gives it, as a browser would follow it from the listing: ampersands
+    unescaped, line breaks dropped, relative and protocol-relative (//host/path) URLs resolved
+    against the listing's own URL (a feed's xml:base is already applied by feedparser)."""
+    url = _URL_LINE_BREAKS.sub("", raw).strip()
+    while _ESCAPED_AMPERSAND.search(url):  # escaped twice, or more
+        url = _ESCAPED_AMPERSAND.sub("&", url)
+    try:
+        return urljoin(listing_url, url)
+    except ValueError:
+        return url  # left for candidate() to refuse, counted as not an article URL
+
+
+def as_listed_from(items: list[Discovered], listing_url: str) -> list[Discovered]:
+    return [replace(item, url=listed_url(item.url, listing_url)) for item in items]
 
 
 def select_articles(items: list[Discovered], source: Source, window: Window) -> list[str]:

@@ -22,6 +22,7 @@ import scrapy
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
+from common.failed_urls import FailedUrl
 from common.sources import Source
 from common.urls import ALLOWED_SCHEMES, normalize_url
 from common.window import Window, window_from_args
@@ -31,15 +32,17 @@ from scrapers.discovery import (
     TruncatedFeed,
     UnreadableFeed,
     article_url,
+    as_listed_from,
     candidate,
     changed_since,
     edited_in_window,
     expand_dated_sitemaps,
     listed_for_later,
+    listed_url,
     parse_sitemap,
     read_feed,
 )
-from scrapers.ledger import FailedUrl, FeedFetch, FeedState, classify_failure, due_entries, feed_states, seen_pages
+from scrapers.ledger import FeedFetch, FeedState, classify_failure, due_entries, feed_states, seen_pages
 from scrapers.page_checks import not_html, page_title, probe_url
 from scrapers.politeness import RetryAfterTooLong
 from scrapers.replay import NOT_IN_ARCHIVE
@@ -172,26 +175,24 @@ class NewsSpider(scrapy.Spider):
             self._discovery_failure(response.request, response.url, exc.reason, response.status)  # type: ignore[arg-type]
             log.warning("feed %s unusable (%s): %s", response.url, exc.reason, exc)
             return
+        items = as_listed_from(feed.items, response.url)
+        self._count_without_url(response.url, feed.without_url)
         flag = None
         if feed.truncated:
             flag = "truncated"
             self.crawler.stats.inc_value("news/feed_truncated")
-            log.warning("feed %s is truncated: using its %d complete items", response.url, len(feed.items))
-        if feed.unlinked:
-            self.crawler.stats.inc_value("news/feed_items_without_link", feed.unlinked)
-            log.warning("feed %s: %d item(s) name no page (no link, no permalink), left out", response.url,
-                        feed.unlinked)
-        next_page = self._next_feed_page(response, feed.items, feed.next_page)
+            log.warning("feed %s is truncated: using its %d complete items", response.url, len(items))
+        next_page = self._next_feed_page(items, listed_url(feed.next_page, response.url) if feed.next_page else None)
         # The next page is pending whatever its items: on a 304 of this page it is asked again.
-        pending = [*_pending(listed_for_later(feed.items, self.source, self.window), "page"),
+        pending = [*_pending(listed_for_later(items, self.source, self.window), "page"),
                    *_pending([Discovered(next_page)] if next_page else [], "feed")]
-        self._discovered(response, len(feed.items), flag, pending=pending)
-        self.crawler.stats.inc_value("news/feed_items", len(feed.items))
+        self._discovered(response, len(items), flag, pending=pending)
+        self.crawler.stats.inc_value("news/feed_items", len(items))
         if next_page:
             yield from self._feed_page_requests(response.url, [next_page], response.meta.get("listing_depth", 0))
         else:
-            self._note_short_feed(response.url, feed.items)
-        yield from self._follow(feed.items)
+            self._note_short_feed(response.url, items)
+        yield from self._follow(items)
 
     def _note_short_feed(self, url: str, items: list[Discovered]) -> None:
         """A feed of the window's news that lists nothing as old as the window's start, with no
@@ -207,7 +208,7 @@ class NewsSpider(scrapy.Spider):
                 "window's earlier articles are not in it%s", url, min(dated).isoformat(),
                 self.window.start.isoformat(), " (the source's sitemaps may list them)" if has_sitemaps else "")
 
-    def _next_feed_page(self, response: Response, items: list[Discovered], next_page: str | None) -> str | None:
+    def _next_feed_page(self, items: list[Discovered], next_page: str | None) -> str | None:
         """The next page of a paged feed when the window may go on there: this page has items, on
         the source's hosts, and none dated before the window (a newest-first feed has reached the
         window's start once one is)."""
@@ -245,21 +246,32 @@ class NewsSpider(scrapy.Spider):
             self._discovery_failure(response.request, response.url, reason, response.status)  # type: ignore[arg-type]
             log.warning("sitemap %s unusable: %s", response.url, exc)
             return
+        urls = as_listed_from(document.urls, response.url)
+        self._count_without_url(response.url, document.without_url)
+        children = as_listed_from(document.child_sitemaps, response.url)
         # Child sitemaps are pending whatever their dates: on a 304 of the index they are asked
         # again (each with its own validators), as the index would list them.
-        pending = [*_pending(listed_for_later(document.urls, self.source, self.window), "page"),
-                   *_pending(document.child_sitemaps, "sitemap")]
+        pending = [*_pending(listed_for_later(urls, self.source, self.window), "page"),
+                   *_pending(children, "sitemap")]
         flag = None
         if document.truncated:
             flag = "truncated"
             self.crawler.stats.inc_value("news/sitemap_truncated")
             log.warning("sitemap %s is truncated: using its %d complete entries", response.url,
-                        len(document.urls) + len(document.child_sitemaps))
-        self._discovered(response, len(document.urls) + len(document.child_sitemaps), flag, pending=pending)
+                        len(urls) + len(children))
+        self._discovered(response, len(urls) + len(children), flag, pending=pending)
         depth = response.meta.get("listing_depth", 0)
-        yield from self._child_sitemap_requests(response.url, document.child_sitemaps, depth)
-        self.crawler.stats.inc_value("news/sitemap_urls", len(document.urls))
-        yield from self._follow(document.urls)
+        yield from self._child_sitemap_requests(response.url, children, depth)
+        self.crawler.stats.inc_value("news/sitemap_urls", len(urls))
+        yield from self._follow(urls)
+
+    def _count_without_url(self, listing_url: str, count: int) -> None:
+        """Entries a listing gives no URL for (a feed item with no link or permalink, a sitemap
+        entry with no <loc>): nothing to fetch, but never dropped unsaid."""
+        if count:
+            self.crawler.stats.inc_value("news/listed_without_url", count)
+            log.warning("%s lists %d entr(ies) naming no page (no link, permalink or <loc>); not followed",
+                        listing_url, count)
 
     def _child_sitemap_requests(self, index_url: str, children: list[Discovered], depth: int) -> Iterable[Request]:
         """The index's children worth fetching, within the run's SITEMAP_CHILD_LIMIT.
@@ -462,6 +474,11 @@ class NewsSpider(scrapy.Spider):
             # A 200 with nothing in it (a CDN hiccup, a server mid-deploy) is no capture of the
             # article: the ledger retries it like any transient failure.
             self._refuse(request, key, "empty_body", response.url, f"{len(response.body)} bytes of whitespace")
+            return
+        if response.body.startswith(GZIP_MAGIC):
+            # Compressed twice, or sent without its Content-Encoding: the server's mistake, which it
+            # may mend; not a document of another kind (not_html is never retried).
+            self._refuse(request, key, "undecodable_body", response.url, "a gzip stream where the page was expected")
             return
         content_type = response.headers.get(b"Content-Type")
         why_not_html = not_html(response.body, content_type.decode("latin-1") if content_type else None)

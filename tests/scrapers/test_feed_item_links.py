@@ -67,7 +67,7 @@ def test_an_atom_entry_is_its_alternate_link_never_self_enclosure_or_tag_id() ->
     document = read_feed(atom(BASE, atom_entries(BASE)))
     items = document.items
     assert [i.url for i in items] == [article(1), article(2)]
-    assert document.unlinked == 1  # the podcast entry: no page, counted
+    assert document.without_url == 1  # the podcast entry: no page, counted
     assert items[0].published is not None and items[0].published.hour == 10  # +01:00 read as such
 
 
@@ -86,7 +86,18 @@ def test_an_rdf_item_is_its_link_or_else_its_rdf_about() -> None:
 def test_an_rss_item_with_an_empty_link_is_its_permalink_guid_and_only_that() -> None:
     document = read_feed(rss20(BASE, rss_items(BASE)))
     assert [i.url for i in document.items] == [article(5), article(6), article(8)]
-    assert document.unlinked == 1  # the item whose guid is no permalink, counted
+    assert document.without_url == 1  # the item whose guid is no permalink, counted
+
+
+def test_a_permalink_guid_may_be_a_path_on_the_feeds_host_but_a_bare_name_is_no_page() -> None:
+    date = "<pubDate>Thu, 19 Nov 2026 10:00:00 GMT</pubDate>"
+    items = (f"<item><title>Pier</title><guid>/news/2026/11/19/ok-9</guid>{date}</item>"  # resolved by the spider
+             f"<item><title>Buoy</title><link></link><guid>//harbour.example/news/2026/11/19/ok-10</guid>{date}</item>"
+             f"<item><title>Crane</title><guid>12345</guid>{date}</item>"
+             f"<item><title>Tug</title><guid>urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66</guid>{date}</item>")
+    document = read_feed(rss20(BASE, items))
+    assert [i.url for i in document.items] == ["/news/2026/11/19/ok-9", "//harbour.example/news/2026/11/19/ok-10"]
+    assert document.without_url == 2
 
 
 @pytest.mark.crawl
@@ -104,4 +115,4 @@ def test_a_crawl_fetches_each_items_article_and_nothing_else_it_links(crawl_env:
     assert sorted(p for p, _ in page_captures(run_id)) == [f"/news/2026/11/19/ok-{i}" for i in (1, 2, 3, 4, 5, 6, 8)]
     assert not [p for p in fetched if p.startswith(("/audio/", "/api/", "/comments/", "/?p="))]
     stats = run_row(run_id)["stats"]
-    assert stats["news/feed_items_without_link"] == 2 and stats["news/discovery_ok"] == 3
+    assert stats["news/listed_without_url"] == 2 and stats["news/discovery_ok"] == 3

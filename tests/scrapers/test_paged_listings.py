@@ -29,8 +29,9 @@ def entry(server: FaultServer, when: datetime, name: str) -> str:
             f"<published>{stamp}</published><updated>{stamp}</updated></entry>")
 
 
-def paged_feed(server: FaultServer) -> list[str]:
-    """Four pages, newest first: the 20th; the 20th and 19th; the 19th and 18th; the 17th."""
+def paged_feed(server: FaultServer, relative: bool = False) -> list[str]:
+    """Four pages, newest first: the 20th; the 20th and 19th; the 19th and 18th; the 17th; each
+    page's next link absolute, or (``relative``) a path as many CMSs write it."""
     days = [[DAY + timedelta(days=1, hours=h) for h in (3, 2)],
             [DAY + timedelta(days=1, hours=-11), DAY + timedelta(hours=6)],
             [DAY - timedelta(hours=11), DAY - timedelta(hours=13)],
@@ -40,7 +41,7 @@ def paged_feed(server: FaultServer) -> list[str]:
         entries = "".join(entry(server, when, f"p{number + 1}{i}") for i, when in enumerate(stamps))
         body = atom(server.base, entries)
         if number + 1 < len(paths):
-            body = body.replace(b'<link rel="self"', f'<link rel="next" href="{server.url(paths[number + 1])}"/>'
+            body = body.replace(b'<link rel="self"', f'<link rel="next" href="{paths[number + 1] if relative else server.url(paths[number + 1])}"/>'
                                                      '<link rel="self"'.encode(), 1)
         server.documents[path] = ("application/atom+xml", body, {"ETag": f'"page-{number + 1}"'})
     return paths
@@ -62,6 +63,16 @@ def test_a_paged_feed_is_read_until_a_page_reaches_back_before_the_window(crawl_
     assert run_row(next_day)["stats"]["news/discovery_not_modified"] >= 1
     assert sorted(p for p, _ in page_captures(next_day)) == [
         "/news/2026/11/20/ok-p10", "/news/2026/11/20/ok-p11", "/news/2026/11/20/ok-p20"]
+
+
+def test_a_relative_next_link_is_read_from_the_feeds_url(crawl_env: CrawlEnv) -> None:
+    with FaultServer() as server:
+        pages = paged_feed(server, relative=True)
+        write_source(crawl_env.sources, server, feeds=[server.url(pages[0])])
+        run_id = crawl_env.crawl()
+        read = server.paths("/feed.atom")
+    assert read == pages[:3]
+    assert sorted(p for p, _ in page_captures(run_id)) == ["/news/2026/11/19/ok-p21", "/news/2026/11/19/ok-p30"]
 
 
 def test_a_feed_paged_past_the_limit_makes_discovery_partial(crawl_env: CrawlEnv) -> None:

@@ -16,7 +16,8 @@ from datetime import UTC, datetime, timedelta
 import psycopg2.extensions
 from psycopg2.extras import execute_values
 
-from common import archive_store
+from common import archive_store, failed_urls
+from common.failed_urls import FailedUrl
 from common.progress import ProgressLog
 from common.sources import Source, load_sources
 from common.urls import article_url
@@ -63,6 +64,7 @@ class RunResult:
     rejected: dict[str, int]  # reason -> pages
     outside_window: int = 0  # pages whose article is dated outside the window asked for (not loaded)
     canonical_conflicts: int = 0  # pages naming another article's URL as canonical, loaded under their own
+    fetch_again: int = 0  # rejected pages put in the failed-URL ledger, for the next crawls to fetch again
 
     def summary(self) -> str:
         rejected = ", ".join(f"{n} {reason}" for reason, n in sorted(self.rejected.items())) or "none"
@@ -71,7 +73,8 @@ class RunResult:
                 f"not loaded: {rejected}"
                 + (f"; {self.outside_window} dated outside the window" if self.outside_window else "")
                 + (f"; {self.canonical_conflicts} naming another article's URL as canonical, kept under their own"
-                   if self.canonical_conflicts else ""))
+                   if self.canonical_conflicts else "")
+                + (f"; {self.fetch_again} to be fetched again (failed-URL ledger)" if self.fetch_again else ""))
 
 
 @dataclass
@@ -280,6 +283,7 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
     batch: list[Article] = []
     outcomes: list[tuple[int, str, str | None]] = []  # capture_id, status, reason; recorded per batch
     rejected: dict[str, int] = {}
+    ledger = _LoadLedger(crawl_run_id, source)
     outside: list[int] = []  # capture ids
     counts = LoadCounts()
     fields = FieldCounts()
@@ -297,6 +301,7 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
             if isinstance(result, Rejected):
                 rejected[result.reason] = rejected.get(result.reason, 0) + 1
                 outcomes.append((capture_id, "rejected", f"{result.reason}: {result.detail}".rstrip(": ")))
+                ledger.add(result)
                 return
             batch.append(result)
             fields.add(result)
@@ -306,6 +311,7 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
                 progress.loaded, batch = counts.new + counts.updated + counts.unchanged, []
             if len(outcomes) >= LOAD_BATCH_SIZE:
                 _record_outcomes(cur, outcomes)
+                ledger.write(cur)
                 outcomes = []
 
         def settle() -> None:
@@ -338,13 +344,58 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
                         "each loaded under its own URL", crawl_run_id, source_slug, conflicts)
         counts += load_articles(cur, batch, crawl_run_id)
         _record_outcomes(cur, outcomes)
+        ledger.write(cur)
         if outside:
             cur.execute("delete from raw.captures where capture_id = any(%s)", (outside,))
         _record_run_counts(cur, crawl_run_id, counts, sum(rejected.values()), fields)
     run_result = RunResult(crawl_run_id, source_slug, len(captures) - len(outside), counts, rejected,
-                           len(outside), canonical_conflicts=conflicts)
+                           len(outside), canonical_conflicts=conflicts, fetch_again=ledger.written)
+    if ledger.written:
+        log.warning("run %s [%s]: %d page(s) captured but not loaded, for a reason fetching them again may "
+                    "change: in the failed-URL ledger, retried by the next crawls", crawl_run_id, source_slug,
+                    ledger.written)
     log.info("%s", run_result.summary())
     return run_result
+
+
+def lasting(rejection: Rejected) -> bool:
+    """Whether fetching the page again cannot change its rejection: it is not an article (a
+    liveblog, a video, a section page, a paywall teaser). Such a page counts as seen (the crawl's
+    SETTLED_PAGE, scrapers/ledger.py); any other rejected page (an extraction timeout, a worker
+    killed, a body too short: a page cut short or mid-deploy) is fetched again by the next crawls."""
+    return rejection.reason.startswith("not_article:")
+
+
+class _LoadLedger:
+    """The run's rejected pages that the next crawls must fetch again, written to the failed-URL
+    ledger in the load's transaction: whether the site still lists them or not, none is lost.
+
+    The crawl resolved their entries when it captured them; common.failed_urls.write_ledger goes
+    on counting attempts from there (bounded by the source's give_up_days, like fetch failures).
+    """
+
+    def __init__(self, crawl_run_id: str, source: Source) -> None:
+        self.crawl_run_id = crawl_run_id
+        self.source = source
+        self.written = 0
+        self._pending: dict[str, FailedUrl] = {}
+
+    def add(self, rejection: Rejected) -> None:
+        if lasting(rejection):
+            return
+        key = article_url(rejection.url, self.source)
+        self._pending[key] = FailedUrl(url=rejection.url, normalized_url=key, kind="page",
+                                       reason=rejection.reason, http_status=200)
+
+    def write(self, cur: psycopg2.extensions.cursor) -> None:
+        if not self._pending:
+            return
+        failed_urls.write_ledger(cur, source=self.source.slug, run_id=self.crawl_run_id,
+                                 failed=list(self._pending.values()), captured=[],
+                                 base_seconds=failed_urls.retry_base_seconds(),
+                                 give_up_days=self.source.incremental.give_up_days or failed_urls.give_up_days())
+        self.written += len(self._pending)
+        self._pending = {}
 
 
 @dataclass
