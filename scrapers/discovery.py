@@ -39,10 +39,12 @@ class Discovered:
 
 @dataclass(frozen=True)
 class SitemapDocument:
-    """A parsed sitemap: either child sitemaps (an index) or page URLs."""
+    """A parsed sitemap: either child sitemaps (an index) or page URLs; ``truncated`` when the
+    document ended early (only its complete entries are kept)."""
 
     child_sitemaps: list[Discovered]
     urls: list[Discovered]
+    truncated: bool = False
     without_url: int = 0  # entries with no <loc>: nothing to follow, counted by the spider
 
 
@@ -53,20 +55,34 @@ class NotAFeed(ValueError):
     reason = "not_a_feed"
 
 
+class TruncatedSitemap(ValueError):
+    """The sitemap ends before its first entry is complete: nothing of it is usable."""
+
+    reason = "truncated"
+
+
 class TruncatedFeed(ValueError):
     """The feed ends before its first item is complete: nothing of it is usable."""
 
     reason = "truncated"
 
 
+class UnreadableFeed(ValueError):
+    """The feed lists items and none of them names a page (no link, no permalink): read, it would
+    look like a day without news."""
+
+    reason = "unparseable"
+
+
 @dataclass(frozen=True)
 class FeedDocument:
     """A parsed feed's items; ``truncated`` when the document ended early (only the items that
-    were complete are kept)."""
+    were complete are kept); ``without_url`` items named no page and were left out."""
 
     items: list[Discovered]
     truncated: bool = False
-    without_url: int = 0  # items with no link: nothing to follow, counted by the spider
+    without_url: int = 0  # items naming no page: nothing to follow, counted by the spider
+    next_page: str | None = None  # a paged feed's next (older) page: rel="next" (RFC 5005)
 
 
 FEED_ITEM_TAGS = frozenset({"item", "entry"})  # RSS 0.9x/1.0/2.0, Atom
@@ -97,22 +113,75 @@ def read_feed(body: bytes, naive_zone: tzinfo = UTC) -> FeedDocument:
             raise TruncatedFeed(f"the document ends before its first item is complete ({len(body)} bytes)")
         entries = entries[:complete]
     found = []
+    not_permalinks: set[str] | None = None
     for entry in entries:
-        link = entry.get("link")
-        if not link or not link.strip():
+        link = (entry.get("link") or "").strip()
+        if link and link == (entry.get("id") or "").strip() and not _may_name_page(link):
+            link = ""  # feedparser's stand-in for a missing link: the entry's id, a tag: URI
+        if not link:
+            if not_permalinks is None:
+                not_permalinks = _not_permalink_guids(body)
+            link = _identifier_url(entry, str(feed.get("version")), not_permalinks)
+        if not link:
             continue
-        found.append(Discovered(link.strip(), _entry_date(entry, naive_zone), _entry_modified(entry, naive_zone)))
-    return FeedDocument(found, truncated=complete is not None, without_url=len(entries) - len(found))
+        found.append(Discovered(link, _entry_date(entry, naive_zone), _entry_modified(entry, naive_zone)))
+    if entries and not found:
+        raise UnreadableFeed(f"none of its {len(entries)} items names a page (no link, no permalink)")
+    next_page = next((link.get("href") for link in feed.feed.get("links", [])
+                      if link.get("rel") == "next" and link.get("href")), None)
+    return FeedDocument(found, truncated=complete is not None, without_url=len(entries) - len(found),
+                        next_page=next_page.strip() if next_page else None)
+
+
+def _identifier_url(entry: feedparser.FeedParserDict, version: str, not_permalinks: set[str]) -> str:
+    """The page an item without a link names by its identifier, or "".
+
+    RSS 1.0 gives each item its URL as ``rdf:about``; an RSS 2.0 ``<guid>`` is the item's URL
+    unless marked ``isPermaLink="false"``. feedparser takes the guid only when ``<link>`` is
+    absent, not when it is there and empty (``<link></link>``, ``<link/>``), as some CMSs write it.
+    An Atom ``<id>`` is a name, not an address (often a tag: URI): never taken here.
+    """
+    ident = (entry.get("id") or "").strip()
+    if not _may_name_page(ident):
+        return ""
+    if version in ("rss10", "rss090") or (version.startswith("rss") and ident not in not_permalinks):
+        return ident
+    return ""
+
+
+def _may_name_page(ident: str) -> bool:
+    """Whether an identifier is an address: an http(s) URL, or one relative to the feed's host
+    ("/news/x", "//host/news/x"; resolved against the feed's URL by the spider). A bare name
+    ("12345", "post-12345", a tag: or urn: URI) is not, permalink or not."""
+    try:
+        scheme = urlsplit(ident).scheme.lower()
+    except ValueError:
+        return False
+    return scheme in ALLOWED_SCHEMES or (not scheme and ident.startswith("/"))
+
+
+_NOT_PERMALINK_GUID = re.compile(
+    rb"<guid\b[^>]*\bisPermaLink\s*=\s*[\"']false[\"'][^>]*>\s*(?:<!\[CDATA\[)?\s*([^<\]]*?)\s*(?:\]\]>)?\s*</guid>",
+    re.IGNORECASE)
+
+
+def _not_permalink_guids(body: bytes) -> set[str]:
+    """The guids the feed marks as not being the item's URL (feedparser does not say which)."""
+    return {m.group(1).decode("utf-8", "replace").strip() for m in _NOT_PERMALINK_GUID.finditer(body)}
 
 
 def complete_items_if_truncated(body: bytes) -> int | None:
     """How many items were closed before the document ended early; None if it did not.
 
     Expat reports a malformed token as soon as it reads it, and an unfinished one only when told
-    the input is over: a document broken in its middle (a stray ``&`` in a title, common in real
-    feeds) is left to feedparser's lenient reading, and only a document well-formed up to where
-    it stops is called truncated. A document declaring entities is not examined (never expanded).
+    the input is over: a document broken in its middle is left to feedparser's lenient reading,
+    and only a document well-formed up to where it stops is called truncated. The slips real feeds
+    make and feedparser reads past (a stray ``&``, an HTML entity such as ``&nbsp;`` that XML does
+    not know, blank lines before ``<?xml``) are mended in the copy expat reads, so a feed with one
+    of them that is also cut short is still seen as cut. A document declaring entities is not
+    examined (never expanded).
     """
+    body = _mend_common_slips(body)
     parser = expat.ParserCreate(namespace_separator=" ")
     closed = 0
 
@@ -128,8 +197,10 @@ def complete_items_if_truncated(body: bytes) -> int | None:
     parser.EntityDeclHandler = refuse_entities
     try:
         parser.Parse(body, False)
-    except (expat.ExpatError, _EntityDeclared):
-        return None  # broken before the end (or has entities): not a truncation
+    except _EntityDeclared:
+        return None
+    except expat.ExpatError:
+        return _closed_items_if_cut(body)  # broken before the end: judged by how it ends
     try:
         parser.Parse(b"", True)
     except expat.ExpatError:
@@ -139,6 +210,35 @@ def complete_items_if_truncated(body: bytes) -> int | None:
 
 class _EntityDeclared(Exception):
     pass
+
+
+# A whole feed ends with its root's end tag (comments and blanks may follow).
+_FEED_END = re.compile(rb"</(?:[\w.-]+:)?(?:rss|feed|RDF)\s*>(?:\s|<!--.*?-->)*\Z", re.DOTALL)
+_ITEM_END = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>")
+
+
+def _closed_items_if_cut(body: bytes) -> int | None:
+    """For a document expat cannot read to its end (a ``<`` in a title, a control character, a
+    mismatched tag): None if it ends with its root's end tag, else how many items it closed."""
+    if _FEED_END.search(body[-8192:]):
+        return None
+    return len(_ITEM_END.findall(body))
+
+
+UTF8_BOM = b"\xef\xbb\xbf"
+# An ampersand that starts none of the references XML knows without a DTD.
+_STRAY_AMPERSAND = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)")
+# An ampersand that starts no reference at all (entity references are left to the parser, which
+# never expands them).
+_BARE_AMPERSAND = re.compile(rb"&(?!(?:[A-Za-z_][\w.-]*|#[0-9]+|#x[0-9a-fA-F]+);)")
+
+
+def _mend_common_slips(body: bytes) -> bytes:
+    if body.startswith(UTF8_BOM):
+        body = body[len(UTF8_BOM):]
+    if body[:1].isspace():
+        body = body.lstrip()
+    return _STRAY_AMPERSAND.sub(b"&amp;", body)
 
 
 def _what_it_is(body: bytes) -> str:
@@ -190,31 +290,77 @@ def parse_date(text: str, naive_zone: tzinfo = UTC) -> datetime | None:
     return moment.astimezone(UTC)
 
 
-_SAFE_XML = etree.XMLParser(
-    resolve_entities=False, no_network=True, huge_tree=False, recover=True, remove_comments=True
-)
+# Entities are never expanded, nothing is fetched, libxml2's size limits stay on.
+_SAFE_XML_OPTIONS: dict[str, bool] = {
+    "resolve_entities": False, "no_network": True, "huge_tree": False, "recover": True, "remove_comments": True,
+}
 
 
 def parse_sitemap(body: bytes, naive_zone: tzinfo = UTC) -> SitemapDocument:
     """A sitemap index or urlset, Google News extensions included; dates written without an
-    offset are in ``naive_zone`` (the source's time zone)."""
+    offset are in ``naive_zone`` (the source's time zone).
+
+    Read entry by entry, each dropped once read: a sitemap may hold 50,000 URLs in 50 MB (the
+    protocol's bounds), and a whole tree of that is several times its size in memory. An
+    unescaped ``&`` in a ``<loc>`` (``?id=1&lang=en``, common) is read as written: libxml2's
+    recovery would drop ``&lang`` and give another URL.
+    """
+    body = _BARE_AMPERSAND.sub(b"&amp;", body)
+    kind: str | None = None
+    entries: list[Discovered | None] = []  # one per entry element, None where it has no <loc>
     try:
-        root = etree.fromstring(body, parser=_SAFE_XML)
+        for _, element in etree.iterparse(BytesIO(body), events=("end",), **_SAFE_XML_OPTIONS):
+            parent = element.getparent()
+            if kind is None:
+                kind = etree.QName(element.getroottree().getroot()).localname
+            if parent is None or parent.getparent() is not None:
+                continue  # the root itself, or inside an entry
+            if isinstance(element.tag, str):
+                entries.append(_sitemap_entry(element, naive_zone))
+            element.clear()
+            while element.getprevious() is not None:
+                del parent[0]
     except etree.XMLSyntaxError as exc:
         raise ValueError(f"not a sitemap: {exc}") from exc
-    if root is None:
+    if kind is None:
         raise ValueError("not a sitemap: empty document")
-    kind = etree.QName(root).localname
-    entries = [_sitemap_entry(el, naive_zone) for el in root if isinstance(el.tag, str)]
-    found = [e for e in entries if e is not None]
+    if kind not in ("sitemapindex", "urlset"):
+        raise ValueError(f"not a sitemap: root element <{kind}>")
+    # libxml2's recovery closes what a cut left open: the entry cut short (its <loc> perhaps cut
+    # mid-URL, another page's address) is left out, and the document said to be truncated.
+    truncated = not _SITEMAP_END.search(body[-8192:])
+    if truncated and _last_entry_open(body):
+        entries = entries[:-1]
+    found = [entry for entry in entries if entry is not None]
+    if truncated and not found:
+        raise TruncatedSitemap(f"the document ends before its first entry is complete ({len(body)} bytes)")
+    if entries and not found:
+        # Read as empty, it would look like a day without news.
+        raise ValueError(f"unreadable sitemap: none of its {len(entries)} entries names a page (no <loc>)")
     if kind == "sitemapindex":
-        return SitemapDocument(child_sitemaps=found, urls=[], without_url=len(entries) - len(found))
-    if kind == "urlset":
-        return SitemapDocument(child_sitemaps=[], urls=found, without_url=len(entries) - len(found))
-    raise ValueError(f"not a sitemap: root element <{kind}>")
+        return SitemapDocument(child_sitemaps=found, urls=[], truncated=truncated,
+                               without_url=len(entries) - len(found))
+    return SitemapDocument(child_sitemaps=[], urls=found, truncated=truncated,
+                               without_url=len(entries) - len(found))
+
+
+# A whole sitemap ends with its root's end tag (comments and blanks may follow).
+_SITEMAP_END = re.compile(rb"</(?:[\w.-]+:)?(?:urlset|sitemapindex)\s*>(?:\s|<!--.*?-->)*\Z", re.DOTALL)
+_ENTRY_START = re.compile(rb"<(?:[\w.-]+:)?(?:url|sitemap)[\s>]")
+_ENTRY_END = re.compile(rb"</(?:[\w.-]+:)?(?:url|sitemap)\s*>")
+
+
+def _last_entry_open(body: bytes) -> bool:
+    """Whether the document's last entry was opened and never closed."""
+    tail = body[-65536:]
+    starts = [m.start() for m in _ENTRY_START.finditer(tail)]
+    ends = [m.start() for m in _ENTRY_END.finditer(tail)]
+    return bool(starts) and (not ends or starts[-1] > ends[-1])
 
 
 def _sitemap_entry(element: etree._Element, naive_zone: tzinfo) -> Discovered | None:
+    """The entry's own ``<loc>`` and ``<lastmod>`` are its children; an extension's (an image's
+    ``<image:loc>``, which some CMSs write before the page's) sit deeper and are not the page."""
     loc: str | None = None
     dates: dict[str, str] = {}
     for node in element.iter():
@@ -222,9 +368,10 @@ def _sitemap_entry(element: etree._Element, naive_zone: tzinfo) -> Discovered | 
             continue
         name = etree.QName(node).localname
         text = (node.text or "").strip()
-        if name == "loc" and loc is None:
+        own = node.getparent() is element
+        if name == "loc" and own and loc is None:
             loc = text
-        elif name in ("publication_date", "lastmod") and text:
+        elif ((name == "lastmod" and own) or name == "publication_date") and text:
             dates.setdefault(name, text)
     if not loc:
         return None

@@ -74,6 +74,10 @@ def network_reason(exc: BaseException) -> str:
         return "connection_refused"
     if isinstance(exc, ResponseDataLossError):
         return "truncated"
+    if "maxsize" in type(exc).__name__.lower() or "max size" in str(exc).lower():
+        # Scrapy cancels a body past DOWNLOAD_MAXSIZE (or a request's download_maxsize) with a
+        # DownloadCancelledError of no cause: not a lost connection, and no retry changes it.
+        return "too_large"
     if isinstance(exc, (DownloadFailedError, DownloadCancelledError)):
         cause = exc.__cause__ or exc.__context__
         return network_reason(cause) if cause is not None and cause is not exc else "connection_lost"
@@ -84,8 +88,6 @@ def network_reason(exc: BaseException) -> str:
         return "connection_lost"
     if isinstance(exc, (ResponseNeverReceived, net_error.ConnectionLost, net_error.ConnectionDone)):
         return "connection_lost"
-    if "maxsize" in type(exc).__name__.lower() or "max size" in str(exc).lower():
-        return "too_large"
     if isinstance(exc, net_error.ConnectError):
         return "connect_error"
     return "other"

@@ -214,7 +214,9 @@ class ReplayMiddleware:
         pattern = crawler.settings.get("REPLAY_WARC")
         if not pattern:
             raise NotConfigured("REPLAY_WARC is not set")
-        middleware = cls(pattern, crawler.settings.getint("DOWNLOAD_MAXSIZE"),
+        # A live crawl takes sitemaps up to SITEMAP_MAXSIZE: their records replay too.
+        max_size = max(crawler.settings.getint("DOWNLOAD_MAXSIZE"), crawler.settings.getint("SITEMAP_MAXSIZE"))
+        middleware = cls(pattern, max_size,
                          Path(crawler.settings.get("REPLAY_INDEX_DIR") or DEFAULT_INDEX_DIR))
         middleware.stats = crawler.stats  # type: ignore[attr-defined]
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)

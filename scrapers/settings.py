@@ -36,12 +36,20 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024  # also bounds decompressed bodies (gzip bombs)
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+# A sitemap may be 50 MB uncompressed (sitemaps.org; 50,000 URLs at most): sitemaps, gzipped or
+# not, are read up to this rather than DOWNLOAD_MAXSIZE; past it a sitemap is too_large.
+SITEMAP_MAXSIZE = 50 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 # Child sitemaps one run may fetch from sitemap indexes, all indexes together; children whose
 # lastmod is before the window are skipped first, then the newest are fetched. Real news
 # indexes list a few daily or monthly children; an index of thousands (a whole archive) would
-# take the run's time at a polite delay. What is left out is counted in the run's stats.
+# take the run's time at a polite delay. What is left out is counted in the run's stats and makes
+# the run's discovery partial.
 SITEMAP_CHILD_LIMIT = 100
+# Pages of a paged feed (rel="next", RFC 5005) one run reads per feed, the first included: the
+# next page is read while none of a page's items is dated before the window. What is left at the
+# limit is counted and makes the run's discovery partial.
+FEED_PAGE_LIMIT = 20
 # Once a run per host, ask for a page that cannot exist: a site answering it with 200 serves its
 # "not found" template as a success, and article pages with that template's title are not kept
 # (scrapers/page_checks.py). Not done when replaying an archive (the network is not asked).

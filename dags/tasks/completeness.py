@@ -11,7 +11,8 @@ threshold fits a source of 5 articles a day and one of 500:
 - ``missing_date_jump`` / ``missing_author_jump``: the share of articles without a date, or
   without an author, rose (a template change the extractor no longer reads).
 - ``discovery_partial``: some of the run's feeds or sitemaps were unusable while others were
-  read (a child sitemap answering 404, a feed answering an error page): always a warning.
+  read (a child sitemap answering 404, a feed answering an error page), or listed ones were left
+  unread at the crawl's bounds (SITEMAP_CHILD_LIMIT, nesting depth): always a warning.
 
 Thresholds and what a failing check does ("fail", "warn", "off") come from the source's
 ``[quality]`` table (common/sources.py, README "Completeness checks").
@@ -27,7 +28,7 @@ from typing import Any
 
 from common.sources import Quality, Source
 from common.warehouse import transaction
-from scrapers.run_stats import discovery_shortfall
+from scrapers.run_stats import discovery_shortfall, unfetched_listings
 
 log = logging.getLogger(__name__)
 
@@ -130,9 +131,9 @@ def _discovery_check(stats: dict[str, Any]) -> list[CheckFailure]:
     shortfall = discovery_shortfall(stats)
     if shortfall is None:
         return []
-    failed = stats.get("news/discovery_failed", 0)
-    return [CheckFailure("discovery_partial", "warn", shortfall, failed,
-                         failed + stats.get("news/discovery_ok", 0), 0)]
+    missed = stats.get("news/discovery_failed", 0) + unfetched_listings(stats)
+    return [CheckFailure("discovery_partial", "warn", shortfall, missed,
+                         missed + stats.get("news/discovery_ok", 0), 0)]
 
 
 def _missing_field_checks(quality: Quality, run: RunFacts,

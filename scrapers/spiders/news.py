@@ -30,6 +30,7 @@ from scrapers.discovery import (
     Discovered,
     NotAFeed,
     TruncatedFeed,
+    UnreadableFeed,
     article_url,
     as_listed_from,
     candidate,
@@ -37,6 +38,7 @@ from scrapers.discovery import (
     edited_in_window,
     expand_dated_sitemaps,
     listed_for_later,
+    listed_url,
     parse_sitemap,
     read_feed,
 )
@@ -121,10 +123,15 @@ class NewsSpider(scrapy.Spider):
         headers = self._conditional_headers(url)
         if headers:
             self.crawler.stats.inc_value("news/conditional_get")
+        meta = {"capture_kind": kind, "listing_depth": depth, "news_url": key,
+                "handle_httpstatus_list": DISCOVERY_STATUSES}
+        if kind == "sitemap":
+            meta["download_maxsize"] = self._sitemap_maxsize()  # Scrapy's, and DecodedSizeGuard's
         return Request(url, callback=callback, errback=self.discovery_failed, priority=10, headers=headers,
-                       meta={"capture_kind": kind, "sitemap_depth": depth, "news_url": key,
-                             "handle_httpstatus_list": DISCOVERY_STATUSES},
-                       dont_filter=True)
+                       meta=meta, dont_filter=True)
+
+    def _sitemap_maxsize(self) -> int:
+        return self.crawler.settings.getint("SITEMAP_MAXSIZE")
 
     def _conditional_headers(self, url: str) -> dict[str, str]:
         """If-None-Match / If-Modified-Since where a 304 cannot hide an article.
@@ -164,7 +171,7 @@ class NewsSpider(scrapy.Spider):
             return
         try:
             feed = read_feed(response.body, self._naive_zone)
-        except (NotAFeed, TruncatedFeed) as exc:
+        except (NotAFeed, TruncatedFeed, UnreadableFeed) as exc:
             self._discovery_failure(response.request, response.url, exc.reason, response.status)  # type: ignore[arg-type]
             log.warning("feed %s unusable (%s): %s", response.url, exc.reason, exc)
             return
@@ -175,10 +182,55 @@ class NewsSpider(scrapy.Spider):
             flag = "truncated"
             self.crawler.stats.inc_value("news/feed_truncated")
             log.warning("feed %s is truncated: using its %d complete items", response.url, len(items))
-        self._discovered(response, len(items), flag, pending=_pending(
-            listed_for_later(items, self.source, self.window), "page"))
+        next_page = self._next_feed_page(items, listed_url(feed.next_page, response.url) if feed.next_page else None)
+        # The next page is pending whatever its items: on a 304 of this page it is asked again.
+        pending = [*_pending(listed_for_later(items, self.source, self.window), "page"),
+                   *_pending([Discovered(next_page)] if next_page else [], "feed")]
+        self._discovered(response, len(items), flag, pending=pending)
         self.crawler.stats.inc_value("news/feed_items", len(items))
+        if next_page:
+            yield from self._feed_page_requests(response.url, [next_page], response.meta.get("listing_depth", 0))
+        else:
+            self._note_short_feed(response.url, items)
         yield from self._follow(items)
+
+    def _note_short_feed(self, url: str, items: list[Discovered]) -> None:
+        """A feed of the window's news that lists nothing as old as the window's start, with no
+        next page: it holds the newest N items, and a busy window had more. Said, not guessed at
+        (a WordPress feed's ?paged=2 is not announced); the source's sitemaps may list the rest."""
+        dated = [item.published for item in items if item.published is not None]
+        if not dated or min(dated) <= self.window.start or not any(self.window.contains(d) for d in dated):
+            return
+        self.crawler.stats.inc_value("news/feed_short_of_window")
+        has_sitemaps = bool(self.source.discovery.sitemaps or self.source.discovery.dated_sitemaps)
+        log.log(logging.INFO if has_sitemaps else logging.WARNING,
+                "feed %s lists back only to %s, after the window's start %s, and has no next page: the "
+                "window's earlier articles are not in it%s", url, min(dated).isoformat(),
+                self.window.start.isoformat(), " (the source's sitemaps may list them)" if has_sitemaps else "")
+
+    def _next_feed_page(self, items: list[Discovered], next_page: str | None) -> str | None:
+        """The next page of a paged feed when the window may go on there: this page has items, on
+        the source's hosts, and none dated before the window (a newest-first feed has reached the
+        window's start once one is)."""
+        if not next_page or not items or not self._is_own_http_url(next_page):
+            return None
+        if any(item.published is not None and item.published < self.window.start for item in items):
+            return None
+        return next_page
+
+    def _feed_page_requests(self, feed_url: str, pages: list[str], depth: int) -> Iterable[Request]:
+        """A paged feed's next pages, within FEED_PAGE_LIMIT pages (the first included)."""
+        limit = self.crawler.settings.getint("FEED_PAGE_LIMIT")
+        if limit and depth + 1 >= limit:
+            self.crawler.stats.inc_value("news/feed_pages_over_limit", len(pages))
+            log.warning("feed %s: its next page not read, past this run's FEED_PAGE_LIMIT of %d pages, with "
+                        "the window's start not reached", feed_url, limit)
+            return
+        for page in pages:
+            request = self._discovery_request(page, self.parse_feed, "feed", depth + 1)
+            if request is not None:
+                self.crawler.stats.inc_value("news/feed_pages_followed")
+                yield request
 
     def parse_sitemap(self, response: Response) -> Iterable[Request]:
         if response.status == 304:
@@ -190,7 +242,7 @@ class NewsSpider(scrapy.Spider):
                 body = self._gunzip(body)
             document = parse_sitemap(body, self._naive_zone)
         except ValueError as exc:
-            reason = "too_large" if "DOWNLOAD_MAXSIZE" in str(exc) else "unparseable"
+            reason = "too_large" if "SITEMAP_MAXSIZE" in str(exc) else getattr(exc, "reason", "unparseable")
             self._discovery_failure(response.request, response.url, reason, response.status)  # type: ignore[arg-type]
             log.warning("sitemap %s unusable: %s", response.url, exc)
             return
@@ -201,17 +253,25 @@ class NewsSpider(scrapy.Spider):
         # again (each with its own validators), as the index would list them.
         pending = [*_pending(listed_for_later(urls, self.source, self.window), "page"),
                    *_pending(children, "sitemap")]
-        self._discovered(response, len(urls) + len(children), pending=pending)
-        depth = response.meta.get("sitemap_depth", 0)
+        flag = None
+        if document.truncated:
+            flag = "truncated"
+            self.crawler.stats.inc_value("news/sitemap_truncated")
+            log.warning("sitemap %s is truncated: using its %d complete entries", response.url,
+                        len(urls) + len(children))
+        self._discovered(response, len(urls) + len(children), flag, pending=pending)
+        depth = response.meta.get("listing_depth", 0)
         yield from self._child_sitemap_requests(response.url, children, depth)
         self.crawler.stats.inc_value("news/sitemap_urls", len(urls))
         yield from self._follow(urls)
 
     def _count_without_url(self, listing_url: str, count: int) -> None:
-        """Entries a listing gives no URL for: nothing to fetch, but never dropped unsaid."""
+        """Entries a listing gives no URL for (a feed item with no link or permalink, a sitemap
+        entry with no <loc>): nothing to fetch, but never dropped unsaid."""
         if count:
             self.crawler.stats.inc_value("news/listed_without_url", count)
-            log.warning("%s lists %d entr(ies) with no URL; not followed", listing_url, count)
+            log.warning("%s lists %d entr(ies) naming no page (no link, permalink or <loc>); not followed",
+                        listing_url, count)
 
     def _child_sitemap_requests(self, index_url: str, children: list[Discovered], depth: int) -> Iterable[Request]:
         """The index's children worth fetching, within the run's SITEMAP_CHILD_LIMIT.
@@ -264,8 +324,11 @@ class NewsSpider(scrapy.Spider):
         pages = [_discovered_item(entry) for entry in pending if entry.get("kind") == "page"]
         children = [_discovered_item(entry) for entry in pending if entry.get("kind") == "sitemap"]
         self.crawler.stats.inc_value("news/not_modified_pending", len(pages) + len(children))
+        feed_pages = [entry["url"] for entry in pending if entry.get("kind") == "feed"]
         if callback == self.parse_sitemap and children:
-            yield from self._child_sitemap_requests(url, children, response.meta.get("sitemap_depth", 0))
+            yield from self._child_sitemap_requests(url, children, response.meta.get("listing_depth", 0))
+        if callback == self.parse_feed and feed_pages:
+            yield from self._feed_page_requests(url, feed_pages, response.meta.get("listing_depth", 0))
         yield from self._follow(pages)
 
     def _discovered(self, response: Response, items: int, flag: str | None = None,
@@ -290,15 +353,15 @@ class NewsSpider(scrapy.Spider):
         self._resolved_discovery.add(key)
 
     def _gunzip(self, body: bytes) -> bytes:
-        """A gzipped sitemap, read no further than DOWNLOAD_MAXSIZE (gzip bombs)."""
-        limit = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        """A gzipped sitemap, read no further than SITEMAP_MAXSIZE (gzip bombs)."""
+        limit = self._sitemap_maxsize()
         try:
             with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
                 data = stream.read(limit + 1 if limit else -1)
         except (OSError, EOFError) as exc:
             raise ValueError(f"gzipped sitemap does not decompress: {exc}") from exc
         if limit and len(data) > limit:
-            raise ValueError(f"gzipped sitemap expands past DOWNLOAD_MAXSIZE ({limit} bytes)")
+            raise ValueError(f"gzipped sitemap expands past SITEMAP_MAXSIZE ({limit} bytes)")
         return data
 
     # --- article pages --------------------------------------------------------------------------
