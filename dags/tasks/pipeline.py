@@ -16,7 +16,7 @@ from dags.tasks.completeness import check_completeness
 from scrapers.crawl_process import CrawlFailed, CrawlRequest
 from scrapers.crawl_process import run_crawl as run_crawl_child
 from scrapers.settings import DOWNLOAD_TIMEOUT
-from transforms.load.run import RunNotLoadable, extract_and_load, load_unloaded_runs
+from transforms.load.run import WARC_DAMAGED, RunNotLoadable, extract_and_load, load_unloaded_runs
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +164,9 @@ def run_quality_check(result: dict[str, Any], context: Any = None) -> None:
         problems.append(f"only {articles} of {pages} pages became articles (yield under {MIN_ARTICLE_YIELD:.0%})")
     if errors:
         problems.append(f"extraction errors: {errors}")
+    if damaged := result["rejected"].get(WARC_DAMAGED):
+        problems.append(f"{damaged} page record(s) of the run's WARC are damaged ({WARC_DAMAGED}): not loaded, "
+                        f"in ops.failed_urls for the next crawl; file and offset in marts.rejected_pages")
     source = load_sources().get(result["source"])
     checks = check_completeness(source, result["crawl_run_id"]) if source is not None else []
     failing = [c for c in checks if c.action == "fail"]

@@ -17,6 +17,7 @@ import psycopg2.extensions
 from psycopg2.extras import execute_values
 
 from common import archive_store
+from common.archive_store import DamagedRecord
 from common.progress import ProgressLog
 from common.sources import Source, load_sources
 from common.urls import article_url
@@ -44,6 +45,8 @@ MICROSECOND = timedelta(microseconds=1)
 # overhead is small. (An article listed twice in one run, in two batches, loads as new then
 # unchanged or updated: still one row.)
 LOAD_BATCH_SIZE = 1000
+# The reason of a page whose WARC record is damaged (raw.captures, ops.failed_urls, RunResult.rejected).
+WARC_DAMAGED = "warc_damaged"
 
 
 class RunNotLoadable(RuntimeError):
@@ -275,7 +278,8 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
     source = load_sources().get(source_slug)
     if source is None:
         raise RunNotLoadable(f"run {crawl_run_id}: source {source_slug!r} is no longer configured")
-    jobs = _jobs(warc_uri, captures, source)
+    damaged: list[DamagedRecord] = []  # filled as the pool reads the WARC
+    jobs = _jobs(warc_uri, captures, source, damaged)
     log.info("run %s [%s]: extracting and loading %d article pages", crawl_run_id, source_slug, len(captures))
     batch: list[Article] = []
     outcomes: list[tuple[int, str, str | None]] = []  # capture_id, status, reason; recorded per batch
@@ -333,6 +337,9 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
                 continue
             take(capture_id, result)
         settle()
+        if damaged:
+            _record_damaged(cur, crawl_run_id, captures, damaged)
+            rejected[WARC_DAMAGED] = len(damaged)
         if conflicts:
             log.warning("run %s [%s]: %d page(s) name as canonical the URL of another article (other text): "
                         "each loaded under its own URL", crawl_run_id, source_slug, conflicts)
@@ -423,12 +430,44 @@ def _run_inputs(crawl_run_id: str, dsn: str | None) -> tuple[str, str, CaptureIn
     return source_slug, warc_uri, captures, dated
 
 
-def _jobs(warc_uri: str, captures: CaptureIndex, source: Source) -> Iterator[PageJob]:
+def _jobs(warc_uri: str, captures: CaptureIndex, source: Source, damaged: list[DamagedRecord]) -> Iterator[PageJob]:
+    """A job per readable page record; the damaged ones go to ``damaged`` instead."""
     hints = hints_for(source)
     for record in archive_store.read_records(warc_uri, captures):
+        if isinstance(record, DamagedRecord):
+            log.error("%s: page not extracted, and fetched again by the next crawl", record.problem)
+            damaged.append(record)
+            continue
         yield PageJob(key=record.offset, url=record.url, body=record.body,
                       content_type=record.content_type, source=source.slug,
                       fetched_at=captures.fetched_at(record.offset), hints=hints)
+
+
+def _record_damaged(cur: psycopg2.extensions.cursor, crawl_run_id: str, captures: CaptureIndex,
+                    damaged: list[DamagedRecord]) -> None:
+    """Damaged records' captures marked failed, with what is wrong (marts.rejected_pages, the
+    run's extraction errors in marts.crawl_health), and their URLs put in the failed-URL ledger,
+    due now: the page does not count as seen, and its source's next crawl fetches it again
+    whatever its window (a damaged archive cannot be read again)."""
+    ids = [captures.capture_id(record.offset) for record in damaged]
+    _record_outcomes(cur, [(capture_id, "failed", f"{WARC_DAMAGED}: {record.problem}")
+                           for capture_id, record in zip(ids, damaged, strict=True)])
+    cur.execute(
+        """insert into ops.failed_urls as f (source, normalized_url, url, kind, reason, attempts,
+             first_failed_at, last_failed_at, next_retry_at, last_crawl_run_id)
+           select distinct on (c.normalized_url) r.source, c.normalized_url, c.url, 'page', %(reason)s, 1,
+                  now(), now(), now(), c.crawl_run_id
+           from raw.captures c join ops.crawl_runs r using (crawl_run_id)
+           where c.capture_id = any(%(ids)s)
+           on conflict (source, normalized_url) do update set
+             kind = 'page', reason = excluded.reason, last_failed_at = excluded.last_failed_at,
+             next_retry_at = excluded.next_retry_at, gave_up_at = null, resolved_at = null,
+             attempts = case when f.resolved_at is null then f.attempts + 1 else 1 end,
+             first_failed_at = case when f.resolved_at is null then f.first_failed_at
+                                    else excluded.first_failed_at end,
+             last_crawl_run_id = excluded.last_crawl_run_id""",
+        {"reason": WARC_DAMAGED, "ids": ids},
+    )
 
 
 def _record_outcomes(cur: psycopg2.extensions.cursor, outcomes: list[tuple[int, str, str | None]]) -> None:
