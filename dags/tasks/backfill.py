@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from common.sources import Source, load_sources
+from common.warc_index import DamagedArchive
 from common.warehouse import transaction
 from common.window import Window, parse_bound
 from scrapers.archive_backfill import CC_DATA_BASE, archive_files, local_copy, record_source_run, scan_archive
@@ -93,6 +94,9 @@ def backfill_file(item: dict[str, Any], dag_run_id: str) -> dict[str, Any]:
                 totals["unchanged"] += result.counts.unchanged
                 totals["rejected"] += sum(result.rejected.values())
                 totals["outside_window"] += result.outside_window
+            if scan.damage is not None:
+                raise DamagedArchive(f"{scan.damage} (the {totals['pages_selected']} page(s) selected before the "
+                                     f"damage are loaded; a retry downloads and scans the file again)")
     except Exception as exc:
         _record_file(dag_run_id, archive, "failed", totals, time.monotonic() - started, f"{type(exc).__name__}: {exc}")
         raise
@@ -117,6 +121,8 @@ def _loaded_articles(crawl_run_id: str) -> int:
 
 def _record_file(dag_run_id: str, archive: str, status: str, totals: dict[str, int], seconds: float,
                  failure: str | None) -> None:
+    if failure is not None:  # an error may quote the file's bytes; PostgreSQL text takes no NUL
+        failure = failure.replace("\x00", "\\x00")[:2000]
     with transaction() as cur:
         cur.execute(
             """update ops.backfill_files set status = %s, records_scanned = %s, pages_selected = %s,
