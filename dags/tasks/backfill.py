@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from common.sources import Source, load_sources
@@ -167,7 +168,28 @@ def finish_backfill(dag_run_id: str) -> dict[str, Any]:
                            f"archive files done ({progress['articles_loaded']} articles loaded from those); "
                            f"not done: {'; '.join(files_not_done(dag_run_id))} (ops.backfill_files; clear the "
                            f"failed backfill_file tasks to retry them, the files done are not read again)")
+    if progress["articles_loaded"] + progress["articles_unchanged"] == 0:
+        # Every file read, nothing of the window in any: the files of these days were not given
+        # (deleted, moved, never fetched) or hold other days. Success would read as "backfilled".
+        raise RuntimeError(f"backfill {dag_run_id}: {_what_was_asked(dag_run_id)}: no article loaded from the "
+                           f"{progress['files_total']} archive file(s) read ({progress['records_scanned']} records "
+                           f"scanned, {progress['pages_selected']} pages selected, {progress['pages_rejected']} "
+                           f"rejected): the archive files of these days are missing from 'archives', or hold "
+                           f"other days or other sites")
     return progress
+
+
+def _what_was_asked(dag_run_id: str) -> str:
+    with transaction() as cur:
+        cur.execute("""select min(window_start), max(window_end), array_agg(distinct s order by s)
+                       from ops.backfill_files, unnest(sources) as s where dag_run_id = %s""", (dag_run_id,))
+        start, end, sources = cur.fetchone()
+    return f"the days {_span_days(start, end)} of {', '.join(sources or [])}"
+
+
+def _span_days(start: datetime, end: datetime) -> str:
+    last = (end - timedelta(microseconds=1)).astimezone(UTC).date()
+    return f"{start.astimezone(UTC):%Y-%m-%d}..{last:%Y-%m-%d}"
 
 
 def files_not_done(dag_run_id: str) -> list[str]:
