@@ -7,6 +7,8 @@ import os
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from airflow.sdk.exceptions import AirflowFailException
+
 from common import archive_store
 from common.sources import load_sources, read_registry
 from common.warehouse import transaction
@@ -32,8 +34,12 @@ CRAWL_MIN_SHARE = 0.75
 TIME_LIMIT_ENV = "NEWS_CRAWL_TIME_LIMIT"
 
 
-class QualityCheckFailed(RuntimeError):
-    """A run loaded, but what it loaded looks wrong; ``checks`` holds the figures for the alert."""
+class QualityCheckFailed(AirflowFailException):
+    """A run loaded, but what it loaded looks wrong; ``checks`` holds the figures for the alert.
+
+    Failed at once, never retried: the warehouse would say the same again. Any other error of
+    the check (the warehouse restarted under it) is retried as the DAG's retries say.
+    """
 
     def __init__(self, message: str, checks: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)
