@@ -53,7 +53,7 @@ MAX_PAGE_HARM = 0.05
 DEFAULT_REPORT = DEFAULT_OUTPUT_DIR / "rules.md"
 # The safety net's notes name a reading the pipeline swapped for a wider one: the lines it left
 # are no furniture a rule took out, so they are shown but not judged by the discipline.
-REPLACED_READINGS = ("safety_net", "not_prose")
+REPLACED_READINGS = ("safety_net", "not_prose", "recall_reading")
 
 
 @dataclass(frozen=True)

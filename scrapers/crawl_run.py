@@ -16,10 +16,11 @@ from psycopg2.extras import Json, execute_values
 from scrapy import signals
 
 from common import archive_store
+from common.failed_urls import FailedUrl, write_ledger
 from common.sources import Source
 from common.warehouse import transaction
 from common.window import Window
-from scrapers.ledger import FailedUrl, FeedFetch, summarize_failures, write_feed_state, write_ledger
+from scrapers.ledger import FeedFetch, summarize_failures, write_feed_state
 from scrapers.run_stats import discovery_shortfall, reasons_text
 from scrapers.warc_capture import Capture, WarcCaptureMiddleware
 

@@ -7,11 +7,12 @@ us read a file, fetch a URL or expand a billion laughs.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from email.utils import parsedate_to_datetime
 from io import BytesIO
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 from xml.parsers import expat
 from zoneinfo import ZoneInfo
 
@@ -42,6 +43,7 @@ class SitemapDocument:
 
     child_sitemaps: list[Discovered]
     urls: list[Discovered]
+    without_url: int = 0  # entries with no <loc>: nothing to follow, counted by the spider
 
 
 class NotAFeed(ValueError):
@@ -64,6 +66,7 @@ class FeedDocument:
 
     items: list[Discovered]
     truncated: bool = False
+    without_url: int = 0  # items with no link: nothing to follow, counted by the spider
 
 
 FEED_ITEM_TAGS = frozenset({"item", "entry"})  # RSS 0.9x/1.0/2.0, Atom
@@ -96,10 +99,10 @@ def read_feed(body: bytes, naive_zone: tzinfo = UTC) -> FeedDocument:
     found = []
     for entry in entries:
         link = entry.get("link")
-        if not link:
+        if not link or not link.strip():
             continue
         found.append(Discovered(link.strip(), _entry_date(entry, naive_zone), _entry_modified(entry, naive_zone)))
-    return FeedDocument(found, truncated=complete is not None)
+    return FeedDocument(found, truncated=complete is not None, without_url=len(entries) - len(found))
 
 
 def complete_items_if_truncated(body: bytes) -> int | None:
@@ -205,9 +208,9 @@ def parse_sitemap(body: bytes, naive_zone: tzinfo = UTC) -> SitemapDocument:
     entries = [_sitemap_entry(el, naive_zone) for el in root if isinstance(el.tag, str)]
     found = [e for e in entries if e is not None]
     if kind == "sitemapindex":
-        return SitemapDocument(child_sitemaps=found, urls=[])
+        return SitemapDocument(child_sitemaps=found, urls=[], without_url=len(entries) - len(found))
     if kind == "urlset":
-        return SitemapDocument(child_sitemaps=[], urls=found)
+        return SitemapDocument(child_sitemaps=[], urls=found, without_url=len(entries) - len(found))
     raise ValueError(f"not a sitemap: root element <{kind}>")
 
 
@@ -374,6 +377,32 @@ def listed_for_later(items: list[Discovered], source: Source, window: Window) ->
         if is_later:
             later.append(item)
     return later
+
+
+# "&" written as an entity inside the URL text itself: a feed's CDATA link or a sitemap escaped
+# twice keeps "&amp;" after XML parsing, which no server means. Only the ampersand's entities:
+# html.unescape would also read "&copy=1" as "©=1".
+_ESCAPED_AMPERSAND = re.compile(r"&(?:amp|#0*38|#x0*26);", re.IGNORECASE)
+# Tabs and line breaks anywhere in a URL are dropped, as browsers do (WHATWG URL standard), with
+# the indentation of a <loc> wrapped over lines (a URL never holds a raw space).
+_URL_LINE_BREAKS = re.compile(r"[ \t]*[\r\n][ \t]*|\t")
+
+
+def listed_url(raw: str, listing_url: str) -> str:
+    """A URL as a listing gives it, as a browser would follow it from the listing: ampersands
+    unescaped, line breaks dropped, relative and protocol-relative (//host/path) URLs resolved
+    against the listing's own URL (a feed's xml:base is already applied by feedparser)."""
+    url = _URL_LINE_BREAKS.sub("", raw).strip()
+    while _ESCAPED_AMPERSAND.search(url):  # escaped twice, or more
+        url = _ESCAPED_AMPERSAND.sub("&", url)
+    try:
+        return urljoin(listing_url, url)
+    except ValueError:
+        return url  # left for candidate() to refuse, counted as not an article URL
+
+
+def as_listed_from(items: list[Discovered], listing_url: str) -> list[Discovered]:
+    return [replace(item, url=listed_url(item.url, listing_url)) for item in items]
 
 
 def select_articles(items: list[Discovered], source: Source, window: Window) -> list[str]:

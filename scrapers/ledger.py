@@ -4,7 +4,8 @@
   reason): seen means loaded. One indexed probe per URL, so the cost follows the batch, not the
   history (raw.captures's partial index captures_settled_pages).
 - ``ops.failed_urls``: every URL a run meant to fetch and did not capture, with the reason, the
-  HTTP status and when to try again; runs retry due entries and give up after give_up_days.
+  HTTP status and when to try again; runs retry due entries and give up after give_up_days
+  (written by common/failed_urls.py, by the crawl and by the load).
 - ``ops.feed_state``: ETag/Last-Modified per feed or sitemap for conditional GET, and its health.
 
 Reading happens when a crawl starts; writing happens only at its close, in the transaction that
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from psycopg2.extras import Json
@@ -32,6 +33,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as net_error
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+from common.failed_urls import FailedUrl
 from common.warehouse import transaction
 
 if TYPE_CHECKING:
@@ -39,32 +41,6 @@ if TYPE_CHECKING:
     from twisted.python.failure import Failure
 
 log = logging.getLogger(__name__)
-
-# HTTP statuses worth trying again later; other 4xx answers are final.
-TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
-# Reasons that will not change by asking again (robots rules change, but slowly: re-discovery
-# queues the URL again if the site lists it again).
-PERMANENT_REASONS = frozenset({"robots_denied", "blocked_address", "blocked_scheme", "offsite_redirect",
-                               "redirect_limit", "too_large", "unsupported_encoding", "not_html"})
-
-
-@dataclass(frozen=True)
-class FailedUrl:
-    """One URL this run did not capture, as the ledger records it."""
-
-    url: str
-    normalized_url: str
-    kind: str  # feed | sitemap | page
-    reason: str
-    http_status: int | None = None
-    retry_at: datetime | None = None  # the server said when (Retry-After); else the backoff decides
-
-    @property
-    def permanent(self) -> bool:
-        if self.reason in PERMANENT_REASONS:
-            return True
-        return self.http_status is not None and self.reason.startswith("http_") and \
-            self.http_status not in TRANSIENT_STATUSES
 
 
 def classify_failure(failure: Failure) -> tuple[str, int | None]:
@@ -113,21 +89,6 @@ def network_reason(exc: BaseException) -> str:
     if isinstance(exc, net_error.ConnectError):
         return "connect_error"
     return "other"
-
-
-def next_retry(entry: FailedUrl, attempts: int, first_failed_at: datetime, now: datetime,
-               base_seconds: float, give_up_days: float) -> tuple[datetime | None, datetime | None]:
-    """(next_retry_at, gave_up_at) for an entry after its ``attempts``-th failed run."""
-    if entry.permanent:
-        return None, now
-    if now - first_failed_at >= timedelta(days=give_up_days):
-        return None, now
-    # Exponential backoff between runs, capped at a day so a daily schedule always retries.
-    wait = min(base_seconds * 2 ** max(attempts - 1, 0), 86400.0)
-    due = now + timedelta(seconds=wait)
-    if entry.retry_at is not None:
-        due = max(due, entry.retry_at)
-    return due, None
 
 
 # --- reading, when the crawl starts -------------------------------------------------------------
@@ -225,43 +186,6 @@ class FeedFetch:
     failure: str | None  # ledger reason when it failed
     flag: str | None = None  # used, but not whole: "truncated"
     pending: list[dict[str, Any]] | None = None  # FeedState.pending of a full answer
-
-
-def write_ledger(cur: cursor, *, source: str, run_id: str, failed: list[FailedUrl], captured: list[str],
-                 base_seconds: float, give_up_days: float) -> None:
-    """Upsert this run's failures; resolve entries this run captured."""
-    now = datetime.now(UTC)
-    if captured:
-        cur.execute(
-            """update ops.failed_urls set resolved_at = %s, next_retry_at = null, last_crawl_run_id = %s
-               where source = %s and normalized_url = any(%s) and resolved_at is null""",
-            (now, run_id, source, captured),
-        )
-    if not failed:
-        return
-    cur.execute("select normalized_url, attempts, first_failed_at, resolved_at from ops.failed_urls "
-                "where source = %s and normalized_url = any(%s)",
-                (source, [f.normalized_url for f in failed]))
-    previous = {url: (attempts, first, resolved) for url, attempts, first, resolved in cur.fetchall()}
-    for entry in failed:
-        attempts, first, resolved = previous.get(entry.normalized_url, (0, now, None))
-        if resolved is not None:  # failing again after a success: a new story of failures
-            attempts, first = 0, now
-        attempts += 1
-        due, gave_up = next_retry(entry, attempts, first, now, base_seconds, give_up_days)
-        cur.execute(
-            """insert into ops.failed_urls (source, normalized_url, url, kind, reason, http_status, attempts,
-                 first_failed_at, last_failed_at, next_retry_at, gave_up_at, resolved_at, last_crawl_run_id)
-               values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, null, %s)
-               on conflict (source, normalized_url) do update set
-                 url = excluded.url, kind = excluded.kind, reason = excluded.reason,
-                 http_status = excluded.http_status, attempts = excluded.attempts,
-                 first_failed_at = excluded.first_failed_at, last_failed_at = excluded.last_failed_at,
-                 next_retry_at = excluded.next_retry_at, gave_up_at = excluded.gave_up_at,
-                 resolved_at = null, last_crawl_run_id = excluded.last_crawl_run_id""",
-            (source, entry.normalized_url, entry.url, entry.kind, entry.reason, entry.http_status, attempts,
-             first, now, due, gave_up, run_id),
-        )
 
 
 def write_feed_state(cur: cursor, *, source: str, fetches: list[FeedFetch], window_start: datetime,

@@ -6,6 +6,8 @@ import os
 
 from scrapy.settings import default_settings
 
+from common import failed_urls
+
 BOT_NAME = "news-pipeline"
 SPIDER_LOADER_CLASS = "scrapers.spider_loader.SourceSpiderLoader"
 # Our `scrapy crawl` exits non-zero when the crawl failed (Scrapy's exits 0: scrapy#1231).
@@ -73,8 +75,8 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 # The failed-URL ledger (ops.failed_urls): first retry after this many seconds, doubling per
 # failed run up to a day; given up this many days after the first failure (a source may override
 # with [incremental] give_up_days); at most this many due entries retried per run.
-FAILED_URL_RETRY_BASE_SECONDS = float(os.environ.get("NEWS_FAILED_URL_RETRY_BASE_SECONDS", "3600"))
-FAILED_URL_GIVE_UP_DAYS = float(os.environ.get("NEWS_FAILED_URL_GIVE_UP_DAYS", "7"))
+FAILED_URL_RETRY_BASE_SECONDS = failed_urls.retry_base_seconds()
+FAILED_URL_GIVE_UP_DAYS = failed_urls.give_up_days()
 FAILED_URL_RETRY_LIMIT = 1000
 
 DOWNLOADER_MIDDLEWARES = {

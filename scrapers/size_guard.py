@@ -4,8 +4,9 @@ DOWNLOAD_MAXSIZE bounds the bytes on the wire, and Scrapy's HttpCompressionMiddl
 decoded body, but the WARC capture (980) writes the wire bytes before decompression (590) runs:
 a 50 KB gzip body that inflates to 10 GB would be archived and then inflated by whoever reads
 the archive. This middleware sits between replay (990) and capture (980): it decodes in bounded
-steps and drops any response whose decoded body would pass the limit, or whose encoding we
-cannot decode, so it is neither archived nor parsed.
+steps and drops any response whose decoded body would pass the limit, whose encoding we
+cannot decode, or whose body does not decode as its encoding says, so it is neither archived
+nor parsed.
 """
 
 from __future__ import annotations
@@ -32,6 +33,13 @@ class ResponseTooLarge(IgnoreRequest):
 
 class UnsupportedEncoding(IgnoreRequest):
     reason = "unsupported_encoding"
+
+
+class UndecodableBody(IgnoreRequest):
+    """A body that does not decode as its Content-Encoding says (``gzip`` on a plain page): a
+    server's or a CDN node's mistake, retried by the next runs, never guessed at."""
+
+    reason = "undecodable_body"
 
 
 def decoded_size_within(body: bytes, encodings: list[str], limit: int) -> bool:
@@ -105,7 +113,7 @@ class DecodedSizeGuard:
             raise
         except Exception as exc:  # zlib.error, brotli.error: a body that does not decode at all
             self.crawler.stats.inc_value("news/dropped/undecodable")
-            raise UnsupportedEncoding(f"{request.url}: body does not decode as {header!r}: {exc}") from exc
+            raise UndecodableBody(f"{request.url}: body does not decode as {header!r}: {exc}") from exc
         if not fits:
             self.crawler.stats.inc_value("news/dropped/too_large")
             log.warning("%s: decoded body passes DOWNLOAD_MAXSIZE (%d bytes): dropped", request.url, self.limit)

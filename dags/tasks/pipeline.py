@@ -153,8 +153,10 @@ def run_extract_load(crawl_run_id: str) -> dict[str, Any]:
     return {"crawl_run_id": result.crawl_run_id, "source": result.source, "pages": result.pages,
             "new": result.counts.new, "updated": result.counts.updated,
             "unchanged": result.counts.unchanged, "rejected": result.rejected,
+            "fetch_again": result.fetch_again,
             "adopted_runs": [{"crawl_run_id": r.crawl_run_id, "pages": r.pages, "new": r.counts.new,
-                              "updated": r.counts.updated, "unchanged": r.counts.unchanged} for r in adopted]}
+                              "updated": r.counts.updated, "unchanged": r.counts.unchanged,
+                              "fetch_again": r.fetch_again} for r in adopted]}
 
 
 def run_quality_check(result: dict[str, Any], context: Any = None) -> None:

@@ -22,6 +22,7 @@ import scrapy
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
+from common.failed_urls import FailedUrl
 from common.sources import Source
 from common.urls import ALLOWED_SCHEMES, normalize_url
 from common.window import Window, window_from_args
@@ -30,6 +31,7 @@ from scrapers.discovery import (
     NotAFeed,
     TruncatedFeed,
     article_url,
+    as_listed_from,
     candidate,
     changed_since,
     edited_in_window,
@@ -38,7 +40,7 @@ from scrapers.discovery import (
     parse_sitemap,
     read_feed,
 )
-from scrapers.ledger import FailedUrl, FeedFetch, FeedState, classify_failure, due_entries, feed_states, seen_pages
+from scrapers.ledger import FeedFetch, FeedState, classify_failure, due_entries, feed_states, seen_pages
 from scrapers.page_checks import not_html, page_title, probe_url
 from scrapers.politeness import RetryAfterTooLong
 from scrapers.replay import NOT_IN_ARCHIVE
@@ -166,16 +168,18 @@ class NewsSpider(scrapy.Spider):
             self._discovery_failure(response.request, response.url, exc.reason, response.status)  # type: ignore[arg-type]
             log.warning("feed %s unusable (%s): %s", response.url, exc.reason, exc)
             return
+        items = as_listed_from(feed.items, response.url)
+        self._count_without_url(response.url, feed.without_url)
         flag = None
         if feed.truncated:
             flag = "truncated"
             self.crawler.stats.inc_value("news/feed_truncated")
-            log.warning("feed %s is truncated: using its %d complete items", response.url, len(feed.items))
-        self._discovered(response, len(feed.items), flag, pending=_pending(
-            listed_for_later(feed.items, self.source, self.window), "page"))
-        self._note_if_stale(response, feed.items)
-        self.crawler.stats.inc_value("news/feed_items", len(feed.items))
-        yield from self._follow(feed.items)
+            log.warning("feed %s is truncated: using its %d complete items", response.url, len(items))
+        self._discovered(response, len(items), flag, pending=_pending(
+            listed_for_later(items, self.source, self.window), "page"))
+        self._note_if_stale(response, items)
+        self.crawler.stats.inc_value("news/feed_items", len(items))
+        yield from self._follow(items)
 
     def parse_sitemap(self, response: Response) -> Iterable[Request]:
         if response.status == 304:
@@ -191,17 +195,26 @@ class NewsSpider(scrapy.Spider):
             self._discovery_failure(response.request, response.url, reason, response.status)  # type: ignore[arg-type]
             log.warning("sitemap %s unusable: %s", response.url, exc)
             return
+        urls = as_listed_from(document.urls, response.url)
+        self._count_without_url(response.url, document.without_url)
+        children = as_listed_from(document.child_sitemaps, response.url)
         # Child sitemaps are pending whatever their dates: on a 304 of the index they are asked
         # again (each with its own validators), as the index would list them.
-        pending = [*_pending(listed_for_later(document.urls, self.source, self.window), "page"),
-                   *_pending(document.child_sitemaps, "sitemap")]
-        self._discovered(response, len(document.urls) + len(document.child_sitemaps), pending=pending)
+        pending = [*_pending(listed_for_later(urls, self.source, self.window), "page"),
+                   *_pending(children, "sitemap")]
+        self._discovered(response, len(urls) + len(children), pending=pending)
         depth = response.meta.get("sitemap_depth", 0)
-        if depth == 0 and not document.child_sitemaps:
-            self._note_if_stale(response, document.urls)
-        yield from self._child_sitemap_requests(response.url, document.child_sitemaps, depth)
-        self.crawler.stats.inc_value("news/sitemap_urls", len(document.urls))
-        yield from self._follow(document.urls)
+        if depth == 0 and not children:
+            self._note_if_stale(response, urls)
+        yield from self._child_sitemap_requests(response.url, children, depth)
+        self.crawler.stats.inc_value("news/sitemap_urls", len(urls))
+        yield from self._follow(urls)
+
+    def _count_without_url(self, listing_url: str, count: int) -> None:
+        """Entries a listing gives no URL for: nothing to fetch, but never dropped unsaid."""
+        if count:
+            self.crawler.stats.inc_value("news/listed_without_url", count)
+            log.warning("%s lists %d entr(ies) with no URL; not followed", listing_url, count)
 
     def _child_sitemap_requests(self, index_url: str, children: list[Discovered], depth: int) -> Iterable[Request]:
         """The index's children worth fetching, within the run's SITEMAP_CHILD_LIMIT.
@@ -421,6 +434,11 @@ class NewsSpider(scrapy.Spider):
             # A 200 with nothing in it (a CDN hiccup, a server mid-deploy) is no capture of the
             # article: the ledger retries it like any transient failure.
             self._refuse(request, key, "empty_body", response.url, f"{len(response.body)} bytes of whitespace")
+            return
+        if response.body.startswith(GZIP_MAGIC):
+            # Compressed twice, or sent without its Content-Encoding: the server's mistake, which it
+            # may mend; not a document of another kind (not_html is never retried).
+            self._refuse(request, key, "undecodable_body", response.url, "a gzip stream where the page was expected")
             return
         content_type = response.headers.get(b"Content-Type")
         why_not_html = not_html(response.body, content_type.decode("latin-1") if content_type else None)

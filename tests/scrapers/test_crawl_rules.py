@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 import brotli
 import pytest
 
+from common.failed_urls import FailedUrl, next_retry
 from common.sources import load_sources
 from common.window import window_from_args
 from scrapers.discovery import article_url, expand_dated_sitemaps
-from scrapers.ledger import FailedUrl, next_retry
 from scrapers.politeness import retry_after_seconds
 from scrapers.size_guard import UnsupportedEncoding, decoded_size_within
 

@@ -19,8 +19,9 @@ from trafilatura import bare_extraction
 from transforms.extract.channel_promos import without_channel_promos
 from transforms.extract.labelled_links import without_labelled_links
 from transforms.extract.named_furniture import without_named_furniture
-from transforms.extract.page import PageData, PageWalk, empty_document, is_inside
-from transforms.extract.safety_net import looks_short, looks_unlike_prose, more_prose, widened
+from transforms.extract.not_article import MIN_BODY_WORDS
+from transforms.extract.page import PageData, PageWalk, empty_document, has_article_markup, is_inside
+from transforms.extract.safety_net import looks_short, looks_unlike_prose, more_prose, prose_words, widened
 from transforms.extract.text_reading import may_open_with, text_key, text_within
 from transforms.extract.trace import note
 from transforms.extract.trafilatura_metadata import guessed_metadata
@@ -37,6 +38,10 @@ logger = logging.getLogger(__name__)
 # run only gives back sentences precision dropped inside the article (``interior_lines``).
 RECALL_RETRY_BELOW_WORDS = 150
 RECALL_PREFERRED_RATIO = 2
+# Where both come back under the shortest article's length on a page that says it is an
+# article, recall mode reads it once more: taken where it holds this much running text.
+LAST_RESORT_BELOW_WORDS = MIN_BODY_WORDS
+LAST_RESORT_MIN_PROSE_WORDS = MIN_BODY_WORDS
 # Lines recall mode reads after a short body's last one are taken up to this share of the body's
 # words: a continuation (a link, a last caption), not a second text.
 TRAILING_MAX_SHARE = 0.5
@@ -164,10 +169,36 @@ def _best_document(
         _standalone(own) if own is not None else tree, page, fetched_at, favor_precision=False, with_metadata=False
     )
     if recalled is not None and word_count(recalled.text or "") >= RECALL_PREFERRED_RATIO * max(precise_words, 1):
-        return _with_metadata_of(recalled, precise)
-    if precise is not None and precise.text and recalled is not None and recalled.text:
-        precise.text = with_trailing_lines(tree, precise.text, recalled.text)
-    return precise or recalled
+        best = _with_metadata_of(recalled, precise)
+    else:
+        if precise is not None and precise.text and recalled is not None and recalled.text:
+            precise.text = with_trailing_lines(tree, precise.text, recalled.text)
+        best = precise or recalled
+    if word_count((best.text or "") if best is not None else "") < LAST_RESORT_BELOW_WORDS and has_article_markup(page):
+        scope = _standalone(own) if own is not None else tree
+        return _recall_reading(scope, page, fetched_at, best, with_metadata=with_metadata, search_dates=search_dates)
+    return best
+
+
+def _recall_reading(
+    scope: lxml.html.HtmlElement, page: PageData, fetched_at: datetime, thin: Any, *, with_metadata: bool,
+    search_dates: bool,
+) -> Any:
+    """trafilatura's recall mode's reading of a page that says it is an article where its
+    precision and default modes found next to nothing (the story inside markup they discard
+    whole, such as a sidebar's <aside> a broken template never closes): taken where it is
+    running text, else ``thin`` (None where those runs found no text at all) as it was."""
+    recalled = _trafilatura_document(
+        scope, page, fetched_at, favor_precision=False, favor_recall=True,
+        with_metadata=with_metadata and thin is None, search_dates=search_dates,
+    )
+    text = (recalled.text or "") if recalled is not None else ""
+    if prose_words(text) < LAST_RESORT_MIN_PROSE_WORDS or looks_unlike_prose(text) or not _under_headline(scope, text):
+        return thin
+    if thin is None:
+        return recalled
+    _replace_text(thin, text, "recall_reading (precision and default modes found next to nothing)", page.url)
+    return thin
 
 
 # Elements whose text trafilatura returns as one line each; the article container is the
@@ -958,9 +989,21 @@ def _keeps_lines(before: str, after: str) -> bool:
     return sum(line in kept_text for line in lines) >= CHUNK_KEEP_LINES * len(lines)
 
 
+def _under_headline(tree: lxml.html.HtmlElement, text: str) -> bool:
+    """Whether ``text`` begins under the page's headline: its first line found in the page
+    follows the first <h1> inside an element short of <body> (a story, not a consent notice
+    or a footer on a page whose story never rendered)."""
+    headline = _first_headline(tree)
+    lines = _elements_holding_lines(tree, text)
+    if headline is None or not lines or not _follows(headline, lines[0]):
+        return False
+    shared = next((a for a in headline.iterancestors() if is_inside(lines[0], a)), None)
+    return shared is not None and shared.tag not in {"body", "html"}
+
+
 def _trafilatura_document(
     tree: lxml.html.HtmlElement, page: PageData, fetched_at: datetime, *, favor_precision: bool,
-    with_metadata: bool, fast: bool = False, search_dates: bool = False,
+    with_metadata: bool, fast: bool = False, search_dates: bool = False, favor_recall: bool = False,
 ) -> Any:
     """One trafilatura run (it copies the tree it is given). With metadata: trafilatura's guesses
     for the fields the pipeline reads (``guessed_metadata``), the date only with ``search_dates``
@@ -978,6 +1021,7 @@ def _trafilatura_document(
         include_comments=False,
         with_metadata=False,
         favor_precision=favor_precision,
+        favor_recall=favor_recall,
         fast=fast,
         deduplicate=False,  # its cache makes output depend on earlier pages (trafilatura#778)
         date_extraction_params=date_params,

@@ -126,7 +126,13 @@ def find_dates(
     if published is None:
         published, day_only = _fallback_published(page, document, tree, fetched_at, naive_zone, evidence)
         if published is not None and day_only:
-            flags.append("published_at_day_only")
+            timed = _timed_by_element(tree, page, published.date(), fetched_at, naive_zone) or _timed_by_line(
+                published, evidence, naive_zone
+            )
+            if timed is None or timed > fetched_at:
+                flags.append("published_at_day_only")
+            else:
+                published = timed
     if published is not None and published > fetched_at:
         published = None
         flags.append("published_at_in_future")
@@ -190,6 +196,47 @@ def _fallback_published(
     if found is not None and modified is not None and found.date() >= modified.date():
         return None, False
     return found, found is not None
+
+
+def _timed_by_line(published: datetime, evidence: DateEvidence, naive_zone: ZoneInfo) -> datetime | None:
+    """The day the date line gave, at the time the line shows beside it (the site's local time,
+    as a value written without an offset), where it shows one."""
+    line = evidence.line
+    if line is None or line.time is None or evidence.title_day is not None or published.date() != line.day:
+        return None
+    return datetime.combine(line.day, line.time.replace(tzinfo=None), tzinfo=line.time.tzinfo or naive_zone)
+
+
+# A <time> element names the published moment only as the date line's own markup: the few
+# nearest the headline whose text shows the day, not a teaser's ("19:32" in a list of stories).
+TIME_ELEMENTS_AFTER_HEADLINE = 3
+TIME_ELEMENTS_BEFORE_HEADLINE = 2
+
+
+def _timed_by_element(
+    tree: lxml.html.HtmlElement | None, page: PageData, day: date, fetched_at: datetime, naive_zone: ZoneInfo
+) -> datetime | None:
+    """The moment a ``<time datetime>`` beside the headline gives for ``day``, where the page's
+    other evidence dated it to the day only and the element's own text shows that day; the
+    earliest where several do (published, then updated the same day). A value at midnight is
+    a day, not a moment."""
+    headline = _headline(tree, _titles(page)) if tree is not None else None
+    if headline is None:
+        return None
+    language, region = _page_locale(page)
+    elements = [
+        *headline.xpath(f"following::time[@datetime][position() <= {TIME_ELEMENTS_AFTER_HEADLINE}]"),
+        *headline.xpath(f"preceding::time[@datetime][position() <= {TIME_ELEMENTS_BEFORE_HEADLINE}]"),
+    ]
+    moments = [
+        _parse_datetime(element.get("datetime", ""), naive_zone)
+        for element in elements
+        if _read_day(" ".join(element.text_content().split()), fetched_at, language, region) == day
+    ]
+    return min(
+        (m for m in moments if m is not None and m.date() == day and m.timetz().replace(tzinfo=None) != dt_time()),
+        default=None,
+    )
 
 
 # A date closing a title after a separator: "28.04.2023" (day first) or ISO "2023-04-28".
@@ -327,8 +374,12 @@ _UPDATE_LABEL_RE = re.compile(
 )
 # A time of day shown with the date: "21:25", "11:30 p.m.", "10:00am".
 # Only colon-separated: "02.01" is a day and month in "02.01.2019".
+# Seconds and fractions may follow ("17:13:04.031886"), and an offset, which is the zone's, not a
+# time ("+02:00"); an offset is never read as a time of its own.
 _SHOWN_TIME_RE = re.compile(
-    r"(?<![\d:.])(?P<H>[01]?\d|2[0-3]):(?P<M>[0-5]\d)(?![\d:])\s*(?P<ampm>[ap])?\.?m?\b", re.IGNORECASE
+    r"(?<![\d:.+\-−])(?P<H>[01]?\d|2[0-3]):(?P<M>[0-5]\d)(?::[0-5]\d(?:[.,]\d+)?)?(?![\d:])"
+    r"(?:(?P<offset>[+\-−](?:0\d|1[0-4]):?[0-5]\d)(?!\d)|\s*(?P<ampm>[ap])?\.?m?\b)",
+    re.IGNORECASE,
 )
 
 
@@ -503,7 +554,14 @@ def _shown_time(text: str, *, alone: bool = False) -> dt_time | None:
         if hour > 12:
             return None
         hour = hour % 12 + (12 if match["ampm"].lower() == "p" else 0)
-    return dt_time(hour, int(match["M"]))
+    return dt_time(hour, int(match["M"]), tzinfo=_offset_zone(match["offset"]) if match["offset"] else None)
+
+
+def _offset_zone(text: str) -> timezone:
+    """The fixed zone an offset such as "+02:00", "-0500" or "−03:30" names."""
+    digits = text[1:].replace(":", "")
+    offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    return timezone(-offset if text[0] in "-−" else offset)
 
 
 # The offsets zones use (UTC-12 to UTC+14), in the quarter hours they come in.
@@ -530,7 +588,7 @@ def in_shown_offset(published: datetime, shown: ShownDate) -> datetime:
     if shown.time is None:
         offset = _nearest_offset_to(published, shown.day)
     else:
-        local = datetime.combine(shown.day, shown.time)
+        local = datetime.combine(shown.day, shown.time.replace(tzinfo=None))
         offset = local - published.replace(tzinfo=None, second=0, microsecond=0)
         offset = _OFFSET_STEP * round(offset / _OFFSET_STEP)
     if offset is None or not _MIN_OFFSET <= offset <= _MAX_OFFSET:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import re
 
 import charset_normalizer
 from w3lib.encoding import (
@@ -51,6 +52,16 @@ MOJIBAKE_MIN_WORDS = 5
 # reading is judged to be mojibake; real Western European text stays far below half.
 MOJIBAKE_WORD_SHARE = 0.5
 
+# A UTF-8 page with a few stray bytes that are not UTF-8 (a windows-1252 dash pasted into a
+# template or an ad snippet: common in the wild) is read as UTF-8, each stray byte as
+# windows-1252, when its valid multi-byte sequences outnumber the stray bytes this many times:
+# text in a legacy code page forms valid UTF-8 sequences only by accident, far fewer than its
+# invalid ones. Read whole in a legacy code page, every "für" of such a page becomes "fÃ¼r".
+MOSTLY_UTF8_MIN_SEQUENCES = 3
+MOSTLY_UTF8_RATIO = 3
+_STRAY_BYTE_RE = re.compile("[\udc80-\udcff]")
+_MULTIBYTE_RE = re.compile("[^\x00-\x7f\udc80-\udcff]")
+
 
 
 def decode_html(body: bytes, content_type: str | None) -> str:
@@ -67,12 +78,33 @@ def decode_html(body: bytes, content_type: str | None) -> str:
         # continuation bytes), while CMS templates keep "charset=iso-8859-1" long after the
         # content moved to UTF-8, which would turn every "für" into "fÃ¼r".
         return utf8
+    mostly_utf8 = _mostly_utf8(body)
+    if mostly_utf8 is not None:
+        return mostly_utf8
     for encoding in _declared_encodings(body, content_type):
         text = _strict_decode(body, encoding)
         if text is not None and not _looks_misdeclared(text, encoding):
             return text
         logger.debug("declared charset %s does not fit the bytes; detecting", encoding)
     return _detect_and_decode(body)
+
+
+def _mostly_utf8(body: bytes) -> str | None:
+    """The body as UTF-8 with its few stray bytes read as windows-1252, or None where it is not
+    overwhelmingly UTF-8 (see MOSTLY_UTF8_RATIO)."""
+    text = body.decode("utf-8", errors="surrogateescape")
+    stray = len(_STRAY_BYTE_RE.findall(text))
+    sequences = len(_MULTIBYTE_RE.findall(text))
+    if sequences < MOSTLY_UTF8_MIN_SEQUENCES or sequences < MOSTLY_UTF8_RATIO * stray:
+        return None
+    logger.debug("UTF-8 page with %d stray byte(s) not UTF-8: read as windows-1252", stray)
+    return _STRAY_BYTE_RE.sub(_stray_byte_as_cp1252, text)
+
+
+def _stray_byte_as_cp1252(match: re.Match[str]) -> str:
+    byte = bytes([ord(match.group()) - 0xDC00])
+    # The five bytes windows-1252 leaves undefined are C1 controls in ISO-8859-1 (stripped later).
+    return byte.decode("cp1252", errors="ignore") or byte.decode("latin-1")
 
 
 def _declared_encodings(body: bytes, content_type: str | None) -> list[str]:

@@ -59,7 +59,7 @@ __all__ = ["EXTRACTOR", "EXTRACTOR_VERSION", "MIN_BODY_WORDS", "ExtractionHints"
 
 # Bump when a change here can change the output for the same page: stored articles
 # record it, so re-extraction from the WARC archive can target older versions.
-EXTRACTOR_VERSION = "16"
+EXTRACTOR_VERSION = "20"
 EXTRACTOR = f"trafilatura {trafilatura.__version__} + news {EXTRACTOR_VERSION}"
 
 # libxml2 (lxml with huge_tree) stops nesting at this depth and silently drops what is
@@ -104,6 +104,8 @@ def extract_article(
     try:
         with remembering():
             return _extract(html, safe_url, source=source, fetched_at=as_utc(fetched_at), hints=hints)
+    except MemoryError:  # the page is past the worker's memory limit: the pool records it as such
+        raise
     except Exception as exc:  # one bad page must never stop the run
         logger.warning("extraction failed for %s", safe_url, exc_info=True)
         return Rejected(safe_url, "extraction_error", detail=f"{type(exc).__name__}: {exc}"[:500])

@@ -1,11 +1,15 @@
-"""Extraction in a pool of processes, with a time limit per page.
+"""Extraction in a pool of processes, with a time and memory limit per page.
 
 trafilatura runs in processes, not threads (crashes are reported under threads), and one
 pathological page must not stall or kill the run: a page past its soft limit is
-interrupted inside its worker; a worker stuck past the hard limit (in C code, or dead) is replaced
-with the whole pool, and the page is recorded as ``extraction_timeout``. Every job yields exactly
-one result, in submission order. The pool can be run from any process, including Airflow task
-processes under Celery or LocalExecutor (see ``_pool_owner`` below).
+interrupted inside its worker, a page past the worker's memory limit fails there
+(``extraction_memory``); a page whose worker died on it (killed by the OOM killer, a segfault
+in C code) is answered within a second or two as ``extraction_crashed`` while the other workers
+go on; a worker stuck past the hard limit (in C code) is replaced with the whole pool, and the
+page is recorded as ``extraction_timeout``. The load sends all of these to the failed-URL
+ledger, to be fetched again. Every job yields exactly one result, in submission order. The
+pool can be run from any process, including Airflow task processes under Celery or
+LocalExecutor (see ``_pool_owner`` below).
 """
 
 from __future__ import annotations
@@ -14,9 +18,13 @@ import logging
 import multiprocessing
 import multiprocessing.process
 import os
+import resource
+import shutil
 import signal
 import sys
+import tempfile
 import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -42,6 +50,11 @@ TASKS_PER_WORKER = 500
 # flight one slow page (page costs vary 100-fold) left the other workers idle behind it; a
 # page in flight holds its HTML once in this process and once in the pool's queue (~100 KB).
 IN_FLIGHT_PER_WORKER = 8
+# Address space a worker may hold while on a page (a worker holds ~300 MB before its first page):
+# a page whose tree or text would need more fails with MemoryError inside its worker and is
+# recorded as ``extraction_memory``, where without a limit the kernel's OOM killer would pick a
+# process, perhaps the loader's or another task's. 0: no limit.
+MEMORY_LIMIT_MB = int(os.environ.get("NEWS_EXTRACTION_MEMORY_LIMIT_MB", "2048"))
 
 
 @dataclass(frozen=True)
@@ -67,13 +80,29 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
     raise _SoftTimeout
 
 
-def _init_worker() -> None:
+# Set in each worker: the file where it notes the page it is on (see _StartedPages).
+_note_descriptor: int | None = None
+
+
+def _init_worker(memory_limit_mb: int = 0, started_folder: str | None = None) -> None:
+    global _note_descriptor
+    if started_folder is not None:
+        _note_descriptor = _StartedPages.open_note(started_folder)
     signal.signal(signal.SIGALRM, _on_alarm)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    if memory_limit_mb > 0:
+        limit = memory_limit_mb * 1024 * 1024
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def extract_one(job: PageJob, soft_limit: int = SOFT_LIMIT_SECONDS) -> Article | Rejected:
-    """Decode and extract one page; never raises."""
+def extract_one(job: PageJob, soft_limit: int = SOFT_LIMIT_SECONDS, ticket: int | None = None) -> Article | Rejected:
+    """Decode and extract one page; never raises. ``ticket``: the pool's number for this
+    submission, noted while the page is extracted (see _StartedPages)."""
+    if _note_descriptor is not None and ticket is not None:
+        _StartedPages.note(_note_descriptor, ticket)
     signal.alarm(soft_limit)
     try:
         html = decode_html(job.body, job.content_type)
@@ -82,11 +111,81 @@ def extract_one(job: PageJob, soft_limit: int = SOFT_LIMIT_SECONDS) -> Article |
         return with_fingerprint(result) if isinstance(result, Article) else result
     except _SoftTimeout:
         return Rejected(job.url, "extraction_timeout", f"over {soft_limit}s")
+    except MemoryError:  # the worker's memory limit (MEMORY_LIMIT_MB); what the page held is freed
+        log.warning("extraction of %s ran out of its memory limit", job.url)
+        return Rejected(job.url, "extraction_memory", "over the worker's memory limit")
     except Exception as exc:  # a bug or a pathological page; recorded, the run goes on
         log.exception("extraction crashed on %s", job.url)
         return Rejected(job.url, "extraction_error", f"{type(exc).__name__}: {exc}"[:500])
     finally:
         signal.alarm(0)
+
+
+class _StartedPages:
+    """Which page each worker is on, so that the page of a worker that died is known at once.
+
+    multiprocessing.Pool replaces a dead worker (SIGKILL from the OOM killer, a segfault in lxml)
+    but never answers the job it held: without this the pool waited the hard limit and replaced
+    every worker. A worker writes the key of the page it starts to a file named after its pid (no
+    lock a dying worker could leave held); a file whose process is gone names a page that will
+    never be answered, unless it was (a worker retired after TASKS_PER_WORKER pages). Pages are
+    named by their ticket, a number the pool gives each submission, never reused.
+    """
+
+    def __init__(self) -> None:
+        self.folder = tempfile.mkdtemp(prefix="news-extraction-")
+        self._gone: dict[int, float] = {}  # ticket -> when its worker was found gone
+
+    @staticmethod
+    def open_note(folder: str) -> int:
+        """The worker's note file, kept open for its life: a page's note is one small write."""
+        return os.open(os.path.join(folder, str(os.getpid())), os.O_WRONLY | os.O_CREAT, 0o600)
+
+    @staticmethod
+    def note(descriptor: int, ticket: int) -> None:
+        os.pwrite(descriptor, b"%020d" % ticket, 0)  # fixed width: always overwrites the last whole
+
+    def lost(self, ticket: int) -> bool:
+        """Whether the page of ``ticket`` was on a worker that is gone, a second ago or more (its
+        answer, had it sent one, would have arrived by then)."""
+        self._look()
+        found = self._gone.get(ticket)
+        return found is not None and time.monotonic() - found >= 1.0
+
+    def answered(self, ticket: int) -> None:
+        self._gone.pop(ticket, None)
+
+    def forget_workers(self) -> None:
+        """After the pool was replaced: the old workers' notes say nothing about the new pool."""
+        for name in os.listdir(self.folder):
+            os.unlink(os.path.join(self.folder, name))
+        self._gone.clear()
+
+    def close(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _look(self) -> None:
+        for name in os.listdir(self.folder):
+            if _alive(int(name)):
+                continue
+            path = os.path.join(self.folder, name)
+            try:
+                with open(path, encoding="ascii") as file:
+                    ticket = int(file.read() or -1)
+            except (OSError, ValueError):  # a worker killed mid-write: it noted nothing whole
+                ticket = -1
+            os.unlink(path)
+            self._gone.setdefault(ticket, time.monotonic())
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # the number now belongs to another user's process: ours is gone
+        return False
+    return True
 
 
 def default_workers() -> int:
@@ -190,9 +289,11 @@ def _pool_owner() -> Iterator[None]:
 class ExtractionPool:
     """A process pool that survives stuck workers."""
 
-    def __init__(self, workers: int | None = None, soft_limit: int = SOFT_LIMIT_SECONDS) -> None:
+    def __init__(self, workers: int | None = None, soft_limit: int = SOFT_LIMIT_SECONDS,
+                 memory_limit_mb: int = MEMORY_LIMIT_MB) -> None:
         self.workers = workers or default_workers()
         self.soft_limit = soft_limit
+        self.memory_limit_mb = memory_limit_mb
         self._context = multiprocessing.get_context("forkserver")
         # Workers are forked from a server that has imported and warmed the extractor once
         # (transforms.extract.pool_preload), so a new or replaced worker starts at once. Takes effect
@@ -200,11 +301,15 @@ class ExtractionPool:
         self._context.set_forkserver_preload(["transforms.extract.pool_preload"])
         self._pool: Pool | None = None
         self._owner = ExitStack()
+        self._started: _StartedPages | None = None
+        self._tickets = 0
 
     def __enter__(self) -> ExtractionPool:
         tune_this_process()  # this process only: it reads and hands out every page of the run
         self._owner.enter_context(_pool_owner())
         try:
+            self._started = _StartedPages()
+            self._owner.callback(self._started.close)
             self._pool = self._new_pool()
         except BaseException:
             self._owner.close()
@@ -225,35 +330,54 @@ class ExtractionPool:
         return [process.pid for process in processes if process.pid is not None]
 
     def _new_pool(self) -> Pool:
-        return self._context.Pool(self.workers, initializer=_init_worker, maxtasksperchild=TASKS_PER_WORKER)
+        assert self._started is not None
+        return self._context.Pool(self.workers, initializer=_init_worker,
+                                  initargs=(self.memory_limit_mb, self._started.folder),
+                                  maxtasksperchild=TASKS_PER_WORKER)
 
-    def _submit(self, job: PageJob) -> AsyncResult:
+    def _submit(self, job: PageJob) -> tuple[PageJob, AsyncResult, int]:
         assert self._pool is not None
-        return self._pool.apply_async(extract_one, (job, self.soft_limit))
+        self._tickets += 1
+        return job, self._pool.apply_async(extract_one, (job, self.soft_limit, self._tickets)), self._tickets
 
     def map(self, jobs: Iterable[PageJob]) -> Iterator[tuple[PageJob, Article | Rejected]]:
         """(job, result) for every job, in order; at most ``workers * IN_FLIGHT_PER_WORKER`` in flight."""
-        pending: deque[tuple[PageJob, AsyncResult]] = deque()
+        pending: deque[tuple[PageJob, AsyncResult, int]] = deque()
         for job in jobs:
-            pending.append((job, self._submit(job)))
+            pending.append(self._submit(job))
             if len(pending) >= self.workers * IN_FLIGHT_PER_WORKER:
                 yield self._collect(pending)
         while pending:
             yield self._collect(pending)
 
-    def _collect(self, pending: deque[tuple[PageJob, AsyncResult]]) -> tuple[PageJob, Article | Rejected]:
-        job, result = pending.popleft()
+    def _collect(self, pending: deque[tuple[PageJob, AsyncResult, int]]) -> tuple[PageJob, Article | Rejected]:
+        job, result, ticket = pending.popleft()
+        assert self._started is not None
+        deadline = time.monotonic() + self.soft_limit + HARD_LIMIT_GRACE_SECONDS
+        while not result.ready() and time.monotonic() < deadline:
+            result.wait(min(1.0, max(deadline - time.monotonic(), 0.0)))
+            if not result.ready() and self._started.lost(ticket):
+                # Pool has already replaced the worker; the pages in flight on the others go on.
+                log.error("extraction of %s killed its worker (killed, or crashed in C code)", job.url)
+                return job, Rejected(job.url, "extraction_crashed", "its worker died on this page (killed, "
+                                     "or crashed in C code)")
+        self._started.answered(ticket)
         try:
-            return job, result.get(timeout=self.soft_limit + HARD_LIMIT_GRACE_SECONDS)
+            return job, result.get(timeout=0)
         except multiprocessing.TimeoutError:
-            log.error("extraction of %s stuck past the hard limit; replacing the worker pool", job.url)
+            # A worker that died while its note was unreadable waits here like a stuck one, and is
+            # replaced the same way.
+            log.error("extraction of %s got no answer past the hard limit (its worker stuck, or died); "
+                      "replacing the worker pool", job.url)
             self._restart(pending)
-            return job, Rejected(job.url, "extraction_timeout", "worker stuck past the hard limit")
+            return job, Rejected(job.url, "extraction_timeout",
+                                 "no answer past the hard limit: its worker stuck, or died (killed, crashed)")
 
-    def _restart(self, pending: deque[tuple[PageJob, AsyncResult]]) -> None:
-        assert self._pool is not None
+    def _restart(self, pending: deque[tuple[PageJob, AsyncResult, int]]) -> None:
+        assert self._pool is not None and self._started is not None
         self._pool.terminate()
         self._pool.join()
+        self._started.forget_workers()
         self._pool = self._new_pool()
-        for index, (job, _) in enumerate(list(pending)):
-            pending[index] = (job, self._submit(job))
+        for index, (job, _, _) in enumerate(list(pending)):
+            pending[index] = self._submit(job)

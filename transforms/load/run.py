@@ -16,8 +16,9 @@ from datetime import UTC, datetime, timedelta
 import psycopg2.extensions
 from psycopg2.extras import execute_values
 
-from common import archive_store
+from common import archive_store, failed_urls
 from common.archive_store import DamagedRecord
+from common.failed_urls import FailedUrl
 from common.progress import ProgressLog
 from common.sources import Source, load_sources
 from common.urls import article_url
@@ -66,6 +67,7 @@ class RunResult:
     rejected: dict[str, int]  # reason -> pages
     outside_window: int = 0  # pages whose article is dated outside the window asked for (not loaded)
     canonical_conflicts: int = 0  # pages naming another article's URL as canonical, loaded under their own
+    fetch_again: int = 0  # rejected pages put in the failed-URL ledger, for the next crawls to fetch again
 
     def summary(self) -> str:
         rejected = ", ".join(f"{n} {reason}" for reason, n in sorted(self.rejected.items())) or "none"
@@ -74,7 +76,8 @@ class RunResult:
                 f"not loaded: {rejected}"
                 + (f"; {self.outside_window} dated outside the window" if self.outside_window else "")
                 + (f"; {self.canonical_conflicts} naming another article's URL as canonical, kept under their own"
-                   if self.canonical_conflicts else ""))
+                   if self.canonical_conflicts else "")
+                + (f"; {self.fetch_again} to be fetched again (failed-URL ledger)" if self.fetch_again else ""))
 
 
 @dataclass
@@ -284,6 +287,7 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
     batch: list[Article] = []
     outcomes: list[tuple[int, str, str | None]] = []  # capture_id, status, reason; recorded per batch
     rejected: dict[str, int] = {}
+    ledger = _LoadLedger(crawl_run_id, source)
     outside: list[int] = []  # capture ids
     counts = LoadCounts()
     fields = FieldCounts()
@@ -301,6 +305,7 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
             if isinstance(result, Rejected):
                 rejected[result.reason] = rejected.get(result.reason, 0) + 1
                 outcomes.append((capture_id, "rejected", f"{result.reason}: {result.detail}".rstrip(": ")))
+                ledger.add(result)
                 return
             batch.append(result)
             fields.add(result)
@@ -310,6 +315,7 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
                 progress.loaded, batch = counts.new + counts.updated + counts.unchanged, []
             if len(outcomes) >= LOAD_BATCH_SIZE:
                 _record_outcomes(cur, outcomes)
+                ledger.write(cur)
                 outcomes = []
 
         def settle() -> None:
@@ -338,20 +344,65 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
             take(capture_id, result)
         settle()
         if damaged:
-            _record_damaged(cur, crawl_run_id, captures, damaged)
+            _record_damaged(cur, captures, damaged, ledger)
             rejected[WARC_DAMAGED] = len(damaged)
         if conflicts:
             log.warning("run %s [%s]: %d page(s) name as canonical the URL of another article (other text): "
                         "each loaded under its own URL", crawl_run_id, source_slug, conflicts)
         counts += load_articles(cur, batch, crawl_run_id)
         _record_outcomes(cur, outcomes)
+        ledger.write(cur)
         if outside:
             cur.execute("delete from raw.captures where capture_id = any(%s)", (outside,))
         _record_run_counts(cur, crawl_run_id, counts, sum(rejected.values()), fields)
     run_result = RunResult(crawl_run_id, source_slug, len(captures) - len(outside), counts, rejected,
-                           len(outside), canonical_conflicts=conflicts)
+                           len(outside), canonical_conflicts=conflicts, fetch_again=ledger.written)
+    if ledger.written:
+        log.warning("run %s [%s]: %d page(s) captured but not loaded, for a reason fetching them again may "
+                    "change: in the failed-URL ledger, retried by the next crawls", crawl_run_id, source_slug,
+                    ledger.written)
     log.info("%s", run_result.summary())
     return run_result
+
+
+def lasting(rejection: Rejected) -> bool:
+    """Whether fetching the page again cannot change its rejection: it is not an article (a
+    liveblog, a video, a section page, a paywall teaser). Such a page counts as seen (the crawl's
+    SETTLED_PAGE, scrapers/ledger.py); any other rejected page (an extraction timeout, a worker
+    killed, a body too short: a page cut short or mid-deploy) is fetched again by the next crawls."""
+    return rejection.reason.startswith("not_article:")
+
+
+class _LoadLedger:
+    """The run's rejected pages that the next crawls must fetch again, written to the failed-URL
+    ledger in the load's transaction: whether the site still lists them or not, none is lost.
+
+    The crawl resolved their entries when it captured them; common.failed_urls.write_ledger goes
+    on counting attempts from there (bounded by the source's give_up_days, like fetch failures).
+    """
+
+    def __init__(self, crawl_run_id: str, source: Source) -> None:
+        self.crawl_run_id = crawl_run_id
+        self.source = source
+        self.written = 0
+        self._pending: dict[str, FailedUrl] = {}
+
+    def add(self, rejection: Rejected) -> None:
+        if lasting(rejection):
+            return
+        key = article_url(rejection.url, self.source)
+        self._pending[key] = FailedUrl(url=rejection.url, normalized_url=key, kind="page",
+                                       reason=rejection.reason, http_status=200)
+
+    def write(self, cur: psycopg2.extensions.cursor) -> None:
+        if not self._pending:
+            return
+        failed_urls.write_ledger(cur, source=self.source.slug, run_id=self.crawl_run_id,
+                                 failed=list(self._pending.values()), captured=[],
+                                 base_seconds=failed_urls.retry_base_seconds(),
+                                 give_up_days=self.source.incremental.give_up_days or failed_urls.give_up_days())
+        self.written += len(self._pending)
+        self._pending = {}
 
 
 @dataclass
@@ -443,31 +494,19 @@ def _jobs(warc_uri: str, captures: CaptureIndex, source: Source, damaged: list[D
                       fetched_at=captures.fetched_at(record.offset), hints=hints)
 
 
-def _record_damaged(cur: psycopg2.extensions.cursor, crawl_run_id: str, captures: CaptureIndex,
-                    damaged: list[DamagedRecord]) -> None:
+def _record_damaged(cur: psycopg2.extensions.cursor, captures: CaptureIndex, damaged: list[DamagedRecord],
+                    ledger: _LoadLedger) -> None:
     """Damaged records' captures marked failed, with what is wrong (marts.rejected_pages, the
-    run's extraction errors in marts.crawl_health), and their URLs put in the failed-URL ledger,
-    due now: the page does not count as seen, and its source's next crawl fetches it again
-    whatever its window (a damaged archive cannot be read again)."""
+    run's extraction errors in marts.crawl_health), and their URLs given to the run's failed-URL
+    ledger: the page does not count as seen, and the source's next crawls fetch it again whatever
+    their window (the damaged archive cannot be read again)."""
     ids = [captures.capture_id(record.offset) for record in damaged]
     _record_outcomes(cur, [(capture_id, "failed", f"{WARC_DAMAGED}: {record.problem}")
                            for capture_id, record in zip(ids, damaged, strict=True)])
-    cur.execute(
-        """insert into ops.failed_urls as f (source, normalized_url, url, kind, reason, attempts,
-             first_failed_at, last_failed_at, next_retry_at, last_crawl_run_id)
-           select distinct on (c.normalized_url) r.source, c.normalized_url, c.url, 'page', %(reason)s, 1,
-                  now(), now(), now(), c.crawl_run_id
-           from raw.captures c join ops.crawl_runs r using (crawl_run_id)
-           where c.capture_id = any(%(ids)s)
-           on conflict (source, normalized_url) do update set
-             kind = 'page', reason = excluded.reason, last_failed_at = excluded.last_failed_at,
-             next_retry_at = excluded.next_retry_at, gave_up_at = null, resolved_at = null,
-             attempts = case when f.resolved_at is null then f.attempts + 1 else 1 end,
-             first_failed_at = case when f.resolved_at is null then f.first_failed_at
-                                    else excluded.first_failed_at end,
-             last_crawl_run_id = excluded.last_crawl_run_id""",
-        {"reason": WARC_DAMAGED, "ids": ids},
-    )
+    cur.execute("select capture_id, url from raw.captures where capture_id = any(%s)", (ids,))
+    urls = dict(cur.fetchall())
+    for capture_id, record in zip(ids, damaged, strict=True):
+        ledger.add(Rejected(urls[capture_id], WARC_DAMAGED, record.problem))
 
 
 def _record_outcomes(cur: psycopg2.extensions.cursor, outcomes: list[tuple[int, str, str | None]]) -> None:

@@ -5,7 +5,7 @@ Pages are written here in the shapes news sites use; none is copied from a real 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 
 import pytest
 
@@ -87,6 +87,35 @@ def test_a_visible_date_line_dates_a_page_without_structured_dates(shown: str) -
     assert "published_at_day_only" in result.flags
 
 
+def test_the_date_line_time_element_gives_the_moment() -> None:
+    # The date line's own markup states the moment: published, then updated the same day.
+    shown = (
+        '<p class="meta"><time class="published" datetime="2024-03-12T09:41:00+01:00">12. März 2024</time>'
+        '<time class="updated" datetime="2024-03-12T16:05:00+01:00">12. März 2024, 16:05</time></p>'
+    )
+    result = page_without_structured_date("", shown)
+    assert result.published_at is not None and result.published_at.isoformat() == "2024-03-12T09:41:00+01:00"
+    assert "published_at_day_only" not in result.flags
+
+
+@pytest.mark.parametrize(
+    "time_element",
+    [
+        # A teaser's time under the headline shows no day: it is another story's.
+        '<ul class="latest"><li><a href="/other">Ferry timetable</a><time datetime="2024-03-12T19:32:00+01:00">19:32</time></li></ul>',
+        # A value at midnight is a day written as a moment.
+        '<time datetime="2024-03-12T00:00:00+01:00">12. März 2024</time>',
+        # Another day than the date line's.
+        '<time datetime="2024-03-11T18:00:00+01:00">11. März 2024</time>',
+    ],
+)
+def test_a_time_element_that_is_not_the_date_line_leaves_the_day(time_element: str) -> None:
+    result = page_without_structured_date("", f'<p class="date">Veröffentlicht am 12.03.2024</p>{time_element}')
+    assert result.published_at is not None and result.published_at.date().isoformat() == "2024-03-12"
+    assert result.published_at.time().isoformat() == "00:00:00"
+    assert "published_at_day_only" in result.flags
+
+
 def test_the_url_date_dates_a_page_without_structured_dates() -> None:
     result = page_without_structured_date("", "", url="https://news.example/2024/03/12/harbour-story")
     assert result.published_at is not None and result.published_at.date().isoformat() == "2024-03-12"
@@ -150,24 +179,43 @@ def page_with_head_and_lines(
 
 
 @pytest.mark.parametrize(
-    ("lang", "above", "below"),
+    ("lang", "above", "below", "shown_time"),
     [
-        ("de", "", '<div class="byline">Von Anna Berg | 12.03.2024, 10:15 Uhr</div>'),
-        ("fr-FR", "", '<p class="auteur">Par Anne Berger</p><p>Publié le 12 mars 2024 à 08:01</p>'),
-        ("fr", "", "<p>Publié le 12 mars. 2024</p>"),
-        ("es", "", '<div><span>Redacción</span><time>12 de marzo de 2024</time><time>21:25</time></div>'),
-        ("pt-BR", "", "<p>12 de março de 2024</p>"),
-        ("en", "", '<p class="meta">By Ann Burke</p><p>March 12, 2024 at 11:30 p.m.</p>'),
-        ("it", "", "<p>Pubblicato il 12 marzo 2024</p>"),
-        ("nl", "", "<p>Door Anne de Berg, 12 maart 2024</p>"),
+        ("de", "", '<div class="byline">Von Anna Berg | 12.03.2024, 10:15 Uhr</div>', time(10, 15)),
+        ("fr-FR", "", '<p class="auteur">Par Anne Berger</p><p>Publié le 12 mars 2024 à 08:01</p>', time(8, 1)),
+        ("fr", "", "<p>Publié le 12 mars. 2024</p>", None),
+        ("es", "", '<div><span>Redacción</span><time>12 de marzo de 2024</time><time>21:25</time></div>', time(21, 25)),
+        ("pt-BR", "", "<p>12 de março de 2024</p>", None),
+        ("en", "", '<p class="meta">By Ann Burke</p><p>March 12, 2024 at 11:30 p.m.</p>', time(23, 30)),
+        ("it", "", "<p>Pubblicato il 12 marzo 2024</p>", None),
+        ("nl", "", "<p>Door Anne de Berg, 12 maart 2024</p>", None),
         # A kicker above the headline: "section  date".
-        ("it", '<div class="kicker"><a href="/famiglia">Famiglia</a> 12/03/2024</div>', ""),
+        ("it", '<div class="kicker"><a href="/famiglia">Famiglia</a> 12/03/2024</div>', "", None),
     ],
 )
-def test_the_date_line_beside_the_headline_dates_the_page(lang: str, above: str, below: str) -> None:
+def test_the_date_line_beside_the_headline_dates_the_page(
+    lang: str, above: str, below: str, shown_time: time | None
+) -> None:
+    # A time shown on the line is the site's local time (the test source's zone is UTC).
     result = page_with_head_and_lines("", above, below, lang=lang)
-    assert result.published_at == datetime(2024, 3, 12, tzinfo=UTC)
-    assert "published_at_day_only" in result.flags
+    assert result.published_at == datetime.combine(date(2024, 3, 12), shown_time or time(0), tzinfo=UTC)
+    assert ("published_at_day_only" in result.flags) is (shown_time is None)
+
+
+def test_a_time_shown_with_its_offset_is_read_in_that_offset() -> None:
+    # An ISO moment printed as the date line: its offset is the zone's, never a time of its own.
+    result = page_with_head_and_lines("", "", "<p>Opublikowano: 2024-03-12 17:13:04.031886+02:00</p>", lang="pl")
+    assert result.published_at is not None and result.published_at.isoformat() == "2024-03-12T17:13:00+02:00"
+
+
+def test_a_time_shown_on_the_line_is_in_the_source_zone() -> None:
+    html = (
+        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><meta property="og:type" content="article">'
+        '</head><body><article><h1>Breakwater to be rebuilt</h1>'
+        f'<div class="byline">Von Anna Berg | 12.03.2024, 10:15 Uhr</div>{BODY}</article></body></html>'
+    )
+    result = extracted(html, URL, ExtractionHints(naive_timezone="Europe/Berlin"))
+    assert result.published_at == datetime(2024, 3, 12, 9, 15, tzinfo=UTC)
 
 
 def test_the_date_line_outranks_a_meta_named_only_date() -> None:
@@ -400,19 +448,22 @@ def page_with_a_closing_line(closing: str, lang: str, head: str = "") -> Article
 
 
 @pytest.mark.parametrize(
-    ("lang", "closing"),
+    ("lang", "closing", "shown_time"),
     [
-        ("de", '<p class="info">Letzte Änderung: 10.03.2024 - 14:49:39</p><p class="info">Erschienen am: 12.03.2024</p>'),
-        ("en", "<p>First published on March 12, 2024 01:38 pm</p>"),
-        ("fr", "<footer-note><p>Publié le 12 mars 2024</p></footer-note>"),
-        ("es", "<p>Publicado el 12 de marzo de 2024</p>"),
-        ("nl", "<p>Gepubliceerd op 12 maart 2024</p>"),
+        ("de", '<p class="info">Letzte Änderung: 10.03.2024 - 14:49:39</p><p class="info">Erschienen am: 12.03.2024</p>',
+         None),
+        ("en", "<p>First published on March 12, 2024 01:38 pm</p>", time(13, 38)),
+        ("fr", "<footer-note><p>Publié le 12 mars 2024</p></footer-note>", None),
+        ("es", "<p>Publicado el 12 de marzo de 2024</p>", None),
+        ("nl", "<p>Gepubliceerd op 12 maart 2024</p>", None),
     ],
 )
-def test_a_labelled_publication_date_under_the_body_dates_the_page(lang: str, closing: str) -> None:
+def test_a_labelled_publication_date_under_the_body_dates_the_page(
+    lang: str, closing: str, shown_time: time | None
+) -> None:
     result = page_with_a_closing_line(closing, lang)
-    assert result.published_at == datetime(2024, 3, 12, tzinfo=UTC)
-    assert "published_at_day_only" in result.flags
+    assert result.published_at == datetime.combine(date(2024, 3, 12), shown_time or time(0), tzinfo=UTC)
+    assert ("published_at_day_only" in result.flags) is (shown_time is None)
 
 
 @pytest.mark.parametrize(

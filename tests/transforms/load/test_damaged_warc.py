@@ -2,7 +2,7 @@
 a backfill) reads it: the last gzip member cut short, a bit flipped inside one record.
 
 Decided: the intact records load; each damaged one is a capture marked failed with an error
-naming the file and the record's offset, its URL goes in the failed-URL ledger due at once (the
+naming the file and the record's offset, its URL goes in the failed-URL ledger, retried with its backoff (the
 next crawl fetches it again, whatever its window), and the check task fails saying so. Never a
 silent partial load, never the first half of a record extracted as the article.
 
@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from common.failed_urls import RETRY_BASE_SECONDS_ENV
 from common.warehouse import transaction
 from dags.tasks.pipeline import QualityCheckFailed, run_extract_load, run_quality_check
 from tests.fixtures.crawl_support import DAY, CrawlEnv, crawl_env
@@ -66,6 +67,7 @@ def damage_load_and_refetch(crawl_env: CrawlEnv, monkeypatch: pytest.MonkeyPatch
     """Crawl three articles, damage the WARC, load it; then the next crawl and its load.
     Returns the damaged record's URL, its error, and the check task's failure message."""
     monkeypatch.setenv("NEWS_SOURCES_EXTRA_DIRS", str(crawl_env.sources))
+    monkeypatch.setenv(RETRY_BASE_SECONDS_ENV, "0")  # the ledger's entry due at once: the next crawl here
     with FaultServer(dated_pages=True) as server:
         urls = {server.article("ok", DAY, ident) for ident in ("a", "b", "c")}
         write_source(crawl_env.sources, server)
