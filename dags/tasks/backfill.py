@@ -15,7 +15,14 @@ from common.sources import Source, load_sources
 from common.warc_index import DamagedArchive
 from common.warehouse import transaction
 from common.window import Window, parse_bound
-from scrapers.archive_backfill import CC_DATA_BASE, archive_files, local_copy, record_source_run, scan_archive
+from scrapers.archive_backfill import (
+    CC_DATA_BASE,
+    archive_files,
+    local_copy,
+    record_source_run,
+    run_id_for,
+    scan_archive,
+)
 from transforms.load.run import extract_and_load
 
 log = logging.getLogger(__name__)
@@ -176,7 +183,40 @@ def finish_backfill(dag_run_id: str) -> dict[str, Any]:
                            f"scanned, {progress['pages_selected']} pages selected, {progress['pages_rejected']} "
                            f"rejected): the archive files of these days are missing from 'archives', or hold "
                            f"other days or other sites")
+    if gaps := days_without_articles(dag_run_id):
+        raise RuntimeError(f"backfill {dag_run_id}: {_what_was_asked(dag_run_id)}: no article loaded for "
+                           f"{len(gaps)} of its days: {', '.join(gaps)}: the archive files of those days are "
+                           f"missing from 'archives' (or none of the sources published then)")
     return progress
+
+
+# The days of the backfill's window that none of its runs' articles is dated in (by its own date,
+# else its capture's, as the load keeps them). A run is the file's, whichever backfill loaded it.
+DAYS_WITHOUT_ARTICLES_SQL = """
+select d::date from generate_series(%(start)s::timestamptz at time zone 'UTC',
+                                    (%(end)s::timestamptz - interval '1 microsecond') at time zone 'UTC',
+                                    interval '1 day') as d
+where not exists (
+    select from raw.captures c left join core.articles a on a.url = c.normalized_url
+    where c.crawl_run_id = any(%(runs)s::uuid[]) and c.kind = 'page' and c.extraction_status = 'article'
+      and (coalesce(a.published_at, c.fetched_at) at time zone 'UTC')::date = d::date)
+order by 1
+"""
+
+
+def days_without_articles(dag_run_id: str) -> list[str]:
+    """Each day (UTC, YYYY-MM-DD) of the backfill's window that no article it loaded is dated in."""
+    with transaction() as cur:
+        cur.execute("""select archive, window_start, window_end, sources from ops.backfill_files
+                       where dag_run_id = %s""", (dag_run_id,))
+        files = cur.fetchall()
+        if not files:
+            return []
+        runs = [run_id_for(source, archive, Window(start, end))
+                for archive, start, end, sources in files for source in sources]
+        cur.execute(DAYS_WITHOUT_ARTICLES_SQL, {"start": min(f[1] for f in files), "end": max(f[2] for f in files),
+                                                "runs": runs})
+        return [f"{day:%Y-%m-%d}" for (day,) in cur.fetchall()]
 
 
 def _what_was_asked(dag_run_id: str) -> str:

@@ -40,3 +40,17 @@ def test_files_that_hold_the_days_pass(clean_warehouse: str, archive_root: Path,
     for item in items:
         backfill_file(item, RUN)
     assert finish_backfill(RUN)["articles_loaded"] == 7  # six articles, one of them updated by its later capture
+
+
+def test_a_day_whose_file_is_missing_among_days_that_have_theirs_fails_the_backfill_naming_it(
+    clean_warehouse: str, archive_root: Path, tmp_path: Path
+) -> None:
+    build_cc_news_backfill(tmp_path / "cc")
+    first = sorted((tmp_path / "cc").glob("*.warc.gz"))[0]  # 19th-21st asked; this file holds the 19th and 20th
+    items = plan_backfill({"since": "2026-11-19", "until": "2026-11-22", "archives": str(first),
+                           "sources": ["aljazeera", "dw"]}, RUN)
+    for item in items:
+        backfill_file(item, RUN)
+    with pytest.raises(RuntimeError) as failed:
+        finish_backfill(RUN)
+    assert "no article loaded for 1 of its days: 2026-11-21: the archive files of those days" in str(failed.value)
