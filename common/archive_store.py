@@ -17,6 +17,7 @@ import functools
 import logging
 import os
 import shutil
+import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -26,8 +27,10 @@ from typing import TYPE_CHECKING
 import fsspec
 from fsspec.utils import get_protocol
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeadersParserException
 
-from common.warc_reader import ResponseRecord, read_responses, response_record
+from common.warc_reader import ResponseRecord, response_record
 
 if TYPE_CHECKING:
     from fsspec.spec import AbstractFileSystem
@@ -47,6 +50,7 @@ RANGE_REQUESTS_AT_ONCE = 8
 # Environment variables that decide which server and account a filesystem talks to: a cached
 # filesystem is only reused while they are unchanged.
 _FS_ENV_PREFIXES = ("AWS_", "FSSPEC_")
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 class ArchiveError(RuntimeError):
@@ -196,17 +200,34 @@ def prune_empty_folders(location: str, levels: int = 3) -> None:
         folder = folder.parent
 
 
-def read_records(location: str, spans: Mapping[int, int]) -> Iterator[ResponseRecord]:
-    """The response records starting at the offsets of ``spans`` (offset -> record length).
+@dataclass(frozen=True)
+class DamagedRecord:
+    """A capture's record that the archive holds damaged: cut short (the file ends early), not a
+    whole gzip member, failing its CRC, or unreadable as WARC. ``problem`` names file and offset."""
 
-    Local: one sequential pass over the file, as it always was. Object storage: ranged reads of
-    just those records, nearby ones merged into one request, never the whole WARC.
+    offset: int
+    problem: str
+
+
+def read_records(location: str, spans: Mapping[int, int]) -> Iterator[ResponseRecord | DamagedRecord]:
+    """The response records starting at the offsets of ``spans`` (offset -> record length), in
+    offset order: one for every offset, a DamagedRecord where the bytes there are damaged.
+
+    Each record is read as its own bytes and checked whole before it is parsed (a gzip member
+    that decompresses to its end with a matching CRC): warcio, reading a file from end to end,
+    returns a cut-short member's first half as the record, and after a damaged member stops
+    with an error that names neither the file nor the record. Nearby records are read together,
+    never the whole WARC: one seek and read per block locally, one ranged request per block
+    from object storage.
     """
+    blocks = _blocks(spans)
     if not is_remote(location):
-        yield from read_responses(_local_path(location), set(spans))
+        with _local_path(location).open("rb") as stream:
+            for block in blocks:
+                stream.seek(block.start)
+                yield from _block_records(location, block, stream.read(block.end - block.start), spans)
         return
     fs, path = _filesystem(location)
-    blocks = _blocks(spans)
     for first in range(0, len(blocks), RANGE_REQUESTS_AT_ONCE):
         batch = blocks[first:first + RANGE_REQUESTS_AT_ONCE]
         try:
@@ -215,9 +236,14 @@ def read_records(location: str, spans: Mapping[int, int]) -> Iterator[ResponseRe
         except FileNotFoundError as exc:
             raise ArchiveError(f"{location} is missing from the archive") from exc
         for block, data in zip(batch, datas):
-            for offset in block.offsets:
-                start = offset - block.start
-                yield _parse_record(location, offset, data[start:start + spans[offset]])
+            yield from _block_records(location, block, data, spans)
+
+
+def _block_records(location: str, block: _Block, data: bytes,
+                   spans: Mapping[int, int]) -> Iterator[ResponseRecord | DamagedRecord]:
+    for offset in block.offsets:
+        start = offset - block.start
+        yield _parse_record(location, offset, data[start:start + spans[offset]], spans[offset])
 
 
 @dataclass
@@ -243,12 +269,28 @@ def _blocks(spans: Mapping[int, int]) -> list[_Block]:
     return blocks
 
 
-def _parse_record(location: str, offset: int, data: bytes) -> ResponseRecord:
-    """One record's bytes (a whole gzip member) as the same ResponseRecord a sequential read gives."""
-    for record in ArchiveIterator(BytesIO(data)):
-        if record.rec_type != "response":
-            break
-        return response_record(record, offset, record.content_stream().read())
+def _parse_record(location: str, offset: int, data: bytes, length: int) -> ResponseRecord | DamagedRecord:
+    """One record's bytes (a whole gzip member) as the same ResponseRecord a sequential read gave,
+    or what is wrong with them."""
+    where = f"{location}: the record at offset {offset}"
+    if len(data) < length:
+        return DamagedRecord(offset, f"{where} is cut short: {len(data)} of its {length} bytes are there "
+                                     f"(the file ends early)")
+    if data.startswith(GZIP_MAGIC):
+        member = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        try:
+            data = member.decompress(data)
+        except zlib.error as exc:
+            return DamagedRecord(offset, f"{where} does not decompress ({exc}): its bytes are damaged")
+        if not member.eof:
+            return DamagedRecord(offset, f"{where} is not a whole gzip member: it ends early")
+    try:
+        for record in ArchiveIterator(BytesIO(data)):
+            if record.rec_type != "response":
+                break
+            return response_record(record, offset, record.content_stream().read())
+    except (ArchiveLoadFailed, StatusAndHeadersParserException, ValueError) as exc:
+        return DamagedRecord(offset, f"{where} is not a readable WARC record ({str(exc)[:200]!r})")
     raise ArchiveError(f"{location} has no response record at offset {offset} "
                        f"({len(data)} bytes read): is the capture index from another WARC?")
 

@@ -17,15 +17,21 @@ migration that changes a column a mart reads may drop that mart: it is recreated
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import logging
+import os
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
+import psycopg2.errors
 import psycopg2.extensions
 
-from common.warehouse import connect
+from common.warehouse import connect, lock_holders
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +42,15 @@ FILENAME = re.compile(r"^(?P<version>\d{4})_(?P<name>[a-z0-9_]+)\.sql$")
 REPEATABLE_FILENAME = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)\.sql$")
 REQUIRES = re.compile(r"^--\s*requires:(?P<names>.*)$", re.MULTILINE)
 ADVISORY_LOCK_KEY = 7_150_001  # any constant unique to this project
+# DDL waits for every open transaction that read the table (an analyst's idle session), and
+# while it waits every reader and writer of that table queues behind it, the load included. So
+# each transaction waits at most this long for a lock, then gives way and tries again later.
+LOCK_TIMEOUT_ENV = "NEWS_MIGRATE_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT = "10s"
+LOCK_ATTEMPTS = 3
+LOCK_RETRY_PAUSE_SECONDS = 5.0
+
+T = TypeVar("T")
 
 BOOKKEEPING_DDL = """
 create schema if not exists ops;
@@ -151,16 +166,46 @@ def apply_migrations(
             if migration.version in done:
                 _check_unchanged(migration, done[migration.version])
                 continue
-            _apply_one(conn, migration)
+            _give_way_to_locks(conn, f"migration {migration.version:04d}_{migration.name}",
+                               functools.partial(_apply_one, conn, migration))
             applied_now.append(f"{migration.version:04d}_{migration.name}")
         if repeatables_directory is not None:
-            applied_now += _apply_repeatables(conn, discover_repeatables(repeatables_directory))
+            repeatables = discover_repeatables(repeatables_directory)
+            applied_now += _give_way_to_locks(conn, f"recreating the {MARTS_SCHEMA} objects",
+                                              functools.partial(_apply_repeatables, conn, repeatables))
     finally:
         with conn.cursor() as cur:
             cur.execute("select pg_advisory_unlock(%s)", (ADVISORY_LOCK_KEY,))
         conn.commit()
         conn.close()
     return applied_now
+
+
+def lock_timeout() -> str:
+    return os.environ.get(LOCK_TIMEOUT_ENV) or DEFAULT_LOCK_TIMEOUT
+
+
+def _give_way_to_locks(conn: psycopg2.extensions.connection, what: str, apply: Callable[[], T]) -> T:
+    """``apply()``, tried again after a pause when a lock wait passed the lock timeout (its
+    transaction rolled back: nothing half applied); after LOCK_ATTEMPTS, an error naming the
+    sessions holding the warehouse's tables."""
+    for attempt in range(1, LOCK_ATTEMPTS + 1):
+        try:
+            return apply()
+        except MigrationError as exc:
+            if not isinstance(exc.__cause__, psycopg2.errors.LockNotAvailable):
+                raise
+            with conn, conn.cursor() as cur:
+                holders = lock_holders(cur)
+            if attempt == LOCK_ATTEMPTS:
+                raise MigrationError(
+                    f"{what}: no lock within {lock_timeout()} ({LOCK_TIMEOUT_ENV}), {LOCK_ATTEMPTS} times; nothing of "
+                    f"it applied. Locks on the warehouse are held by {holders}. Run it again once they end (or "
+                    f"end one: select pg_terminate_backend(<pid>))") from exc.__cause__
+            log.warning("%s: no lock within %s (attempt %d of %d), held by %s; trying again in %gs", what,
+                        lock_timeout(), attempt, LOCK_ATTEMPTS, holders, LOCK_RETRY_PAUSE_SECONDS)
+            time.sleep(LOCK_RETRY_PAUSE_SECONDS)
+    raise AssertionError("unreachable")
 
 
 def _check_unchanged(migration: Migration, recorded_checksum: str) -> None:
@@ -176,6 +221,7 @@ def _apply_one(conn: psycopg2.extensions.connection, migration: Migration) -> No
     try:
         with conn:  # one transaction per file
             with conn.cursor() as cur:
+                cur.execute("set local lock_timeout = %s", (lock_timeout(),))
                 cur.execute(migration.sql)
                 cur.execute(
                     "insert into ops.schema_migrations (version, name, checksum) values (%s, %s, %s)",
@@ -199,6 +245,7 @@ def _apply_repeatables(conn: psycopg2.extensions.connection, repeatables: list[R
     try:
         with conn:  # all of them or none: analysts never see half the marts
             with conn.cursor() as cur:
+                cur.execute("set local lock_timeout = %s", (lock_timeout(),))
                 removed = [name for name in recorded if name not in wanted]
                 for name in [*removed, *(r.name for r in reversed(repeatables))]:
                     for kind, identity in _existing_objects(cur, name):

@@ -25,7 +25,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecordLoader
+from warcio.statusandheaders import StatusAndHeadersParserException
 from zlib_ng import zlib_ng
 
 log = logging.getLogger(__name__)
@@ -66,7 +68,19 @@ class RecordHead:
 
 
 class NotPerRecordGzip(ValueError):
-    """The file is not one gzip member per record (plain WARC, whole-file gzip, odd padding)."""
+    """The file is not one gzip member per record (plain WARC, whole-file gzip, odd padding).
+
+    ``damage``: what failed is a member's data (cut short, a CRC or deflate error), not its layout.
+    """
+
+    def __init__(self, message: str, damage: bool = False) -> None:
+        super().__init__(message)
+        self.damage = damage
+
+
+class DamagedArchive(ValueError):
+    """A WARC file damaged partway: the records before the damage were listed, none after it.
+    The message names the file and the offset."""
 
 
 def scan_records(path: Path, skip: Callable[[str], bool] | None = None) -> Iterator[RecordHead]:
@@ -82,8 +96,16 @@ def scan_records(path: Path, skip: Callable[[str], bool] | None = None) -> Itera
         try:
             # Collected first: a file found not to be one member per record halfway is read again
             # by warcio from the start, and nobody has been handed half of it twice.
-            heads = list(_scan_gzip_members(path, skip))
+            for head in _scan_gzip_members(path, skip):
+                heads.append(head)
         except NotPerRecordGzip as why:
+            if why.damage and heads:
+                # Members read whole before it say the layout is one per record: a member that
+                # starts as one and then fails is damaged (warcio would stop there in silence,
+                # or fail on its binary). The records before it are good and listed.
+                yield from heads
+                raise DamagedArchive(f"{path}: {why}; the {len(heads)} record(s) before it read, "
+                                     f"none after") from why
             log.info("%s: %s; scanned record by record", path, why)
             yield from _scan_with_warcio(path)
             return
@@ -98,6 +120,9 @@ def _scan_gzip_members(path: Path, skip: Callable[[str], bool] | None) -> Iterat
     with path.open("rb") as stream:
         offset = 0
         while offset < file_size:
+            stream.seek(offset)
+            if not stream.read(len(GZIP_MEMBER_MAGIC)).startswith(GZIP_MEMBER_MAGIC):
+                raise NotPerRecordGzip(f"no gzip member at {offset}")
             stream.seek(offset)
             inflater = zlib_ng.decompressobj(zlib_ng.MAX_WBITS + 16)
             head, fed = _inflate_head(stream, inflater, offset)
@@ -131,11 +156,11 @@ def _inflate_head(stream: BinaryIO, inflater: Any, offset: int) -> tuple[bytes, 
         while b"\r\n\r\n" not in head and len(head) < HEAD_BYTES and not inflater.eof:
             chunk = stream.read(HEAD_CHUNK)
             if not chunk:
-                raise NotPerRecordGzip(f"gzip member at {offset} is cut short")
+                raise NotPerRecordGzip(f"the gzip member at offset {offset} is cut short (the file ends)", damage=True)
             fed += len(chunk)
             head += inflater.decompress(chunk)
     except zlib_ng.error as exc:  # type: ignore[misc]  # zlib-ng's stubs do not say error is an exception
-        raise NotPerRecordGzip(f"no gzip member at {offset}: {exc}") from exc
+        raise NotPerRecordGzip(f"the gzip member at offset {offset} does not inflate: {exc}", damage=True) from exc
     return head, fed
 
 
@@ -145,11 +170,11 @@ def _inflate_to_end(stream: BinaryIO, inflater: Any, offset: int, fed: int, size
         while not inflater.eof:
             chunk = stream.read(SCAN_CHUNK)
             if not chunk:
-                raise NotPerRecordGzip(f"gzip member at {offset} is cut short")
+                raise NotPerRecordGzip(f"the gzip member at offset {offset} is cut short (the file ends)", damage=True)
             fed += len(chunk)
             size += len(inflater.decompress(chunk))
     except zlib_ng.error as exc:  # type: ignore[misc]
-        raise NotPerRecordGzip(f"gzip member at {offset} does not inflate: {exc}") from exc
+        raise NotPerRecordGzip(f"the gzip member at offset {offset} does not inflate: {exc}", damage=True) from exc
     if size not in sizes:
         raise NotPerRecordGzip(f"gzip member at {offset} is not exactly one record")
     return fed - len(inflater.unused_data)
@@ -182,7 +207,7 @@ def _member_end(stream: BinaryIO, offset: int, fed: int, sizes: range, file_size
     stream.seek(file_size - 4)
     if stream.read(4) in isizes:
         return file_size
-    raise NotPerRecordGzip(f"gzip member at {offset}: no end found by its size")
+    raise NotPerRecordGzip(f"the gzip member at offset {offset} has no end (cut short, or damaged)", damage=True)
 
 
 def _starts_warc_record(stream: BinaryIO, position: int) -> bool:
@@ -234,10 +259,17 @@ def _header_block(stream: BinaryIO) -> bytes | None:
 
 
 def _scan_with_warcio(path: Path) -> Iterator[RecordHead]:
+    listed = 0
     with path.open("rb") as stream:
         records = ArchiveIterator(stream)
-        for record in records:
-            yield _head(record.rec_type, record.rec_headers, RecordLocation(path, records.get_record_offset()))
+        try:
+            for record in records:
+                yield _head(record.rec_type, record.rec_headers, RecordLocation(path, records.get_record_offset()))
+                listed += 1
+        except (ArchiveLoadFailed, StatusAndHeadersParserException) as exc:
+            # warcio's message quotes the damaged bytes: binary, NULs and all. Its name says enough.
+            raise DamagedArchive(f"{path}: unreadable after its first {listed} record(s), near offset "
+                                 f"{stream.tell()} ({type(exc).__name__}); none after read") from exc
 
 
 def _head(record_type: str, rec_headers: object, location: RecordLocation) -> RecordHead:

@@ -80,6 +80,31 @@ def connect(dsn: str | None = None) -> psycopg2.extensions.connection:
     return conn
 
 
+# Who holds locks on the warehouse's tables and views: the sessions a DDL statement waits behind.
+LOCK_HOLDERS_SQL = """
+select a.pid, a.usename, a.application_name, a.state, a.xact_start,
+       array_agg(distinct n.nspname || '.' || c.relname order by n.nspname || '.' || c.relname)
+from pg_locks l
+join pg_class c on c.oid = l.relation and c.relkind in ('r', 'v', 'm', 'p')
+join pg_namespace n on n.oid = c.relnamespace and n.nspname in ('core', 'raw', 'ops', 'marts')
+join pg_stat_activity a on a.pid = l.pid
+where l.granted and l.locktype = 'relation' and l.pid <> pg_backend_pid()
+  and l.database = (select oid from pg_database where datname = current_database())
+group by a.pid, a.usename, a.application_name, a.state, a.xact_start
+order by a.xact_start nulls last
+"""
+
+
+def lock_holders(cur: psycopg2.extensions.cursor) -> str:
+    """The other sessions holding locks on the warehouse's tables and views, one phrase each:
+    'pid 4711 (user ann, application "psql", idle in transaction since 09:12:03 UTC) on marts.articles'."""
+    cur.execute(LOCK_HOLDERS_SQL)
+    held = [f"pid {pid} (user {user or '?'}, application {application or '?'!r}, {state or 'state hidden'}"
+            f"{f' since {started:%Y-%m-%d %H:%M:%S} UTC' if started else ''}) on {', '.join(tables)}"
+            for pid, user, application, state, started, tables in cur.fetchall()]
+    return "; ".join(held) or "no session holds one now"
+
+
 @contextmanager
 def transaction(dsn: str | None = None) -> Iterator[psycopg2.extensions.cursor]:
     """A cursor inside one transaction: committed on success, rolled back on any error.

@@ -5,7 +5,8 @@ params `source`, `since` and `until` (YYYY-MM-DD, until exclusive): every crawl 
 source whose window overlaps is read back from its WARC in ARCHIVE_ROOT (a folder, or an s3://
 bucket read by ranged requests: only the article pages' records), extracted again and
 upserted, oldest run first. Safe to repeat: a second run finds every article unchanged.
-Runs whose WARC was removed by retention (news_maintenance) are not in the list.
+A day of the range with nothing archived (retention, failed or no crawls) or a missing WARC fails the
+selection, naming the days and files, before any run is re-extracted.
 """
 
 from __future__ import annotations

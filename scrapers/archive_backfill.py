@@ -42,7 +42,7 @@ from zlib_ng import zlib_ng
 from common import archive_store
 from common.sources import Source
 from common.urls import article_url
-from common.warc_index import RecordHead, scan_records
+from common.warc_index import DamagedArchive, RecordHead, scan_records
 from common.warehouse import ARCHIVE_BACKFILL, transaction
 from common.window import Window, parse_iso_utc
 from scrapers.crawl_run import CrawlOutcome, archive_path, record_run
@@ -77,6 +77,7 @@ class ScanResult:
     records_scanned: int = 0
     responses: int = 0
     selected: dict[str, list[SelectedRecord]] = field(default_factory=dict)  # source -> records
+    damage: str | None = None  # the file is damaged here: no record after it was read
 
 
 @dataclass(frozen=True)
@@ -158,16 +159,21 @@ def scan_archive(path: Path, sources: list[Source], window: Window) -> ScanResul
         return (urlsplit(url).hostname or "").lower() not in by_host
 
     # Other sites' records are listed and counted, their payloads passed over unread.
-    for head in scan_records(path, skip=other_site):
-        result.records_scanned += 1
-        if head.record_type != "response":
-            continue
-        result.responses += 1
-        host = (urlsplit(head.url).hostname or "").lower()
-        for source in by_host.get(host, ()):
-            selected = _select(head, source, window)
-            if selected is not None:
-                result.selected.setdefault(source.slug, []).append(selected)
+    try:
+        for head in scan_records(path, skip=other_site):
+            result.records_scanned += 1
+            if head.record_type != "response":
+                continue
+            result.responses += 1
+            host = (urlsplit(head.url).hostname or "").lower()
+            for source in by_host.get(host, ()):
+                selected = _select(head, source, window)
+                if selected is not None:
+                    result.selected.setdefault(source.slug, []).append(selected)
+    except DamagedArchive as exc:
+        # The records before the damage are whole: the caller loads them, then fails the file.
+        log.error("%s", exc)
+        result.damage = str(exc)
     return result
 
 

@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from common import archive_store
 from common.warehouse import DSN_ENV, transaction, warehouse_dsn
 from common.window import Window
 from scrapers.parent_watch import PARENT_PID_ENV
@@ -184,14 +185,31 @@ def _stop(process: subprocess.Popen[str]) -> None:
         process.wait()
 
 
+def remove_unrecorded_warc(request: CrawlRequest, crawl_run_id: str) -> list[str]:
+    """The archive files of a run the child published but never recorded (killed between moving
+    its WARC into the archive and committing its rows): nothing refers to them, no load or
+    retention ever would, and the retry fetches their pages again under a run of its own. Only
+    this attempt's run id is touched: its child is gone, so no one can still record it."""
+    from scrapers.crawl_run import archive_path  # the crawl's Scrapy side: only on this path
+
+    warc = archive_path(request.source, request.window, crawl_run_id)
+    removed = [location for location in (warc, archive_store.stats_location(warc)) if archive_store.delete(location)]
+    if removed:
+        log.warning("crawl %s died after publishing its WARC, before recording it: removed %s", crawl_run_id, removed)
+    return removed
+
+
 def _verdict(crawl_run_id: str, request: CrawlRequest, exit_code: int, *, replay: bool = False) -> str:
     with transaction() as cur:
         cur.execute("select status, failure, pages_fetched, urls_failed, failed_by_reason, stats "
                     "from ops.crawl_runs where crawl_run_id = %s", (crawl_run_id,))
         row = cur.fetchone()
     if row is None:
+        removed = remove_unrecorded_warc(request, crawl_run_id)
         raise CrawlFailed(f"crawl of {request.source} for {request.window} recorded no run "
-                          f"(exit code {exit_code}); see the [scrapy] lines above")
+                          f"(exit code {exit_code}); see the [scrapy] lines above"
+                          + (f"; the WARC it published before dying, unrecorded, was removed: {removed}"
+                             if removed else ""))
     status, failure, pages, urls_failed, by_reason, stats = row
     if status == "failed":
         # Replay reads a fixed archive: if it held no feed or sitemap of the source, no retry will.

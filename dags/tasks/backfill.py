@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from common.sources import Source, load_sources
+from common.warc_index import DamagedArchive
 from common.warehouse import transaction
 from common.window import Window, parse_bound
-from scrapers.archive_backfill import CC_DATA_BASE, archive_files, local_copy, record_source_run, scan_archive
+from scrapers.archive_backfill import (
+    CC_DATA_BASE,
+    archive_files,
+    local_copy,
+    record_source_run,
+    run_id_for,
+    scan_archive,
+)
 from transforms.load.run import extract_and_load
 
 log = logging.getLogger(__name__)
@@ -93,6 +102,9 @@ def backfill_file(item: dict[str, Any], dag_run_id: str) -> dict[str, Any]:
                 totals["unchanged"] += result.counts.unchanged
                 totals["rejected"] += sum(result.rejected.values())
                 totals["outside_window"] += result.outside_window
+            if scan.damage is not None:
+                raise DamagedArchive(f"{scan.damage} (the {totals['pages_selected']} page(s) selected before the "
+                                     f"damage are loaded; a retry downloads and scans the file again)")
     except Exception as exc:
         _record_file(dag_run_id, archive, "failed", totals, time.monotonic() - started, f"{type(exc).__name__}: {exc}")
         raise
@@ -117,6 +129,8 @@ def _loaded_articles(crawl_run_id: str) -> int:
 
 def _record_file(dag_run_id: str, archive: str, status: str, totals: dict[str, int], seconds: float,
                  failure: str | None) -> None:
+    if failure is not None:  # an error may quote the file's bytes; PostgreSQL text takes no NUL
+        failure = failure.replace("\x00", "\\x00")[:2000]
     with transaction() as cur:
         cur.execute(
             """update ops.backfill_files set status = %s, records_scanned = %s, pages_selected = %s,
@@ -161,7 +175,61 @@ def finish_backfill(dag_run_id: str) -> dict[str, Any]:
                            f"archive files done ({progress['articles_loaded']} articles loaded from those); "
                            f"not done: {'; '.join(files_not_done(dag_run_id))} (ops.backfill_files; clear the "
                            f"failed backfill_file tasks to retry them, the files done are not read again)")
+    if progress["articles_loaded"] + progress["articles_unchanged"] == 0:
+        # Every file read, nothing of the window in any: the files of these days were not given
+        # (deleted, moved, never fetched) or hold other days. Success would read as "backfilled".
+        raise RuntimeError(f"backfill {dag_run_id}: {_what_was_asked(dag_run_id)}: no article loaded from the "
+                           f"{progress['files_total']} archive file(s) read ({progress['records_scanned']} records "
+                           f"scanned, {progress['pages_selected']} pages selected, {progress['pages_rejected']} "
+                           f"rejected): the archive files of these days are missing from 'archives', or hold "
+                           f"other days or other sites")
+    if gaps := days_without_articles(dag_run_id):
+        raise RuntimeError(f"backfill {dag_run_id}: {_what_was_asked(dag_run_id)}: no article loaded for "
+                           f"{len(gaps)} of its days: {', '.join(gaps)}: the archive files of those days are "
+                           f"missing from 'archives' (or none of the sources published then)")
     return progress
+
+
+# The days of the backfill's window that none of its runs' articles is dated in (by its own date,
+# else its capture's, as the load keeps them). A run is the file's, whichever backfill loaded it.
+DAYS_WITHOUT_ARTICLES_SQL = """
+select d::date from generate_series(%(start)s::timestamptz at time zone 'UTC',
+                                    (%(end)s::timestamptz - interval '1 microsecond') at time zone 'UTC',
+                                    interval '1 day') as d
+where not exists (
+    select from raw.captures c left join core.articles a on a.url = c.normalized_url
+    where c.crawl_run_id = any(%(runs)s::uuid[]) and c.kind = 'page' and c.extraction_status = 'article'
+      and (coalesce(a.published_at, c.fetched_at) at time zone 'UTC')::date = d::date)
+order by 1
+"""
+
+
+def days_without_articles(dag_run_id: str) -> list[str]:
+    """Each day (UTC, YYYY-MM-DD) of the backfill's window that no article it loaded is dated in."""
+    with transaction() as cur:
+        cur.execute("""select archive, window_start, window_end, sources from ops.backfill_files
+                       where dag_run_id = %s""", (dag_run_id,))
+        files = cur.fetchall()
+        if not files:
+            return []
+        runs = [run_id_for(source, archive, Window(start, end))
+                for archive, start, end, sources in files for source in sources]
+        cur.execute(DAYS_WITHOUT_ARTICLES_SQL, {"start": min(f[1] for f in files), "end": max(f[2] for f in files),
+                                                "runs": runs})
+        return [f"{day:%Y-%m-%d}" for (day,) in cur.fetchall()]
+
+
+def _what_was_asked(dag_run_id: str) -> str:
+    with transaction() as cur:
+        cur.execute("""select min(window_start), max(window_end), array_agg(distinct s order by s)
+                       from ops.backfill_files, unnest(sources) as s where dag_run_id = %s""", (dag_run_id,))
+        start, end, sources = cur.fetchone()
+    return f"the days {_span_days(start, end)} of {', '.join(sources or [])}"
+
+
+def _span_days(start: datetime, end: datetime) -> str:
+    last = (end - timedelta(microseconds=1)).astimezone(UTC).date()
+    return f"{start.astimezone(UTC):%Y-%m-%d}..{last:%Y-%m-%d}"
 
 
 def files_not_done(dag_run_id: str) -> list[str]:

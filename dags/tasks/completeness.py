@@ -13,6 +13,9 @@ threshold fits a source of 5 articles a day and one of 500:
 - ``discovery_partial``: some of the run's feeds or sitemaps were unusable while others were
   read (a child sitemap answering 404, a feed answering an error page), or listed ones were left
   unread at the crawl's bounds (SITEMAP_CHILD_LIMIT, nesting depth): always a warning.
+- ``listing_stale``: a feed or sitemap answered but listed nothing dated in the window or later
+  (frozen, or empty) while the source's recent days say it publishes: always a warning, naming
+  the listing (the others may have brought the window's articles, so the count alone is silent).
 
 Thresholds and what a failing check does ("fail", "warn", "off") come from the source's
 ``[quality]`` table (common/sources.py, README "Completeness checks").
@@ -75,15 +78,18 @@ def check_completeness(source: Source, crawl_run_id: str) -> list[CheckFailure]:
     with transaction() as cur:
         run = _run_facts(cur, crawl_run_id)
         failures = []
+        stale = run.stats.get("news/listings_stale_detail") or []
+        days = (_trailing_daily_counts(cur, source.slug, run.window_start, quality.baseline_days)
+                if stale or quality.on_zero_articles != "off" or quality.on_low_volume != "off" else [])
         if quality.on_zero_articles != "off" or quality.on_low_volume != "off":
             in_window = _articles_in(cur, source.slug, run.window_start, run.window_end)
-            days = _trailing_daily_counts(cur, source.slug, run.window_start, quality.baseline_days)
             failures += _volume_checks(quality, run, in_window, days)
         if quality.on_allow_reject_jump != "off":
             failures += _reject_share_check(quality, run, _trailing_reject_shares(cur, run, quality.baseline_days))
         if quality.on_missing_fields_jump != "off":
             failures += _missing_field_checks(quality, run, _trailing_field_shares(cur, run, quality.baseline_days))
         failures += _discovery_check(run.stats)
+        failures += _stale_listing_check(run, stale, days)
     for failure in failures:
         log.warning("%s run %s: %s check (%s): %s", source.slug, crawl_run_id, failure.check, failure.action,
                     failure.message)
@@ -96,7 +102,7 @@ def _volume_checks(quality: Quality, run: RunFacts, in_window: int, days: list[i
     if not days:
         return []  # a new source: no history to compare with
     median = statistics.median(days)
-    window_days = max((run.window_end - run.window_start) / DAY, 1 / 24)
+    window_days = _window_days(run)
     per_day = in_window / window_days
     history = f"the {len(days)} crawled days before had {sum(days)} (median {median:g} a day)"
     if in_window == 0 and sum(days) > 0 and quality.on_zero_articles != "off":
@@ -134,6 +140,26 @@ def _discovery_check(stats: dict[str, Any]) -> list[CheckFailure]:
     missed = stats.get("news/discovery_failed", 0) + unfetched_listings(stats)
     return [CheckFailure("discovery_partial", "warn", shortfall, missed,
                          missed + stats.get("news/discovery_ok", 0), 0)]
+
+
+def _stale_listing_check(run: RunFacts, stale: list[str], days: list[int]) -> list[CheckFailure]:
+    """Listings that answered with nothing of the window, where history expects at least one
+    article in it: a quiet source's feed (a few articles a week) is old most days by nature."""
+    if not stale or not days:
+        return []
+    median = statistics.median(days)
+    if median * _window_days(run) < 1:
+        return []
+    return [CheckFailure(
+        "listing_stale", "warn",
+        f"{len(stale)} feed(s)/sitemap(s) answered but list nothing of the window {_span(run)} or later, "
+        f"although the source's {len(days)} crawled days before had a median of {median:g} articles a day "
+        f"(frozen or emptied; articles listed only there were not found): {'; '.join(stale)}",
+        len(stale), median, 0)]
+
+
+def _window_days(run: RunFacts) -> float:
+    return max((run.window_end - run.window_start) / DAY, 1 / 24)
 
 
 def _missing_field_checks(quality: Quality, run: RunFacts,

@@ -7,6 +7,8 @@ import os
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from airflow.sdk.exceptions import AirflowFailException
+
 from common import archive_store
 from common.sources import load_sources, read_registry
 from common.warehouse import transaction
@@ -16,7 +18,7 @@ from dags.tasks.completeness import check_completeness
 from scrapers.crawl_process import CrawlFailed, CrawlRequest
 from scrapers.crawl_process import run_crawl as run_crawl_child
 from scrapers.settings import DOWNLOAD_TIMEOUT
-from transforms.load.run import RunNotLoadable, extract_and_load, load_unloaded_runs
+from transforms.load.run import WARC_DAMAGED, RunNotLoadable, extract_and_load, load_unloaded_runs
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +34,12 @@ CRAWL_MIN_SHARE = 0.75
 TIME_LIMIT_ENV = "NEWS_CRAWL_TIME_LIMIT"
 
 
-class QualityCheckFailed(RuntimeError):
-    """A run loaded, but what it loaded looks wrong; ``checks`` holds the figures for the alert."""
+class QualityCheckFailed(AirflowFailException):
+    """A run loaded, but what it loaded looks wrong; ``checks`` holds the figures for the alert.
+
+    Failed at once, never retried: the warehouse would say the same again. Any other error of
+    the check (the warehouse restarted under it) is retried as the DAG's retries say.
+    """
 
     def __init__(self, message: str, checks: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)
@@ -166,6 +172,9 @@ def run_quality_check(result: dict[str, Any], context: Any = None) -> None:
         problems.append(f"only {articles} of {pages} pages became articles (yield under {MIN_ARTICLE_YIELD:.0%})")
     if errors:
         problems.append(f"extraction errors: {errors}")
+    if damaged := result["rejected"].get(WARC_DAMAGED):
+        problems.append(f"{damaged} page record(s) of the run's WARC are damaged ({WARC_DAMAGED}): not loaded, "
+                        f"in ops.failed_urls for the next crawl; file and offset in marts.rejected_pages")
     source = load_sources().get(result["source"])
     checks = check_completeness(source, result["crawl_run_id"]) if source is not None else []
     failing = [c for c in checks if c.action == "fail"]
@@ -212,30 +221,66 @@ def runs_to_reprocess(source: str, window: Window) -> list[str]:
     """The source's crawl runs whose window overlaps, oldest first, WARC still archived.
 
     Oldest first, so where two runs captured the same article the newest capture is applied
-    last (the loader never lets an older capture replace a newer one anyway). Runs whose WARC
-    retention removed are left out (warc_uri is NULL); a WARC that should be there and is not
-    fails the selection, before any run is re-extracted.
+    last (the loader never lets an older capture replace a newer one anyway). The selection
+    fails before any run is re-extracted, naming the days and files, where a day of the window
+    has nothing to re-extract (its WARCs removed by retention, only failed crawls, no crawl at
+    all) or a WARC that should be there is not: a reprocess that quietly did less than asked
+    would read as done.
     """
     if source not in load_sources():
         raise ValueError(f"unknown source {source!r}; configured: {sorted(load_sources())}")
     with transaction() as cur:
         cur.execute(
-            """select crawl_run_id::text, warc_uri from ops.crawl_runs
-               where source = %s and status in ('captured', 'loaded') and warc_uri is not null
-                 and window_start < %s and window_end > %s
+            """select crawl_run_id::text, warc_uri, status, window_start, window_end from ops.crawl_runs
+               where source = %s and window_start < %s and window_end > %s
                order by finished_at, crawl_run_id""",
             (source, window.end, window.start),
         )
         rows = cur.fetchall()
-    missing = [uri for _, uri in rows if not archive_store.exists(uri)]
+    archived = [(run, uri, start, end) for run, uri, status, start, end in rows
+                if status in ("captured", "loaded") and uri is not None]
+    missing = [f"{uri} (run {run}, {_days(start, end)})" for run, uri, start, end in archived
+               if not archive_store.exists(uri)]
     if missing:
         raise RunNotLoadable(
-            f"{len(missing)} of {len(rows)} WARCs to re-extract are missing from the archive, e.g. "
-            f"{missing[:3]}: check that this worker reaches the archive they were written to "
-            f"(its storage, and for s3:// the AWS_* endpoint and credentials), or narrow since/until")
-    runs = [run for run, _ in rows]
+            f"{source}: {len(missing)} of {len(archived)} WARCs to re-extract are missing from the archive: "
+            f"{'; '.join(missing[:10])}{' …' if len(missing) > 10 else ''}: check that this worker reaches the "
+            f"archive they were written to (its storage, and for s3:// the AWS_* endpoint and credentials), "
+            f"or narrow since/until")
+    if gaps := _days_without_archive(window, rows):
+        raise RunNotLoadable(
+            f"{source}: nothing to re-extract for {len(gaps)} day(s) of {window}: {'; '.join(gaps[:10])}"
+            f"{' …' if len(gaps) > 10 else ''}; their articles (if any) stay as loaded: narrow since/until "
+            f"to days still archived")
+    runs = [run for run, _, _, _ in archived]
     log.info("%s, %s: %d crawl runs to re-extract", source, window, len(runs))
     return runs
+
+
+def _days(start: datetime, end: datetime) -> str:
+    last = (end - timedelta(microseconds=1)).date()
+    return f"{start:%Y-%m-%d}" if start.date() == last else f"{start:%Y-%m-%d}..{last:%Y-%m-%d}"
+
+
+def _days_without_archive(window: Window, rows: list[tuple[str, str | None, str, datetime, datetime]]) -> list[str]:
+    """Each UTC day of ``window`` that no archived run overlaps, with why (from the runs that do)."""
+    gaps = []
+    day = window.start.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    while day < window.end:
+        start, end = max(day, window.start), min(day + timedelta(days=1), window.end)
+        runs = [(run, uri, status) for run, uri, status, ws, we in rows if ws < end and we > start]
+        if not any(uri is not None and status in ("captured", "loaded") for _, uri, status in runs):
+            purged = [run for run, uri, status in runs if uri is None and status in ("captured", "loaded")]
+            if purged:
+                why = (f"the WARCs of its {len(purged)} crawl run(s) were removed by archive retention "
+                       f"(news_maintenance), e.g. run {purged[0]}")
+            elif runs:
+                why = f"its {len(runs)} crawl run(s) failed and were never loaded, e.g. run {runs[0][0]}"
+            else:
+                why = "no crawl run covers it"
+            gaps.append(f"{day:%Y-%m-%d} ({why})")
+        day += timedelta(days=1)
+    return gaps
 
 
 def reprocess_runs(crawl_run_ids: list[str]) -> dict[str, Any]:

@@ -187,6 +187,8 @@ class NewsSpider(scrapy.Spider):
         pending = [*_pending(listed_for_later(items, self.source, self.window), "page"),
                    *_pending([Discovered(next_page)] if next_page else [], "feed")]
         self._discovered(response, len(items), flag, pending=pending)
+        if response.meta.get("listing_depth", 0) == 0:  # a paged feed's older pages are old by design
+            self._note_if_stale(response, items)
         self.crawler.stats.inc_value("news/feed_items", len(items))
         if next_page:
             yield from self._feed_page_requests(response.url, [next_page], response.meta.get("listing_depth", 0))
@@ -261,6 +263,8 @@ class NewsSpider(scrapy.Spider):
                         len(urls) + len(children))
         self._discovered(response, len(urls) + len(children), flag, pending=pending)
         depth = response.meta.get("listing_depth", 0)
+        if depth == 0 and not children:
+            self._note_if_stale(response, urls)
         yield from self._child_sitemap_requests(response.url, children, depth)
         self.crawler.stats.inc_value("news/sitemap_urls", len(urls))
         yield from self._follow(urls)
@@ -335,6 +339,26 @@ class NewsSpider(scrapy.Spider):
                     pending: list[dict[str, Any]] | None = None) -> None:
         self.crawler.stats.inc_value("news/discovery_ok")
         self._record_fetch(response, items=items, flag=flag, pending=pending)
+
+    def _note_if_stale(self, response: Response, items: list[Discovered]) -> None:
+        """Count a listing the source's file names that answered but lists nothing dated in the
+        window or later: a frozen feed (its newest item days old) or an empty one. The run goes on
+        (other listings may hold the window's articles); the completeness check warns where the
+        source's history says it publishes (dags/tasks/completeness.py). Child sitemaps are left
+        out: an archive month's sitemap is old by design. An undated item could be new: no verdict.
+        """
+        if any(item.published is None for item in items):
+            return
+        newest = max((item.published for item in items if item.published is not None), default=None)
+        if newest is not None and newest >= self.window.start:
+            return
+        url = response.request.url if response.request else response.url
+        what = "no items" if newest is None else f"newest item {newest.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+        stats = self.crawler.stats
+        stats.inc_value("news/listings_stale")
+        stats.set_value("news/listings_stale_detail", [*(stats.get_value("news/listings_stale_detail") or []),
+                                                        f"{url} ({what})"])
+        log.warning("listing %s answered but lists nothing of the window %s or later (%s)", url, self.window, what)
 
     def _record_fetch(self, response: Response, items: int | None, flag: str | None = None,
                       pending: list[dict[str, Any]] | None = None) -> None:

@@ -111,7 +111,8 @@ def test_crawl_load_reprocess_and_retention_with_the_archive_in_s3(
                     "from ops.crawl_runs r where crawl_run_id = %s", (runs["aljazeera"],))
         assert cur.fetchone() == (None, 0)
     window = Window(parse_bound("2026-11-19"), parse_bound("2026-11-20"))
-    assert runs_to_reprocess("aljazeera", window) == []
+    with pytest.raises(RunNotLoadable, match="2026-11-19 \\(the WARCs of its 1 crawl run\\(s\\) were removed by archive"):
+        runs_to_reprocess("aljazeera", window)  # nothing left to re-extract: said, not a success
     assert apply_retention(365).runs == 0  # repeatable: nothing left to purge
 
     # 5. A WARC gone from the bucket behind the warehouse's back fails loudly, before any work.

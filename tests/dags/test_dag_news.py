@@ -52,7 +52,7 @@ def test_every_task_has_a_timeout_retries_with_backoff_and_the_alert(monkeypatch
                 assert notify_failure in callbacks, (dag.dag_id, task.task_id)
     daily = bag.get_dag("news_daily")
     for task in daily.tasks:
-        if task.task_id.endswith((".crawl", ".extract_load")):
+        if task.task_id.endswith((".crawl", ".extract_load", ".check")):
             assert task.retries == 2 and task.retry_exponential_backoff
             assert task.retry_delay == timedelta(minutes=5) and task.max_retry_delay == timedelta(hours=1)
     # The crawl must end itself before its task's timeout fires.

@@ -84,10 +84,12 @@ def test_maintenance_drops_old_captures_and_warcs_but_never_an_article(
     assert state[loaded["news_repost"]][0] == str(new_warc) and state[loaded["news_repost"]][1] > 0
     assert snapshot() == (articles, versions, runs)  # every article and version kept
     assert analyzed
-    # Reprocessing the purged days finds nothing to do (and says so) rather than failing.
+    # Reprocessing the purged days fails, saying the WARCs went with retention (not "0 runs", success).
     from common.window import Window, parse_bound
+    from transforms.load.run import RunNotLoadable
 
-    assert runs_to_reprocess("aljazeera", Window(parse_bound("2026-11-19"), parse_bound("2026-11-20"))) == []
+    with pytest.raises(RunNotLoadable, match="2026-11-19 \\(the WARCs of its 1 crawl run\\(s\\) were removed"):
+        runs_to_reprocess("aljazeera", Window(parse_bound("2026-11-19"), parse_bound("2026-11-20")))
 
 
 def test_retention_refuses_a_zero_day_age() -> None:

@@ -108,11 +108,12 @@ def test_zero_articles_where_recent_days_had_some_fails_the_task_and_alerts_with
     assert "zero_articles: 0 articles in the window 2026-11-19 00:00..2026-11-20 00:00 UTC" in message
     assert "the 7 crawled days before had 70 (median 10 a day)" in message
     notify_failure({"ti": TI(), "exception": failed.value})  # what Airflow does with the failure
-    [alert] = alerts
+    stale_feed, alert = alerts  # the feed's newest item is older than the window: named in a warning
+    assert stale_feed["severity"] == "warning" and "listing_stale" in stale_feed["text"]
     assert alert["severity"] == "failed" and alert["source"] == "faultsite"
     assert "zero_articles" in alert["text"] and "median 10 a day" in alert["text"]
     assert [(c["check"], c["action"], c["value"], c["baseline"]) for c in alert["checks"]] == [
-        ("zero_articles", "fail", 0, 10)]
+        ("zero_articles", "fail", 0, 10), ("listing_stale", "warn", 1, 10)]
 
 
 def test_low_volume_warns_by_default_and_fails_where_the_source_file_says_so(

@@ -17,6 +17,7 @@ import psycopg2.extensions
 from psycopg2.extras import execute_values
 
 from common import archive_store, failed_urls
+from common.archive_store import DamagedRecord
 from common.failed_urls import FailedUrl
 from common.progress import ProgressLog
 from common.sources import Source, load_sources
@@ -45,6 +46,8 @@ MICROSECOND = timedelta(microseconds=1)
 # overhead is small. (An article listed twice in one run, in two batches, loads as new then
 # unchanged or updated: still one row.)
 LOAD_BATCH_SIZE = 1000
+# The reason of a page whose WARC record is damaged (raw.captures, ops.failed_urls, RunResult.rejected).
+WARC_DAMAGED = "warc_damaged"
 
 
 class RunNotLoadable(RuntimeError):
@@ -278,7 +281,8 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
     source = load_sources().get(source_slug)
     if source is None:
         raise RunNotLoadable(f"run {crawl_run_id}: source {source_slug!r} is no longer configured")
-    jobs = _jobs(warc_uri, captures, source)
+    damaged: list[DamagedRecord] = []  # filled as the pool reads the WARC
+    jobs = _jobs(warc_uri, captures, source, damaged)
     log.info("run %s [%s]: extracting and loading %d article pages", crawl_run_id, source_slug, len(captures))
     batch: list[Article] = []
     outcomes: list[tuple[int, str, str | None]] = []  # capture_id, status, reason; recorded per batch
@@ -339,6 +343,9 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
                 continue
             take(capture_id, result)
         settle()
+        if damaged:
+            _record_damaged(cur, captures, damaged, ledger)
+            rejected[WARC_DAMAGED] = len(damaged)
         if conflicts:
             log.warning("run %s [%s]: %d page(s) name as canonical the URL of another article (other text): "
                         "each loaded under its own URL", crawl_run_id, source_slug, conflicts)
@@ -474,12 +481,32 @@ def _run_inputs(crawl_run_id: str, dsn: str | None) -> tuple[str, str, CaptureIn
     return source_slug, warc_uri, captures, dated
 
 
-def _jobs(warc_uri: str, captures: CaptureIndex, source: Source) -> Iterator[PageJob]:
+def _jobs(warc_uri: str, captures: CaptureIndex, source: Source, damaged: list[DamagedRecord]) -> Iterator[PageJob]:
+    """A job per readable page record; the damaged ones go to ``damaged`` instead."""
     hints = hints_for(source)
     for record in archive_store.read_records(warc_uri, captures):
+        if isinstance(record, DamagedRecord):
+            log.error("%s: page not extracted, and fetched again by the next crawl", record.problem)
+            damaged.append(record)
+            continue
         yield PageJob(key=record.offset, url=record.url, body=record.body,
                       content_type=record.content_type, source=source.slug,
                       fetched_at=captures.fetched_at(record.offset), hints=hints)
+
+
+def _record_damaged(cur: psycopg2.extensions.cursor, captures: CaptureIndex, damaged: list[DamagedRecord],
+                    ledger: _LoadLedger) -> None:
+    """Damaged records' captures marked failed, with what is wrong (marts.rejected_pages, the
+    run's extraction errors in marts.crawl_health), and their URLs given to the run's failed-URL
+    ledger: the page does not count as seen, and the source's next crawls fetch it again whatever
+    their window (the damaged archive cannot be read again)."""
+    ids = [captures.capture_id(record.offset) for record in damaged]
+    _record_outcomes(cur, [(capture_id, "failed", f"{WARC_DAMAGED}: {record.problem}")
+                           for capture_id, record in zip(ids, damaged, strict=True)])
+    cur.execute("select capture_id, url from raw.captures where capture_id = any(%s)", (ids,))
+    urls = dict(cur.fetchall())
+    for capture_id, record in zip(ids, damaged, strict=True):
+        ledger.add(Rejected(urls[capture_id], WARC_DAMAGED, record.problem))
 
 
 def _record_outcomes(cur: psycopg2.extensions.cursor, outcomes: list[tuple[int, str, str | None]]) -> None:
