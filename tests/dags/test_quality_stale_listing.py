@@ -7,35 +7,25 @@ frozen feed and an empty one), the real load, then the check task's body with a 
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from psycopg2.extras import Json
 
-from common.warehouse import transaction
 from dags.tasks.alerts import notify_failure
-from dags.tasks.pipeline import QualityCheckFailed, run_extract_load, run_quality_check
+from dags.tasks.pipeline import QualityCheckFailed, run_quality_check
 from tests.fixtures.alert_webhook import alert_webhook
-from tests.fixtures.articles import make_article
 from tests.fixtures.crawl_support import DAY, CrawlEnv, crawl_env
 from tests.fixtures.fault_server import FaultServer, write_source
-from transforms.load.articles import load_articles
+from tests.fixtures.quality_history import CheckTaskInstance, crawl_and_load, seed_history
 
 __all__ = ["alert_webhook", "crawl_env"]
 
 pytestmark = pytest.mark.crawl  # Scrapy crawls in child processes: left out of make test-fast
 
-WINDOW_START = datetime(2026, 11, 19, tzinfo=DAY.tzinfo)
 DATED = "/sitemap.xml?yyyy={yyyy}&mm={mm}&dd={dd}"
 EMPTY_RSS = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Section</title>'
              b"<link>http://127.0.0.1/</link><description>x</description></channel></rss>")
-
-
-class TI:
-    dag_id, run_id, task_id, try_number = "news_daily", "scheduled__2026-11-20", "faultsite.check", 1
-    log_url = "http://localhost:8080/dags/news_daily/runs/x/tasks/faultsite.check"
 
 
 def frozen_rss(server: FaultServer, when: datetime) -> bytes:
@@ -44,32 +34,6 @@ def frozen_rss(server: FaultServer, when: datetime) -> bytes:
             f"<description>x</description><item><title>Old</title>"
             f"<link>{server.url(f'/news/{when.year}/{when.month}/{when.day}/ok-old')}</link>"
             f"<pubDate>{when:%a, %d %b %Y %H:%M:%S} GMT</pubDate></item></channel></rss>").encode()
-
-
-def seed_history(days: int = 7, per_day: int = 10) -> None:
-    """``days`` loaded daily runs of faultsite before the window, ``per_day`` articles each."""
-    with transaction() as cur:
-        cur.execute("insert into ops.sources values ('faultsite', 'Fault site', '{127.0.0.1}', 'en', false) "
-                    "on conflict do nothing")
-        for back in range(days, 0, -1):
-            start = WINDOW_START - timedelta(days=back)
-            run_id = str(uuid.uuid4())
-            cur.execute(
-                """insert into ops.crawl_runs (crawl_run_id, source, window_start, window_end, started_at,
-                     finished_at, finish_reason, status, stats, articles_loaded, articles_without_date,
-                     articles_without_author)
-                   values (%s, 'faultsite', %s, %s, %s, %s, 'finished', 'loaded', %s, %s, 0, 0)""",
-                (run_id, start, start + timedelta(days=1), start + timedelta(days=1, hours=4),
-                 start + timedelta(days=1, hours=4, minutes=5), Json({"news/feed_items": per_day}), per_day))
-            load_articles(cur, [make_article(f"https://history.example/{start:%m%d}/{i}", source="faultsite",
-                                             published_at=start + timedelta(hours=1 + i),
-                                             fetched_at=start + timedelta(days=1, hours=4))
-                                for i in range(per_day)], run_id)
-
-
-def crawl_and_load(crawl_env: CrawlEnv, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    monkeypatch.setenv("NEWS_SOURCES_EXTRA_DIRS", str(crawl_env.sources))
-    return run_extract_load(crawl_env.crawl())
 
 
 def test_a_frozen_feed_and_an_empty_one_beside_a_working_sitemap_are_named_in_a_warning(
@@ -86,7 +50,7 @@ def test_a_frozen_feed_and_an_empty_one_beside_a_working_sitemap_are_named_in_a_
         result = crawl_and_load(crawl_env, monkeypatch)
         base = server.base
     assert result["new"] == 3
-    run_quality_check(result, {"ti": TI()})  # a warning: the task goes on
+    run_quality_check(result, {"ti": CheckTaskInstance()})  # a warning: the task goes on
     [alert] = alert_webhook
     assert alert["severity"] == "warning" and alert["source"] == "faultsite"
     [check] = alert["checks"]
@@ -108,8 +72,8 @@ def test_a_sole_frozen_feed_fails_the_task_and_its_alert_names_the_feed(
         feed = server.url("/feed.xml")
     assert result["pages"] == 0
     with pytest.raises(QualityCheckFailed) as failed:
-        run_quality_check(result, {"ti": TI()})
-    notify_failure({"ti": TI(), "exception": failed.value})  # what Airflow does with the failure
+        run_quality_check(result, {"ti": CheckTaskInstance()})
+    notify_failure({"ti": CheckTaskInstance(), "exception": failed.value})  # what Airflow does with the failure
     warning, failure = alert_webhook
     assert warning["severity"] == "warning" and "listing_stale" in warning["text"]
     assert failure["severity"] == "failed" and "zero_articles" in failure["text"]
@@ -125,5 +89,5 @@ def test_a_quiet_source_whose_feed_is_old_most_days_is_not_warned_about(
         server.documents["/feed.xml"] = ("application/rss+xml", frozen_rss(server, DAY - timedelta(days=5)), {})
         write_source(crawl_env.sources, server)
         result = crawl_and_load(crawl_env, monkeypatch)
-    run_quality_check(result, {"ti": TI()})
+    run_quality_check(result, {"ti": CheckTaskInstance()})
     assert alert_webhook == []
