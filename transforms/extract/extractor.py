@@ -161,7 +161,8 @@ def _build_article(
     rejection = reject_by_content(page, words, entry_text=entry_text)
     if rejection is not None:
         return rejection
-    # The tree is not read after this: htmldate may clean it in place.
+    # Dates last, as only a page kept as an article needs them. They read the tree as parsed:
+    # trafilatura and htmldate work on copies of it (transforms/extract/date_search.py).
     published_at, modified_at, flags = find_dates(
         page, document, fetched_at, ZoneInfo(hints.naive_timezone), tree, evidence=dates
     )
