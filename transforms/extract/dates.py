@@ -11,7 +11,7 @@ import email.utils
 import functools
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from datetime import time as dt_time
 from itertools import islice
@@ -26,6 +26,7 @@ from htmldate.extractors import extract_url_date, try_date_expr
 from htmldate.utils import Extractor
 
 from transforms.extract.date_search import searched_date
+from transforms.extract.listed_date import self_listed_day
 from transforms.extract.numeric_dates import (
     UNREADABLE,
     Unreadable,
@@ -53,6 +54,9 @@ class DateEvidence:
     line: ShownDate | None
     title_day: datetime | None
     generic: datetime | None
+    # The day of the page's own entry in a dated list of the site's stories (``self_listed_day``),
+    # read only where nothing above dates the page.
+    listed: date | None = None
     # The date line is there but its digits have no certain reading (04/05/2023 on a page of
     # no stated locale, "5/6/07", a month above 12): htmldate's search would read the same
     # text one way or the other, so only the URL's date may stand in for it.
@@ -64,6 +68,11 @@ class DateEvidence:
         outranks it (``find_dates``), so where one is present the search cannot change the
         outcome and its cost (dateparser loading every language it knows, seconds of CPU on
         some pages) is not paid."""
+        return self.undated and self.listed is None
+
+    @property
+    def undated(self) -> bool:
+        """True when neither structured data, the title nor the date line dates the page."""
         return (
             not self.stated and self.title_day is None and self.generic is None
             and not self.line_dates_page and not self.line_unreadable
@@ -91,7 +100,7 @@ def date_evidence(
          *page.all_meta(k for k in META_PUBLISHED if k not in GENERIC_DATE_META)],
         naive_zone,
     )
-    return DateEvidence(
+    evidence = DateEvidence(
         stated=tuple(stated),
         modified=_first_datetime(
             [jsonld_text(page.article, "dateModified"), *page.all_meta(META_MODIFIED)], naive_zone
@@ -101,6 +110,15 @@ def date_evidence(
         generic=_first_datetime(page.all_meta(GENERIC_DATE_META), naive_zone),
         line_unreadable=line is UNREADABLE,
     )
+    urls = (page.url, page.canonical_href)
+    if tree is None or not evidence.undated or any(_url_day(u, fetched_at, naive_zone) for u in urls if u):
+        return evidence  # the URL's own date outranks a listing's
+    language = language or language_of_script(titles)
+    listed = self_listed_day(
+        tree, page.base_url, urls,
+        lambda text: _read_day(text, fetched_at, language, region),
+    )
+    return replace(evidence, listed=listed)
 
 
 def find_dates(
@@ -185,6 +203,8 @@ def _fallback_published(
         return evidence.generic, False
     if evidence.line_unreadable:
         return _url_day(page.url, fetched_at, naive_zone), True
+    if evidence.listed is not None and (evidence.modified is None or evidence.listed <= evidence.modified.date()):
+        return datetime.combine(evidence.listed, datetime.min.time(), tzinfo=naive_zone), True
     searched = getattr(document, "date", None) or (
         _searched_date(tree, page.url, fetched_at) if tree is not None else None
     )
