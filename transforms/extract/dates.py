@@ -116,7 +116,7 @@ def date_evidence(
     language = language or language_of_script(titles)
     listed = self_listed_day(
         tree, page.base_url, urls,
-        lambda text: _read_day(text, fetched_at, language, region),
+        lambda text: _shown_date(text, "", fetched_at, language, region),
     )
     return replace(evidence, listed=listed)
 
@@ -346,12 +346,13 @@ def texts_before(headline: lxml.html.HtmlElement) -> Iterator[str]:
 
 
 def _ancestors_skipped(element: lxml.html.HtmlElement) -> list[tuple[lxml.html.HtmlElement, bool]]:
-    """``element``'s ancestors, nearest first, each with whether it or one above it is skipped."""
+    """``element``'s ancestors, nearest first, each with whether it or one above it is skipped.
+    A ``<noscript>`` around the headline is not: it holds the page's whole script-free version."""
     ancestors = list(element.iterancestors())
     skipped = False
     flags = []
     for ancestor in reversed(ancestors):
-        skipped = skipped or ancestor.tag in DATE_LINE_SKIPPED_TAGS
+        skipped = skipped or (ancestor.tag in DATE_LINE_SKIPPED_TAGS and ancestor.tag != "noscript")
         flags.append(skipped)
     return list(zip(ancestors, reversed(flags), strict=True))
 
@@ -473,6 +474,26 @@ def _titles(page: PageData) -> list[str]:
 _SPACED_DOTTED_RE = re.compile(r"(?<![\d.])(\d{1,2})\.\s+(\d{1,2})\.\s*((?:19|20)\d{2})(?!\d)")
 
 
+# A day, a month word and a two-digit year ("14 Gennaio 20", "04 NOV 25"), which neither
+# htmldate's patterns nor dateparser read as a year: the year written out in full first. Not
+# before a time or a unit ("12 Jan 20:15", "3 March 20 h") nor inside a longer number.
+_SHORT_YEAR_WORDED_RE = re.compile(
+    r"(?<![\w.-])(?P<head>\d{1,2}\.?\s*[^\W\d_]{3,10}\.?,?\s+)(?P<yy>\d{2})(?![\w:.,/-]|\s*(?:h|uhr)\b)",
+    re.IGNORECASE,
+)
+
+
+def _with_full_year(text: str, latest_year: int) -> str:
+    """``text`` with a worded date's two-digit year written as the nearest year not after
+    ``latest_year`` ("20" in 2026 is 2020, "98" is 1998)."""
+
+    def full(match: re.Match[str]) -> str:
+        year = latest_year - (latest_year - int(match["yy"])) % 100
+        return f"{match['head']}{year}"
+
+    return _SHORT_YEAR_WORDED_RE.sub(full, text)
+
+
 def _shown_date(
     text: str, previous: str, fetched_at: datetime, language: str | None, region: str | None
 ) -> date | Unreadable | None:
@@ -496,6 +517,7 @@ def _read_day(text: str, fetched_at: datetime, language: str | None, region: str
     if not any(c.isdigit() for c in text):
         return None
     latest = fetched_at.replace(tzinfo=None)
+    text = _with_full_year(text, latest.year)
     numeric = read_numeric_date(text, language, region)
     if numeric is not None:
         # The digits are read here, in the order the page's locale writes them, not by htmldate.

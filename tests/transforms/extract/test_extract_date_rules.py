@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
+import lxml.html
 import pytest
 
-from tests.fixtures.harbour_story import BODY, SENTENCES, extracted
+from tests.fixtures.harbour_story import BODY, FETCHED_AT, SENTENCES, extracted
 from transforms.article import Article
+from transforms.extract.dates import date_line
 from transforms.extract.extractor import ExtractionHints
 
 URL = "https://news.example/2026/03/04/harbour-story"
@@ -490,3 +492,44 @@ def test_a_structured_date_outranks_a_labelled_date_under_the_body() -> None:
     head = '<meta property="article:published_time" content="2024-03-10T09:00:00+01:00">'
     result = page_with_a_closing_line("<p>Erschienen am: 12.03.2024</p>", "de", head)
     assert result.published_at == datetime.fromisoformat("2024-03-10T09:00:00+01:00")
+
+
+@pytest.mark.parametrize(
+    ("shown", "expected"),
+    [
+        ("<p><em>( Hafenstadt, 12 März 24 )</em></p>", date(2024, 3, 12)),
+        ('<p class="meta">12 MAR 24</p>', date(2024, 3, 12)),
+        ('<p class="meta">12. März 98</p>', date(1998, 3, 12)),
+    ],
+)
+def test_a_worded_date_with_a_two_digit_year_is_read(shown: str, expected: date) -> None:
+    result = page_without_structured_date("", shown)
+    assert result.published_at is not None and result.published_at.date() == expected
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        '<p class="meta">12 Mar 20:15</p>',  # a day and a time, no year
+        '<p class="meta">Folge 12 Teil 24</p>',  # numbers beside a word that is no month
+        '<p class="meta">12 März 24 Uhr</p>',  # a time of day
+        '<p class="meta">Sa., 12 März 20.15</p>',  # a time with a dot
+    ],
+)
+def test_two_digits_after_a_day_and_a_word_are_not_always_a_year(shown: str) -> None:
+    # Asked of the date line alone: htmldate's search of the whole page reads some of these its own way.
+    tree = lxml.html.fromstring(f"<html><body><h1>Breakwater to be rebuilt</h1>{shown}{BODY}</body></html>")
+    assert date_line(tree, FETCHED_AT, "de") is None
+
+
+def test_a_page_wholly_inside_noscript_has_its_date_line_read() -> None:
+    # Some sites serve their whole script-free version inside <noscript>: its headline and date
+    # line are the page's, while a <noscript> beside the headline is still no date line.
+    html = (
+        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><meta property="og:type" content="article">'
+        '</head><body><div id="app"></div><noscript><div class="page"><h1>Breakwater to be rebuilt</h1>'
+        '<noscript>Stand 01.01.2020</noscript><p class="date">12.03.2024</p>'
+        f"{BODY}</div></noscript></body></html>"
+    )
+    result = extracted(html, "https://news.example/harbour-story")
+    assert result.published_at is not None and result.published_at.date() == date(2024, 3, 12)

@@ -107,6 +107,11 @@ def test_the_rule_reads_the_own_entry_alone() -> None:
     assert self_listed_day(tree, URL, (URL,), read_day) == date(2024, 3, 5)
 
 
+def test_an_entry_labelled_as_an_update_does_not_date_the_page() -> None:
+    box = NEWS_BOX.replace("05.03.2024", "Aktualisiert am 05.03.2024")
+    assert published_day(story(box)) != date(2024, 3, 5)
+
+
 def test_structured_data_outranks_the_entry() -> None:
     head = '<meta property="og:type" content="article"><meta property="article:published_time" content="2024-03-04T09:30:00+01:00">'
     assert published_day(story(head=head)) == date(2024, 3, 4)
