@@ -21,7 +21,7 @@ from lxml import etree
 
 from common.sources import Source
 from common.urls import ALLOWED_SCHEMES, article_url
-from common.window import Window, parse_iso_utc
+from common.window import Window
 
 log = logging.getLogger(__name__)
 
@@ -278,16 +278,24 @@ def parse_date(text: str, naive_zone: tzinfo = UTC) -> datetime | None:
     if not text:
         return None
     try:
-        return parse_iso_utc(text, naive_zone)
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        pass
-    try:
-        moment = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=naive_zone)
-    return moment.astimezone(UTC)
+        try:
+            moment = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    return _as_utc(moment, naive_zone)
+
+
+def _as_utc(moment: datetime, naive_zone: tzinfo) -> datetime:
+    """``moment`` in UTC, a naive one read in ``naive_zone``. A wall time the clocks show twice
+    (the hour repeated when they go back) or skip (the hour lost when they go forward) is its
+    later reading: a listing date only decides which run fetches the article, and one dated an
+    hour late is kept for the next run (listed_for_later), while one dated an hour early can fall
+    before the window of the first run to list it, after the run before had gone: lost."""
+    if moment.tzinfo is not None:
+        return moment.astimezone(UTC)
+    return max(moment.replace(tzinfo=naive_zone, fold=fold).astimezone(UTC) for fold in (0, 1))
 
 
 # Entities are never expanded, nothing is fetched, libxml2's size limits stay on.
