@@ -501,6 +501,26 @@ def edited_in_window(item: Discovered, source: Source, window: Window) -> str | 
     return url if why_not == "" else None
 
 
+def listed_just_before(item: Discovered, source: Source, window: Window) -> str | None:
+    """The article URL of an item dated before the window by no more than the source's time zone
+    is behind UTC at that date, else None (always None for a zone at or east of UTC).
+
+    A site west of UTC that writes its local time as GMT or Z (a common CMS slip) dates every
+    article that many hours early: one published in the hours after a run looks to belong to that
+    run's window, which had gone before it existed, and the next window no longer takes it. Such
+    an item is fetched if the warehouse does not hold it yet (the run before loaded the others).
+    East of UTC the slip dates articles late, which the next window takes.
+    """
+    published = listed_date(item, source)
+    if published is None or published >= window.start:
+        return None
+    behind = published.astimezone(ZoneInfo(source.timezone)).utcoffset() or timedelta(0)
+    if behind >= timedelta(0) or published < window.start + behind:
+        return None
+    url, why_not = candidate(Discovered(item.url, window.start), source, window)
+    return url if why_not == "" else None
+
+
 def changed_since(item: Discovered, captured_at: datetime) -> bool:
     """Whether the listing dates a change of the page after ``captured_at`` (the warehouse's
     latest capture of it): the page must be fetched again, whether or not it was seen."""
