@@ -404,8 +404,8 @@ class NewsSpider(scrapy.Spider):
                 url = listed_just_before(item, self.source, self.window)
                 if url is not None:
                     early.add(url)
-                if (changed := edited_in_window(item, self.source, self.window)) is not None:
-                    url = changed
+                if (edited_url := edited_in_window(item, self.source, self.window)) is not None:
+                    url = edited_url
                     edited.add(url)
             if url is None:
                 self.crawler.stats.inc_value(f"news/skipped_{why_not}")
