@@ -390,7 +390,8 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
             if window is not None and isinstance(result, Article) and not _dated_in(result, window):
                 outside.append(capture_id)
                 continue
-            if isinstance(result, Article) and job.key in redirected_from:
+            if (isinstance(result, Article) and job.key in redirected_from
+                    and identify_article(result, source).url == result.url):  # a claim is settled as one
                 moves.append((capture_id, redirected_from[job.key], result))  # moved before its batch loads
                 if len(moves) >= LOAD_BATCH_SIZE:
                     settle()
