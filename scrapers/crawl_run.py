@@ -150,9 +150,9 @@ def record_run(
         execute_values(
             cur,
             """insert into raw.captures (crawl_run_id, url, normalized_url, kind, status, content_type,
-                 fetched_at, warc_uri, warc_offset, warc_length, payload_digest) values %s""",
+                 fetched_at, warc_uri, warc_offset, warc_length, payload_digest, redirected_from) values %s""",
             [(run_id, c.url, c.normalized_url, c.kind, c.status, c.content_type, c.fetched_at,
-              warc_uri, c.offset, c.length, c.payload_digest) for c in captures],
+              warc_uri, c.offset, c.length, c.payload_digest, c.redirected_from) for c in captures],
             page_size=1000,
         )
         write_ledger(cur, source=source.slug, run_id=run_id, failed=ledger.failed, captured=ledger.resolved,

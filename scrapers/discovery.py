@@ -21,7 +21,7 @@ from lxml import etree
 
 from common.sources import Source
 from common.urls import ALLOWED_SCHEMES, article_url
-from common.window import Window, parse_iso_utc
+from common.window import Window
 
 log = logging.getLogger(__name__)
 
@@ -278,16 +278,24 @@ def parse_date(text: str, naive_zone: tzinfo = UTC) -> datetime | None:
     if not text:
         return None
     try:
-        return parse_iso_utc(text, naive_zone)
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        pass
-    try:
-        moment = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=naive_zone)
-    return moment.astimezone(UTC)
+        try:
+            moment = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    return _as_utc(moment, naive_zone)
+
+
+def _as_utc(moment: datetime, naive_zone: tzinfo) -> datetime:
+    """``moment`` in UTC, a naive one read in ``naive_zone``. A wall time the clocks show twice
+    (the hour repeated when they go back) or skip (the hour lost when they go forward) is its
+    later reading: a listing date only decides which run fetches the article, and one dated an
+    hour late is kept for the next run (listed_for_later), while one dated an hour early can fall
+    before the window of the first run to list it, after the run before had gone: lost."""
+    if moment.tzinfo is not None:
+        return moment.astimezone(UTC)
+    return max(moment.replace(tzinfo=naive_zone, fold=fold).astimezone(UTC) for fold in (0, 1))
 
 
 # Entities are never expanded, nothing is fetched, libxml2's size limits stay on.
@@ -490,6 +498,26 @@ def edited_in_window(item: Discovered, source: Source, window: Window) -> str | 
     if item.modified is None or not window.contains(item.modified):
         return None
     url, why_not = candidate(Discovered(item.url, item.modified), source, window)
+    return url if why_not == "" else None
+
+
+def listed_just_before(item: Discovered, source: Source, window: Window) -> str | None:
+    """The article URL of an item dated before the window by no more than the source's time zone
+    is behind UTC at that date, else None (always None for a zone at or east of UTC).
+
+    A site west of UTC that writes its local time as GMT or Z (a common CMS slip) dates every
+    article that many hours early: one published in the hours after a run looks to belong to that
+    run's window, which had gone before it existed, and the next window no longer takes it. Such
+    an item is fetched if the warehouse does not hold it yet (the run before loaded the others).
+    East of UTC the slip dates articles late, which the next window takes.
+    """
+    published = listed_date(item, source)
+    if published is None or published >= window.start:
+        return None
+    behind = published.astimezone(ZoneInfo(source.timezone)).utcoffset() or timedelta(0)
+    if behind >= timedelta(0) or published < window.start + behind:
+        return None
+    url, why_not = candidate(Discovered(item.url, window.start), source, window)
     return url if why_not == "" else None
 
 

@@ -102,11 +102,17 @@ SETTLED_PAGE = """c.kind = 'page' and c.status = 200
   and (c.extraction_status = 'article'
        or (c.extraction_status = 'rejected' and c.extraction_reason like 'not\\_article:%%'))"""
 
+# A page is seen under the URL it was fetched at and under the URL a redirect to it came from (a
+# listing giving http:// links to an https site, /x for /x/): the listed form is what the next
+# runs look up.
 SEEN_SQL = f"""
-select c.normalized_url, min(c.fetched_at), max(c.fetched_at)
-from raw.captures c
-where c.normalized_url = any(%s) and {SETTLED_PAGE}
-group by c.normalized_url
+select url, min(fetched_at), max(fetched_at)
+from (select c.normalized_url as url, c.fetched_at from raw.captures c
+      where c.normalized_url = any(%(urls)s) and {SETTLED_PAGE}
+      union all
+      select c.redirected_from, c.fetched_at from raw.captures c
+      where c.redirected_from = any(%(urls)s) and {SETTLED_PAGE}) as seen
+group by url
 """
 
 
@@ -129,7 +135,7 @@ def seen_pages(urls: list[str]) -> dict[str, SeenPage]:
     if not urls:
         return {}
     with transaction() as cur:
-        cur.execute(SEEN_SQL, (list(urls),))
+        cur.execute(SEEN_SQL, {"urls": list(urls)})
         return {url: SeenPage(first, latest) for url, first, latest in cur.fetchall()}
 
 

@@ -139,6 +139,7 @@ class Capture:
     offset: int
     length: int
     payload_digest: str | None
+    redirected_from: str | None = None  # normalized: the URL the request was for, where a redirect led here
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,7 @@ class _Exchange:
     content_type: str | None
     fetched_at: datetime
     payload_digest: str
+    redirected_from: str | None
     response_record: bytes  # uncompressed; the writer compresses and places it
     request_record: bytes
 
@@ -227,6 +229,7 @@ class _RecordWriter:
             url=exchange.url, normalized_url=normalize_url(exchange.url), kind=exchange.kind,
             status=exchange.status, content_type=exchange.content_type, fetched_at=exchange.fetched_at,
             offset=offset, length=length, payload_digest=exchange.payload_digest,
+            redirected_from=exchange.redirected_from,
         )
 
 
@@ -328,9 +331,20 @@ class WarcCaptureMiddleware:
             content_type=content_type.decode("latin-1") if content_type else None,
             fetched_at=fetched_at,
             payload_digest=response_record.rec_headers.get_header("WARC-Payload-Digest"),
+            redirected_from=_redirected_from(request),
             response_record=writer.serialize(response_record),
             request_record=writer.serialize(request_record),
         )
+
+
+def _redirected_from(request: Request) -> str | None:
+    """The normalized URL a redirect chain that led to ``request`` started from (Scrapy's
+    RedirectMiddleware lists the chain in ``redirect_urls``); None for a URL fetched as asked."""
+    chain = request.meta.get("redirect_urls")
+    if not chain:
+        return None
+    first = normalize_url(chain[0])
+    return first if first != normalize_url(request.url) else None
 
 
 def _status_and_headers(response: Response) -> StatusAndHeaders:

@@ -38,6 +38,7 @@ from scrapers.discovery import (
     edited_in_window,
     expand_dated_sitemaps,
     listed_for_later,
+    listed_just_before,
     listed_url,
     parse_sitemap,
     read_feed,
@@ -396,11 +397,15 @@ class NewsSpider(scrapy.Spider):
         update: the new version must reach the warehouse) or that are inside the revisit window."""
         candidates: dict[str, Discovered] = {}
         edited: set[str] = set()  # earlier days' articles the listing says changed in the window
+        early: set[str] = set()  # dated just before the window, as a west-of-UTC site's local time stamped GMT
         for item in items:
             url, why_not = candidate(item, self.source, self.window)
             if url is None and why_not == "outside_window":
-                url = edited_in_window(item, self.source, self.window)
+                url = listed_just_before(item, self.source, self.window)
                 if url is not None:
+                    early.add(url)
+                if (edited_url := edited_in_window(item, self.source, self.window)) is not None:
+                    url = edited_url
                     edited.add(url)
             if url is None:
                 self.crawler.stats.inc_value(f"news/skipped_{why_not}")
@@ -411,10 +416,15 @@ class NewsSpider(scrapy.Spider):
         for url, item in candidates.items():
             if url in self._skipped_seen:
                 continue
-            if url in edited and url not in seen:  # its own window's run is responsible for it
+            if url in edited and url not in seen and url not in early:  # its own window's run is responsible for it
                 self.crawler.stats.inc_value("news/skipped_outside_window")
                 continue
             changed = url in seen and changed_since(item, seen[url].latest)
+            if url in early and url in seen and not changed:  # the run before loaded it
+                self.crawler.stats.inc_value("news/skipped_outside_window")
+                continue
+            if url in early and url not in seen:
+                self.crawler.stats.inc_value("news/fetched_listed_early")
             if url in seen and not changed and not self._revisit(seen[url].first):
                 self._skipped_seen.add(url)
                 self.crawler.stats.inc_value("news/skipped_seen")

@@ -7,6 +7,7 @@ select
     a.source,
     s.name                                   as source_name,
     a.url,
+    a.former_urls,
     a.canonical_url,
     a.title,
     a.description,
@@ -51,6 +52,7 @@ comment on column marts.articles.article_id is 'The original article''s id (equa
 comment on column marts.articles.source is 'Slug of the source that published the original (see marts.sources).';
 comment on column marts.articles.source_name is 'Name of that source.';
 comment on column marts.articles.url is 'Normalized URL of the original article (no tracking parameters, no fragment).';
+comment on column marts.articles.former_urls is 'URLs the article was loaded under before its site moved it to this one (the old URL redirects here; a renamed slug, http to https), oldest first; empty when never moved.';
 comment on column marts.articles.canonical_url is 'The canonical URL the page declares, when it declares one.';
 comment on column marts.articles.title is 'Headline (NFC text).';
 comment on column marts.articles.description is 'Standfirst / description, when the page has one.';

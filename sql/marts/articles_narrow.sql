@@ -3,7 +3,7 @@
 -- requires: marts.articles
 
 create view marts.articles_narrow as
-select story_id, article_id, source, source_name, url, canonical_url, title, description, authors,
+select story_id, article_id, source, source_name, url, former_urls, canonical_url, title, description, authors,
        tags, tags_clean, section, section_raw, language, published_at, modified_at, word_count, version,
        original_source, image_url, first_seen_at, last_seen_at, flags, copies, copy_sources, copy_urls
 from marts.articles;
@@ -15,6 +15,7 @@ comment on column marts.articles_narrow.article_id is 'The original article''s i
 comment on column marts.articles_narrow.source is 'Slug of the source that published the original.';
 comment on column marts.articles_narrow.source_name is 'Name of that source.';
 comment on column marts.articles_narrow.url is 'Normalized URL of the original article.';
+comment on column marts.articles_narrow.former_urls is 'URLs the article was loaded under before its site moved it to this one, oldest first.';
 comment on column marts.articles_narrow.canonical_url is 'The canonical URL the page declares.';
 comment on column marts.articles_narrow.title is 'Headline.';
 comment on column marts.articles_narrow.description is 'Standfirst / description.';

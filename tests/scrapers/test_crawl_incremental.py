@@ -171,9 +171,9 @@ def test_the_seen_lookup_probes_an_index_whose_cost_does_not_grow_with_history(c
                          "2026-01-01", "x.warc.gz", i, 100, "article") for i in range(60_000)], page_size=5000)
         cur.execute("analyze raw.captures")
         batch = [f"https://h.example/a/{i}" for i in range(0, 60_000, 2400)] + ["https://h.example/new"]
-        cur.execute("explain " + SEEN_SQL, (batch,))
+        cur.execute("explain " + SEEN_SQL, {"urls": batch})
         plan = "\n".join(r[0] for r in cur.fetchall())
-        cur.execute(SEEN_SQL, (batch,))
+        cur.execute(SEEN_SQL, {"urls": batch})
         found = cur.fetchall()
     conn.close()
     # One index probe per URL (either index on normalized_url serves), never a scan of history.

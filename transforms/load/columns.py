@@ -78,6 +78,9 @@ class Column:
     checks: tuple[Check, ...] = ()
     history: History = History.CURRENT_ONLY
     updated: bool = True  # False: written when the URL is first loaded, never changed by a later load
+    # The value a later load writes, as SQL over the stored row (a.) and the new one (excluded.);
+    # empty: the new value.
+    on_update: str = ""
 
     @property
     def field(self) -> str:
@@ -172,6 +175,17 @@ def not_after_fetch(field: str, value: datetime | None, article: Article) -> str
 
 URL_CHARS = 2048
 
+# A later version of the page that no longer says when the story was published, or only its day,
+# says less than the stored date, not something else: the stored date, and its flags, stay. The
+# page is the authority when it gives a date at least as precise (a correction of the date).
+_DATE_WEAKER = ("(a.published_at is not null and (excluded.published_at is null"
+                " or ('published_at_day_only' = any(excluded.flags) and not 'published_at_day_only' = any(a.flags))))")
+PUBLISHED_AT_ON_UPDATE = f"case when {_DATE_WEAKER} then a.published_at else excluded.published_at end"
+FLAGS_ON_UPDATE = (f"case when {_DATE_WEAKER} then"
+                   " array(select f from unnest(excluded.flags) f where not starts_with(f, 'published_at_'))"
+                   " || array(select f from unnest(a.flags) f where starts_with(f, 'published_at_'))"
+                   " else excluded.flags end")
+
 ARTICLE_COLUMNS: tuple[Column, ...] = (
     Column("url", "text", max_chars=URL_CHARS, checks=(http_url,), updated=False),
     Column("source", "text", updated=False),
@@ -180,7 +194,7 @@ ARTICLE_COLUMNS: tuple[Column, ...] = (
     Column("description", "text", max_chars=10_000, checks=(nfc_text,), history=History.COMPARED),
     Column("body", "text", max_chars=1_000_000, checks=(nfc_text,), history=History.COMPARED),
     Column("authors", "text[]", checks=(names,), history=History.COMPARED),
-    Column("published_at", "timestamptz", checks=(aware, not_after_fetch)),
+    Column("published_at", "timestamptz", checks=(aware, not_after_fetch), on_update=PUBLISHED_AT_ON_UPDATE),
     Column("modified_at", "timestamptz", checks=(aware, not_after_fetch), history=History.KEPT),
     Column("language", "text", checks=(iso_639_1,)),
     Column("section", "text", max_chars=200, checks=(nfc_text,)),
@@ -190,7 +204,7 @@ ARTICLE_COLUMNS: tuple[Column, ...] = (
     Column("word_count", "integer", checks=(not_negative,)),
     Column("content_hash", "text", checks=(sha256_hex,), history=History.KEPT),
     Column("extractor", "text"),
-    Column("flags", "text[]"),
+    Column("flags", "text[]", on_update=FLAGS_ON_UPDATE),
     Column("last_fetched_at", "timestamptz", attribute="fetched_at", checks=(aware,)),
 )
 
@@ -220,7 +234,8 @@ def column_lists(columns: Sequence[Column] = ARTICLE_COLUMNS) -> dict[str, str]:
     return {
         "stage_columns": ",\n    ".join(f"{c.name} {c.sql_type}" for c in columns),
         "article_columns": ", ".join(c.name for c in columns),
-        "updated_columns": ",\n        ".join(f"{c.name} = excluded.{c.name}" for c in columns if c.updated),
+        "updated_columns": ",\n        ".join(f"{c.name} = {c.on_update or 'excluded.' + c.name}"
+                                            for c in columns if c.updated),
         "returned_kept_columns": ", ".join(f"a.{c.name}" for c in kept if c.name not in returned_anyway),
         "kept_columns": ", ".join(c.name for c in kept),
         "upserted_kept_columns": ", ".join(f"u.{c.name}" for c in kept),

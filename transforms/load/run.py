@@ -68,6 +68,8 @@ class RunResult:
     outside_window: int = 0  # pages whose article is dated outside the window asked for (not loaded)
     canonical_conflicts: int = 0  # pages naming another article's URL as canonical, loaded under their own
     fetch_again: int = 0  # rejected pages put in the failed-URL ledger, for the next crawls to fetch again
+    moved: int = 0  # articles whose old URL redirected to a new one: their row moved there
+
 
     def summary(self) -> str:
         rejected = ", ".join(f"{n} {reason}" for reason, n in sorted(self.rejected.items())) or "none"
@@ -77,7 +79,9 @@ class RunResult:
                 + (f"; {self.outside_window} dated outside the window" if self.outside_window else "")
                 + (f"; {self.canonical_conflicts} naming another article's URL as canonical, kept under their own"
                    if self.canonical_conflicts else "")
-                + (f"; {self.fetch_again} to be fetched again (failed-URL ledger)" if self.fetch_again else ""))
+                + (f"; {self.fetch_again} to be fetched again (failed-URL ledger)" if self.fetch_again else "")
+                + (f"; {self.moved} moved to a new URL (the old one redirects there), kept as one article"
+                   if self.moved else ""))
 
 
 @dataclass
@@ -191,6 +195,40 @@ def settle_claims(cur: psycopg2.extensions.cursor, articles: list[Article],
     return settled, conflicts
 
 
+def settle_moves(cur: psycopg2.extensions.cursor, moves: list[tuple[str, Article]]) -> int:
+    """Move the warehouse's article at each old URL to the new URL a redirect from it led to,
+    where the page there is that article (same text or a near-duplicate) and nothing is loaded at
+    the new URL yet; the old URL goes to the row's ``former_urls``. Returns how many moved.
+
+    A site renames a story (its slug follows an edited headline) or moves to https: the old URL
+    answers a redirect, the listings give the new one. Loaded as it came, the new URL would start
+    a second row beside the first (two articles, the newer text on the one analysts do not see
+    as the original). Moved, it stays one article: its id, first capture, publication date and
+    versions, with the new text as its next version. A redirect to another text (a story merged
+    into a newer one, a section page) moves nothing.
+
+    ``moves``: (the normalized URL the redirect came from, the article as fetched at the new URL).
+    """
+    moves = [(old, article) for old, article in moves if old != article.url]
+    if not moves:
+        return 0
+    cur.execute(CLAIMED_OWNERS_SQL, {"urls": sorted({old for old, _ in moves}), "version": FINGERPRINT_VERSION})
+    owners = {url: _Owner(content_hash, minhash, title, body) for url, content_hash, minhash, title, body in cur}
+    cur.execute("select url from core.articles where url = any(%s)", (sorted({a.url for _, a in moves}),))
+    taken = {url for (url,) in cur}
+    moved = 0
+    for old, article in moves:
+        owner = owners.get(old)
+        if owner is None or article.url in taken or not owner.holds(article):
+            continue
+        cur.execute("""update core.articles set url = %s, former_urls = array_append(former_urls, %s)
+                       where url = %s""", (article.url, old, old))
+        del owners[old]
+        taken.add(article.url)
+        moved += 1
+    return moved
+
+
 # The article at each claimed URL, with its stored fingerprint where it is current; its title and
 # body are read only where none is (core.article_fingerprints holds what the load computed).
 CLAIMED_OWNERS_SQL = """
@@ -277,7 +315,7 @@ def load_unloaded_runs(source: str, *, exclude: Iterable[str] = (), dsn: str | N
 
 def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
                       only_if_unloaded: bool) -> RunResult | None:
-    source_slug, warc_uri, captures, window = _run_inputs(crawl_run_id, dsn)
+    source_slug, warc_uri, captures, window, redirected_from = _run_inputs(crawl_run_id, dsn)
     source = load_sources().get(source_slug)
     if source is None:
         raise RunNotLoadable(f"run {crawl_run_id}: source {source_slug!r} is no longer configured")
@@ -294,6 +332,8 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
     progress = _Progress(crawl_run_id, source_slug, len(captures))
     claims: list[tuple[int, Article]] = []  # capture id, article naming another article URL canonical
     conflicts = 0
+    moves: list[tuple[int, str, Article]] = []  # capture id, URL a redirect came from, article reached by it
+    moved = 0
     with transaction(dsn) as cur, ExtractionPool(workers) as pool, ProgressLog(log, progress.line):
         if not _claim_run(cur, crawl_run_id, only_if_unloaded):
             log.info("run %s is loaded, or being loaded by another task: skipped", crawl_run_id)
@@ -318,12 +358,26 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
                 ledger.write(cur)
                 outcomes = []
 
+        def route(capture_id: int, result: Article | Rejected) -> bool:
+            """Take the page, or keep it for settle() where it claims another article URL as its
+            canonical; True when kept."""
+            if isinstance(result, Article) and identify_article(result, source).url != result.url:
+                claims.append((capture_id, result))  # keyed once the run's own pages are in
+                return True
+            take(capture_id, result)
+            return False
+
         def settle() -> None:
-            """Load the pages so far, then key the claims against them and the earlier runs'
-            articles: a claim waits for the pages of its batch, whatever order they came in."""
-            nonlocal batch, counts, claims, conflicts
+            """Move the articles the redirects say moved (before their new URL's pages load), load
+            the pages so far, then key the claims against them and the earlier runs' articles: a
+            claim waits for the pages of its batch, whatever order they came in."""
+            nonlocal batch, counts, claims, conflicts, moves, moved
+            moved += settle_moves(cur, [(old, article) for _, old, article in moves])
             counts += load_articles(cur, batch, crawl_run_id)
             batch = []
+            redirected, moves = moves, []
+            for capture_id, _, article in redirected:
+                route(capture_id, article)
             settled, found = settle_claims(cur, [article for _, article in claims], source)
             conflicts += found
             pending, claims = claims, []
@@ -336,16 +390,21 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
             if window is not None and isinstance(result, Article) and not _dated_in(result, window):
                 outside.append(capture_id)
                 continue
-            if isinstance(result, Article) and identify_article(result, source).url != result.url:
-                claims.append((capture_id, result))  # keyed once the run's own pages are in
-                if len(claims) >= LOAD_BATCH_SIZE:  # memory stays bounded however many there are
+            if (isinstance(result, Article) and job.key in redirected_from
+                    and identify_article(result, source).url == result.url):  # a claim is settled as one
+                moves.append((capture_id, redirected_from[job.key], result))  # moved before its batch loads
+                if len(moves) >= LOAD_BATCH_SIZE:
                     settle()
                 continue
-            take(capture_id, result)
+            if route(capture_id, result) and len(claims) >= LOAD_BATCH_SIZE:  # memory stays bounded
+                settle()
         settle()
         if damaged:
             _record_damaged(cur, captures, damaged, ledger)
             rejected[WARC_DAMAGED] = len(damaged)
+        if moved:
+            log.info("run %s [%s]: %d article(s) moved to the URL their old one redirects to: one row each, "
+                     "the old URL in core.articles.former_urls", crawl_run_id, source_slug, moved)
         if conflicts:
             log.warning("run %s [%s]: %d page(s) name as canonical the URL of another article (other text): "
                         "each loaded under its own URL", crawl_run_id, source_slug, conflicts)
@@ -356,7 +415,8 @@ def _extract_and_load(crawl_run_id: str, dsn: str | None, workers: int | None,
             cur.execute("delete from raw.captures where capture_id = any(%s)", (outside,))
         _record_run_counts(cur, crawl_run_id, counts, sum(rejected.values()), fields)
     run_result = RunResult(crawl_run_id, source_slug, len(captures) - len(outside), counts, rejected,
-                           len(outside), canonical_conflicts=conflicts, fetch_again=ledger.written)
+                           len(outside), canonical_conflicts=conflicts, fetch_again=ledger.written,
+                           moved=moved)
     if ledger.written:
         log.warning("run %s [%s]: %d page(s) captured but not loaded, for a reason fetching them again may "
                     "change: in the failed-URL ledger, retried by the next crawls", crawl_run_id, source_slug,
@@ -456,8 +516,10 @@ def _mark_unloadable(crawl_run_id: str, why: str, dsn: str | None) -> None:
                     (crawl_run_id,))
 
 
-def _run_inputs(crawl_run_id: str, dsn: str | None) -> tuple[str, str, CaptureIndex, Window | None]:
-    """The run's source, WARC and captures; and its window when articles are kept by their dates."""
+def _run_inputs(crawl_run_id: str, dsn: str | None
+                ) -> tuple[str, str, CaptureIndex, Window | None, dict[int, str]]:
+    """The run's source, WARC and captures; its window when articles are kept by their dates; and
+    the URL each page reached by a redirect was asked for, by WARC offset."""
     with transaction(dsn) as cur:
         cur.execute("""select source, status, failure, warc_uri, finish_reason, window_start, window_end
                        from ops.crawl_runs where crawl_run_id = %s""", (crawl_run_id,))
@@ -474,11 +536,15 @@ def _run_inputs(crawl_run_id: str, dsn: str | None) -> tuple[str, str, CaptureIn
             (crawl_run_id,),
         )
         captures = CaptureIndex(cur)
+        cur.execute("""select warc_offset, redirected_from from raw.captures
+                       where crawl_run_id = %s and kind = 'page' and status = 200 and redirected_from is not null""",
+                    (crawl_run_id,))
+        redirected_from = dict(cur.fetchall())
     if warc_uri is None:
         raise WarcGone(f"run {crawl_run_id}: its WARC was removed by archive retention (news_maintenance)")
     if not archive_store.exists(warc_uri):
         raise WarcGone(f"run {crawl_run_id}: WARC file {warc_uri} is missing from the archive")
-    return source_slug, warc_uri, captures, dated
+    return source_slug, warc_uri, captures, dated, redirected_from
 
 
 def _jobs(warc_uri: str, captures: CaptureIndex, source: Source, damaged: list[DamagedRecord]) -> Iterator[PageJob]:

@@ -31,9 +31,9 @@ def find_subtitle(page: PageData) -> str | None:
 '''
 EXTRACTOR_CALL = [("    find_title,\n", "    find_title,\n    find_subtitle,\n"),
                   ("        flags=flags,\n    )", "        subtitle=find_subtitle(page),\n        flags=flags,\n    )")]
-COLUMN = ('    Column("flags", "text[]"),',
+COLUMN = ('    Column("flags", "text[]", on_update=FLAGS_ON_UPDATE),',
           '    Column("subtitle", "text", max_chars=300, checks=(nfc_text,), history=History.KEPT),\n'
-          '    Column("flags", "text[]"),')
+          '    Column("flags", "text[]", on_update=FLAGS_ON_UPDATE),')
 MIGRATION = """alter table core.articles add column subtitle text
     constraint articles_subtitle_nfc check (subtitle is nfc normalized and length(subtitle) <= 300);
 alter table core.article_versions add column subtitle text;
