@@ -118,7 +118,12 @@ def publish(work_file: Path, destination: str) -> None:
         target = _local_path(destination)
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = target.with_name(target.name + ".incoming")
-        shutil.move(str(work_file), staging)
+        try:
+            shutil.move(str(work_file), staging)  # a copy when the work folder is on another disk
+        except BaseException:
+            # A full archive disk leaves half a copy: nothing refers to it and no one would remove it.
+            staging.unlink(missing_ok=True)
+            raise
         os.replace(staging, target)
         return
     fs, path = _filesystem(destination)

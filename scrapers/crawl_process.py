@@ -30,7 +30,7 @@ from common import archive_store
 from common.warehouse import DSN_ENV, transaction, warehouse_dsn
 from common.window import Window
 from scrapers.parent_watch import PARENT_PID_ENV
-from scrapers.run_stats import discovery_shortfall
+from scrapers.run_stats import NOT_PUBLISHED_PREFIX, discovery_shortfall
 
 log = logging.getLogger(__name__)
 
@@ -90,8 +90,8 @@ def run_crawl(request: CrawlRequest, *, extra_env: dict[str, str] | None = None)
         env = crawl_env(work_dir, extra_env)
         command = crawl_command(request, crawl_run_id)
         log.info("starting crawl %s: %s", crawl_run_id, " ".join(command[1:]))
-        exit_code = _run_child(command, env, lock_fd)
-    return _verdict(crawl_run_id, request, exit_code, replay=is_replay(request, env))
+        exit_code, not_published = _run_child(command, env, lock_fd)
+    return _verdict(crawl_run_id, request, exit_code, replay=is_replay(request, env), not_published=not_published)
 
 
 def is_replay(request: CrawlRequest, env: Mapping[str, str]) -> bool:
@@ -158,16 +158,20 @@ def crawl_env(work_dir: Path, extra_env: Mapping[str, str] | None = None) -> dic
             "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
 
 
-def _run_child(command: list[str], env: dict[str, str], lock_fd: int) -> int:
+def _run_child(command: list[str], env: dict[str, str], lock_fd: int) -> tuple[int, str | None]:
+    """The child's exit code, and why it published nothing if it said so."""
     # The child inherits the work folder's lock: while it lives, no sweep removes its folder.
     process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, errors="replace",
                                start_new_session=True, pass_fds=(lock_fd,))
+    not_published = None
     try:
         assert process.stdout is not None
         for line in process.stdout:
             log.info("[scrapy] %s", line.rstrip())
-        return process.wait()
+            if line.startswith(NOT_PUBLISHED_PREFIX):
+                not_published = line[len(NOT_PUBLISHED_PREFIX):].strip()
+        return process.wait(), not_published
     finally:
         _stop(process)
 
@@ -199,7 +203,8 @@ def remove_unrecorded_warc(request: CrawlRequest, crawl_run_id: str) -> list[str
     return removed
 
 
-def _verdict(crawl_run_id: str, request: CrawlRequest, exit_code: int, *, replay: bool = False) -> str:
+def _verdict(crawl_run_id: str, request: CrawlRequest, exit_code: int, *, replay: bool = False,
+             not_published: str | None = None) -> str:
     with transaction() as cur:
         cur.execute("select status, failure, pages_fetched, urls_failed, failed_by_reason, stats "
                     "from ops.crawl_runs where crawl_run_id = %s", (crawl_run_id,))
@@ -207,7 +212,9 @@ def _verdict(crawl_run_id: str, request: CrawlRequest, exit_code: int, *, replay
     if row is None:
         removed = remove_unrecorded_warc(request, crawl_run_id)
         raise CrawlFailed(f"crawl of {request.source} for {request.window} recorded no run "
-                          f"(exit code {exit_code}); see the [scrapy] lines above"
+                          f"(exit code {exit_code}"
+                          + (f"; it could not publish: {not_published}" if not_published else "")
+                          + "); see the [scrapy] lines above"
                           + (f"; the WARC it published before dying, unrecorded, was removed: {removed}"
                              if removed else ""))
     status, failure, pages, urls_failed, by_reason, stats = row

@@ -287,7 +287,12 @@ class WarcCaptureMiddleware:
             self.crawler.stats.inc_value("warc/bytes", records.bytes_written)
             self._error = records.error
         if self._file is not None and not self._file.closed:
-            self._file.close()
+            try:
+                self._file.close()  # flushes the last buffered records: the disk may refuse them
+            except OSError as exc:
+                # Kept: a later close() (the recorder's, or the spider_closed signal's) must still
+                # refuse to publish a file whose end never reached the disk.
+                self._error = self._error or exc
         if self._error is not None and not drop:
             raise WarcWriteFailed(f"the WARC file {self.path} is incomplete ({self._error}); nothing may be "
                                   "published from this crawl: check the work folder's disk and run it again")
