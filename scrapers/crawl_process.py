@@ -80,8 +80,10 @@ def crawl_command(request: CrawlRequest, crawl_run_id: str) -> list[str]:
 
 
 def run_crawl(request: CrawlRequest, *, extra_env: dict[str, str] | None = None) -> str:
-    """Crawl in a child process; return the crawl run id, or raise CrawlFailed saying why."""
+    """Crawl in a child process; return the crawl run id, or raise CrawlFailed saying why
+    (ArchiveError, before the crawl starts, when the archive cannot take its WARC)."""
     crawl_run_id = str(uuid.uuid4())
+    archive_store.check_writable(archive_store.archive_root())  # before anything is fetched
     root = work_root()
     removed = sweep_abandoned_work(root)
     if removed:
