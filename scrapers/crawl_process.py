@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from common import archive_store
-from common.warehouse import DSN_ENV, transaction, warehouse_dsn
+from common.warehouse import DSN_ENV, connect, transaction, warehouse_dsn
 from common.window import Window
 from scrapers.parent_watch import PARENT_PID_ENV
 from scrapers.run_stats import NOT_PUBLISHED_PREFIX, discovery_shortfall
@@ -81,9 +81,12 @@ def crawl_command(request: CrawlRequest, crawl_run_id: str) -> list[str]:
 
 def run_crawl(request: CrawlRequest, *, extra_env: dict[str, str] | None = None) -> str:
     """Crawl in a child process; return the crawl run id, or raise CrawlFailed saying why
-    (ArchiveError, before the crawl starts, when the archive cannot take its WARC)."""
+    (before the crawl starts: ArchiveError when the archive cannot take its WARC,
+    WarehouseUnreachable when the warehouse cannot record its run)."""
     crawl_run_id = str(uuid.uuid4())
-    archive_store.check_writable(archive_store.archive_root())  # before anything is fetched
+    # Before anything is fetched: a crawl with nowhere to put its WARC or record its run is lost work.
+    archive_store.check_writable(archive_store.archive_root())
+    connect().close()  # WarehouseUnreachable, naming the configured connection
     root = work_root()
     removed = sweep_abandoned_work(root)
     if removed:
