@@ -14,7 +14,7 @@ from typing import Any
 from common.sources import Source, load_sources
 from common.warc_index import DamagedArchive
 from common.warehouse import transaction
-from common.window import Window, parse_bound
+from common.window import Window, parse_bound, window_from_params
 from scrapers.archive_backfill import (
     CC_DATA_BASE,
     archive_files,
@@ -32,7 +32,7 @@ def backfill_window(params: dict[str, Any]) -> Window:
     since, until = params.get("since"), params.get("until")
     if not (since and until):
         raise ValueError("news_backfill needs params 'since' and 'until' (YYYY-MM-DD or ISO-8601, until exclusive)")
-    return Window(parse_bound(since), parse_bound(until))
+    return window_from_params(since, until)
 
 
 def backfill_sources(wanted: list[str] | None) -> list[Source]:
