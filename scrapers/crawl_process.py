@@ -26,6 +26,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psycopg2
+import psycopg2.errors
+import psycopg2.extensions
+
 from common import archive_store
 from common.warehouse import DSN_ENV, connect, transaction, warehouse_dsn
 from common.window import Window
@@ -41,6 +45,14 @@ TERMINATE_GRACE_SECONDS = 15
 WORK_ROOT_ENV = "NEWS_CRAWL_WORK_ROOT"
 WORK_PREFIX = "news-crawl-"
 OWNER_LOCK = ".owner"
+# A crawl waits this long for another crawl of the same source to finish, then fails (and its
+# task is retried): NEWS_CRAWL_LOCK_WAIT_SECONDS. The Airflow pool keeps one deployment's
+# crawls of a site apart; this lock also covers crawls started by hand and other deployments or
+# workers sharing the warehouse.
+LOCK_WAIT_ENV = "NEWS_CRAWL_LOCK_WAIT_SECONDS"
+DEFAULT_LOCK_WAIT_SECONDS = 60.0
+# The lock's session names the crawl holding it (pg_stat_activity.application_name).
+LOCK_APPLICATION = "news-crawl"
 # A loose work file (a crawl run by hand, without a work folder) nobody holds is removed once it
 # has not been written for this long: a crawl from an older release does not lock its file.
 LOOSE_PART_AGE_SECONDS = 3600
@@ -86,17 +98,61 @@ def run_crawl(request: CrawlRequest, *, extra_env: dict[str, str] | None = None)
     crawl_run_id = str(uuid.uuid4())
     # Before anything is fetched: a crawl with nowhere to put its WARC or record its run is lost work.
     archive_store.check_writable(archive_store.archive_root())
-    connect().close()  # WarehouseUnreachable, naming the configured connection
     root = work_root()
     removed = sweep_abandoned_work(root)
     if removed:
         log.warning("removed %d work folder(s) or file(s) left by killed crawls: %s", len(removed), removed)
-    with work_folder(root, request.source) as (work_dir, lock_fd):
+    # The lock's connection also proves the warehouse reachable (WarehouseUnreachable, naming it).
+    with source_crawl_lock(request, crawl_run_id), work_folder(root, request.source) as (work_dir, lock_fd):
         env = crawl_env(work_dir, extra_env)
         command = crawl_command(request, crawl_run_id)
         log.info("starting crawl %s: %s", crawl_run_id, " ".join(command[1:]))
         exit_code, not_published = _run_child(command, env, lock_fd)
     return _verdict(crawl_run_id, request, exit_code, replay=is_replay(request, env), not_published=not_published)
+
+
+@contextmanager
+def source_crawl_lock(request: CrawlRequest, crawl_run_id: str) -> Iterator[None]:
+    """Held while this crawl runs: no other crawl of the source starts meanwhile (two would fetch
+    every page twice into two WARCs, and race on the source's feed validators and ledger).
+
+    A row lock on ops.load_locks 'crawl:<source>' in a transaction left open for the crawl: it
+    goes when the crawl ends or this process dies (the server ends the session). Another crawl
+    of the source waits NEWS_CRAWL_LOCK_WAIT_SECONDS for it, then fails naming the holder.
+    """
+    name = f"crawl:{request.source}"
+    conn = connect()
+    try:
+        with conn.cursor() as cur:
+            cur.execute("insert into ops.load_locks (name, description) values (%s, %s) on conflict (name) do nothing",
+                        (name, f"held by a crawl of {request.source} while it runs (scrapers/crawl_process.py)"))
+            conn.commit()
+            # PostgreSQL keeps 63 bytes of it: the DAG run says most to ops, else the crawl run.
+            holder = request.dag_run_id or f"crawl run {crawl_run_id}"
+            cur.execute("select set_config('application_name', %s, false)",
+                        (f"{LOCK_APPLICATION} {request.source} {holder}"[:63],))
+            wait = float(os.environ.get(LOCK_WAIT_ENV) or DEFAULT_LOCK_WAIT_SECONDS)
+            cur.execute("select set_config('lock_timeout', %s, true)", (f"{max(int(wait * 1000), 1)}ms",))
+            try:
+                cur.execute("select name from ops.load_locks where name = %s for update", (name,))
+            except psycopg2.errors.LockNotAvailable:
+                conn.rollback()
+                holders = _lock_holders(cur, request.source)
+                raise CrawlFailed(f"another crawl of {request.source} is running ({holders}); waited {wait:g} s "
+                                  f"({LOCK_WAIT_ENV}) for it to finish: this crawl fetched nothing; its retry "
+                                  f"or the next run crawls the window") from None
+        yield
+    finally:
+        conn.close()  # ends the transaction, and the lock with it
+
+
+def _lock_holders(cur: psycopg2.extensions.cursor, source: str) -> str:
+    prefix = f"{LOCK_APPLICATION} {source} "
+    cur.execute("select application_name, xact_start from pg_stat_activity where application_name like %s "
+                "and pid <> pg_backend_pid() order by xact_start", (prefix + "%",))
+    holders = [application[len(prefix):] + (f", since {started:%Y-%m-%d %H:%M:%S} UTC" if started else "")
+               for application, started in cur.fetchall()]
+    return "; ".join(holders) or "its session has just ended"
 
 
 def is_replay(request: CrawlRequest, env: Mapping[str, str]) -> bool:
