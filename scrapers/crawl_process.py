@@ -108,7 +108,16 @@ def run_crawl(request: CrawlRequest, *, extra_env: dict[str, str] | None = None)
         command = crawl_command(request, crawl_run_id)
         log.info("starting crawl %s: %s", crawl_run_id, " ".join(command[1:]))
         exit_code, not_published = _run_child(command, env, lock_fd)
-    return _verdict(crawl_run_id, request, exit_code, replay=is_replay(request, env), not_published=not_published)
+    try:
+        return _verdict(crawl_run_id, request, exit_code, replay=is_replay(request, env), not_published=not_published)
+    except psycopg2.OperationalError:
+        # The warehouse went away during the crawl: the child said it could not record its run,
+        # and we cannot ask. Its published WARC would be an orphan nothing loads or removes; at
+        # worst (a commit that failed on our side only) the run's load finds the WARC gone,
+        # marks the run failed and its pages are fetched again.
+        if not_published:
+            remove_unrecorded_warc(request, crawl_run_id)
+        raise
 
 
 @contextmanager

@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import logging
 import socket
+import threading
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from psycopg2 import sql
 
-from common.warehouse import DSN_ENV, WarehouseUnreachable, with_database
+from common.warehouse import DSN_ENV, WarehouseUnreachable, execute_autocommit, with_database
 from dags.tasks.pipeline import run_crawl, run_extract_load, run_quality_check
-from tests.fixtures.crawl_support import DAY, CrawlEnv, crawl_env
+from tests.fixtures.crawl_support import DAY, CrawlEnv, crawl_env, page_captures
 from tests.fixtures.fault_server import FaultServer, write_source
+from tests.fixtures.kill_support import wait_for
 
 __all__ = ["crawl_env"]
 
@@ -80,3 +83,42 @@ def test_a_wrong_warehouse_connection_fails_each_task_naming_it_and_loses_no_run
     monkeypatch.setenv("AIRFLOW_CONN_NEWS_WAREHOUSE", warehouse)  # the connection is put right
     assert len(list(Path(crawl_env.archive).rglob("*.warc.gz"))) == 1  # the run's WARC waited
     assert run_extract_load(run_id)["new"] == 3
+
+
+def test_a_warehouse_that_refuses_the_crawl_as_it_records_leaves_no_orphan_warc(
+    crawl_env: CrawlEnv, warehouse: str, server_dsn: str
+) -> None:
+    """The warehouse was right when the crawl started and refuses new sessions by the time the
+    crawl child records its run (the database's connection limit dropped to 0, as a DBA or a
+    failover does): the child cannot record, the task cannot ask; the WARC the child put in the
+    archive is removed, not left where nothing loads or removes it; the retry crawls every page."""
+    database = urlsplit(warehouse).path.lstrip("/")
+    with FaultServer(dated_pages=True) as server:
+        expected = sorted(server.article("slow", DAY + timedelta(minutes=i), str(i)).rsplit("/", 1)[1]
+                          for i in range(4))  # each answers after 3 s
+        write_source(crawl_env.sources, server)
+        outcome: list[BaseException | str] = []
+
+        def crawl_task() -> None:
+            try:
+                outcome.append(crawl_env.crawl(DOWNLOAD_TIMEOUT=10))
+            except BaseException as exc:  # handed to the test thread
+                outcome.append(exc)
+
+        task = threading.Thread(target=crawl_task)
+        task.start()
+        try:
+            wait_for(lambda: bool(server.paths("/news/")), 60, "the crawl to fetch its pages")
+            execute_autocommit(with_database(server_dsn, "postgres"),
+                               sql.SQL("alter database {} connection limit 0").format(sql.Identifier(database)))
+            task.join(timeout=120)
+        finally:
+            execute_autocommit(with_database(server_dsn, "postgres"),
+                               sql.SQL("alter database {} connection limit -1").format(sql.Identifier(database)))
+        [failed] = outcome
+        assert isinstance(failed, WarehouseUnreachable), failed
+        assert "too many connections" in str(failed) and "$NEWS_WAREHOUSE_DSN" in str(failed)
+        assert not [p for p in crawl_env.archive.rglob("*") if p.is_file()]  # no orphan WARC or stats file
+
+        retry = crawl_env.crawl(DOWNLOAD_TIMEOUT=10)
+    assert sorted(path.rsplit("/", 1)[1] for path, _ in page_captures(retry)) == expected
