@@ -11,6 +11,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from common import archive_store
 from common.sources import Source, load_sources
 from common.warc_index import DamagedArchive
 from common.warehouse import transaction
@@ -57,6 +58,8 @@ def plan_backfill(params: dict[str, Any], dag_run_id: str) -> list[dict[str, Any
     """
     window = backfill_window(params)
     sources = [s.slug for s in backfill_sources(params.get("sources"))]
+    # Each file's task puts its sources' records there: found now, not after every file is read.
+    archive_store.check_writable(archive_store.archive_root())
     files = archive_files(str(params.get("archives") or ""), str(params.get("archives_base_url") or CC_DATA_BASE))
     with transaction() as cur:
         for index, archive in enumerate(files):
