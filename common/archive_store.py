@@ -17,6 +17,7 @@ import functools
 import logging
 import os
 import shutil
+import uuid
 import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -118,7 +119,12 @@ def publish(work_file: Path, destination: str) -> None:
         target = _local_path(destination)
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = target.with_name(target.name + ".incoming")
-        shutil.move(str(work_file), staging)
+        try:
+            shutil.move(str(work_file), staging)  # a copy when the work folder is on another disk
+        except BaseException:
+            # A full archive disk leaves half a copy: nothing refers to it and no one would remove it.
+            staging.unlink(missing_ok=True)
+            raise
         os.replace(staging, target)
         return
     fs, path = _filesystem(destination)
@@ -128,6 +134,32 @@ def publish(work_file: Path, destination: str) -> None:
         raise ArchiveError(_cannot_write(destination, exc)) from exc
     log.info("uploaded %s (%d bytes)", destination, work_file.stat().st_size)
     work_file.unlink()
+
+
+def check_writable(root: str) -> None:
+    """ArchiveError naming ``root`` unless a file can be written there now (a missing local
+    folder is created, as publishing would). Checked before a crawl fetches anything: a root that
+    is a file, sits under one, is read-only, or names a bucket that does not exist fails the task
+    at once, not after a whole crawl whose WARC would have nowhere to go."""
+    probe = join(root, f".write-check-{uuid.uuid4().hex}")
+    if not is_remote(root):
+        folder = _local_path(root)
+        if folder.exists() and not folder.is_dir():
+            raise ArchiveError(f"ARCHIVE_ROOT {root} is not a folder: a crawl could not publish its WARC there")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            _local_path(probe).write_bytes(b"")
+            _local_path(probe).unlink()
+        except OSError as exc:
+            raise ArchiveError(f"ARCHIVE_ROOT {root} is not a writable folder ({type(exc).__name__}: {exc}): "
+                               f"a crawl could not publish its WARC there") from exc
+        return
+    fs, path = _filesystem(probe)
+    try:
+        fs.pipe_file(path, b"")
+        fs.rm_file(path)
+    except Exception as exc:  # s3fs raises OSErrors and botocore's own errors alike
+        raise ArchiveError(_cannot_write(root, exc)) from exc
 
 
 def write_text(destination: str, text: str) -> None:

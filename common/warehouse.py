@@ -71,9 +71,41 @@ def redact_dsn(dsn: str) -> str:
     return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", dsn)
 
 
+class WarehouseUnreachable(psycopg2.OperationalError):
+    """The warehouse could not be connected to (refused, wrong password, no such database or
+    host). The message names where the connection was configured and its host, port, database
+    and user, never its password; an OperationalError still, for callers that catch those."""
+
+
+def configured_as() -> str:
+    """Where the warehouse connection comes from, for messages: the variable or the Connection id."""
+    return f"${DSN_ENV}" if os.environ.get(DSN_ENV) else f"the Airflow Connection '{CONNECTION_ID}'"
+
+
+def describe_dsn(dsn: str) -> str:
+    """'host 10.0.0.5, port 5432, dbname news, user news': the DSN without its password."""
+    try:
+        fields = psycopg2.extensions.parse_dsn(dsn)
+    except psycopg2.Error:
+        return "a DSN that cannot be parsed"
+    return ", ".join(f"{name} {fields[name]}" for name in ("host", "port", "dbname", "user") if fields.get(name))
+
+
 def connect(dsn: str | None = None) -> psycopg2.extensions.connection:
-    """A new psycopg2 connection with UTC session time zone."""
-    conn = psycopg2.connect(dsn or warehouse_dsn(), application_name=APPLICATION_NAME)
+    """A new psycopg2 connection with UTC session time zone; WarehouseUnreachable naming the
+    configured connection when the server cannot be reached or refuses it."""
+    where = "the DSN given" if dsn else configured_as()
+    dsn = dsn or warehouse_dsn()
+    try:
+        conn = psycopg2.connect(dsn, application_name=APPLICATION_NAME)
+    except psycopg2.ProgrammingError:
+        # Its text quotes the DSN around the fault, which may be the password: not repeated.
+        raise WarehouseUnreachable(f"cannot connect to the warehouse configured by {where}: its DSN cannot be "
+                                   f"parsed (check its quoting and escaping)") from None
+    except psycopg2.OperationalError as exc:
+        server_said = " ".join(str(exc).split())
+        raise WarehouseUnreachable(f"cannot connect to the warehouse configured by {where} "
+                                   f"({describe_dsn(dsn)}): {server_said}") from None
     with conn.cursor() as cur:
         cur.execute("set time zone 'UTC'")
     conn.commit()

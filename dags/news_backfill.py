@@ -54,10 +54,15 @@ def news_backfill() -> None:
     @task(execution_timeout=timedelta(minutes=10))
     def plan() -> list[dict[str, Any]]:
         """One item per archive file (small XCom: its location, index and the window)."""
+        from airflow.sdk.exceptions import AirflowFailException
+
         from dags.tasks.backfill import plan_backfill
 
         context = get_current_context()
-        return plan_backfill(context["params"], context["dag_run"].run_id)
+        try:
+            return plan_backfill(context["params"], context["dag_run"].run_id)
+        except ValueError as exc:  # bad params: the same on every try
+            raise AirflowFailException(str(exc)) from exc
 
     @task(execution_timeout=timedelta(hours=2), max_active_tis_per_dagrun=16)
     def backfill_file(item: dict[str, Any]) -> dict[str, Any]:

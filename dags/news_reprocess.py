@@ -41,10 +41,15 @@ def news_reprocess() -> None:
     @task(execution_timeout=timedelta(minutes=5))
     def select_runs() -> list[str]:
         """The crawl runs to re-extract: small XCom (ids only)."""
+        from airflow.sdk.exceptions import AirflowFailException
+
         from dags.tasks.pipeline import reprocess_window, runs_to_reprocess
 
         params = get_current_context()["params"]
-        return runs_to_reprocess(params["source"], reprocess_window(params))
+        try:
+            return runs_to_reprocess(params["source"], reprocess_window(params))
+        except ValueError as exc:  # bad params (a missing WARC is a RunNotLoadable, retried)
+            raise AirflowFailException(str(exc)) from exc
 
     # One task, runs in order: an older capture must be applied before a newer one.
     @task(execution_timeout=timedelta(hours=6), outlets=[WAREHOUSE_ASSET])

@@ -26,11 +26,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psycopg2
+import psycopg2.errors
+import psycopg2.extensions
+
 from common import archive_store
-from common.warehouse import DSN_ENV, transaction, warehouse_dsn
+from common.warehouse import DSN_ENV, connect, transaction, warehouse_dsn
 from common.window import Window
 from scrapers.parent_watch import PARENT_PID_ENV
-from scrapers.run_stats import discovery_shortfall
+from scrapers.run_stats import NOT_PUBLISHED_PREFIX, discovery_shortfall
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +45,14 @@ TERMINATE_GRACE_SECONDS = 15
 WORK_ROOT_ENV = "NEWS_CRAWL_WORK_ROOT"
 WORK_PREFIX = "news-crawl-"
 OWNER_LOCK = ".owner"
+# A crawl waits this long for another crawl of the same source to finish, then fails (and its
+# task is retried): NEWS_CRAWL_LOCK_WAIT_SECONDS. The Airflow pool keeps one deployment's
+# crawls of a site apart; this lock also covers crawls started by hand and other deployments or
+# workers sharing the warehouse.
+LOCK_WAIT_ENV = "NEWS_CRAWL_LOCK_WAIT_SECONDS"
+DEFAULT_LOCK_WAIT_SECONDS = 60.0
+# The lock's session names the crawl holding it (pg_stat_activity.application_name).
+LOCK_APPLICATION = "news-crawl"
 # A loose work file (a crawl run by hand, without a work folder) nobody holds is removed once it
 # has not been written for this long: a crawl from an older release does not lock its file.
 LOOSE_PART_AGE_SECONDS = 3600
@@ -80,18 +92,76 @@ def crawl_command(request: CrawlRequest, crawl_run_id: str) -> list[str]:
 
 
 def run_crawl(request: CrawlRequest, *, extra_env: dict[str, str] | None = None) -> str:
-    """Crawl in a child process; return the crawl run id, or raise CrawlFailed saying why."""
+    """Crawl in a child process; return the crawl run id, or raise CrawlFailed saying why
+    (before the crawl starts: ArchiveError when the archive cannot take its WARC,
+    WarehouseUnreachable when the warehouse cannot record its run)."""
     crawl_run_id = str(uuid.uuid4())
+    # Before anything is fetched: a crawl with nowhere to put its WARC or record its run is lost work.
+    archive_store.check_writable(archive_store.archive_root())
     root = work_root()
     removed = sweep_abandoned_work(root)
     if removed:
         log.warning("removed %d work folder(s) or file(s) left by killed crawls: %s", len(removed), removed)
-    with work_folder(root, request.source) as (work_dir, lock_fd):
+    # The lock's connection also proves the warehouse reachable (WarehouseUnreachable, naming it).
+    with source_crawl_lock(request, crawl_run_id), work_folder(root, request.source) as (work_dir, lock_fd):
         env = crawl_env(work_dir, extra_env)
         command = crawl_command(request, crawl_run_id)
         log.info("starting crawl %s: %s", crawl_run_id, " ".join(command[1:]))
-        exit_code = _run_child(command, env, lock_fd)
-    return _verdict(crawl_run_id, request, exit_code, replay=is_replay(request, env))
+        exit_code, not_published = _run_child(command, env, lock_fd)
+    try:
+        return _verdict(crawl_run_id, request, exit_code, replay=is_replay(request, env), not_published=not_published)
+    except psycopg2.OperationalError:
+        # The warehouse went away during the crawl: the child said it could not record its run,
+        # and we cannot ask. Its published WARC would be an orphan nothing loads or removes; at
+        # worst (a commit that failed on our side only) the run's load finds the WARC gone,
+        # marks the run failed and its pages are fetched again.
+        if not_published:
+            remove_unrecorded_warc(request, crawl_run_id)
+        raise
+
+
+@contextmanager
+def source_crawl_lock(request: CrawlRequest, crawl_run_id: str) -> Iterator[None]:
+    """Held while this crawl runs: no other crawl of the source starts meanwhile (two would fetch
+    every page twice into two WARCs, and race on the source's feed validators and ledger).
+
+    A row lock on ops.load_locks 'crawl:<source>' in a transaction left open for the crawl: it
+    goes when the crawl ends or this process dies (the server ends the session). Another crawl
+    of the source waits NEWS_CRAWL_LOCK_WAIT_SECONDS for it, then fails naming the holder.
+    """
+    name = f"crawl:{request.source}"
+    conn = connect()
+    try:
+        with conn.cursor() as cur:
+            cur.execute("insert into ops.load_locks (name, description) values (%s, %s) on conflict (name) do nothing",
+                        (name, f"held by a crawl of {request.source} while it runs (scrapers/crawl_process.py)"))
+            conn.commit()
+            # PostgreSQL keeps 63 bytes of it: the DAG run says most to ops, else the crawl run.
+            holder = request.dag_run_id or f"crawl run {crawl_run_id}"
+            cur.execute("select set_config('application_name', %s, false)",
+                        (f"{LOCK_APPLICATION} {request.source} {holder}"[:63],))
+            wait = float(os.environ.get(LOCK_WAIT_ENV) or DEFAULT_LOCK_WAIT_SECONDS)
+            cur.execute("select set_config('lock_timeout', %s, true)", (f"{max(int(wait * 1000), 1)}ms",))
+            try:
+                cur.execute("select name from ops.load_locks where name = %s for update", (name,))
+            except psycopg2.errors.LockNotAvailable:
+                conn.rollback()
+                holders = _lock_holders(cur, request.source)
+                raise CrawlFailed(f"another crawl of {request.source} is running ({holders}); waited {wait:g} s "
+                                  f"({LOCK_WAIT_ENV}) for it to finish: this crawl fetched nothing; its retry "
+                                  f"or the next run crawls the window") from None
+        yield
+    finally:
+        conn.close()  # ends the transaction, and the lock with it
+
+
+def _lock_holders(cur: psycopg2.extensions.cursor, source: str) -> str:
+    prefix = f"{LOCK_APPLICATION} {source} "
+    cur.execute("select application_name, xact_start from pg_stat_activity where application_name like %s "
+                "and pid <> pg_backend_pid() order by xact_start", (prefix + "%",))
+    holders = [application[len(prefix):] + (f", since {started:%Y-%m-%d %H:%M:%S} UTC" if started else "")
+               for application, started in cur.fetchall()]
+    return "; ".join(holders) or "its session has just ended"
 
 
 def is_replay(request: CrawlRequest, env: Mapping[str, str]) -> bool:
@@ -158,16 +228,20 @@ def crawl_env(work_dir: Path, extra_env: Mapping[str, str] | None = None) -> dic
             "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
 
 
-def _run_child(command: list[str], env: dict[str, str], lock_fd: int) -> int:
+def _run_child(command: list[str], env: dict[str, str], lock_fd: int) -> tuple[int, str | None]:
+    """The child's exit code, and why it published nothing if it said so."""
     # The child inherits the work folder's lock: while it lives, no sweep removes its folder.
     process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, errors="replace",
                                start_new_session=True, pass_fds=(lock_fd,))
+    not_published = None
     try:
         assert process.stdout is not None
         for line in process.stdout:
             log.info("[scrapy] %s", line.rstrip())
-        return process.wait()
+            if line.startswith(NOT_PUBLISHED_PREFIX):
+                not_published = line[len(NOT_PUBLISHED_PREFIX):].strip()
+        return process.wait(), not_published
     finally:
         _stop(process)
 
@@ -199,7 +273,8 @@ def remove_unrecorded_warc(request: CrawlRequest, crawl_run_id: str) -> list[str
     return removed
 
 
-def _verdict(crawl_run_id: str, request: CrawlRequest, exit_code: int, *, replay: bool = False) -> str:
+def _verdict(crawl_run_id: str, request: CrawlRequest, exit_code: int, *, replay: bool = False,
+             not_published: str | None = None) -> str:
     with transaction() as cur:
         cur.execute("select status, failure, pages_fetched, urls_failed, failed_by_reason, stats "
                     "from ops.crawl_runs where crawl_run_id = %s", (crawl_run_id,))
@@ -207,7 +282,9 @@ def _verdict(crawl_run_id: str, request: CrawlRequest, exit_code: int, *, replay
     if row is None:
         removed = remove_unrecorded_warc(request, crawl_run_id)
         raise CrawlFailed(f"crawl of {request.source} for {request.window} recorded no run "
-                          f"(exit code {exit_code}); see the [scrapy] lines above"
+                          f"(exit code {exit_code}"
+                          + (f"; it could not publish: {not_published}" if not_published else "")
+                          + "); see the [scrapy] lines above"
                           + (f"; the WARC it published before dying, unrecorded, was removed: {removed}"
                              if removed else ""))
     status, failure, pages, urls_failed, by_reason, stats = row

@@ -21,7 +21,7 @@ from common.sources import Source
 from common.warehouse import transaction
 from common.window import Window
 from scrapers.ledger import FeedFetch, summarize_failures, write_feed_state
-from scrapers.run_stats import discovery_shortfall, reasons_text
+from scrapers.run_stats import NOT_PUBLISHED_PREFIX, discovery_shortfall, reasons_text
 from scrapers.warc_capture import Capture, WarcCaptureMiddleware
 
 if TYPE_CHECKING:
@@ -192,13 +192,18 @@ class CrawlRunRecorder:
         if capture is None or capture.path is None:
             log.error("no WARC capture was running; nothing to publish")
             return
-        capture.close()
-        if reason not in PUBLISHABLE_REASONS:
-            capture.discard()
-            self.crawler.news_run_status = "discarded"  # type: ignore[attr-defined]
-            log.warning("crawl ended with %r: nothing published, work file removed", reason)
-            return
-        self._publish(spider, reason, capture)
+        try:
+            capture.close()
+            if reason not in PUBLISHABLE_REASONS:
+                capture.discard()
+                self.crawler.news_run_status = "discarded"  # type: ignore[attr-defined]
+                log.warning("crawl ended with %r: nothing published, work file removed", reason)
+                return
+            self._publish(spider, reason, capture)
+        except Exception as exc:
+            # Raised on for Scrapy's log; the line tells the task why (scrapers/crawl_process.py).
+            print(f"{NOT_PUBLISHED_PREFIX}{type(exc).__name__}: {exc}", flush=True)
+            raise
 
     def _publish(self, spider: Spider, reason: str, capture: WarcCaptureMiddleware) -> None:
         source: Source = spider.source  # type: ignore[attr-defined]

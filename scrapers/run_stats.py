@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+# The line a crawl child prints when it ends without publishing its run because something broke
+# (the WARC could not be written, the archive or the warehouse refused it): the task that started
+# it puts the reason in its own error instead of only "recorded no run".
+NOT_PUBLISHED_PREFIX = "crawl not published: "
+
 
 def reasons_text(stats: dict[str, Any], prefix: str) -> str:
     """'3 http_404, 1 timeout': the counters under ``prefix``, most frequent first."""

@@ -10,6 +10,7 @@ import base64
 import fcntl
 import hashlib
 import logging
+import os
 import random
 import tempfile
 import threading
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
 
 from scrapy import Request, signals
 from scrapy.http import Response
@@ -29,6 +30,7 @@ from warcio.warcwriter import WARCWriter
 from zlib_ng import zlib_ng
 
 from common.urls import normalize_url
+from scrapers.run_stats import NOT_PUBLISHED_PREFIX
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -290,7 +292,12 @@ class WarcCaptureMiddleware:
             self.crawler.stats.inc_value("warc/bytes", records.bytes_written)
             self._error = records.error
         if self._file is not None and not self._file.closed:
-            self._file.close()
+            try:
+                self._file.close()  # flushes the last buffered records: the disk may refuse them
+            except OSError as exc:
+                # Kept: a later close() (the recorder's, or the spider_closed signal's) must still
+                # refuse to publish a file whose end never reached the disk.
+                self._error = self._error or exc
         if self._error is not None and not drop:
             raise WarcWriteFailed(f"the WARC file {self.path} is incomplete ({self._error}); nothing may be "
                                   "published from this crawl: check the work folder's disk and run it again")
@@ -305,9 +312,24 @@ class WarcCaptureMiddleware:
         records = self._records
         if records is not None:
             if records.error is not None:
-                raise WarcWriteFailed(f"{request.url} not captured: the WARC file stopped at {records.error}")
+                self._abandon(records.error)
             records.submit(self._exchange(request, response))
         return response
+
+    def _abandon(self, error: BaseException) -> NoReturn:
+        """End the crawl process now: nothing more can be captured, and nothing may be published.
+
+        Not through Scrapy's shutdown: a full disk also fails the on-disk frontier (JOBDIR), and
+        then the engine never finishes closing and the crawl would hang until the task's
+        execution_timeout. A crawl that exits publishes and records nothing (FAULTS 10); the task
+        removes its work folder and fails with the reason printed here.
+        """
+        reason = (f"WarcWriteFailed: the WARC file {self.path} is incomplete ({error}); the crawl stopped at once: "
+                  "check the work folder's disk")
+        log.error("%s", reason)
+        print(f"{NOT_PUBLISHED_PREFIX}{reason}", flush=True)
+        logging.shutdown()
+        os._exit(1)
 
     def _exchange(self, request: Request, response: Response) -> _Exchange:
         """The two records, built now: later middlewares may change the response."""

@@ -11,10 +11,11 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from common import archive_store
 from common.sources import Source, load_sources
 from common.warc_index import DamagedArchive
 from common.warehouse import transaction
-from common.window import Window, parse_bound
+from common.window import Window, parse_bound, window_from_params
 from scrapers.archive_backfill import (
     CC_DATA_BASE,
     archive_files,
@@ -32,7 +33,7 @@ def backfill_window(params: dict[str, Any]) -> Window:
     since, until = params.get("since"), params.get("until")
     if not (since and until):
         raise ValueError("news_backfill needs params 'since' and 'until' (YYYY-MM-DD or ISO-8601, until exclusive)")
-    return Window(parse_bound(since), parse_bound(until))
+    return window_from_params(since, until)
 
 
 def backfill_sources(wanted: list[str] | None) -> list[Source]:
@@ -57,6 +58,8 @@ def plan_backfill(params: dict[str, Any], dag_run_id: str) -> list[dict[str, Any
     """
     window = backfill_window(params)
     sources = [s.slug for s in backfill_sources(params.get("sources"))]
+    # Each file's task puts its sources' records there: found now, not after every file is read.
+    archive_store.check_writable(archive_store.archive_root())
     files = archive_files(str(params.get("archives") or ""), str(params.get("archives_base_url") or CC_DATA_BASE))
     with transaction() as cur:
         for index, archive in enumerate(files):

@@ -12,7 +12,7 @@ from airflow.sdk.exceptions import AirflowFailException
 from common import archive_store
 from common.sources import load_sources, read_registry
 from common.warehouse import transaction
-from common.window import Window, parse_bound, window_for_run
+from common.window import Window, parse_bound, window_for_run, window_from_params
 from dags.tasks.alerts import notify_warning
 from dags.tasks.completeness import check_completeness
 from scrapers.crawl_process import CrawlFailed, CrawlRequest
@@ -61,7 +61,7 @@ def run_window(context: Any) -> Window:
     if params.get("since") or params.get("until"):
         if not (params.get("since") and params.get("until")):
             raise ValueError("give both params 'since' and 'until', or neither")
-        return Window(parse_bound(params["since"]), parse_bound(params["until"]))
+        return window_from_params(params["since"], params["until"])
     end = context.get("data_interval_end") or context.get("logical_date")
     return window_for_run(context.get("data_interval_start"), context.get("data_interval_end"),
                           context.get("logical_date"), previous_run=previous_scheduled_run(context.get("dag"), end))
@@ -214,7 +214,7 @@ def reprocess_window(params: dict[str, Any]) -> Window:
     since, until = params.get("since"), params.get("until")
     if not (since and until):
         raise ValueError("news_reprocess needs params 'since' and 'until' (YYYY-MM-DD, until exclusive)")
-    return Window(parse_bound(since), parse_bound(until))
+    return window_from_params(since, until)
 
 
 def runs_to_reprocess(source: str, window: Window) -> list[str]:

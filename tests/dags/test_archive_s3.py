@@ -19,11 +19,12 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from common import archive_store
+from common.archive_store import ArchiveError
 from common.warehouse import transaction
 from common.window import Window, parse_bound, window_from_args
 from dags.tasks.maintenance import apply_retention
 from dags.tasks.pipeline import runs_to_reprocess
-from scrapers.crawl_process import CrawlFailed, CrawlRequest, run_crawl
+from scrapers.crawl_process import CrawlRequest, run_crawl
 from tests.fixtures import DEMO_ARCHIVE, PROJECT_ROOT
 from tests.fixtures.demo_day import ZAMBIA, run_dag, snapshot
 from tests.fixtures.s3_server import BUCKET, S3Server
@@ -131,10 +132,11 @@ def test_a_crawl_that_cannot_upload_its_warc_publishes_nothing_and_says_why(
     monkeypatch.setenv("REPLAY_WARC", str(DEMO_ARCHIVE))
     monkeypatch.setenv("NEWS_CRAWL_LOG_LEVEL", "WARNING")
     caplog.set_level(logging.INFO, logger="scrapers.crawl_process")
-    with pytest.raises(CrawlFailed, match="recorded no run"):
+    # Found before the crawl starts (a write to the bucket is tried first), not after it.
+    with pytest.raises(ArchiveError, match="could not write s3://no-such-bucket/warcs: .*Check that the bucket "
+                                           "in ARCHIVE_ROOT exists"):
         run_crawl(CrawlRequest("aljazeera", window_from_args("2026-11-19", "2026-11-19")))
-    assert "could not write s3://no-such-bucket/warcs/aljazeera/2026/11/19/" in caplog.text
-    assert "Check that the bucket in ARCHIVE_ROOT exists" in caplog.text
+    assert "starting crawl" not in caplog.text
     with transaction() as cur:
         cur.execute("select (select count(*) from ops.crawl_runs), (select count(*) from raw.captures)")
         assert cur.fetchone() == (0, 0)
