@@ -351,9 +351,9 @@ def stage_seen(args: argparse.Namespace) -> dict[str, Any]:
     try:
         from scrapers.ledger import SEEN_SQL as query
     except ImportError:
-        query = "select distinct normalized_url from raw.captures where normalized_url = any(%s)"
+        query = "select distinct normalized_url from raw.captures where normalized_url = any(%(urls)s)"
     with transaction() as cur:
-        cur.execute(f"explain {query}", ([_synthetic_url(i) for i in range(args.discovered)],))
+        cur.execute(f"explain {query}", {"urls": [_synthetic_url(i) for i in range(args.discovered)]})
         plan = " / ".join(row[0].strip() for row in cur.fetchall())
     plan = re.sub(r"'\{[^']*\}'", f"'{{{args.discovered} URLs}}'", plan)  # not the URLs themselves
     return {"known": args.known, "discovered": args.discovered, "method": method, "seed_seconds": seed_seconds,

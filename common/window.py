@@ -56,15 +56,11 @@ def parse_bound(text: str) -> datetime:
         raise ValueError(f"not a date or ISO-8601 datetime: {text.strip()!r}") from exc
 
 
-# A window given by params spans at most this many days (a year, leap day included): a longer one
-# is far more often a mistyped year than meant, and several runs can cover it.
-MAX_PARAMS_WINDOW_DAYS = 366
-
-
-def window_from_params(since: object, until: object, max_days: int = MAX_PARAMS_WINDOW_DAYS) -> Window:
+def window_from_params(since: object, until: object) -> Window:
     """The window of a run's params ``since`` and ``until`` (until exclusive): a ValueError naming
-    the param at fault when one is missing or not a date, until is not after since, or the
-    window is longer than ``max_days``."""
+    the param at fault when one is missing or not a date, or until is not after since. A long
+    window is allowed: "since 2000-01-01" backfills whatever archive files are given, and a
+    mistyped year is caught where it matters (a reprocess fails naming the days not archived)."""
     bounds: dict[str, datetime] = {}
     for name, value in (("since", since), ("until", until)):
         if not isinstance(value, str) or not value.strip():
@@ -78,10 +74,6 @@ def window_from_params(since: object, until: object, max_days: int = MAX_PARAMS_
     if end <= start:
         raise ValueError(f"param 'until' ({until}) is not after param 'since' ({since}): the window would be "
                          f"empty (until is exclusive)")
-    days = (end - start) / timedelta(days=1)
-    if days > max_days:
-        raise ValueError(f"params 'since' ({since}) and 'until' ({until}) span {days:g} days, more than the "
-                         f"{max_days} one run may cover: check the year, or split the window into several runs")
     return Window(start, end)
 
 
