@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import socket
-import threading
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,7 +21,7 @@ from psycopg2 import sql
 
 from common.warehouse import DSN_ENV, WarehouseUnreachable, execute_autocommit, with_database
 from dags.tasks.pipeline import run_crawl, run_extract_load, run_quality_check
-from tests.fixtures.crawl_support import DAY, CrawlEnv, crawl_env, page_captures
+from tests.fixtures.crawl_support import DAY, CrawlEnv, crawl_env, crawl_in_thread, page_captures
 from tests.fixtures.fault_server import FaultServer, write_source
 from tests.fixtures.kill_support import wait_for
 
@@ -97,16 +96,7 @@ def test_a_warehouse_that_refuses_the_crawl_as_it_records_leaves_no_orphan_warc(
         expected = sorted(server.article("slow", DAY + timedelta(minutes=i), str(i)).rsplit("/", 1)[1]
                           for i in range(4))  # each answers after 3 s
         write_source(crawl_env.sources, server)
-        outcome: list[BaseException | str] = []
-
-        def crawl_task() -> None:
-            try:
-                outcome.append(crawl_env.crawl(DOWNLOAD_TIMEOUT=10))
-            except BaseException as exc:  # handed to the test thread
-                outcome.append(exc)
-
-        task = threading.Thread(target=crawl_task)
-        task.start()
+        task, outcome = crawl_in_thread(crawl_env, DOWNLOAD_TIMEOUT=10)
         try:
             wait_for(lambda: bool(server.paths("/news/")), 60, "the crawl to fetch its pages")
             execute_autocommit(with_database(server_dsn, "postgres"),

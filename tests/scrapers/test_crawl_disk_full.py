@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import resource
 import signal
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -28,7 +27,7 @@ from common import archive_store
 from common.warehouse import transaction
 from scrapers.crawl_process import CrawlFailed, work_root
 from scrapers.warc_capture import WarcCaptureMiddleware, WarcWriteFailed
-from tests.fixtures.crawl_support import DAY, CrawlEnv, crawl_env, page_captures
+from tests.fixtures.crawl_support import DAY, CrawlEnv, crawl_env, crawl_in_thread, page_captures
 from tests.fixtures.fault_server import FaultServer, write_source
 from tests.fixtures.kill_support import children, kill9
 
@@ -58,16 +57,7 @@ def recorded() -> tuple[int, int, int]:
 
 def crawl_within(crawl_env: CrawlEnv, seconds: float) -> BaseException | str:
     """The crawl's outcome; its child is killed and the test fails if it has not ended in time."""
-    outcome: list[BaseException | str] = []
-
-    def crawl() -> None:
-        try:
-            outcome.append(crawl_env.crawl(time_limit=120))
-        except BaseException as exc:  # handed to the test thread
-            outcome.append(exc)
-
-    task = threading.Thread(target=crawl)
-    task.start()
+    task, outcome = crawl_in_thread(crawl_env, time_limit=120)
     task.join(timeout=seconds)
     if task.is_alive():
         for pid in children(os.getpid()):

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.fixtures.crawl_support import CrawlEnv, crawl_env, run_row
+from tests.fixtures.crawl_support import CrawlEnv, crawl_env, run_row, sitemap_as_of
 from tests.fixtures.fault_server import FaultServer, write_source
 
 pytestmark = pytest.mark.crawl
@@ -30,21 +30,13 @@ ARTICLES = {
 RUNS = [datetime(2026, 10, day, 0, 45, tzinfo=UTC) for day in (24, 25, 26, 27)]
 
 
-def sitemap(server: FaultServer, run_at: datetime) -> tuple[str, bytes, dict[str, str]]:
-    """The sitemap as it stood at ``run_at``: what was published by then."""
-    urls = "".join(f"<url><loc>{server.url(path)}</loc><lastmod>{local}</lastmod></url>"
-                   for path, (local, published) in ARTICLES.items() if published <= run_at)
-    return ("application/xml", ('<?xml version="1.0" encoding="UTF-8"?>'
-                                f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>').encode(), {})
-
-
 def test_each_article_of_the_repeated_hour_is_fetched_once(crawl_env: CrawlEnv) -> None:
     with FaultServer() as server:
         path = write_source(crawl_env.sources, server, feeds=[], sitemaps=[server.url("/sitemap-news.xml")])
         path.write_text(path.read_text().replace('language = "en"\n', 'language = "en"\ntimezone = "Europe/Berlin"\n'))
         captured = []
         for previous, run_at in zip(RUNS, RUNS[1:], strict=False):
-            server.documents["/sitemap-news.xml"] = sitemap(server, run_at)
+            server.documents["/sitemap-news.xml"] = sitemap_as_of(server, ARTICLES, run_at)
             run_id = crawl_env.crawl(since=previous.isoformat(), until=run_at.isoformat())
             crawl_env.load(run_id)  # seen means loaded
             captured.append(run_row(run_id)["pages_captured"])

@@ -9,14 +9,13 @@ feed validators. The first finishes whole; once it has ended, the retry of the s
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
 
 from common.warehouse import transaction
 from scrapers.crawl_process import CrawlFailed
-from tests.fixtures.crawl_support import DAY, CrawlEnv, crawl_env, ledger, page_captures
+from tests.fixtures.crawl_support import DAY, CrawlEnv, crawl_env, crawl_in_thread, ledger, page_captures
 from tests.fixtures.fault_server import FaultServer, write_source
 from tests.fixtures.kill_support import wait_for
 
@@ -39,16 +38,7 @@ def test_a_second_crawl_of_a_source_fails_naming_the_first_and_fetches_nothing(
         expected = sorted(server.article("slow", DAY + timedelta(minutes=i), str(i)).rsplit("/", 1)[1]
                           for i in range(8))  # each answers after 3 s, 4 at a time: the first crawl lasts 6 s
         write_source(crawl_env.sources, server)
-        first: list[str | BaseException] = []
-
-        def scheduled_run() -> None:
-            try:
-                first.append(crawl_env.crawl(DOWNLOAD_TIMEOUT=10))
-            except BaseException as exc:  # handed to the test thread
-                first.append(exc)
-
-        task = threading.Thread(target=scheduled_run)
-        task.start()
+        task, first = crawl_in_thread(crawl_env, DOWNLOAD_TIMEOUT=10)
         try:
             wait_for(lambda: bool(server.paths("/news/")), 60, "the first crawl to fetch its pages")
             [holder] = crawl_lock_holders()
