@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.fixtures.crawl_support import CrawlEnv, crawl_env, run_row, sitemap_as_of
+from tests.fixtures.crawl_support import CrawlEnv, crawl_env, crawl_windows_of_sitemap
 from tests.fixtures.fault_server import FaultServer, write_source
 
 pytestmark = pytest.mark.crawl
@@ -34,12 +34,7 @@ def test_each_article_of_the_repeated_hour_is_fetched_once(crawl_env: CrawlEnv) 
     with FaultServer() as server:
         path = write_source(crawl_env.sources, server, feeds=[], sitemaps=[server.url("/sitemap-news.xml")])
         path.write_text(path.read_text().replace('language = "en"\n', 'language = "en"\ntimezone = "Europe/Berlin"\n'))
-        captured = []
-        for previous, run_at in zip(RUNS, RUNS[1:], strict=False):
-            server.documents["/sitemap-news.xml"] = sitemap_as_of(server, ARTICLES, run_at)
-            run_id = crawl_env.crawl(since=previous.isoformat(), until=run_at.isoformat())
-            crawl_env.load(run_id)  # seen means loaded
-            captured.append(run_row(run_id)["pages_captured"])
+        captured = crawl_windows_of_sitemap(crawl_env, server, ARTICLES, zip(RUNS, RUNS[1:], strict=False))
         fetches = Counter(server.paths("/news/"))
     assert fetches == Counter(list(ARTICLES)), fetches  # every article fetched, once
     assert captured == [0, 3, 0]

@@ -41,7 +41,8 @@ def self_listed_day(
 ) -> date | None:
     """The one day the page's dated entries linking to it show, None where none does or
     they disagree. ``page_urls`` are the page's own (its URL, its declared canonical);
-    ``read_day`` reads the day a short text shows (a date, else anything else)."""
+    ``read_day`` reads the day a short text shows, as a date line is read (None where it shows
+    none or labels it an update, UNREADABLE where its digits have no certain reading)."""
     urls = [url for url in (absolute_http_url(base_url, u) for u in page_urls) if url]
     own = {_page_key(url) for url in urls}
     ends = {_last_piece(url) for url in urls}
