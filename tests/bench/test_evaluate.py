@@ -241,3 +241,16 @@ def test_rejections_as_not_articles_are_listed_apart_from_pages_worse() -> None:
     shown = evaluate.format_comparison(result)
     assert "more than 0.2 below plain trafilatura's: 1\n" in shown
     assert "rejected as not an article" in shown and ": 1\n  mini mini-9 (mini.example): not_article:paywall" in shown
+
+
+def test_an_expected_date_that_is_no_date_is_listed_apart_not_scored() -> None:
+    cases = [evaluate.Case("mini", f"mini-{i}", Path(f"p{i}.html.gz"), f"https://mini.example/{i}",
+                           evaluate.UNDATED_FETCH_TIME, {"published_at": day}, "mini.example")
+             for i, day in enumerate(["2022-11-29", "2022-29-11", "2022-11-1", "2022-11-30"])]
+    predictions = [evaluate.Prediction(c.id, "mini", "article", published_at="2022-11-29T10:00:00+01:00")
+                   for c in cases]
+    score = evaluate.score_set("mini", cases, predictions)
+    assert score.counts["date"] == (1, 2)  # the two readable keys: one right, one wrong
+    assert score.unreadable == {"date": [("mini-1", "2022-29-11"), ("mini-2", "2022-11-1")]}
+    assert evaluate.format_unreadable([score]) == [
+        "mini date: 2 expected values are not dates, not scored: mini-1 '2022-29-11', mini-2 '2022-11-1'"]
