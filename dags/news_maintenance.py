@@ -3,7 +3,8 @@
 1. retention: crawls finished more than `retention_days` ago (param, or the environment variable
    NEWS_ARCHIVE_RETENTION_DAYS, default 365) lose their WARC and stats file (files in a local
    ARCHIVE_ROOT, objects in an s3:// one) and raw.captures rows. Articles and their versions are
-   never touched; the crawl's row stays (warc_uri set to NULL).
+   never touched; the crawl's row stays (warc_uri set to NULL). A crawl never loaded keeps its WARC
+   whatever its age, and the task fails naming it, once the others are purged.
 2. log and metadata retention (dags/tasks/log_retention.py, settings there): task log files older
    than `task_log_days` (NEWS_TASK_LOG_RETENTION_DAYS, 30), Airflow metadata rows older than
    `airflow_db_days` (NEWS_AIRFLOW_DB_RETENTION_DAYS, 90) through `airflow db clean`, and rotated
@@ -53,6 +54,11 @@ def news_maintenance() -> None:
 
         days = retention_days(get_current_context()["params"].get("retention_days"))
         result = apply_retention(days)
+        if message := result.unloaded_message():
+            from airflow.sdk.exceptions import AirflowFailException
+
+            # The purge of the other runs is done; failing says that these runs wait on a load.
+            raise AirflowFailException(message)
         return {"days": days, "cutoff": result.cutoff.isoformat(), "runs": result.runs,
                 "captures_deleted": result.captures_deleted, "files_deleted": result.files_deleted}
 

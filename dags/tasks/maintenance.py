@@ -29,11 +29,41 @@ PIPELINE_SCHEMAS = ("ops", "raw", "core", "marts")
 
 
 @dataclass(frozen=True)
+class UnloadedRun:
+    """A crawl published but never loaded: its WARC holds the only copy of its pages."""
+
+    crawl_run_id: str
+    source: str
+    window_start: datetime
+    window_end: datetime
+    finished_at: datetime
+
+    def days(self) -> str:
+        """The window's days as news_reprocess takes them (its end is exclusive)."""
+        first = self.window_start.astimezone(UTC).date()
+        last = (self.window_end.astimezone(UTC) - timedelta(microseconds=1)).date()
+        return f"{first}" if first == last else f"{first}..{last}"
+
+
+@dataclass(frozen=True)
 class RetentionResult:
     runs: int
     captures_deleted: int
     files_deleted: int
     cutoff: datetime
+    kept_unloaded: tuple[UnloadedRun, ...] = ()
+
+    def unloaded_message(self) -> str | None:
+        """What ops must do about the old runs retention kept, or None when there are none."""
+        if not self.kept_unloaded:
+            return None
+        shown = "; ".join(f"{r.source} run {r.crawl_run_id} ({r.days()}, finished "
+                          f"{r.finished_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC)" for r in self.kept_unloaded[:10])
+        more = " …" if len(self.kept_unloaded) > 10 else ""
+        return (f"retention kept {len(self.kept_unloaded)} crawl run(s) finished before the cutoff "
+                f"{self.cutoff.astimezone(UTC):%Y-%m-%d %H:%M} UTC that were never loaded, their WARCs "
+                f"holding the only copy of their pages: {shown}{more}. The source's next news_daily loads "
+                f"them, or trigger news_reprocess for their days; a later retention removes them once loaded")
 
 
 def retention_days(value: int | str | None = None) -> int:
@@ -45,17 +75,25 @@ def retention_days(value: int | str | None = None) -> int:
 
 
 def apply_retention(days: int, *, now: datetime | None = None, dsn: str | None = None) -> RetentionResult:
-    """Drop WARCs and capture rows of crawls finished more than ``days`` ago; never an article."""
+    """Drop WARCs and capture rows of crawls finished more than ``days`` ago; never an article,
+    and never a crawl not yet loaded (``kept_unloaded``): its WARC is all there is of its pages."""
     cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
     with transaction(dsn) as cur:
         # Lock the runs we purge, so a concurrent news_reprocess cannot start on a WARC we delete.
         cur.execute(
             """select crawl_run_id::text, warc_uri from ops.crawl_runs
-               where finished_at < %s and warc_uri is not null
+               where finished_at < %s and warc_uri is not null and status <> 'captured'
                order by finished_at for update""",
             (cutoff,),
         )
         runs = cur.fetchall()
+        cur.execute(
+            """select crawl_run_id::text, source, window_start, window_end, finished_at from ops.crawl_runs
+               where finished_at < %s and warc_uri is not null and status = 'captured'
+               order by finished_at, crawl_run_id""",
+            (cutoff,),
+        )
+        unloaded = tuple(UnloadedRun(*row) for row in cur.fetchall())
         run_ids = [run_id for run_id, _ in runs]
         cur.execute("delete from raw.captures where crawl_run_id = any(%s::uuid[])", (run_ids,))
         captures_deleted = cur.rowcount
@@ -65,9 +103,11 @@ def apply_retention(days: int, *, now: datetime | None = None, dsn: str | None =
         # next run tries again; a file deleted before a failed commit is only a capture we had
         # already decided to drop.
         files_deleted = sum(_delete_run_files(uri) for _, uri in runs)
-    result = RetentionResult(len(runs), captures_deleted, files_deleted, cutoff)
+    result = RetentionResult(len(runs), captures_deleted, files_deleted, cutoff, unloaded)
     log.info("retention (%d days, cutoff %s): %d runs, %d capture rows, %d files removed",
              days, cutoff.isoformat(), result.runs, result.captures_deleted, result.files_deleted)
+    if message := result.unloaded_message():
+        log.error("%s", message)
     return result
 
 

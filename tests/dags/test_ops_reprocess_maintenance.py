@@ -92,6 +92,29 @@ def test_maintenance_drops_old_captures_and_warcs_but_never_an_article(
         runs_to_reprocess("aljazeera", Window(parse_bound("2026-11-19"), parse_bound("2026-11-20")))
 
 
+def test_maintenance_fails_naming_an_old_crawl_never_loaded_and_keeps_its_warc(
+    loaded: dict[str, str], archive_root: Path
+) -> None:
+    with transaction() as cur:
+        cur.execute("update ops.crawl_runs set finished_at = now() - interval '400 days'")
+        # The reposter's load task was killed after its crawl committed: published, never loaded.
+        cur.execute("update ops.crawl_runs set status = 'captured', loaded_at = null where crawl_run_id = %s",
+                    (loaded["news_repost"],))
+        cur.execute("select crawl_run_id::text, warc_uri from ops.crawl_runs")
+        warcs = {run: Path(uri) for run, uri in cur.fetchall()}
+
+    result = run_dag("news_maintenance", {"retention_days": 365}, archive_root)
+    assert result.returncode != 0
+    shown = result.stdout + result.stderr
+    assert f"news_repost run {loaded['news_repost']} (2026-11-19, finished" in shown, shown[-3000:]
+    assert "were never loaded" in shown
+    assert not warcs[loaded["aljazeera"]].exists()  # the loaded run's purge went ahead
+    assert warcs[loaded["news_repost"]].is_file()
+    with transaction() as cur:
+        cur.execute("select warc_uri, status from ops.crawl_runs where crawl_run_id = %s", (loaded["news_repost"],))
+        assert cur.fetchone() == (str(warcs[loaded["news_repost"]]), "captured")
+
+
 def test_retention_refuses_a_zero_day_age() -> None:
     from dags.tasks.maintenance import retention_days
 

@@ -95,3 +95,38 @@ def test_a_day_with_only_a_failed_crawl_fails_the_selection(
                                '2026-11-20 04:00Z', '2026-11-20 04:05Z', 'finished', 'failed', 'every request failed')""")
     with pytest.raises(RunNotLoadable, match=r"2026-11-19 \(its 1 crawl run\(s\) failed and were never loaded"):
         runs_to_reprocess("faultsite", window("2026-11-19", "2026-11-20"))
+
+
+def test_retention_keeps_the_warc_of_a_crawl_never_loaded_and_names_it(
+    crawl_env: CrawlEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crawl published but never loaded (its load task killed, the warehouse down past the
+    retention age) has only its WARC: retention removes the loaded crawl of the same age, keeps
+    that one, and says which run waits; the run then loads from the kept WARC."""
+    loaded = crawl_days(crawl_env, monkeypatch, ["2026-11-19"])["2026-11-19"]
+    monkeypatch.setenv("NEWS_SOURCES_EXTRA_DIRS", str(crawl_env.sources))
+    with FaultServer(dated_pages=True) as server:
+        server.article("late", DAY + timedelta(days=1), "b")
+        write_source(crawl_env.sources, server, feeds=[], dated=[server.url(DATED)])
+        unloaded = crawl_env.crawl(since="2026-11-20", until="2026-11-20")
+    with transaction() as cur:
+        cur.execute("update ops.crawl_runs set finished_at = now() - interval '3 days'")
+        cur.execute("select crawl_run_id::text, warc_uri from ops.crawl_runs")
+        warcs = {run: Path(uri) for run, uri in cur.fetchall()}
+
+    result = apply_retention(2)
+    assert (result.runs, result.files_deleted) == (1, 2)  # the loaded run's WARC and stats file
+    assert not warcs[loaded].exists() and warcs[unloaded].is_file()
+    assert [r.crawl_run_id for r in result.kept_unloaded] == [unloaded]
+    message = result.unloaded_message() or ""
+    assert f"retention kept 1 crawl run(s) finished before the cutoff {result.cutoff:%Y-%m-%d %H:%M} UTC" in message
+    assert f"faultsite run {unloaded} (2026-11-20, finished" in message
+    assert "news_reprocess" in message
+    with transaction() as cur:
+        cur.execute("select count(*) from raw.captures where crawl_run_id = %s", (unloaded,))
+        assert cur.fetchone()[0] > 0
+
+    assert run_extract_load(unloaded)["new"] == 1
+    again = apply_retention(2)  # loaded now: removed like any other
+    assert (again.runs, again.kept_unloaded, again.unloaded_message()) == (1, (), None)
+    assert not warcs[unloaded].exists()
