@@ -288,7 +288,14 @@ def _without_own_credit(text: str, own_names: AbstractSet[str]) -> str:
 _ENDS_WITH_INITIAL_RE = re.compile(r"(?:^|[\s.])[^\W\d_]\.$")
 
 
+# The word that opens the date after a byline whose date was cut away or is a link of its own
+# ("Von R. R. am <a>07.08.2013</a>", "Posted by Jane on", "Houzz Deutschland vor 5 Stunden"):
+# lowercase, it never ends a name (a name's particles, "van", "de", "von", come before it).
+_DATE_OPENER_AFTER_NAME_RE = re.compile(r"(?<=\S)\s+(?:am|um|vor|on|at|le|el|il|em|op)\s*$")
+
+
 def _trimmed(name: str) -> str:
+    name = _DATE_OPENER_AFTER_NAME_RE.sub("", name)
     trimmed = name.strip(" .-|*")
     return trimmed + "." if _ENDS_WITH_INITIAL_RE.search(name.rstrip(" -|*")) else trimmed
 

@@ -182,3 +182,19 @@ def test_a_cms_default_account_is_no_author() -> None:
     assert authors_of('<meta name="author" content="Administrator">', before='<span class="author">Von Tobias Kusche</span>') == (
         "Tobias Kusche",
     )
+
+
+def test_the_word_opening_a_cut_away_date_is_not_part_of_the_name() -> None:
+    # "Von R. R. am <a>07.08.2026</a>": the date is a link of its own, or went with the digits.
+    assert _split_byline("Von R. R. am") == ["R. R."]
+    assert _split_byline("Posted by Jane Doe on") == ["Jane Doe"]
+    assert _split_byline("Harbour Desk vor") == ["Harbour Desk"]
+    # A name's own particles stay, and a name is never reduced to nothing.
+    assert _split_byline("Ingrid van") == ["Ingrid van"]
+    assert _split_byline("am") == ["am"]
+    assert _split_byline("Jane Am") == ["Jane Am"]
+
+
+def test_a_byline_whose_date_is_a_link_of_its_own_names_only_the_author() -> None:
+    byline = '<p class="meta">Von Jane Doe am <a href="/2026/03/04/">04.03.2026</a></p>'
+    assert authors_of("", before=byline) == ("Jane Doe",)
