@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from psycopg2 import sql
 
 from common import archive_store
+from common.sources import load_sources
 from common.warehouse import connect, transaction
 
 log = logging.getLogger(__name__)
@@ -60,10 +61,14 @@ class RetentionResult:
         shown = "; ".join(f"{r.source} run {r.crawl_run_id} ({r.days()}, finished "
                           f"{r.finished_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC)" for r in self.kept_unloaded[:10])
         more = " …" if len(self.kept_unloaded) > 10 else ""
+        gone = sorted({r.source for r in self.kept_unloaded} - set(load_sources()))
+        unconfigured = (f" ({', '.join(gone)}: no longer configured; put the source file back to load them)"
+                        if gone else "")
         return (f"retention kept {len(self.kept_unloaded)} crawl run(s) finished before the cutoff "
                 f"{self.cutoff.astimezone(UTC):%Y-%m-%d %H:%M} UTC that were never loaded, their WARCs "
                 f"holding the only copy of their pages: {shown}{more}. The source's next news_daily loads "
-                f"them, or trigger news_reprocess for their days; a later retention removes them once loaded")
+                f"them, or trigger news_reprocess for their days{unconfigured}; a later retention removes "
+                f"them once loaded")
 
 
 def retention_days(value: int | str | None = None) -> int:

@@ -121,7 +121,11 @@ def test_retention_keeps_the_warc_of_a_crawl_never_loaded_and_names_it(
     message = result.unloaded_message() or ""
     assert f"retention kept 1 crawl run(s) finished before the cutoff {result.cutoff:%Y-%m-%d %H:%M} UTC" in message
     assert f"faultsite run {unloaded} (2026-11-20, finished" in message
-    assert "news_reprocess" in message
+    assert "news_reprocess" in message and "no longer configured" not in message
+    monkeypatch.setenv("NEWS_SOURCES_EXTRA_DIRS", str(crawl_env.sources / "gone"))
+    assert "(faultsite: no longer configured; put the source file back to load them)" in (
+        result.unloaded_message() or "")
+    monkeypatch.setenv("NEWS_SOURCES_EXTRA_DIRS", str(crawl_env.sources))
     with transaction() as cur:
         cur.execute("select count(*) from raw.captures where crawl_run_id = %s", (unloaded,))
         assert cur.fetchone()[0] > 0
