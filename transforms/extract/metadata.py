@@ -390,9 +390,18 @@ def _without_kicker(title: str, shared: list[str], others: list[str]) -> str:
     mine = _kicker_split(title)
     for other in others:
         theirs = _kicker_split(other)
-        if mine and theirs and _fold(mine[0]) != _fold(theirs[0]) and _fold(mine[1]) == _fold(theirs[1]):
+        if mine and theirs and _other_kicker(mine[0], theirs[0]) and _fold(mine[1]) == _fold(theirs[1]):
             return mine[1]
     return title
+
+
+def _other_kicker(mine: str, theirs: str) -> bool:
+    """Whether two kickers differ, rather than one holding the other: an <h1> that sets a
+    label of its own before the title's kicker ("Forderungsausfälle vermeiden Eigentumsvorbehalt:
+    ...") shows that kicker, it does not replace it."""
+    mine_words, their_words = _fold(mine).split(), _fold(theirs).split()
+    shorter, longer = sorted((mine_words, their_words), key=len)
+    return longer[: len(shorter)] != shorter and longer[len(longer) - len(shorter):] != shorter
 
 
 def _without_heading_kicker(title: str, headings: tuple[str, ...]) -> str:

@@ -55,6 +55,19 @@ def test_two_kickers_on_the_same_headline_leave_the_headline() -> None:
     ) == "«We will rebuild the whole breakwater»"
 
 
+def test_an_h1_that_sets_a_label_before_the_same_kicker_keeps_the_kicker() -> None:
+    # The <h1> holds a dachzeile of its own in a span, then the kicker and headline every other
+    # field gives: it shows the kicker, it does not replace it.
+    headline = "Breakwater: What the harbour towns should know"
+    assert title_of(
+        headline=headline, og=headline,
+        h1='<span class="entry-title__toptitle">Avoiding storm damage</span> ' + headline,
+    ) == headline
+    assert title_of(  # the same label after the kicker in the <h1> proves nothing either
+        headline=headline, og=None, h1="Breakwater works: What the harbour towns should know",
+    ) == headline
+
+
 def test_a_long_opening_clause_is_not_a_kicker() -> None:
     title = "The harbour town has failed its fishing crews: there is a way out, here is what it needs"
     assert title_of(
