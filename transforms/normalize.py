@@ -34,10 +34,18 @@ def remove_control_chars(text: str) -> str:
     return _UNSAFE_CHARS_RE.sub("", text) if _UNSAFE_CHARS_RE.search(text) else text
 
 
+# Invisible marks that split a word for search and pattern matching: BOMs left inline, and soft
+# hyphens (&shy;, a line-breaking hint German headlines set: "Deutsch&shy;land" is no match for
+# "Deutschland" in ILIKE or full-text search).
+_INVISIBLE_MARKS = str.maketrans({"\ufeff": None, "\u00ad": None})
+
+
 def clean_text(text: str) -> str:
-    """NFC text with no control characters, single spaces, trimmed lines, ≤1 blank line."""
+    """NFC text with no control characters or soft hyphens, single spaces, trimmed lines, ≤1 blank line."""
     text = remove_control_chars(text)
-    text = unicodedata.normalize("NFC", text.replace("\ufeff", ""))
+    if "\ufeff" in text or "\u00ad" in text:
+        text = text.translate(_INVISIBLE_MARKS)
+    text = unicodedata.normalize("NFC", text)
     lines = (_SPACES_RE.sub(" ", line).strip() for line in text.split("\n"))
     return _BLANK_LINES_RE.sub("\n\n", "\n".join(lines)).strip("\n")
 

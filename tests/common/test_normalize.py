@@ -62,6 +62,12 @@ def test_clean_text_removes_controls_surrogates_and_nul() -> None:
     assert clean_text("a\x00b\x07c\x85d\ud800e\x1bf") == "abcdef"
 
 
+def test_clean_text_drops_soft_hyphens_and_inline_byte_order_marks() -> None:
+    assert clean_text("Deutsch\u00adland steht an der Seite des Welt\u00adernährungs\u00adprogramms") == (
+        "Deutschland steht an der Seite des Welternährungsprogramms")
+    assert clean_text("a\ufeffb - c") == "ab - c"  # a real hyphen stays
+
+
 def test_clean_text_nfc() -> None:
     assert clean_text("e\u0301") == "\u00e9"
 

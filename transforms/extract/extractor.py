@@ -59,7 +59,7 @@ __all__ = ["EXTRACTOR", "EXTRACTOR_VERSION", "MIN_BODY_WORDS", "ExtractionHints"
 
 # Bump when a change here can change the output for the same page: stored articles
 # record it, so re-extraction from the WARC archive can target older versions.
-EXTRACTOR_VERSION = "24"
+EXTRACTOR_VERSION = "25"
 EXTRACTOR = f"trafilatura {trafilatura.__version__} + news {EXTRACTOR_VERSION}"
 
 # libxml2 (lxml with huge_tree) stops nesting at this depth and silently drops what is

@@ -94,3 +94,18 @@ def test_an_affix_kept_where_the_structured_headline_carries_it_or_it_is_a_colon
     # "Kicker: headline" is left to the kicker rules (the og:title here shows the kicker).
     assert title_of(headline=None, og="Harbour works: Breakwater to be rebuilt",
                     h1="Breakwater to be rebuilt") == "Harbour works: Breakwater to be rebuilt"
+
+
+def test_soft_hyphens_leave_the_title_body_and_standfirst() -> None:
+    # German sites set &shy; in long words for line breaking; stored, they hide the word from
+    # ILIKE and full-text search ("Deutsch&shy;land" is no match for "Deutschland").
+    shy = "Harbour&shy;master: Break&shy;water to be rebuilt before winter"
+    head = (f'<meta property="og:type" content="article"><meta property="og:title" content="{shy}">'
+            '<meta name="description" content="The sea&shy;front will stay open.">')
+    body = BODY.replace("breakwater", "break&shy;water")
+    html = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">{head}</head>'
+            f"<body><article><h1>{shy}</h1>{body}</article></body></html>")
+    result = extracted(html, URL)
+    assert result.title == "Harbourmaster: Breakwater to be rebuilt before winter"
+    assert "\u00ad" not in result.body and "old breakwater would be rebuilt" in result.body
+    assert result.description == "The seafront will stay open."
