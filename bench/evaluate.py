@@ -459,10 +459,10 @@ def score_set(name: str, cases: Sequence[Case], predictions: Sequence[Prediction
     for metric, (key, check) in checks.items():
         expected = [(c, p, c.expected[key]) for c, p in zip(cases, predictions) if c.expected.get(key) is not None]
         if key == "published_at":
-            unreadable = [(c.id, e) for c, _, e in expected if not is_readable_date(e)]
-            if unreadable:
+            readable = [is_readable_date(e) for _, _, e in expected]
+            if unreadable := [(c.id, e) for (c, _, e), ok in zip(expected, readable) if not ok]:
                 score.unreadable[metric] = unreadable
-            expected = [(c, p, e) for c, p, e in expected if is_readable_date(e)]
+            expected = [item for item, ok in zip(expected, readable) if ok]
         judged = [check(p, e) for _, p, e in expected]
         if judged:
             setattr(score, metric, sum(judged) / len(judged))

@@ -19,6 +19,7 @@ from psycopg2 import sql
 from common import archive_store
 from common.sources import load_sources
 from common.warehouse import connect, transaction
+from common.window import Window
 
 log = logging.getLogger(__name__)
 
@@ -35,15 +36,13 @@ class UnloadedRun:
 
     crawl_run_id: str
     source: str
-    window_start: datetime
-    window_end: datetime
+    window: Window
     finished_at: datetime
 
     def days(self) -> str:
-        """The window's days as news_reprocess takes them (its end is exclusive)."""
-        first = self.window_start.astimezone(UTC).date()
-        last = (self.window_end.astimezone(UTC) - timedelta(microseconds=1)).date()
-        return f"{first}" if first == last else f"{first}..{last}"
+        """The window's days as news_reprocess takes them."""
+        days = self.window.days()
+        return f"{days[0]}" if len(days) == 1 else f"{days[0]}..{days[-1]}"
 
 
 @dataclass(frozen=True)
@@ -98,7 +97,8 @@ def apply_retention(days: int, *, now: datetime | None = None, dsn: str | None =
                order by finished_at, crawl_run_id""",
             (cutoff,),
         )
-        unloaded = tuple(UnloadedRun(*row) for row in cur.fetchall())
+        unloaded = tuple(UnloadedRun(run, source, Window(start, end), finished)
+                         for run, source, start, end, finished in cur.fetchall())
         run_ids = [run_id for run_id, _ in runs]
         cur.execute("delete from raw.captures where crawl_run_id = any(%s::uuid[])", (run_ids,))
         captures_deleted = cur.rowcount
